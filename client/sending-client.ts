@@ -1,0 +1,179 @@
+/**
+ * The one way clients (operator CLI, tests, the n8n nodes' transport) talk to sendings.
+ * Every failure comes back as a SendingError whose message the user can act on.
+ */
+import { randomUUID } from 'node:crypto';
+import { Client, Connection, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { ApplicationFailure, WorkflowNotFoundError, type UpdateDefinition } from '@temporalio/common';
+import type { AudienceCount, AudienceSelection, SendingState } from '../domain/types';
+import {
+  approveUpdate,
+  cancelUpdate,
+  countUpdate,
+  prepareUpdate,
+  rejectUpdate,
+  requestApprovalUpdate,
+  rescheduleUpdate,
+  selectUpdate,
+  sendUpdate,
+  sendingWorkflowId,
+  statusQuery,
+  type ApproveInput,
+  type PrepareInput,
+  type RejectInput,
+  type Schedule,
+  type SendingStatus,
+  type SendingTuning,
+} from '../workflows/messages';
+import { SMS_PROJECT_ID, SMS_SENDING_STATE } from '../workflows/search-attributes';
+
+export class SendingError extends Error {
+  constructor(message: string, readonly type: string) {
+    super(message);
+  }
+}
+
+export interface ClientSettings {
+  address: string;
+  namespace: string;
+  taskQueue: string;
+  apiKey?: string;
+  tls?: { serverRootCACertificate?: Buffer; clientCertPair?: { crt: Buffer; key: Buffer }; serverNameOverride?: string };
+}
+
+export async function connectClient(settings: ClientSettings): Promise<Client> {
+  const connection = await Connection.connect({
+    address: settings.address,
+    ...(settings.tls ? { tls: settings.tls } : {}),
+    ...(settings.apiKey ? { apiKey: settings.apiKey } : {}),
+  });
+  return new Client({ connection, namespace: settings.namespace });
+}
+
+function translate(err: unknown, sendingId: string): never {
+  if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
+    throw new SendingError(err.cause.message, err.cause.type ?? 'Refused');
+  }
+  if (err instanceof WorkflowNotFoundError) {
+    throw new SendingError(`No sending "${sendingId}" exists (or it has finished and can no longer change): check the id.`, 'NotFound');
+  }
+  throw err;
+}
+
+export class SendingClient {
+  constructor(
+    readonly client: Client,
+    readonly taskQueue: string,
+  ) {}
+
+  handle(sendingId: string): WorkflowHandle {
+    return this.client.workflow.getHandle(sendingWorkflowId(sendingId));
+  }
+
+  /** Starts a draft sending and selects its recipients. A refused selection cancels the draft. */
+  async create(selection: AudienceSelection, actor: string, options: { sendingId?: string; tuning?: Partial<SendingTuning> } = {}): Promise<SendingStatus> {
+    const sendingId = options.sendingId ?? randomUUID().slice(0, 13);
+    const handle = await this.client.workflow.start('smsSendingWorkflow', {
+      workflowId: sendingWorkflowId(sendingId),
+      taskQueue: this.taskQueue,
+      args: [{ sendingId, createdBy: actor, ...(options.tuning ? { tuning: options.tuning } : {}) }],
+      typedSearchAttributes: [
+        { key: SMS_SENDING_STATE, value: 'draft' },
+        { key: SMS_PROJECT_ID, value: selection.projectId },
+      ],
+    });
+    try {
+      return await handle.executeUpdate(selectUpdate, { args: [{ ...selection, actor }] });
+    } catch (err) {
+      await handle.executeUpdate(cancelUpdate, { args: [{ actor, reason: 'recipient selection was refused' }] }).catch(() => undefined);
+      return translate(err, sendingId);
+    }
+  }
+
+  private async update<R, A extends [unknown]>(sendingId: string, def: UpdateDefinition<R, A>, args: A): Promise<R> {
+    try {
+      return await this.handle(sendingId).executeUpdate(def, { args });
+    } catch (err) {
+      if (!(err instanceof WorkflowUpdateFailedError)) {
+        const closed = await this.describeClosed(sendingId);
+        if (closed) throw new SendingError(`Sending "${sendingId}" is ${closed} and can no longer change.`, 'InvalidState');
+      }
+      return translate(err, sendingId);
+    }
+  }
+
+  private async describeClosed(sendingId: string): Promise<SendingState | null> {
+    try {
+      const description = await this.handle(sendingId).describe();
+      if (description.status.name === 'RUNNING') return null;
+      return (await this.status(sendingId)).state;
+    } catch {
+      return null;
+    }
+  }
+
+  select(sendingId: string, selection: AudienceSelection, actor: string): Promise<SendingStatus> {
+    return this.update(sendingId, selectUpdate, [{ ...selection, actor }]);
+  }
+  count(sendingId: string, actor: string): Promise<AudienceCount> {
+    return this.update(sendingId, countUpdate, [{ actor }]);
+  }
+  prepare(sendingId: string, input: PrepareInput, actor: string): Promise<SendingStatus> {
+    return this.update(sendingId, prepareUpdate, [{ ...input, actor }]);
+  }
+  requestApproval(sendingId: string, actor: string): Promise<SendingStatus> {
+    return this.update(sendingId, requestApprovalUpdate, [{ actor }]);
+  }
+  approve(sendingId: string, decision: ApproveInput): Promise<SendingStatus> {
+    return this.update(sendingId, approveUpdate, [decision]);
+  }
+  reject(sendingId: string, decision: RejectInput): Promise<SendingStatus> {
+    return this.update(sendingId, rejectUpdate, [decision]);
+  }
+  send(sendingId: string, actor: string): Promise<SendingStatus> {
+    return this.update(sendingId, sendUpdate, [{ actor }]);
+  }
+  reschedule(sendingId: string, schedule: Schedule, actor: string): Promise<SendingStatus> {
+    return this.update(sendingId, rescheduleUpdate, [{ schedule, actor }]);
+  }
+  cancel(sendingId: string, reason: string, actor: string): Promise<SendingStatus> {
+    return this.update(sendingId, cancelUpdate, [{ reason, actor }]);
+  }
+
+  async status(sendingId: string): Promise<SendingStatus> {
+    try {
+      return await this.handle(sendingId).query(statusQuery);
+    } catch (err) {
+      return translate(err, sendingId);
+    }
+  }
+
+  /** Waits until the sending reaches one of `states` (polling the status query). */
+  async waitFor(sendingId: string, states: SendingState[], options: { timeoutMs?: number; onStatus?: (s: SendingStatus) => void } = {}): Promise<SendingStatus> {
+    const deadline = Date.now() + (options.timeoutMs ?? 10 * 60_000);
+    for (;;) {
+      const status = await this.status(sendingId);
+      options.onStatus?.(status);
+      if (states.includes(status.state)) return status;
+      if (Date.now() > deadline) throw new SendingError(`Sending "${sendingId}" is still ${status.state} after waiting; expected ${states.join(' or ')}.`, 'Timeout');
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+
+  /** Sendings of a project, newest first, from the search attributes. */
+  async list(filter: { projectId?: string; state?: SendingState } = {}): Promise<{ sendingId: string; state: string; projectId: string; startTime: Date }[]> {
+    const clauses = [`WorkflowType = 'smsSendingWorkflow'`];
+    if (filter.projectId) clauses.push(`SmsProjectId = '${filter.projectId.replace(/'/g, "''")}'`);
+    if (filter.state) clauses.push(`SmsSendingState = '${filter.state}'`);
+    const out = [];
+    for await (const wf of this.client.workflow.list({ query: clauses.join(' AND ') })) {
+      out.push({
+        sendingId: wf.workflowId.replace(/^sms-sending-/, ''),
+        state: String(wf.typedSearchAttributes.get(SMS_SENDING_STATE) ?? ''),
+        projectId: String(wf.typedSearchAttributes.get(SMS_PROJECT_ID) ?? ''),
+        startTime: wf.startTime,
+      });
+    }
+    return out;
+  }
+}

@@ -1,0 +1,139 @@
+/** Project settings, contact upserts and renormalization when the number settings change. */
+import type { AudienceSelection } from '../../domain/types';
+import { DirectoryInputError, type ContactInput, type Directory } from '../../worker/directory/directory';
+import { STORES, openFreshDirectory } from '../support/directories';
+
+const everyone = (projectId: string): AudienceSelection => ({ projectId, audience: 'all', groups: [], duplicatePolicy: 'perContact' });
+
+describe.each(STORES)('projects and contacts (%s)', (store) => {
+  let directory: Directory;
+  let close: () => Promise<void>;
+
+  beforeAll(async () => {
+    ({ directory, close } = await openFreshDirectory(store));
+  });
+  afterAll(() => close());
+
+  test('a new project takes the defaults for unset settings; an update keeps the unset ones', async () => {
+    expect(await directory.upsertProject({ id: 'p1', name: 'First' })).toEqual({
+      id: 'p1',
+      name: 'First',
+      smsEnabled: true,
+      numberField: 'mobile',
+      defaultCountry: 'US',
+      timeZone: 'UTC',
+      senderId: null,
+    });
+    await directory.upsertProject({ id: 'p1', name: 'First', defaultCountry: 'fr', timeZone: 'Europe/Paris', senderId: 'ACME', smsEnabled: false });
+    await directory.upsertProject({ id: 'p1', name: 'Renamed' });
+    expect(await directory.getProject('p1')).toEqual({
+      id: 'p1',
+      name: 'Renamed',
+      smsEnabled: false,
+      numberField: 'mobile',
+      defaultCountry: 'FR',
+      timeZone: 'Europe/Paris',
+      senderId: 'ACME',
+    });
+    expect(await directory.getProject('nope')).toBeUndefined();
+    expect((await directory.listProjects()).map((project) => project.id)).toContain('p1');
+  });
+
+  test('an unknown country or time zone is an input error', async () => {
+    await expect(directory.upsertProject({ id: 'p2', name: 'P2', defaultCountry: 'XX' })).rejects.toThrow(
+      'Project "p2": unknown default country "XX". Use an ISO 3166-1 alpha-2 code such as CA, US or FR.',
+    );
+    await expect(directory.upsertProject({ id: 'p2', name: 'P2', timeZone: 'Mars/Olympus' })).rejects.toBeInstanceOf(DirectoryInputError);
+    expect(await directory.getProject('p2')).toBeUndefined();
+  });
+
+  test('upsert counts inserts and updates; the last of two inputs with one id wins; unset active keeps the stored one', async () => {
+    await directory.upsertProject({ id: 'up', name: 'Up', defaultCountry: 'CA' });
+    expect(
+      await directory.upsertContacts('up', [
+        { externalId: 'u1', active: false, fields: { mobile: '514 555 0001' } },
+        { externalId: 'u2', fields: { mobile: '514 555 0002' } },
+      ]),
+    ).toEqual({ inserted: 2, updated: 0 });
+    expect(
+      await directory.upsertContacts('up', [
+        { externalId: 'u1', fields: { mobile: '514 555 0011' } },
+        { externalId: 'u3', fields: { mobile: '514 555 0003' } },
+        { externalId: 'u3', fields: { mobile: '514 555 0033' } },
+      ]),
+    ).toEqual({ inserted: 1, updated: 1 });
+    expect(await directory.countAudience(everyone('up'))).toMatchObject({ targeted: 3, messages: 2, excluded: { inactive: 1 } });
+    await directory.setContactActive('up', 'u1', true);
+    await directory.createSending({ id: 'up-1', projectId: 'up', selection: everyone('up'), createdBy: 't', createdAt: 1 });
+    await directory.prepareSnapshot('up-1', everyone('up'));
+    expect((await directory.readSnapshot('up-1', 0, 10)).map((row) => row.e164)).toEqual(['+15145550011', '+15145550002', '+15145550033']);
+  });
+
+  test('contacts of an unknown project, or without an id, are refused', async () => {
+    await expect(directory.upsertContacts('ghost', [{ externalId: 'x', fields: {} }])).rejects.toThrow(/Unknown project "ghost"/);
+    await expect(directory.upsertContacts('up', [{ externalId: ' ', fields: {} }])).rejects.toThrow('Contact #1 has no externalId');
+    await expect(directory.setContactActive('up', 'nobody', false)).rejects.toThrow('Unknown contact "nobody" in project "up"');
+  });
+
+  test('setMemberships replaces the groups of a contact and creates missing ones', async () => {
+    await directory.upsertContacts('up', [{ externalId: 'u2', fields: { mobile: '514 555 0002' }, groups: ['a', 'b'] }]);
+    await directory.setMemberships('up', 'u2', ['b', 'c', 'c']);
+    expect(await directory.listGroups('up')).toEqual([
+      { name: 'a', memberCount: 0 },
+      { name: 'b', memberCount: 1 },
+      { name: 'c', memberCount: 1 },
+    ]);
+  });
+
+  test('changing the number field renormalizes the stored numbers', async () => {
+    await directory.upsertProject({ id: 'rn', name: 'Renormalize', numberField: 'mobile', defaultCountry: 'CA' });
+    await directory.upsertContacts('rn', [
+      { externalId: 'r1', fields: { mobile: '514 555 0101', home: '06 12 34 56 78' } },
+      { externalId: 'r2', fields: { mobile: '', home: '+33 6 12 34 56 79' } },
+      { externalId: 'r3', fields: { mobile: '514 555 0103' } },
+    ]);
+    expect(await directory.countAudience(everyone('rn'))).toMatchObject({
+      messages: 2,
+      excluded: { missingNumber: 1, invalidNumber: 0 },
+    });
+
+    await directory.upsertProject({ id: 'rn', name: 'Renormalize', numberField: 'home' });
+    expect(await directory.countAudience(everyone('rn'))).toMatchObject({
+      messages: 1,
+      distinctNumbers: 1,
+      excluded: { missingNumber: 1, invalidNumber: 1 },
+    });
+
+    await directory.upsertProject({ id: 'rn', name: 'Renormalize', defaultCountry: 'FR' });
+    expect(await directory.countAudience(everyone('rn'))).toMatchObject({
+      messages: 2,
+      distinctNumbers: 2,
+      excluded: { missingNumber: 1, invalidNumber: 0 },
+    });
+  });
+
+  test('renormalization walks every batch of a large project', async () => {
+    await directory.upsertProject({ id: 'big', name: 'Big', numberField: 'mobile', defaultCountry: 'CA' });
+    const contacts: ContactInput[] = Array.from({ length: 2500 }, (_, i) => ({
+      externalId: `b${i}`,
+      fields: { mobile: `+1514${String(2000000 + i)}`, other: i % 2 === 0 ? `+1438${String(2000000 + i)}` : '' },
+    }));
+    expect(await directory.upsertContacts('big', contacts)).toEqual({ inserted: 2500, updated: 0 });
+    expect(await directory.countAudience(everyone('big'))).toMatchObject({ messages: 2500, distinctNumbers: 2500 });
+
+    await directory.upsertProject({ id: 'big', name: 'Big', numberField: 'other' });
+    expect(await directory.countAudience(everyone('big'))).toMatchObject({
+      targeted: 2500,
+      messages: 1250,
+      distinctNumbers: 1250,
+      excluded: { missingNumber: 1250 },
+    });
+  });
+
+  test('a deleted contact is gone from the audience and from its groups', async () => {
+    await directory.upsertContacts('up', [{ externalId: 'gone', fields: { mobile: '514 555 0099' }, groups: ['c'] }]);
+    expect(await directory.deleteContact?.('up', 'gone')).toBe(true);
+    expect(await directory.deleteContact?.('up', 'gone')).toBe(false);
+    expect((await directory.listGroups('up')).find((group) => group.name === 'c')?.memberCount).toBe(1);
+  });
+});

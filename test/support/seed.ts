@@ -1,0 +1,31 @@
+import type { ContactInput, Directory, Project } from '../../worker/directory/directory';
+
+/** A small Canadian project: 6 contacts, two groups, one invalid number, one inactive, one opted out. */
+export async function seedAcme(directory: Directory, projectId = 'acme'): Promise<{ project: Project; contacts: ContactInput[] }> {
+  const project = await directory.upsertProject({
+    id: projectId, name: 'Acme', smsEnabled: true, numberField: 'mobile', defaultCountry: 'CA', timeZone: 'America/Toronto', senderId: '+15145550000',
+  });
+  const contacts: ContactInput[] = [
+    { externalId: 'c1', fields: { firstName: 'Ana', mobile: '(514) 555-0101' }, groups: ['vip', 'newsletter'] },
+    { externalId: 'c2', fields: { firstName: 'Ben', mobile: '514.555.0102' }, groups: ['vip'] },
+    { externalId: 'c3', fields: { firstName: 'Chloé', mobile: '+1 438 555 0103' }, groups: ['newsletter'] },
+    { externalId: 'c4', fields: { firstName: 'Dev', mobile: 'not a number' }, groups: ['newsletter'] },
+    { externalId: 'c5', active: false, fields: { firstName: 'Eve', mobile: '514 555 0105' }, groups: ['vip'] },
+    { externalId: 'c6', fields: { firstName: 'Fay', mobile: '4385550106' }, groups: ['newsletter'] },
+  ];
+  await directory.upsertContacts(projectId, contacts);
+  await directory.addOptOut(projectId, '+14385550106', 'test');
+  return { project, contacts };
+}
+
+/** `count` generated contacts with distinct valid numbers, all in group `bulk`. */
+export async function seedBulk(directory: Directory, projectId: string, count: number): Promise<void> {
+  await directory.upsertProject({ id: projectId, name: projectId, smsEnabled: true, numberField: 'mobile', defaultCountry: 'CA', timeZone: 'America/Toronto', senderId: null });
+  for (let start = 0; start < count; start += 1000) {
+    const batch: ContactInput[] = [];
+    for (let i = start; i < Math.min(count, start + 1000); i++) {
+      batch.push({ externalId: `b${i}`, fields: { firstName: `N${i}`, mobile: `+1514${String(2000000 + i).padStart(7, '0')}` }, groups: ['bulk'] });
+    }
+    await directory.upsertContacts(projectId, batch);
+  }
+}

@@ -1,0 +1,48 @@
+/** A real worker on the dev server for a test file: a unique task queue, the workflow bundle built once by globalSetup. */
+import { readFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import type { Worker } from '@temporalio/worker';
+import { SendingClient, connectClient } from '../../client/sending-client';
+import { connectWorker, createSmsWorker } from '../../worker/create-worker';
+import type { Directory } from '../../worker/directory/directory';
+import type { SmsProvider } from '../../worker/providers/provider';
+import { createOutboxProvider } from '../../worker/providers/outbox-provider';
+import { createRateLimiter } from '../../worker/providers/rate-limiter';
+import { WORKFLOW_BUNDLE_PATH } from './paths';
+
+export const TEMPORAL_ADDRESS = process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233';
+
+export interface TestWorker {
+  client: SendingClient;
+  taskQueue: string;
+  worker: Worker;
+  stop(): Promise<void>;
+}
+
+export async function startTestWorker(options: { directory: Directory; provider?: SmsProvider; rateLimitPerSecond?: number; concurrency?: number; taskQueue?: string }): Promise<TestWorker> {
+  const taskQueue = options.taskQueue ?? `test-${randomUUID()}`;
+  const connection = await connectWorker({ address: TEMPORAL_ADDRESS, namespace: 'default', taskQueue });
+  const worker = await createSmsWorker({
+    connection,
+    namespace: 'default',
+    taskQueue,
+    directory: options.directory,
+    provider: options.provider ?? createOutboxProvider(options.directory),
+    limiter: createRateLimiter(options.rateLimitPerSecond ?? 0),
+    concurrency: options.concurrency ?? 8,
+    workflowBundle: { code: readFileSync(WORKFLOW_BUNDLE_PATH, 'utf8') },
+  });
+  const running = worker.run();
+  const client = await connectClient({ address: TEMPORAL_ADDRESS, namespace: 'default', taskQueue });
+  return {
+    client: new SendingClient(client, taskQueue),
+    taskQueue,
+    worker,
+    async stop() {
+      worker.shutdown();
+      await running;
+      await client.connection.close();
+      await connection.close();
+    },
+  };
+}

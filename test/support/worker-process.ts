@@ -1,0 +1,33 @@
+/** The real worker (`worker/main.ts`) as a child process, the way operators run it. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { ROOT } from './paths';
+
+export interface WorkerProcess {
+  child: ChildProcess;
+  output(): string;
+  /** Resolves once the worker has printed its start line. */
+  ready: Promise<void>;
+  exited: Promise<number | null>;
+}
+
+export function spawnWorker(env: Record<string, string>): WorkerProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'worker', 'main.ts')], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let text = '';
+  const ready = new Promise<void>((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      text += chunk.toString();
+      if (text.includes('[worker] task queue')) resolve();
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`worker exited with ${code} before it was ready:\n${text}`)));
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  ready.catch(() => undefined);
+  return { child, output: () => text, ready, exited };
+}

@@ -1,0 +1,138 @@
+import type { AudienceCount, AudienceSelection, MessageState } from '../../domain/types';
+
+export { DirectoryInputError } from './errors';
+
+/** Settings of a project that drive recipient resolution and sending. */
+export interface ProjectSettings {
+  smsEnabled: boolean;
+  /** Profile field holding the SMS number, e.g. `mobile`. */
+  numberField: string;
+  /** ISO 3166-1 alpha-2 country used to read numbers written in local format, e.g. `CA`. */
+  defaultCountry: string;
+  /** IANA zone, e.g. `America/Toronto`. */
+  timeZone: string;
+  /** Sender id (alphanumeric or a phone number) used when a sending does not set one. */
+  senderId: string | null;
+}
+
+export interface Project extends ProjectSettings {
+  id: string;
+  name: string;
+}
+
+export interface ContactInput {
+  /** The caller's id for the contact, unique in the project. */
+  externalId: string;
+  active?: boolean;
+  /** Profile fields (firstName, mobile, ...). Replaces the stored ones. */
+  fields: Record<string, string>;
+  /** Group names; groups are created when missing. Replaces the contact's memberships when given. */
+  groups?: string[];
+}
+
+export interface GroupSummary {
+  name: string;
+  memberCount: number;
+}
+
+export interface SendingRecord {
+  id: string;
+  projectId: string;
+  selection: AudienceSelection;
+  createdBy: string;
+  createdAt: number;
+}
+
+/** One recipient of a prepared sending, as the dispatcher reads it. */
+export interface SnapshotRow {
+  seq: number;
+  /** The directory's key for the contact (what checkDispatch takes), not the caller's externalId. */
+  contactId: string;
+  e164: string;
+  fields: Record<string, string>;
+  state: MessageState;
+  attempts: number;
+  /** The caller's id of the contact (absent when the contact was deleted since preparation). */
+  externalId?: string;
+}
+
+export interface SnapshotSummary extends AudienceCount {
+  /** Rows written to the snapshot (= messages). */
+  snapshotSize: number;
+}
+
+export interface RefreshResult {
+  added: number;
+  removed: number;
+  total: number;
+  /** Pending rows whose contact's number changed since preparation (they now carry the new one). */
+  renumbered?: number;
+}
+
+export type DispatchCheck = 'ok' | 'optedOut' | 'inactive' | 'removed';
+
+export interface AuditEntry {
+  sendingId: string;
+  action: string;
+  actor: string;
+  detail?: Record<string, unknown>;
+}
+
+export interface AuditRecord extends AuditEntry {
+  at: number;
+}
+
+export type ProgressCounts = Record<MessageState, number>;
+
+export interface OutboxMessage {
+  sendingId: string;
+  seq: number;
+  to: string;
+  from: string | null;
+  body: string;
+  createdAt: number;
+}
+
+/**
+ * The contact directory: SQLite file by default, PostgreSQL when a URL is configured.
+ * Every method is async so both stores share one interface.
+ */
+export interface Directory {
+  readonly kind: 'sqlite' | 'postgres';
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+
+  upsertProject(project: { id: string; name: string } & Partial<ProjectSettings>): Promise<Project>;
+  getProject(id: string): Promise<Project | undefined>;
+  listProjects(): Promise<Project[]>;
+
+  upsertContacts(projectId: string, contacts: ContactInput[]): Promise<{ inserted: number; updated: number }>;
+  setContactActive(projectId: string, externalId: string, active: boolean): Promise<void>;
+  setMemberships(projectId: string, externalId: string, groups: string[]): Promise<void>;
+  /** Deletes a contact (and its memberships); true when it existed. */
+  deleteContact?(projectId: string, externalId: string): Promise<boolean>;
+  listGroups(projectId: string): Promise<GroupSummary[]>;
+
+  addOptOut(projectId: string, number: string, source: string): Promise<void>;
+  removeOptOut(projectId: string, number: string): Promise<void>;
+
+  countAudience(selection: AudienceSelection): Promise<AudienceCount>;
+
+  createSending(record: SendingRecord): Promise<void>;
+  getSending(id: string): Promise<SendingRecord | undefined>;
+  prepareSnapshot(sendingId: string, selection: AudienceSelection): Promise<SnapshotSummary>;
+  refreshSnapshot(sendingId: string, selection: AudienceSelection): Promise<RefreshResult>;
+  readSnapshot(sendingId: string, afterSeq: number, limit: number): Promise<SnapshotRow[]>;
+  checkDispatch(projectId: string, contactId: string, e164: string): Promise<DispatchCheck>;
+  markDispatching(sendingId: string, seq: number): Promise<void>;
+  /** Puts a `dispatching` row back to `pending` (the provider surely did not take it); other states are left alone. */
+  releaseDispatching(sendingId: string, seq: number): Promise<void>;
+  markDone(sendingId: string, seq: number, state: Exclude<MessageState, 'pending' | 'dispatching'>, detail: string | null): Promise<void>;
+  progress(sendingId: string): Promise<ProgressCounts>;
+
+  writeOutbox(message: Omit<OutboxMessage, 'createdAt'>): Promise<void>;
+  readOutbox(sendingId: string): Promise<OutboxMessage[]>;
+
+  audit(entry: AuditEntry): Promise<void>;
+  readAudit(sendingId: string): Promise<AuditRecord[]>;
+}

@@ -1,0 +1,124 @@
+/** The recipients snapshot of a sending: prepared and refreshed in SQL, read by cursor. */
+import type { AudienceSelection, MessageState } from '../../domain/types';
+import { countResolvedAudience, recipientsCte, resolveAudience } from './audience';
+import { parseFields } from './contact-number';
+import type { RefreshResult, SnapshotRow, SnapshotSummary } from './directory';
+import { requireSending } from './sendings';
+import { freshenAudienceStatistics } from './planner-statistics';
+import type { SqlStore } from './sql-store';
+
+/** Largest INTEGER of PostgreSQL. */
+const MAX_SEQ = 2 ** 31 - 1;
+const SNAPSHOT_COLUMNS = 'sending_id, seq, contact_id, e164, state, attempts, detail, updated_at';
+
+/** Replaces the sending's snapshot with the current recipients, seq 1..n in contact order. */
+export async function prepareSnapshot(db: SqlStore, sendingId: string, selection: AudienceSelection): Promise<SnapshotSummary> {
+  await freshenAudienceStatistics(db);
+  return db.transaction(
+    async (tx) => {
+      await requireSending(tx, sendingId, selection.projectId);
+      const audience = await resolveAudience(tx, selection);
+      const count = await countResolvedAudience(tx, audience);
+      await tx.run('DELETE FROM sending_recipients WHERE sending_id = ?', [sendingId]);
+      const cte = recipientsCte(tx.dialect, audience);
+      const snapshotSize = await tx.run(
+        `${cte.sql}
+         INSERT INTO sending_recipients (${SNAPSHOT_COLUMNS})
+         SELECT CAST(? AS TEXT), ROW_NUMBER() OVER (ORDER BY id), id, e164, 'pending', 0, NULL, CAST(? AS BIGINT)
+         FROM recipients`,
+        [...cte.params, sendingId, Date.now()],
+      );
+      return { ...count, snapshotSize };
+    },
+    { consistentReads: true },
+  );
+}
+
+/**
+ * Re-resolves the recipients at send time: pending rows of contacts no longer targeted become
+ * `skipped`/`removed`, pending rows follow a changed number, and new recipients are appended.
+ */
+export async function refreshSnapshot(db: SqlStore, sendingId: string, selection: AudienceSelection): Promise<RefreshResult> {
+  await freshenAudienceStatistics(db);
+  return db.transaction(
+    async (tx) => {
+      await requireSending(tx, sendingId, selection.projectId);
+      const audience = await resolveAudience(tx, selection);
+      const now = Date.now();
+      const cte = recipientsCte(tx.dialect, audience);
+      await tx.run('CREATE TEMP TABLE refresh_recipients (contact_id BIGINT PRIMARY KEY, e164 TEXT NOT NULL)');
+      await tx.run(`${cte.sql} INSERT INTO refresh_recipients (contact_id, e164) SELECT id, e164 FROM recipients`, cte.params);
+      if (tx.dialect === 'postgres') await tx.run('ANALYZE refresh_recipients');
+      const removed = await tx.run(
+        `UPDATE sending_recipients SET state = 'skipped', detail = 'removed', updated_at = ?
+         WHERE sending_id = ? AND state = 'pending'
+           AND NOT EXISTS (SELECT 1 FROM refresh_recipients r WHERE r.contact_id = sending_recipients.contact_id)`,
+        [now, sendingId],
+      );
+      const renumbered = await tx.run(
+        `UPDATE sending_recipients
+         SET e164 = (SELECT r.e164 FROM refresh_recipients r WHERE r.contact_id = sending_recipients.contact_id), updated_at = ?
+         WHERE sending_id = ? AND state = 'pending' AND EXISTS (
+           SELECT 1 FROM refresh_recipients r WHERE r.contact_id = sending_recipients.contact_id AND r.e164 <> sending_recipients.e164)`,
+        [now, sendingId],
+      );
+      const last = await tx.get<{ max_seq: number }>('SELECT COALESCE(MAX(seq), 0) AS max_seq FROM sending_recipients WHERE sending_id = ?', [
+        sendingId,
+      ]);
+      // New: not in a live row of the snapshot; under perNumber, nor is their number.
+      const numberNotCovered =
+        audience.duplicatePolicy === 'perNumber'
+          ? `AND e164 IN (SELECT e164 FROM refresh_recipients
+                          EXCEPT SELECT e164 FROM sending_recipients WHERE sending_id = ? AND state <> 'skipped')`
+          : '';
+      const added = await tx.run(
+        `INSERT INTO sending_recipients (${SNAPSHOT_COLUMNS})
+         SELECT CAST(? AS TEXT), CAST(? AS INTEGER) + ROW_NUMBER() OVER (ORDER BY contact_id), contact_id, e164, 'pending', 0, NULL, CAST(? AS BIGINT)
+         FROM refresh_recipients
+         WHERE contact_id IN (SELECT contact_id FROM refresh_recipients
+                              EXCEPT SELECT contact_id FROM sending_recipients WHERE sending_id = ? AND state <> 'skipped')
+           ${numberNotCovered}`,
+        [sendingId, Number(last?.max_seq ?? 0), now, sendingId, ...(numberNotCovered ? [sendingId] : [])],
+      );
+      await tx.run('DROP TABLE refresh_recipients');
+      const total = await tx.get<{ total: number }>(
+        "SELECT COUNT(*) AS total FROM sending_recipients WHERE sending_id = ? AND state <> 'skipped'",
+        [sendingId],
+      );
+      return { added, removed, renumbered, total: Number(total?.total ?? 0) };
+    },
+    { consistentReads: true },
+  );
+}
+
+interface SnapshotJoinRow {
+  seq: number;
+  contact_id: number;
+  e164: string;
+  state: MessageState;
+  attempts: number;
+  external_id: string | null;
+  fields: string | null;
+}
+
+/**
+ * Rows after `afterSeq` in seq order, with the contact's current profile fields. Seqs are dense
+ * (1..n, refresh appends), so the page is also a seq range: an index range scan on any plan.
+ */
+export async function readSnapshot(db: SqlStore, sendingId: string, afterSeq: number, limit: number): Promise<SnapshotRow[]> {
+  const rows = await db.all<SnapshotJoinRow>(
+    `SELECT s.seq, s.contact_id, s.e164, s.state, s.attempts, c.external_id, c.fields
+     FROM sending_recipients s LEFT JOIN contacts c ON c.id = s.contact_id
+     WHERE s.sending_id = ? AND s.seq > ? AND s.seq <= ? ORDER BY s.seq LIMIT ?`,
+    [sendingId, afterSeq, Math.min(afterSeq + limit, MAX_SEQ), limit],
+  );
+  return rows.map((row) => ({
+    seq: Number(row.seq),
+    contactId: String(row.contact_id),
+    e164: row.e164,
+    fields: parseFields(row.fields),
+    state: row.state,
+    attempts: Number(row.attempts),
+    ...(row.external_id === null ? {} : { externalId: row.external_id }),
+  }));
+}

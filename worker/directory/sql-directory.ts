@@ -1,0 +1,145 @@
+/** The Directory on a SqlStore: each method delegates to the module that owns its tables. */
+import type { AudienceCount, AudienceSelection, MessageState } from '../../domain/types';
+import { countAudience } from './audience';
+import { deleteContact, setContactActive, setMemberships, upsertContacts } from './contacts';
+import type {
+  AuditEntry,
+  AuditRecord,
+  ContactInput,
+  Directory,
+  DispatchCheck,
+  GroupSummary,
+  OutboxMessage,
+  ProgressCounts,
+  Project,
+  ProjectSettings,
+  RefreshResult,
+  SendingRecord,
+  SnapshotRow,
+  SnapshotSummary,
+} from './directory';
+import { checkDispatch, markDispatching, markDone, progress, releaseDispatching } from './dispatch';
+import { listGroups } from './groups';
+import { migrate } from './migrations';
+import { addOptOut, removeOptOut } from './opt-outs';
+import { getProject, listProjects, requireProject, upsertProject } from './projects';
+import { audit, createSending, getSending, readAudit, readOutbox, writeOutbox } from './sendings';
+import { prepareSnapshot, readSnapshot, refreshSnapshot } from './snapshot';
+import type { SqlStore } from './sql-store';
+
+export class SqlDirectory implements Directory {
+  readonly kind: 'sqlite' | 'postgres';
+
+  constructor(private readonly db: SqlStore) {
+    this.kind = db.dialect;
+  }
+
+  migrate(): Promise<void> {
+    return migrate(this.db);
+  }
+
+  close(): Promise<void> {
+    return this.db.close();
+  }
+
+  upsertProject(project: { id: string; name: string } & Partial<ProjectSettings>): Promise<Project> {
+    return upsertProject(this.db, project);
+  }
+
+  getProject(id: string): Promise<Project | undefined> {
+    return getProject(this.db, id);
+  }
+
+  listProjects(): Promise<Project[]> {
+    return listProjects(this.db);
+  }
+
+  upsertContacts(projectId: string, contacts: ContactInput[]): Promise<{ inserted: number; updated: number }> {
+    return upsertContacts(this.db, projectId, contacts);
+  }
+
+  setContactActive(projectId: string, externalId: string, active: boolean): Promise<void> {
+    return setContactActive(this.db, projectId, externalId, active);
+  }
+
+  setMemberships(projectId: string, externalId: string, groups: string[]): Promise<void> {
+    return setMemberships(this.db, projectId, externalId, groups);
+  }
+
+  deleteContact(projectId: string, externalId: string): Promise<boolean> {
+    return deleteContact(this.db, projectId, externalId);
+  }
+
+  async listGroups(projectId: string): Promise<GroupSummary[]> {
+    await requireProject(this.db, projectId);
+    return listGroups(this.db, projectId);
+  }
+
+  addOptOut(projectId: string, number: string, source: string): Promise<void> {
+    return addOptOut(this.db, projectId, number, source);
+  }
+
+  removeOptOut(projectId: string, number: string): Promise<void> {
+    return removeOptOut(this.db, projectId, number);
+  }
+
+  countAudience(selection: AudienceSelection): Promise<AudienceCount> {
+    return countAudience(this.db, selection);
+  }
+
+  createSending(record: SendingRecord): Promise<void> {
+    return createSending(this.db, record);
+  }
+
+  getSending(id: string): Promise<SendingRecord | undefined> {
+    return getSending(this.db, id);
+  }
+
+  prepareSnapshot(sendingId: string, selection: AudienceSelection): Promise<SnapshotSummary> {
+    return prepareSnapshot(this.db, sendingId, selection);
+  }
+
+  refreshSnapshot(sendingId: string, selection: AudienceSelection): Promise<RefreshResult> {
+    return refreshSnapshot(this.db, sendingId, selection);
+  }
+
+  readSnapshot(sendingId: string, afterSeq: number, limit: number): Promise<SnapshotRow[]> {
+    return readSnapshot(this.db, sendingId, afterSeq, limit);
+  }
+
+  checkDispatch(projectId: string, contactId: string, e164: string): Promise<DispatchCheck> {
+    return checkDispatch(this.db, projectId, contactId, e164);
+  }
+
+  markDispatching(sendingId: string, seq: number): Promise<void> {
+    return markDispatching(this.db, sendingId, seq);
+  }
+
+  releaseDispatching(sendingId: string, seq: number): Promise<void> {
+    return releaseDispatching(this.db, sendingId, seq);
+  }
+
+  markDone(sendingId: string, seq: number, state: Exclude<MessageState, 'pending' | 'dispatching'>, detail: string | null): Promise<void> {
+    return markDone(this.db, sendingId, seq, state, detail);
+  }
+
+  progress(sendingId: string): Promise<ProgressCounts> {
+    return progress(this.db, sendingId);
+  }
+
+  writeOutbox(message: Omit<OutboxMessage, 'createdAt'>): Promise<void> {
+    return writeOutbox(this.db, message);
+  }
+
+  readOutbox(sendingId: string): Promise<OutboxMessage[]> {
+    return readOutbox(this.db, sendingId);
+  }
+
+  audit(entry: AuditEntry): Promise<void> {
+    return audit(this.db, entry);
+  }
+
+  readAudit(sendingId: string): Promise<AuditRecord[]> {
+    return readAudit(this.db, sendingId);
+  }
+}

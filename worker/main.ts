@@ -1,0 +1,42 @@
+#!/usr/bin/env node
+/** `npm run worker`: one worker process from environment variables; SIGINT/SIGTERM drain it and exit. */
+import { ConfigError, workerSettingsFromEnv } from './config';
+import { connectWorker, createSmsWorker } from './create-worker';
+import { openDirectory } from './directory/open-directory';
+import { createProvider, providerConfigFromEnv } from './providers/create-provider';
+import { createRateLimiter } from './providers/rate-limiter';
+
+async function main(): Promise<void> {
+  const settings = workerSettingsFromEnv(process.env);
+  const providerConfig = providerConfigFromEnv(process.env);
+  const directory = await openDirectory(settings.directory);
+  const connection = await connectWorker(settings.temporal);
+  try {
+    const worker = await createSmsWorker({
+      connection,
+      namespace: settings.temporal.namespace,
+      taskQueue: settings.temporal.taskQueue,
+      directory,
+      provider: createProvider(providerConfig, { outboxStore: directory }),
+      limiter: createRateLimiter(settings.rateLimitPerSecond),
+      concurrency: settings.concurrency,
+    });
+    process.stdout.write(
+      `[worker] task queue "${settings.temporal.taskQueue}" on ${settings.temporal.address} (namespace ${settings.temporal.namespace}); ` +
+        `directory: ${directory.kind}; provider: ${providerConfig.kind}; rate limit: ${settings.rateLimitPerSecond || 'none'}/s\n`,
+    );
+    await worker.run();
+  } finally {
+    await connection.close();
+    await directory.close();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    const message = err instanceof ConfigError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err);
+    process.stderr.write(`[worker] ${message}\n`);
+    process.exit(1);
+  },
+);

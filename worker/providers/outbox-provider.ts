@@ -1,0 +1,19 @@
+import type { OutgoingSms, ProviderResult, SmsProvider } from './provider';
+
+/** What the outbox provider needs from the directory's store. */
+export interface OutboxStore {
+  /** Must ignore a second write for the same sendingId + seq. */
+  writeOutbox(message: { sendingId: string; seq: number; to: string; from: string | null; body: string }): Promise<void>;
+}
+
+/** The default provider: records each message in the store instead of sending it (a dry run to inspect). */
+export function createOutboxProvider(store: OutboxStore): SmsProvider {
+  return {
+    name: 'outbox',
+    idempotent: true,
+    async send(sms: OutgoingSms): Promise<ProviderResult> {
+      await store.writeOutbox({ sendingId: sms.sendingId, seq: sms.seq, to: sms.to, from: sms.from, body: sms.body });
+      return { status: 'sent', providerMessageId: `outbox:${sms.sendingId}:${sms.seq}` };
+    },
+  };
+}

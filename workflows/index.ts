@@ -1,0 +1,1 @@
+export { smsSendingWorkflow } from './sending.workflow';

@@ -1,0 +1,116 @@
+/**
+ * The sending workflow's messages: module-level definitions shared by the workflow, the worker's
+ * tests, the operator CLI and the n8n nodes. Payloads hold ids, counts and settings — never phone numbers.
+ */
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { Schedule } from '../domain/schedule';
+import type { AudienceCount, AudienceSelection, SendingState } from '../domain/types';
+
+export type { Schedule };
+
+export const TASK_QUEUE_DEFAULT = 'durable-sms';
+export const sendingWorkflowId = (sendingId: string): string => `sms-sending-${sendingId}`;
+
+export interface PrepareInput {
+  message: string;
+  senderId?: string | null;
+  schedule: Schedule;
+  /** Later sends only: re-resolve the recipients at send time. */
+  refreshAtSend?: boolean;
+}
+
+export interface Actor {
+  /** Who acts: a user name, an e-mail, `n8n:<workflow>` ... recorded in the audit log. */
+  actor: string;
+}
+
+export interface ApproveInput {
+  approver: string;
+  comment?: string;
+}
+
+export interface RejectInput {
+  approver: string;
+  reason: string;
+}
+
+export interface RescheduleInput extends Actor {
+  schedule: Schedule;
+}
+
+export interface CancelInput extends Actor {
+  reason: string;
+}
+
+export interface Progress {
+  /** Last snapshot position handled; the next batch starts after it. */
+  cursor: number;
+  total: number;
+  sent: number;
+  failed: number;
+  skipped: number;
+  unknown: number;
+}
+
+export interface PreparedSending {
+  message: string;
+  senderId: string | null;
+  schedule: Schedule;
+  /** UTC instant of a later send; null for `now`. */
+  sendAtMs: number | null;
+  refreshAtSend: boolean;
+  preparedBy: string;
+  preparedAtMs: number;
+  summary: AudienceCount & { snapshotSize: number };
+}
+
+export interface SendingStatus {
+  sendingId: string;
+  state: SendingState;
+  createdBy: string;
+  selection: AudienceSelection | null;
+  lastCount: AudienceCount | null;
+  prepared: PreparedSending | null;
+  approval: { approver: string; atMs: number; comment?: string } | null;
+  rejection: { approver: string; reason: string; atMs: number } | null;
+  cancellation: { actor: string; reason: string; atMs: number } | null;
+  /** When sending started (or will start, while scheduled). */
+  sendAtMs: number | null;
+  refresh: { added: number; removed: number; total: number } | null;
+  progress: Progress;
+  failure: string | null;
+  /** Continue-as-new generations (history stays bounded). */
+  runs: number;
+}
+
+export const selectUpdate = defineUpdate<SendingStatus, [AudienceSelection & Actor]>('select');
+export const countUpdate = defineUpdate<AudienceCount, [Actor]>('count');
+export const prepareUpdate = defineUpdate<SendingStatus, [PrepareInput & Actor]>('prepare');
+export const requestApprovalUpdate = defineUpdate<SendingStatus, [Actor]>('requestApproval');
+export const approveUpdate = defineUpdate<SendingStatus, [ApproveInput]>('approve');
+export const rejectUpdate = defineUpdate<SendingStatus, [RejectInput]>('reject');
+export const sendUpdate = defineUpdate<SendingStatus, [Actor]>('send');
+export const rescheduleUpdate = defineUpdate<SendingStatus, [RescheduleInput]>('reschedule');
+export const cancelUpdate = defineUpdate<SendingStatus, [CancelInput]>('cancel');
+
+/** Fire-and-forget routes for approvers (e.g. `temporal workflow signal`); same rules as the updates. */
+export const approveSignal = defineSignal<[ApproveInput]>('approve');
+export const rejectSignal = defineSignal<[RejectInput]>('reject');
+
+export const statusQuery = defineQuery<SendingStatus>('status');
+
+/** Batch sizing; the defaults suit any audience, tests shrink them to exercise continue-as-new. */
+export interface SendingTuning {
+  /** Recipients per sendBatch activity (default 500). */
+  batchSize: number;
+  /** Batches per workflow run before continue-as-new (default 100). */
+  batchesPerRun: number;
+}
+
+export interface SendingWorkflowInput {
+  sendingId: string;
+  createdBy: string;
+  tuning?: Partial<SendingTuning>;
+  /** Set by continue-as-new: the state carried into the next run. */
+  carried?: SendingStatus;
+}
