@@ -145,13 +145,13 @@ export async function smsSendingWorkflow(input: SendingWorkflowInput): Promise<S
     (selection) =>
       exclusive(async () => {
         const { actor, ...chosen } = selection;
-        status.lastCount = await directory.registerSelection(id, chosen, actor);
-        const voided = status.state !== 'draft';
+        const count = await directory.registerSelection(id, chosen, actor);
+        await audit('selected', actor, { audience: chosen.audience, groups: chosen.groups, duplicatePolicy: chosen.duplicatePolicy, voidedPreparation: status.state !== 'draft' });
+        status.lastCount = count;
         status.selection = chosen;
         status.prepared = null;
         status.approval = null;
         setState('draft');
-        await audit('selected', actor, { audience: chosen.audience, groups: chosen.groups, duplicatePolicy: chosen.duplicatePolicy, voidedPreparation: voided });
         return status;
       }),
     {
@@ -175,8 +175,8 @@ export async function smsSendingWorkflow(input: SendingWorkflowInput): Promise<S
     ({ actor }) =>
       exclusive(async () => {
         const count = await directory.countAudience(status.selection!);
-        status.lastCount = count;
         await audit('counted', actor, { ...count });
+        status.lastCount = count;
         return count;
       }),
     {
@@ -195,7 +195,7 @@ export async function smsSendingWorkflow(input: SendingWorkflowInput): Promise<S
         const sendAtMs = sendAtOf(request.schedule);
         const refreshAtSend = request.schedule.mode === 'later' && request.refreshAtSend === true;
         const summary = await directory.prepareSnapshot(id, status.selection!);
-        const voided = status.approval !== null;
+        await audit('prepared', request.actor, { schedule: request.schedule, sendAtMs, refreshAtSend, messages: summary.messages, voidedApproval: status.approval !== null });
         status.prepared = {
           message: request.message,
           senderId: request.senderId ?? null,
@@ -208,7 +208,6 @@ export async function smsSendingWorkflow(input: SendingWorkflowInput): Promise<S
         };
         status.approval = null;
         setState('prepared');
-        await audit('prepared', request.actor, { schedule: request.schedule, sendAtMs, refreshAtSend, messages: summary.messages, voidedApproval: voided });
         return status;
       }),
     {
@@ -233,8 +232,8 @@ export async function smsSendingWorkflow(input: SendingWorkflowInput): Promise<S
     requestApprovalUpdate,
     ({ actor }) =>
       exclusive(async () => {
-        setState('awaiting_approval');
         await audit('approval_requested', actor);
+        setState('awaiting_approval');
         return status;
       }),
     {
@@ -251,9 +250,9 @@ export async function smsSendingWorkflow(input: SendingWorkflowInput): Promise<S
   };
   const approve = (decision: ApproveInput): Promise<SendingStatus> =>
     exclusive(async () => {
+      await audit('approved', decision.approver, decision.comment ? { comment: decision.comment } : undefined);
       status.approval = { approver: decision.approver, atMs: Date.now(), ...(decision.comment ? { comment: decision.comment } : {}) };
       setState('approved');
-      await audit('approved', decision.approver, decision.comment ? { comment: decision.comment } : undefined);
       return status;
     });
   const validateReject = (decision: RejectInput): void => {
@@ -263,9 +262,9 @@ export async function smsSendingWorkflow(input: SendingWorkflowInput): Promise<S
   };
   const reject = (decision: RejectInput): Promise<SendingStatus> =>
     exclusive(async () => {
+      await audit('rejected', decision.approver, { reason: decision.reason });
       status.rejection = { approver: decision.approver, reason: decision.reason, atMs: Date.now() };
       setState('rejected');
-      await audit('rejected', decision.approver, { reason: decision.reason });
       return status;
     });
 
@@ -274,6 +273,7 @@ export async function smsSendingWorkflow(input: SendingWorkflowInput): Promise<S
   // Signals cannot answer their sender, so a refused one is written to the audit log instead.
   const viaSignal = <T extends { approver?: string }>(validate: (d: T) => void, apply: (d: T) => Promise<SendingStatus>, action: string) =>
     async (decision: T): Promise<void> => {
+      await condition(() => !busy);
       try {
         validate(decision);
       } catch (err) {
@@ -289,11 +289,11 @@ export async function smsSendingWorkflow(input: SendingWorkflowInput): Promise<S
     sendUpdate,
     ({ actor }) =>
       exclusive(async () => {
-        sendRequested = true;
         const later = status.prepared!.sendAtMs;
+        await audit('send_requested', actor, { sendAtMs: later });
+        sendRequested = true;
         status.sendAtMs = later ?? Date.now();
         setState(later !== null ? 'scheduled' : 'sending');
-        await audit('send_requested', actor, { sendAtMs: status.sendAtMs });
         return status;
       }),
     {
@@ -312,6 +312,7 @@ export async function smsSendingWorkflow(input: SendingWorkflowInput): Promise<S
     (request) =>
       exclusive(async () => {
         const sendAtMs = sendAtOf(request.schedule);
+        await audit('rescheduled', request.actor, { schedule: request.schedule, sendAtMs });
         const prepared = status.prepared!;
         prepared.schedule = request.schedule;
         prepared.sendAtMs = sendAtMs;
@@ -320,7 +321,6 @@ export async function smsSendingWorkflow(input: SendingWorkflowInput): Promise<S
           status.sendAtMs = sendAtMs ?? Date.now();
           scheduleChanged = true;
         }
-        await audit('rescheduled', request.actor, { schedule: request.schedule, sendAtMs });
         return status;
       }),
     {
@@ -336,10 +336,10 @@ export async function smsSendingWorkflow(input: SendingWorkflowInput): Promise<S
     cancelUpdate,
     (request) =>
       exclusive(async () => {
+        await audit('cancel_requested', request.actor, { reason: request.reason, during: status.state });
         status.cancellation = { actor: request.actor, reason: request.reason, atMs: Date.now() };
         // While sending, the batch in flight finishes first; the state changes when the loop stops.
         if (status.state !== 'sending') setState('cancelled');
-        await audit('cancel_requested', request.actor, { reason: request.reason, during: status.state });
         return status;
       }),
     {

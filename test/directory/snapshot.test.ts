@@ -136,10 +136,10 @@ describe.each(STORES)('snapshot (%s)', (store) => {
     await expect(directory.refreshSnapshot(other, vip())).rejects.toThrow(`Sending "${other}" belongs to project "other", not "snap".`);
   });
 
-  test('recording a sending twice keeps the first record', async () => {
+  test('recording a sending again keeps its creator and takes the new selection', async () => {
     const id = await newSending(vip());
     await directory.createSending({ id, projectId: PROJECT, selection: vip('perNumber'), createdBy: 'someone else', createdAt: 5 });
-    expect(await directory.getSending(id)).toMatchObject({ createdBy: 'paula', selection: vip() });
+    expect(await directory.getSending(id)).toMatchObject({ createdBy: 'paula', createdAt: 1_700_000_000_000, selection: vip('perNumber') });
     expect(await directory.getSending('never')).toBeUndefined();
   });
 });

@@ -3,6 +3,7 @@ import { DateTime } from 'luxon';
 import type { AudienceSelection } from '../../domain/types';
 import type { Directory } from '../../worker/directory/directory';
 import { STORES, openFreshDirectory } from '../support/directories';
+import { historyText } from '../support/history-text';
 import { seedAcme } from '../support/seed';
 import { startTestWorker, type TestWorker } from '../support/temporal';
 
@@ -60,6 +61,13 @@ describe.each(STORES)('sending lifecycle (%s directory)', (store) => {
       ['+15145550101', 'Hi Ana, sale tomorrow. STOP to opt out'],
       ['+15145550102', 'Hi Ben, sale tomorrow. STOP to opt out'],
     ]);
+    // Phone numbers never reach Temporal: the history holds ids, counts and the message text only.
+    const history = historyText(await s.handle(id).fetchHistory());
+    expect(history).toContain('sale tomorrow');
+    for (const m of outbox) {
+      expect(history).not.toContain(m.to);
+      expect(history).not.toContain(m.to.slice(2));
+    }
     const actions = (await directory.readAudit(id)).map((a) => `${a.action}:${a.actor}`);
     expect(actions).toEqual(['selected:paula', 'counted:paula', 'prepared:paula', 'approval_requested:paula', 'approved:alex', 'send_requested:paula', 'completed:system']);
   });

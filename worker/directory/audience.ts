@@ -62,9 +62,9 @@ export function targetedCte(dialect: SqlDialect, audience: ResolvedAudience): Sq
           WHEN c.active = 0 THEN 'inactive'
           WHEN c.sms_status = 'missing' THEN 'missingNumber'
           WHEN c.sms_status = 'invalid' THEN 'invalidNumber'
-          WHEN EXISTS (SELECT 1 FROM opt_outs o WHERE o.project_id = c.project_id AND o.e164 = c.sms_e164) THEN 'optedOut'
+          WHEN o.e164 IS NOT NULL THEN 'optedOut'
         END AS reason
-      FROM contacts c
+      FROM contacts c LEFT JOIN opt_outs o ON o.project_id = c.project_id AND o.e164 = c.sms_e164
       WHERE c.project_id = ? ${inGroups}
     )`;
   return { sql, params: audience.groupIds ? [audience.projectId, jsonListParam(audience.groupIds)] : [audience.projectId] };

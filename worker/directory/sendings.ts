@@ -13,13 +13,13 @@ interface SendingRow {
   created_at: number;
 }
 
-/** Records a sending; recording the same id again is a no-op (activities retry). */
+/** Records a sending; recording the same id again keeps its creator and replaces its project and selection (a new selection). */
 export async function createSending(db: SqlStore, record: SendingRecord): Promise<void> {
   if (!record.id?.trim()) throw new DirectoryInputError('A sending needs a non-empty id.');
   await requireProject(db, record.projectId);
   await db.run(
     `INSERT INTO sendings (id, project_id, selection, created_by, created_at) VALUES (?, ?, ?, ?, ?)
-     ON CONFLICT (id) DO NOTHING`,
+     ON CONFLICT (id) DO UPDATE SET project_id = excluded.project_id, selection = excluded.selection`,
     [record.id, record.projectId, JSON.stringify(record.selection), record.createdBy, Number(record.createdAt)],
   );
 }

@@ -1,0 +1,16 @@
+/** Every payload of a workflow history, decoded: what Temporal stores about a sending, as text. */
+export function historyText(history: unknown): string {
+  const parts: string[] = [];
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) node.forEach(walk);
+    else if (node && typeof node === 'object') {
+      for (const [key, value] of Object.entries(node)) {
+        if (key === 'data' && typeof value === 'string') parts.push(Buffer.from(value, 'base64').toString('utf8'));
+        else if (key === 'data' && value instanceof Uint8Array) parts.push(Buffer.from(value).toString('utf8'));
+        else walk(value);
+      }
+    }
+  };
+  walk(history);
+  return parts.join('\n');
+}
