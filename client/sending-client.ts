@@ -41,12 +41,17 @@ export interface ClientSettings {
   tls?: { serverRootCACertificate?: Buffer; clientCertPair?: { crt: Buffer; key: Buffer }; serverNameOverride?: string };
 }
 
-export async function connectClient(settings: ClientSettings): Promise<Client> {
-  const connection = await Connection.connect({
+/** Address, TLS and API key in the shape both the client's and the worker's connections take. */
+export function connectionOptions(settings: ClientSettings): { address: string; tls?: ClientSettings['tls']; apiKey?: string } {
+  return {
     address: settings.address,
     ...(settings.tls ? { tls: settings.tls } : {}),
     ...(settings.apiKey ? { apiKey: settings.apiKey } : {}),
-  });
+  };
+}
+
+export async function connectClient(settings: ClientSettings): Promise<Client> {
+  const connection = await Connection.connect(connectionOptions(settings));
   return new Client({ connection, namespace: settings.namespace });
 }
 

@@ -1,16 +1,11 @@
 /** Worker settings from environment variables; README "Configuration" documents each one. */
 import { readFileSync } from 'node:fs';
+import type { ClientSettings } from '../client/sending-client';
 import { TASK_QUEUE_DEFAULT } from '../workflows/messages';
 
 export class ConfigError extends Error {}
 
-export interface TemporalSettings {
-  address: string;
-  namespace: string;
-  taskQueue: string;
-  apiKey?: string;
-  tls?: { serverRootCACertificate?: Buffer; clientCertPair?: { crt: Buffer; key: Buffer }; serverNameOverride?: string };
-}
+export type TemporalSettings = ClientSettings;
 
 export interface WorkerSettings {
   temporal: TemporalSettings;

@@ -1,13 +1,10 @@
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { connectionOptions } from '../client/sending-client';
 import { createActivities, type ActivityDeps } from './activities';
 import type { TemporalSettings } from './config';
 
 export function connectWorker(settings: TemporalSettings): Promise<NativeConnection> {
-  return NativeConnection.connect({
-    address: settings.address,
-    ...(settings.tls ? { tls: settings.tls } : {}),
-    ...(settings.apiKey ? { apiKey: settings.apiKey } : {}),
-  });
+  return NativeConnection.connect(connectionOptions(settings));
 }
 
 export interface SmsWorkerOptions extends ActivityDeps {

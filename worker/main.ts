@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 /** `npm run worker`: one worker process from environment variables; SIGINT/SIGTERM drain it and exit. */
+import { DefaultLogger, Runtime, type LogLevel } from '@temporalio/worker';
 import { ConfigError, workerSettingsFromEnv } from './config';
 import { connectWorker, createSmsWorker } from './create-worker';
 import { openDirectory } from './directory/open-directory';
@@ -7,6 +8,7 @@ import { createProvider, providerConfigFromEnv } from './providers/create-provid
 import { createRateLimiter } from './providers/rate-limiter';
 
 async function main(): Promise<void> {
+  Runtime.install({ logger: new DefaultLogger((process.env.WORKER_LOG_LEVEL as LogLevel | undefined) ?? 'WARN') });
   const settings = workerSettingsFromEnv(process.env);
   const providerConfig = providerConfigFromEnv(process.env);
   const directory = await openDirectory(settings.directory);

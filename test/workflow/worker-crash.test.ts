@@ -78,6 +78,10 @@ describe.each([
     const done = await sendings.waitFor(id, ['completed', 'failed'], { timeoutMs: 120_000 });
     expect(done.state).toBe('completed');
 
+    // SIGTERM drains the worker and it exits cleanly.
+    second.child.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
+
     const perNumber = new Map<string, number>();
     for (const m of provider.accepted) perNumber.set(m.to, (perNumber.get(m.to) ?? 0) + 1);
     expect([...perNumber.values()].every((n) => n === 1)).toBe(true);

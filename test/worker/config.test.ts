@@ -1,0 +1,34 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError, workerSettingsFromEnv } from '../../worker/config';
+
+describe('worker settings from the environment', () => {
+  test('defaults: local dev server, SQLite under .data, 50 messages/s, 8 in flight', () => {
+    expect(workerSettingsFromEnv({})).toEqual({
+      temporal: { address: '127.0.0.1:7233', namespace: 'default', taskQueue: 'durable-sms' },
+      directory: { url: undefined, sqlitePath: '.data/directory.sqlite' },
+      rateLimitPerSecond: 50,
+      concurrency: 8,
+    });
+  });
+
+  test('Temporal Cloud with an API key turns TLS on; mutual TLS reads the PEM files', () => {
+    expect(workerSettingsFromEnv({ TEMPORAL_ADDRESS: 'ns.acct.tmprl.cloud:7233', TEMPORAL_NAMESPACE: 'ns.acct', TEMPORAL_API_KEY: 'k' }).temporal)
+      .toEqual({ address: 'ns.acct.tmprl.cloud:7233', namespace: 'ns.acct', taskQueue: 'durable-sms', apiKey: 'k', tls: {} });
+    const dir = mkdtempSync(join(tmpdir(), 'pem-'));
+    writeFileSync(join(dir, 'c.pem'), 'CERT');
+    writeFileSync(join(dir, 'k.pem'), 'KEY');
+    const tls = workerSettingsFromEnv({ TEMPORAL_TLS_CERT: join(dir, 'c.pem'), TEMPORAL_TLS_KEY: join(dir, 'k.pem') }).temporal.tls;
+    expect(tls?.clientCertPair?.crt.toString()).toBe('CERT');
+    expect(tls?.clientCertPair?.key.toString()).toBe('KEY');
+  });
+
+  test('bad values name the variable and the fix', () => {
+    expect(() => workerSettingsFromEnv({ SMS_RATE_LIMIT: 'fast' })).toThrow(new ConfigError('SMS_RATE_LIMIT="fast" is not a number ≥ 0; set it to e.g. 50.'));
+    expect(() => workerSettingsFromEnv({ TEMPORAL_TLS_CERT: '/nope.pem' })).toThrow('TEMPORAL_TLS_CERT="/nope.pem" cannot be read: point it at a PEM file.');
+    const dir = mkdtempSync(join(tmpdir(), 'pem-'));
+    writeFileSync(join(dir, 'c.pem'), 'CERT');
+    expect(() => workerSettingsFromEnv({ TEMPORAL_TLS_CERT: join(dir, 'c.pem') })).toThrow('Mutual TLS needs both TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY (PEM files).');
+  });
+});
