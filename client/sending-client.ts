@@ -16,8 +16,11 @@ import {
   rescheduleUpdate,
   selectUpdate,
   sendUpdate,
+  directoryLookupWorkflowId,
   sendingWorkflowId,
   statusQuery,
+  type DirectoryLookup,
+  type DirectoryOption,
   type ApproveInput,
   type PrepareInput,
   type RejectInput,
@@ -162,6 +165,22 @@ export class SendingClient {
       if (states.includes(status.state)) return status;
       if (Date.now() > deadline) throw new SendingError(`Sending "${sendingId}" is still ${status.state} after waiting; expected ${states.join(' or ')}.`, 'Timeout');
       await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+
+  /** Projects, groups or time zones from the worker's directory (a short workflow on the task queue). */
+  async lookup(request: DirectoryLookup): Promise<DirectoryOption[]> {
+    try {
+      return await this.client.workflow.execute('directoryLookupWorkflow', {
+        workflowId: directoryLookupWorkflowId(randomUUID()),
+        taskQueue: this.taskQueue,
+        args: [request],
+        workflowExecutionTimeout: '1 minute',
+      });
+    } catch (err) {
+      const cause = (err as { cause?: { cause?: unknown } }).cause?.cause;
+      if (cause instanceof ApplicationFailure) throw new SendingError(cause.message, cause.type ?? 'LookupFailed');
+      throw err;
     }
   }
 

@@ -1,1 +1,2 @@
 export { smsSendingWorkflow } from './sending.workflow';
+export { directoryLookupWorkflow } from './directory-lookup.workflow';

@@ -114,3 +114,14 @@ export interface SendingWorkflowInput {
   /** Set by continue-as-new: the state carried into the next run. */
   carried?: SendingStatus;
 }
+
+/** What the n8n nodes' option lists ask the worker's directory, through Temporal. */
+export type DirectoryLookup = { kind: 'projects' } | { kind: 'groups'; projectId: string } | { kind: 'timeZones' };
+
+export interface DirectoryOption {
+  name: string;
+  value: string;
+  description?: string;
+}
+
+export const directoryLookupWorkflowId = (id: string): string => `sms-directory-lookup-${id}`;

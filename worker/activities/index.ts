@@ -4,7 +4,9 @@ import type { AuditEntry, Directory, RefreshResult, SnapshotSummary } from '../d
 import { DirectoryInputError } from '../directory/errors';
 import type { SmsProvider } from '../providers/provider';
 import type { RateLimiter } from '../providers/rate-limiter';
+import type { DirectoryLookup, DirectoryOption } from '../../workflows/messages';
 import { deliverRecipient, type DeliveryOutcome } from './deliver-recipient';
+import { lookupDirectory } from './lookup-directory';
 import { runPool } from './run-pool';
 
 export interface ActivityDeps {
@@ -88,6 +90,10 @@ export const createActivities = (deps: ActivityDeps) => {
 
     async refreshSnapshot(sendingId: string, selection: AudienceSelection): Promise<RefreshResult> {
       return asInputFailure(() => directory.refreshSnapshot(sendingId, selection));
+    },
+
+    async lookupDirectory(request: DirectoryLookup): Promise<DirectoryOption[]> {
+      return asInputFailure(() => lookupDirectory(directory, request));
     },
 
     async recordAudit(entry: AuditEntry): Promise<void> {

@@ -7,17 +7,6 @@ import type { SqlParam, SqlStore } from './sql-store';
 type Statement = Database.Statement<unknown[], unknown>;
 
 /**
- * better-sqlite3 12 built against Node >= 24.19 headers aborts the whole process when the garbage
- * collector frees one of its Database or Statement objects (nodejs/node#65446; fixed in
- * better-sqlite3 13). So none may become garbage: every statement is prepared once per
- * connection and kept (the directory's SQL texts are a fixed set), and every connection stays
- * referenced by an unref'd timer for the life of the process, which also outlives the per-file
- * module registry of a test runner. `pragma()` is avoided: it prepares a throwaway statement.
- */
-const keptForProcessLifetime: SqliteConnection[] = [];
-setInterval(() => keptForProcessLifetime.length, 2 ** 31 - 1).unref();
-
-/**
  * better-sqlite3 is synchronous, but transactions here take async callbacks: a queue makes
  * every operation wait for the transaction in progress, so nothing runs inside it by accident.
  */
@@ -31,6 +20,7 @@ class OperationQueue {
   }
 }
 
+/** One better-sqlite3 connection; each SQL text is prepared once and reused (the directory's SQL is a fixed set). */
 class SqliteConnection {
   private readonly statements = new Map<string, Statement>();
 
@@ -97,7 +87,6 @@ export class SqliteStore implements SqlStore {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     const db = new Database(path);
     this.connection = new SqliteConnection(db);
-    keptForProcessLifetime.push(this.connection);
     // Another process may hold the write lock for a whole bulk import or snapshot: wait for it.
     db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 60000;');
     this.inTransaction = new SqliteTransactionStore(this.connection);

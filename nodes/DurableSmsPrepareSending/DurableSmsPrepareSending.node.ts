@@ -1,0 +1,73 @@
+import { NodeConnectionTypes, type IExecuteFunctions, type INodeExecutionData, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
+import { actorProperty, credentials, scheduleProperties, sendingIdProperty } from '../shared/descriptions';
+import { credentialTest, loadOptions } from '../shared/methods';
+import { statusItem } from '../shared/output';
+import { scheduleFromParameters } from '../shared/parameters';
+import { requireSendingId, runPerItem } from '../shared/run-per-item';
+
+export class DurableSmsPrepareSending implements INodeType {
+  description: INodeTypeDescription = {
+    displayName: 'Durable SMS: Prepare Sending',
+    name: 'durableSmsPrepareSending',
+    icon: { light: 'file:../../icons/durable-sms.svg', dark: 'file:../../icons/durable-sms.dark.svg' },
+    group: ['transform'],
+    version: 1,
+    subtitle: '={{ $parameter["when"] === "later" ? "Send " + $parameter["localDateTime"] + " " + $parameter["timeZone"] : "Send now" }}',
+    description: 'Set the message and the schedule, check them, and freeze the list of recipients',
+    defaults: { name: 'Prepare Sending' },
+    usableAsTool: true,
+    inputs: [NodeConnectionTypes.Main],
+    outputs: [NodeConnectionTypes.Main],
+    credentials,
+    properties: [
+      sendingIdProperty,
+      {
+        displayName: 'Message',
+        name: 'message',
+        type: 'string',
+        typeOptions: { rows: 4 },
+        default: '',
+        required: true,
+        placeholder: 'Hi {{firstName}}, our sale starts tomorrow. Reply STOP to opt out.',
+        description: 'SMS text. {{fieldName}} is replaced by each contact\'s profile field.',
+      },
+      {
+        displayName: 'Sender ID',
+        name: 'senderId',
+        type: 'string',
+        default: '',
+        description: 'Alphanumeric sender or phone number; empty uses the project\'s sender',
+      },
+      ...scheduleProperties,
+      {
+        displayName: 'Refresh Recipients at Send Time',
+        name: 'refreshAtSend',
+        type: 'boolean',
+        default: false,
+        description: 'Whether to resolve the recipients again when the send time comes: new contacts are added, contacts no longer targeted are removed',
+        displayOptions: { show: { when: ['later'] } },
+      },
+      actorProperty,
+    ],
+  };
+
+  methods = { loadOptions, credentialTest };
+
+  async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+    return runPerItem(this, async (sendings, i) => {
+      const sendingId = requireSendingId(this, i);
+      const schedule = scheduleFromParameters(this, i);
+      const status = await sendings.prepare(
+        sendingId,
+        {
+          message: this.getNodeParameter('message', i) as string,
+          senderId: (this.getNodeParameter('senderId', i, '') as string) || null,
+          schedule,
+          refreshAtSend: schedule.mode === 'later' && (this.getNodeParameter('refreshAtSend', i, false) as boolean),
+        },
+        this.getNodeParameter('actor', i) as string,
+      );
+      return statusItem(status);
+    });
+  }
+}

@@ -1,0 +1,80 @@
+import { NodeConnectionTypes, type IExecuteFunctions, type INodeExecutionData, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
+import type { AudienceSelection } from '../../domain/types';
+import { actorProperty, credentials } from '../shared/descriptions';
+import { credentialTest, loadOptions } from '../shared/methods';
+import { statusItem } from '../shared/output';
+import { runPerItem } from '../shared/run-per-item';
+
+export class DurableSmsSelectRecipients implements INodeType {
+  description: INodeTypeDescription = {
+    displayName: 'Durable SMS: Select Recipients',
+    name: 'durableSmsSelectRecipients',
+    icon: { light: 'file:../../icons/durable-sms.svg', dark: 'file:../../icons/durable-sms.dark.svg' },
+    group: ['transform'],
+    version: 1,
+    subtitle: '={{ $parameter["audience"] === "all" ? "All active contacts" : "Groups: " + ($parameter["groups"] || []).join(", ") }}',
+    description: 'Start a durable SMS sending: pick the project, the audience and the duplicate-number policy',
+    defaults: { name: 'Select Recipients' },
+    usableAsTool: true,
+    inputs: [NodeConnectionTypes.Main],
+    outputs: [NodeConnectionTypes.Main],
+    credentials,
+    properties: [
+      {
+        displayName: 'Project Name or ID',
+        name: 'projectId',
+        type: 'options',
+        typeOptions: { loadOptionsMethod: 'getProjects' },
+        default: '',
+        required: true,
+        description: 'Project whose contacts receive the SMS. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+      },
+      {
+        displayName: 'Audience',
+        name: 'audience',
+        type: 'options',
+        default: 'all',
+        options: [
+          { name: 'All Active Contacts', value: 'all' },
+          { name: 'Groups', value: 'groups', description: 'A contact in several selected groups gets one message' },
+        ],
+      },
+      {
+        displayName: 'Group Names or IDs',
+        name: 'groups',
+        type: 'multiOptions',
+        typeOptions: { loadOptionsMethod: 'getGroups', loadOptionsDependsOn: ['projectId'] },
+        default: [],
+        required: true,
+        displayOptions: { show: { audience: ['groups'] } },
+        description: 'Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
+      },
+      {
+        displayName: 'Contacts Sharing a Number',
+        name: 'duplicatePolicy',
+        type: 'options',
+        default: 'perContact',
+        options: [
+          { name: 'One SMS per Contact', value: 'perContact', description: 'Three contacts with the same number get three SMS' },
+          { name: 'One SMS per Number', value: 'perNumber', description: 'Each number gets one copy' },
+        ],
+      },
+      actorProperty,
+    ],
+  };
+
+  methods = { loadOptions, credentialTest };
+
+  async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+    return runPerItem(this, async (sendings, i) => {
+      const audience = this.getNodeParameter('audience', i) as AudienceSelection['audience'];
+      const selection: AudienceSelection = {
+        projectId: this.getNodeParameter('projectId', i) as string,
+        audience,
+        groups: audience === 'groups' ? (this.getNodeParameter('groups', i, []) as string[]) : [],
+        duplicatePolicy: this.getNodeParameter('duplicatePolicy', i) as AudienceSelection['duplicatePolicy'],
+      };
+      return statusItem(await sendings.create(selection, this.getNodeParameter('actor', i) as string));
+    });
+  }
+}

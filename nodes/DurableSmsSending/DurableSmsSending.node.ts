@@ -1,0 +1,76 @@
+import { NodeConnectionTypes, type IExecuteFunctions, type INodeExecutionData, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
+import { actorProperty, credentials, scheduleProperties, sendingIdProperty } from '../shared/descriptions';
+import { credentialTest, loadOptions } from '../shared/methods';
+import { statusItem } from '../shared/output';
+import { scheduleFromParameters } from '../shared/parameters';
+import { requireSendingId, runPerItem } from '../shared/run-per-item';
+
+const withReason = { show: { operation: ['cancel', 'reject'] } };
+
+export class DurableSmsSending implements INodeType {
+  description: INodeTypeDescription = {
+    displayName: 'Durable SMS: Sending',
+    name: 'durableSmsSending',
+    icon: { light: 'file:../../icons/durable-sms.svg', dark: 'file:../../icons/durable-sms.dark.svg' },
+    group: ['transform'],
+    version: 1,
+    subtitle: '={{ $parameter["operation"] }}',
+    description: 'Get the status of a sending, cancel or reschedule it, or record an approval decision made elsewhere',
+    defaults: { name: 'Sending' },
+    usableAsTool: true,
+    inputs: [NodeConnectionTypes.Main],
+    outputs: [NodeConnectionTypes.Main],
+    credentials,
+    properties: [
+      {
+        displayName: 'Operation',
+        name: 'operation',
+        type: 'options',
+        noDataExpression: true,
+        default: 'getStatus',
+        options: [
+          { name: 'Approve', value: 'approve', action: 'Approve a sending', description: 'Record an approval (the approver is "Acting As")' },
+          { name: 'Cancel', value: 'cancel', action: 'Cancel a sending', description: 'Stop a sending before or while it sends; a reason is required' },
+          { name: 'Get Status', value: 'getStatus', action: 'Get the status of a sending', description: 'State, counts, schedule and delivery progress' },
+          { name: 'Reject', value: 'reject', action: 'Reject a sending', description: 'A reason is required' },
+          { name: 'Reschedule', value: 'reschedule', action: 'Reschedule a sending', description: 'Move the send time, also while it waits for it' },
+        ],
+      },
+      sendingIdProperty,
+      {
+        displayName: 'Reason',
+        name: 'reason',
+        type: 'string',
+        default: '',
+        required: true,
+        displayOptions: withReason,
+        description: 'Why; written to the audit log',
+      },
+      ...scheduleProperties.map((p) => ({ ...p, displayOptions: { show: { ...p.displayOptions?.show, operation: ['reschedule'] } } })),
+      { ...actorProperty, displayOptions: { hide: { operation: ['getStatus'] } } },
+    ],
+  };
+
+  methods = { loadOptions, credentialTest };
+
+  async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+    const operation = this.getNodeParameter('operation', 0) as string;
+    return runPerItem(this, async (sendings, i) => {
+      const sendingId = requireSendingId(this, i);
+      const actor = () => this.getNodeParameter('actor', i) as string;
+      const reason = () => this.getNodeParameter('reason', i) as string;
+      switch (operation) {
+        case 'approve':
+          return statusItem(await sendings.approve(sendingId, { approver: actor() }));
+        case 'reject':
+          return statusItem(await sendings.reject(sendingId, { approver: actor(), reason: reason() }));
+        case 'cancel':
+          return statusItem(await sendings.cancel(sendingId, reason(), actor()));
+        case 'reschedule':
+          return statusItem(await sendings.reschedule(sendingId, scheduleFromParameters(this, i), actor()));
+        default:
+          return statusItem(await sendings.status(sendingId));
+      }
+    });
+  }
+}

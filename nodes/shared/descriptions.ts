@@ -1,0 +1,54 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+export const credentials = [{ name: 'durableSmsTemporalApi', required: true, testedBy: 'temporalConnectionTest' }];
+
+export const sendingIdProperty: INodeProperties = {
+  displayName: 'Sending ID',
+  name: 'sendingId',
+  type: 'string',
+  default: '={{ $json.sendingId }}',
+  required: true,
+  description: 'The sending to act on. Items from Select Recipients carry it; set an expression to continue a sending from another workflow.',
+};
+
+export const actorProperty: INodeProperties = {
+  displayName: 'Acting As',
+  name: 'actor',
+  type: 'string',
+  default: 'n8n',
+  description: 'Who does this, for the audit log (a name or an e-mail)',
+};
+
+export const scheduleProperties: INodeProperties[] = [
+  {
+    displayName: 'When',
+    name: 'when',
+    type: 'options',
+    noDataExpression: true,
+    default: 'now',
+    options: [
+      { name: 'Now', value: 'now', description: 'As soon as the sending is approved and sent' },
+      { name: 'Later', value: 'later', description: 'At a local date and time in a chosen time zone' },
+    ],
+  },
+  {
+    displayName: 'Local Date and Time',
+    name: 'localDateTime',
+    type: 'string',
+    default: '',
+    placeholder: '2026-12-01T09:00',
+    description: 'Wall-clock time in the time zone below, as YYYY-MM-DDTHH:mm. A time skipped by a daylight-saving change is refused; a repeated one takes its first occurrence.',
+    displayOptions: { show: { when: ['later'] } },
+    required: true,
+  },
+  {
+    displayName: 'Time Zone Name or ID',
+    name: 'timeZone',
+    type: 'options',
+    typeOptions: { loadOptionsMethod: 'getTimeZones' },
+    default: '',
+    description: 'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
+    displayOptions: { show: { when: ['later'] } },
+    required: true,
+  },
+];
