@@ -1,5 +1,5 @@
 import { NodeConnectionTypes, type IExecuteFunctions, type INodeExecutionData, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
-import { actorProperty, credentials, sendingIdProperty } from '../shared/descriptions';
+import { actorProperty, sendingIdProperty } from '../shared/descriptions';
 import { credentialTest } from '../shared/methods';
 import { countItem } from '../shared/output';
 import { requireSendingId, runPerItem } from '../shared/run-per-item';
@@ -17,7 +17,7 @@ export class DurableSmsCount implements INodeType {
     usableAsTool: true,
     inputs: [NodeConnectionTypes.Main],
     outputs: [NodeConnectionTypes.Main],
-    credentials,
+    credentials: [{ name: 'durableSmsTemporalApi', required: true, testedBy: 'temporalConnectionTest' }],
     properties: [sendingIdProperty, actorProperty],
   };
 

@@ -1,5 +1,5 @@
 import { NodeConnectionTypes, type IExecuteFunctions, type INodeExecutionData, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
-import { actorProperty, credentials, scheduleProperties, sendingIdProperty } from '../shared/descriptions';
+import { actorProperty, scheduleProperties, sendingIdProperty } from '../shared/descriptions';
 import { credentialTest, loadOptions } from '../shared/methods';
 import { statusItem } from '../shared/output';
 import { scheduleFromParameters } from '../shared/parameters';
@@ -18,7 +18,7 @@ export class DurableSmsPrepareSending implements INodeType {
     usableAsTool: true,
     inputs: [NodeConnectionTypes.Main],
     outputs: [NodeConnectionTypes.Main],
-    credentials,
+    credentials: [{ name: 'durableSmsTemporalApi', required: true, testedBy: 'temporalConnectionTest' }],
     properties: [
       sendingIdProperty,
       {

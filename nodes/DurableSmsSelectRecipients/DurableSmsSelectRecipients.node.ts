@@ -1,6 +1,6 @@
 import { NodeConnectionTypes, type IExecuteFunctions, type INodeExecutionData, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
 import type { AudienceSelection } from '../../domain/types';
-import { actorProperty, credentials } from '../shared/descriptions';
+import { actorProperty } from '../shared/descriptions';
 import { credentialTest, loadOptions } from '../shared/methods';
 import { statusItem } from '../shared/output';
 import { runPerItem } from '../shared/run-per-item';
@@ -18,7 +18,7 @@ export class DurableSmsSelectRecipients implements INodeType {
     usableAsTool: true,
     inputs: [NodeConnectionTypes.Main],
     outputs: [NodeConnectionTypes.Main],
-    credentials,
+    credentials: [{ name: 'durableSmsTemporalApi', required: true, testedBy: 'temporalConnectionTest' }],
     properties: [
       {
         displayName: 'Project Name or ID',

@@ -1,7 +1,5 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-export const credentials = [{ name: 'durableSmsTemporalApi', required: true, testedBy: 'temporalConnectionTest' }];
-
 export const sendingIdProperty: INodeProperties = {
   displayName: 'Sending ID',
   name: 'sendingId',

@@ -20,7 +20,7 @@ export function settingsFromCredential(credential: ICredentialDataDecryptedObjec
   if (mode !== 'none' || settings.apiKey) {
     settings.tls = {
       ...(text('serverCa') ? { serverRootCACertificate: Buffer.from(text('serverCa')) } : {}),
-      ...(mode === 'mutual' ? { clientCertPair: { crt: Buffer.from(text('clientCert')), key: Buffer.from(text('clientKey')) } } : {}),
+      ...(mode === 'mutual' ? { clientCertPair: { crt: Buffer.from(text('clientCert')), key: Buffer.from(text('clientPrivateKey')) } } : {}),
       ...(text('serverName') ? { serverNameOverride: text('serverName') } : {}),
     };
   }
