@@ -2,6 +2,7 @@
 # A real n8n for end-to-end tests and local trials, installed once outside the repository.
 #   . scripts/n8n.sh; ensure_n8n          install n8n (cached in ${DURABLE_SMS_CACHE:-~/.cache/durable-sms}/n8n-<version>)
 #   scripts/n8n.sh ensure                 the same, as a command
+#   scripts/n8n.sh installed              exit 0 (printing the install folder) when n8n is installed, else 1
 #   scripts/n8n.sh install-package <tgz>  install a node package tarball into $N8N_USER_FOLDER/.n8n/nodes, as n8n's installer does
 #   scripts/n8n.sh start                  start n8n in the background and wait until it is ready
 #   scripts/n8n.sh stop                   stop it cleanly
@@ -48,18 +49,30 @@ _n8n_logfile() { echo "$(_n8n_data)/n8n-$(_n8n_port).log"; }
 _n8n_port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 _n8n_ready() { curl -fsS --max-time 2 "http://127.0.0.1:$(_n8n_port)/healthz/readiness" 2>/dev/null | grep -q '"ok"'; }
 
+# Mirrors n8n's community-package installer (CommunityPackagesService.downloadPackage in n8n 2.40):
+# unpack into nodes/node_modules/<name>, drop dev/peer/optional dependencies from its package.json,
+# `npm install` inside it without scripts, and record it in nodes/package.json.
 n8n_install_package() {
   local tgz="${1:-}"
   [ -f "$tgz" ] || { echo "usage: $0 install-package <path-to-package.tgz>" >&2; return 2; }
   tgz=$(cd "$(dirname "$tgz")" && pwd)/$(basename "$tgz")
   ensure_node24 || return 1
-  local nodes; nodes="$(_n8n_user_folder)/.n8n/nodes"
-  mkdir -p "$nodes"
-  [ -f "$nodes/package.json" ] || echo '{ "name": "installed-nodes", "private": true }' >"$nodes/package.json"
-  # Like n8n's community-package installer: production dependencies only, no install scripts.
-  (cd "$nodes" && npm install "$tgz" --omit=dev --omit=optional --omit=peer --ignore-scripts \
-    --no-audit --no-fund --no-package-lock --loglevel=error) || { echo "[n8n] npm install of $tgz failed" >&2; return 1; }
-  echo "[n8n] installed $(basename "$tgz") into $nodes"
+  local nodes name dest
+  nodes="$(_n8n_user_folder)/.n8n/nodes"
+  name=$(tar -xzOf "$tgz" package/package.json | node -p 'JSON.parse(require("fs").readFileSync(0, "utf8")).name') || return 1
+  dest="$nodes/node_modules/$name"
+  rm -rf "$dest" && mkdir -p "$dest" && tar -xzf "$tgz" -C "$dest" --strip-components=1 || return 1
+  node -e '
+    const fs = require("fs"), [file, list] = process.argv.slice(1);
+    const { devDependencies, peerDependencies, optionalDependencies, ...pkg } = JSON.parse(fs.readFileSync(file, "utf8"));
+    fs.writeFileSync(file, JSON.stringify(pkg, null, 2));
+    const all = fs.existsSync(list) ? JSON.parse(fs.readFileSync(list, "utf8")) : { name: "installed-nodes", private: true };
+    all.dependencies = { ...all.dependencies, [pkg.name]: pkg.version };
+    fs.writeFileSync(list, JSON.stringify(all, null, 2));
+  ' "$dest/package.json" "$nodes/package.json" || return 1
+  (cd "$dest" && npm install --audit=false --fund=false --bin-links=false --install-strategy=shallow \
+    --ignore-scripts=true --package-lock=false --loglevel=error) || { echo "[n8n] npm install in $dest failed" >&2; return 1; }
+  echo "[n8n] installed $name from $(basename "$tgz") into $nodes"
 }
 
 n8n_start() {
@@ -76,15 +89,17 @@ n8n_start() {
       return 1
     fi
   done
-  mkdir -p "$data" "$folder"
+  mkdir -p "$data" "$folder" && rm -f "$pidfile"
   local t0=$SECONDS
-  env N8N_USER_FOLDER="$folder" N8N_PORT="$port" N8N_LISTEN_ADDRESS=127.0.0.1 N8N_HOST=127.0.0.1 N8N_PROTOCOL=http \
-    WEBHOOK_URL="http://127.0.0.1:$port/" N8N_EDITOR_BASE_URL="http://127.0.0.1:$port/" \
+  # NODE_ENV is dropped: with NODE_ENV=test (set by jest) n8n never opens its HTTP port.
+  env -u NODE_ENV N8N_USER_FOLDER="$folder" N8N_PORT="$port" N8N_LISTEN_ADDRESS=127.0.0.1 N8N_HOST=127.0.0.1 N8N_PROTOCOL=http \
+    N8N_WEBHOOK_URL="http://127.0.0.1:$port/" N8N_EDITOR_BASE_URL="http://127.0.0.1:$port/" \
     N8N_DIAGNOSTICS_ENABLED=false N8N_VERSION_NOTIFICATIONS_ENABLED=false N8N_TEMPLATES_ENABLED=false \
     N8N_DIAGNOSTICS_CONFIG_FRONTEND= N8N_DIAGNOSTICS_CONFIG_BACKEND= EXTERNAL_FRONTEND_HOOKS_URLS= \
     N8N_PERSONALIZATION_ENABLED=false N8N_HIRING_BANNER_ENABLED=false N8N_DYNAMIC_BANNERS_ENABLED=false \
     N8N_AI_ENABLED=false N8N_SECURE_COOKIE=false N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS=false \
-    N8N_RUNNERS_MODE=internal N8N_RUNNERS_BROKER_PORT="$broker" DB_SQLITE_POOL_SIZE="${DB_SQLITE_POOL_SIZE:-2}" \
+    N8N_RUNNERS_MODE=internal N8N_RUNNERS_BROKER_PORT="$broker" N8N_COMMUNITY_PACKAGES_ENABLED=true \
+    N8N_DISABLED_MODULES="${N8N_DISABLED_MODULES-mcp-registry}" \
     N8N_LOG_LEVEL="${N8N_LOG_LEVEL:-info}" \
     setsid bash -c 'echo $$ >"$1"; shift; exec "$@"' _ "$pidfile" node "$(n8n_bin)" start >"$logfile" 2>&1 </dev/null &
   local timeout="${N8N_START_TIMEOUT:-180}" pid=""
@@ -123,10 +138,11 @@ if [ "${BASH_SOURCE[0]}" = "$0" ]; then
   set -euo pipefail
   case "${1:-}" in
     ensure) ensure_n8n ;;
+    installed) if [ -f "$(n8n_home)/.installed" ]; then n8n_home; else echo "[n8n] n8n@$N8N_PINNED_VERSION is not installed; run: scripts/n8n.sh ensure" >&2; exit 1; fi ;;
     install-package) n8n_install_package "${2:-}" ;;
     start) n8n_start ;;
     stop) n8n_stop ;;
     status) if _n8n_ready; then echo "[n8n] ready on http://127.0.0.1:$(_n8n_port)"; else echo "[n8n] not answering on http://127.0.0.1:$(_n8n_port)"; exit 1; fi ;;
-    *) echo "usage: $0 ensure|install-package <tgz>|start|stop|status" >&2; exit 2 ;;
+    *) echo "usage: $0 ensure|installed|install-package <tgz>|start|stop|status" >&2; exit 2 ;;
   esac
 fi

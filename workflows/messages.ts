@@ -116,7 +116,12 @@ export interface SendingWorkflowInput {
 }
 
 /** What the n8n nodes' option lists ask the worker's directory, through Temporal. */
-export type DirectoryLookup = { kind: 'projects' } | { kind: 'groups'; projectId: string } | { kind: 'timeZones' };
+export type DirectoryLookup =
+  | { kind: 'projects' }
+  | { kind: 'groups'; projectId: string }
+  | { kind: 'timeZones' }
+  /** The first recipients' personalized messages (numbers masked), for the approval page. */
+  | { kind: 'preview'; sendingId: string; message: string; limit: number };
 
 export interface DirectoryOption {
   name: string;

@@ -1,0 +1,83 @@
+/** The approval page: plain HTML and CSS, no script, served by the node's restart webhook. */
+import type { DirectoryOption, SendingStatus } from '../../workflows/messages';
+
+const escapeHtml = (text: unknown): string =>
+  String(text ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+/** No script may run, forms post only back to n8n, nothing loads from elsewhere. */
+export const APPROVAL_PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+
+const STYLE = `
+body{font:15px/1.5 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0;background:#f4f5f7;color:#1f2937}
+main{max-width:760px;margin:32px auto;background:#fff;border-radius:10px;padding:28px 32px;box-shadow:0 1px 3px #0002}
+h1{font-size:22px;margin:0 0 4px}h2{font-size:16px;margin:24px 0 8px}
+.muted{color:#6b7280}.sms{white-space:pre-wrap;background:#ecfdf5;border:1px solid #a7f3d0;border-radius:10px;padding:12px 14px}
+table{border-collapse:collapse;width:100%}td,th{text-align:left;padding:6px 8px;border-bottom:1px solid #e5e7eb;vertical-align:top}
+.error{background:#fef2f2;border:1px solid #fecaca;color:#991b1b;padding:10px 14px;border-radius:8px}
+.actions{display:flex;gap:24px;flex-wrap:wrap;margin-top:12px}.actions form{flex:1;min-width:260px}
+label{display:block;font-weight:600;margin:8px 0 4px}input,textarea{width:100%;box-sizing:border-box;padding:8px;border:1px solid #d1d5db;border-radius:6px;font:inherit}
+button{margin-top:10px;padding:10px 18px;border:0;border-radius:6px;font-weight:600;font-size:15px;cursor:pointer}
+.approve{background:#059669;color:#fff}.reject{background:#dc2626;color:#fff}`;
+
+function page(title: string, body: string): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escapeHtml(title)}</title><style>${STYLE}</style></head><body><main>${body}</main></body></html>`;
+}
+
+function scheduleText(status: SendingStatus): string {
+  const prepared = status.prepared;
+  if (!prepared || prepared.schedule.mode === 'now') return 'As soon as it is sent (now)';
+  const { localDateTime, timeZone } = prepared.schedule;
+  return `${localDateTime} ${timeZone} (${new Date(prepared.sendAtMs!).toISOString().replace('T', ' ').slice(0, 16)} UTC)${prepared.refreshAtSend ? ' — recipients refreshed at send time' : ''}`;
+}
+
+export interface ApprovalPageInput {
+  status: SendingStatus;
+  preview: DirectoryOption[];
+  /** Signed URL the two forms post to. */
+  formAction: string;
+  error?: string;
+  approver?: string;
+  reason?: string;
+}
+
+export function renderApprovalPage({ status, preview, formAction, error, approver, reason }: ApprovalPageInput): string {
+  const prepared = status.prepared!;
+  const summary = prepared.summary;
+  const excluded = Object.entries(summary.excluded).filter(([, n]) => n > 0);
+  const selection = status.selection!;
+  const rows = [
+    ['Project', selection.projectId],
+    ['Recipients', selection.audience === 'all' ? 'All active contacts' : `Groups: ${selection.groups.join(', ')}`],
+    ['Same number', selection.duplicatePolicy === 'perNumber' ? 'One SMS per number' : 'One SMS per contact'],
+    ['Messages to send', String(summary.messages)],
+    ['Contacts targeted', String(summary.targeted)],
+    ['Excluded', excluded.length ? excluded.map(([k, n]) => `${n} ${k}`).join(', ') : 'none'],
+    ['Sender', prepared.senderId ?? 'project default'],
+    ['When', scheduleText(status)],
+    ['Prepared by', prepared.preparedBy],
+  ];
+  const action = escapeHtml(formAction);
+  return page(
+    `Approve SMS sending ${status.sendingId}`,
+    `<h1>Approve this SMS sending?</h1><p class="muted">Sending ${escapeHtml(status.sendingId)} is waiting for your decision.</p>
+${error ? `<p class="error" role="alert">${escapeHtml(error)}</p>` : ''}
+<h2>Message</h2><div class="sms">${escapeHtml(prepared.message)}</div>
+<h2>Details</h2><table>${rows.map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`).join('')}</table>
+<h2>Preview for the first recipients</h2>
+<table><tr><th>To</th><th>Message</th></tr>${preview.map((p) => `<tr><td>${escapeHtml(p.description)}</td><td class="sms">${escapeHtml(p.name)}</td></tr>`).join('') || '<tr><td colspan="2">No recipient</td></tr>'}</table>
+<h2>Your decision</h2>
+<div class="actions">
+<form method="post" action="${action}"><input type="hidden" name="decision" value="approve">
+<label for="approver-a">Your name or e-mail</label><input id="approver-a" name="approver" required value="${escapeHtml(approver)}">
+<button class="approve" type="submit">Approve</button></form>
+<form method="post" action="${action}"><input type="hidden" name="decision" value="reject">
+<label for="approver-r">Your name or e-mail</label><input id="approver-r" name="approver" required value="${escapeHtml(approver)}">
+<label for="reason">Reason for rejecting</label><textarea id="reason" name="reason" rows="3" required>${escapeHtml(reason)}</textarea>
+<button class="reject" type="submit">Reject</button></form>
+</div>`,
+  );
+}
+
+export function renderMessagePage(title: string, message: string): string {
+  return page(title, `<h1>${escapeHtml(title)}</h1><p>${escapeHtml(message)}</p>`);
+}
