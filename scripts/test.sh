@@ -6,6 +6,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/setup.sh
 setup_project
+# The end-to-end tests run a real n8n (pinned); the first install takes minutes, then it is cached.
+. scripts/n8n.sh
+ensure_n8n
 
 export TEMPORAL_PORT="${TEST_TEMPORAL_PORT:-17233}" TEMPORAL_UI_PORT=0 TEMPORAL_HTTP_PORT="${TEST_TEMPORAL_HTTP_PORT:-17243}" TEMPORAL_DB_FILE=memory
 export DURABLE_SMS_DATA="$PWD/.test-results"
