@@ -1,0 +1,223 @@
+/**
+ * The whole process on a real n8n (pinned 2.x) with the package installed the way users install it:
+ * Webhook → Select Recipients → Count → Prepare Sending → Request Approval → Send SMS, run against the
+ * real worker and dev server. The approval page is opened in headless Chromium and decided by a click.
+ */
+import { copyFileSync, existsSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Directory } from '../../worker/directory/directory';
+import { openFreshSqliteDirectory } from '../support/directories';
+import { startInbox, type Inbox } from '../support/inbox';
+import { packProject, startN8n, type N8n } from '../support/n8n';
+import { ROOT, TEST_OUTPUT } from '../support/paths';
+import { seedAcme } from '../support/seed';
+import { TEMPORAL_ADDRESS, startTestWorker, type TestWorker } from '../support/temporal';
+
+const PKG = 'n8n-nodes-durable-sms';
+const CHROMIUM = '/usr/bin/chromium';
+
+function processWorkflow(credentialId: string, inboxUrl: string, path: string) {
+  const credentials = { durableSmsTemporalApi: { id: credentialId, name: 'Temporal' } };
+  const node = (name: string, type: string, x: number, parameters: Record<string, unknown>, y = 300) => ({
+    id: `${path}-${name.replace(/\W/g, '')}`, name, type: `${PKG}.${type}`, typeVersion: 1, position: [x, y], parameters, credentials,
+  });
+  return {
+    name: `SMS process ${path}`,
+    settings: { executionOrder: 'v1' },
+    nodes: [
+      { id: `${path}-hook`, name: 'Start', type: 'n8n-nodes-base.webhook', typeVersion: 2, position: [0, 300], webhookId: `${path}-hook`, parameters: { path, httpMethod: 'POST', responseMode: 'onReceived' } },
+      node('Select Recipients', 'durableSmsSelectRecipients', 220, { projectId: 'acme', audience: 'groups', groups: ['vip', 'newsletter'], duplicatePolicy: 'perContact', actor: 'paula' }),
+      node('Count', 'durableSmsCount', 440, { actor: 'paula' }),
+      node('Prepare Sending', 'durableSmsPrepareSending', 660, { message: 'Hi {{firstName}}, sale tomorrow. STOP to opt out', when: 'now', actor: 'paula' }),
+      { ...node('Request Approval', 'durableSmsRequestApproval', 880, { webhookUrl: inboxUrl, waitLimitHours: 1, actor: 'paula' }), webhookId: `${path}-approval` },
+      node('Send SMS', 'durableSmsSend', 1100, { waitForCompletion: true, waitLimitMinutes: 5, actor: 'paula' }, 200),
+      { id: `${path}-rejected`, name: 'Rejected', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [1100, 420], parameters: {} },
+    ],
+    connections: {
+      Start: { main: [[{ node: 'Select Recipients', type: 'main', index: 0 }]] },
+      'Select Recipients': { main: [[{ node: 'Count', type: 'main', index: 0 }]] },
+      Count: { main: [[{ node: 'Prepare Sending', type: 'main', index: 0 }]] },
+      'Prepare Sending': { main: [[{ node: 'Request Approval', type: 'main', index: 0 }]] },
+      'Request Approval': { main: [[{ node: 'Send SMS', type: 'main', index: 0 }], [{ node: 'Rejected', type: 'main', index: 0 }]] },
+    },
+  };
+}
+
+/** Into .test-results; with UPDATE_SCREENSHOTS=1 also into docs/images (the README's pictures). */
+async function screenshot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: join(TEST_OUTPUT, name), fullPage: true });
+  if (process.env.UPDATE_SCREENSHOTS === '1') copyFileSync(join(TEST_OUTPUT, name), join(ROOT, 'docs', 'images', name));
+}
+
+const outputOf = (execution: { data?: any }, node: string, output = 0) =>
+  (execution.data?.resultData?.runData?.[node]?.[0]?.data?.main?.[output] ?? []).map((i: { json: unknown }) => i.json);
+
+describe('the SMS process on a real n8n, approved and rejected from the approval page', () => {
+  let fresh: Awaited<ReturnType<typeof openFreshSqliteDirectory>>;
+  let directory: Directory;
+  let env: TestWorker;
+  let n8n: N8n;
+  let inbox: Inbox;
+  let browser: Browser;
+  let tarball: string;
+  let credentialId: string;
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`Chromium is needed at ${CHROMIUM}: apt-get install chromium`);
+    fresh = await openFreshSqliteDirectory();
+    directory = fresh.directory;
+    await seedAcme(directory);
+    env = await startTestWorker({ directory });
+    inbox = await startInbox();
+    tarball = await packProject();
+    n8n = await startN8n({ packageTarball: tarball });
+    const credential = await n8n.api('POST', '/credentials', {
+      name: 'Temporal',
+      type: 'durableSmsTemporalApi',
+      data: { address: TEMPORAL_ADDRESS, namespace: 'default', taskQueue: env.taskQueue, tls: 'none', apiKey: '' },
+    });
+    credentialId = credential.id;
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+  }, 600_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await n8n?.stop();
+    await inbox?.close();
+    await env?.stop();
+    await fresh?.close();
+    if (tarball) rmSync(dirname(tarball), { recursive: true, force: true });
+  });
+
+  async function startRun(path: string) {
+    const workflow = await n8n.api('POST', '/workflows', processWorkflow(credentialId, inbox.url, path));
+    await n8n.api('POST', `/workflows/${workflow.id}/activate`);
+    await n8n.webhook(path, {});
+    const message = await inbox.next();
+    return { workflowId: workflow.id as string, message: message as { approvalUrl: string; sendingId: string; text: string; messages: number } };
+  }
+
+  test('approved by a click: the messages reach the provider (outbox), Send SMS outputs the summary', async () => {
+    const { workflowId, message } = await startRun('sms-approve');
+    expect(message.messages).toBe(3);
+    expect(message.text).toContain(message.approvalUrl);
+    expect((await env.client.status(message.sendingId)).state).toBe('awaiting_approval');
+
+    const page = await browser.newPage();
+    const response = await page.goto(message.approvalUrl);
+    expect(response?.status()).toBe(200);
+    expect(await page.locator('h1').textContent()).toBe('Approve this SMS sending?');
+    const text = await page.locator('main').textContent();
+    expect(text).toContain('Hi {{firstName}}, sale tomorrow. STOP to opt out');
+    expect(text).toContain('Hi Ana, sale tomorrow. STOP to opt out');
+    expect(text).toContain('Messages to send3');
+    await screenshot(page, 'approval-page.png');
+    await page.fill('#approver-a', 'alex@acme.test');
+    await page.click('button.approve');
+    await page.waitForSelector('text=the sending is approved');
+    await page.close();
+
+    const execution = await n8n.waitForExecution(workflowId, { timeoutMs: 120_000 });
+    expect(execution.status).toBe('success');
+    expect(outputOf(execution, 'Request Approval', 0)).toEqual([expect.objectContaining({ sendingId: message.sendingId, decision: 'approved', approver: 'alex@acme.test' })]);
+    expect(outputOf(execution, 'Send SMS')).toEqual([expect.objectContaining({ state: 'completed', progress: expect.objectContaining({ sent: 3, failed: 0 }) })]);
+    expect((await directory.readOutbox(message.sendingId)).map((m) => m.body).sort()).toEqual([
+      'Hi Ana, sale tomorrow. STOP to opt out', 'Hi Ben, sale tomorrow. STOP to opt out', 'Hi Chloé, sale tomorrow. STOP to opt out',
+    ]);
+
+    // The same link again changes nothing.
+    const again = await fetch(message.approvalUrl);
+    expect(await again.text()).not.toContain('Approve this SMS sending?');
+    expect((await env.client.status(message.sendingId)).approval?.approver).toBe('alex@acme.test');
+  });
+
+  test('rejected with a reason: the Rejected output runs and no message goes out; a forged link changes nothing', async () => {
+    const { workflowId, message } = await startRun('sms-reject');
+
+    const forged = new URL(message.approvalUrl);
+    forged.searchParams.set('signature', '0'.repeat(64));
+    const forgedAnswer = await fetch(forged, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'decision=approve&approver=mallory' });
+    expect(forgedAnswer.status).toBe(401);
+    const tampered = new URL(message.approvalUrl);
+    tampered.searchParams.set('sendingId', 'someone-else');
+    expect((await fetch(tampered)).status).toBe(401);
+    expect((await env.client.status(message.sendingId)).state).toBe('awaiting_approval');
+
+    const page = await browser.newPage();
+    await page.goto(message.approvalUrl);
+    await page.fill('#approver-r', 'alex@acme.test');
+    await page.click('button.reject');
+    // The reason is required: the browser keeps the form until it is filled.
+    expect(await page.locator('h1').textContent()).toBe('Approve this SMS sending?');
+    await page.fill('#reason', 'The discount ends today, not tomorrow');
+    await page.click('button.reject');
+    await page.waitForSelector('text=the sending is rejected');
+    await page.close();
+
+    const execution = await n8n.waitForExecution(workflowId, { timeoutMs: 120_000 });
+    expect(execution.status).toBe('success');
+    expect(outputOf(execution, 'Request Approval', 1)).toEqual([expect.objectContaining({ decision: 'rejected', approver: 'alex@acme.test', reason: 'The discount ends today, not tomorrow' })]);
+    expect(execution.data?.resultData?.runData?.['Send SMS']).toBeUndefined();
+    expect(await directory.readOutbox(message.sendingId)).toHaveLength(0);
+    expect((await env.client.status(message.sendingId)).state).toBe('rejected');
+  });
+
+  test('the credential test really connects: OK with a worker, a clear error otherwise', async () => {
+    const check = (data: Record<string, string>) =>
+      n8n.rest('POST', '/credentials/test', { credentials: { id: credentialId, name: 'Temporal', type: 'durableSmsTemporalApi', data: { namespace: 'default', tls: 'none', apiKey: '', ...data } } });
+    expect(await check({ address: TEMPORAL_ADDRESS, taskQueue: env.taskQueue })).toMatchObject({ data: { status: 'OK', message: expect.stringMatching(/worker\(s\) poll/) } });
+    expect(await check({ address: TEMPORAL_ADDRESS, taskQueue: 'nobody-polls-this' })).toMatchObject({ data: { status: 'Error', message: expect.stringContaining('no durable SMS worker polls task queue "nobody-polls-this"') } });
+    expect(await check({ address: '127.0.0.1:1', taskQueue: env.taskQueue })).toMatchObject({ data: { status: 'Error', message: expect.stringContaining('Cannot use Temporal at 127.0.0.1:1') } });
+  });
+
+  test('refusals are node errors naming the fix; with continueOnFail they become items; status, reschedule and cancel', async () => {
+    const credentials = { durableSmsTemporalApi: { id: credentialId, name: 'Temporal' } };
+    const at = new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10);
+    const node = (name: string, type: string, x: number, parameters: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
+      id: `ops-${x}`, name, type: `${PKG}.${type}`, typeVersion: 1, position: [x, 300], parameters, credentials, ...extra,
+    });
+    const chain = ['Select Recipients', 'Prepare Sending', 'Send SMS', 'Status', 'Reschedule', 'Cancel'];
+    const workflow = await n8n.api('POST', '/workflows', {
+      name: 'SMS operations',
+      settings: { executionOrder: 'v1' },
+      nodes: [
+        { id: 'ops-hook', name: 'Start', type: 'n8n-nodes-base.webhook', typeVersion: 2, position: [0, 300], webhookId: 'ops-hook', parameters: { path: 'sms-ops', httpMethod: 'POST', responseMode: 'onReceived' } },
+        node('Select Recipients', 'durableSmsSelectRecipients', 200, { projectId: 'acme', audience: 'all', duplicatePolicy: 'perNumber', actor: 'paula' }),
+        node('Prepare Sending', 'durableSmsPrepareSending', 400, { message: 'Hi {{firstName}}', when: 'later', localDateTime: `${at}T10:00`, timeZone: 'Europe/Paris', refreshAtSend: true, actor: 'paula' }),
+        node('Send SMS', 'durableSmsSend', 600, { actor: 'paula' }, { onError: 'continueRegularOutput' }),
+        node('Status', 'durableSmsSending', 800, { operation: 'getStatus', sendingId: "={{ $('Select Recipients').item.json.sendingId }}" }),
+        node('Reschedule', 'durableSmsSending', 1000, { operation: 'reschedule', when: 'later', localDateTime: `${at}T11:30`, timeZone: 'Europe/Paris', actor: 'paula' }),
+        node('Cancel', 'durableSmsSending', 1200, { operation: 'cancel', reason: 'Postponed to next week', actor: 'paula' }),
+      ],
+      connections: Object.fromEntries([['Start', 'Select Recipients'], ...chain.slice(0, -1).map((n, i) => [n, chain[i + 1]])].map(([from, to]) => [from, { main: [[{ node: to, type: 'main', index: 0 }]] }])),
+    });
+    await n8n.api('POST', `/workflows/${workflow.id}/activate`);
+    await n8n.webhook('sms-ops', {});
+    const execution = await n8n.waitForExecution(workflow.id, { timeoutMs: 120_000 });
+    expect(execution.status).toBe('success');
+    const [selected] = outputOf(execution, 'Select Recipients');
+    expect(selected).toMatchObject({ state: 'draft', lastCount: { messages: 3 } });
+    expect(outputOf(execution, 'Send SMS')).toEqual([{ error: expect.stringMatching(/is not approved \(it is prepared\).*Request approval/) }]);
+    expect(outputOf(execution, 'Status')).toEqual([expect.objectContaining({ sendingId: selected.sendingId, state: 'prepared', prepared: expect.objectContaining({ refreshAtSend: true }) })]);
+    expect(outputOf(execution, 'Reschedule')[0].prepared.schedule).toEqual({ mode: 'later', localDateTime: `${at}T11:30`, timeZone: 'Europe/Paris' });
+    expect(outputOf(execution, 'Cancel')).toEqual([expect.objectContaining({ state: 'cancelled', cancellation: expect.objectContaining({ reason: 'Postponed to next week', actor: 'paula' }) })]);
+  });
+
+  test('without continueOnFail a refusal stops the execution with the message', async () => {
+    const workflow = await n8n.api('POST', '/workflows', {
+      name: 'SMS unknown project',
+      settings: { executionOrder: 'v1' },
+      nodes: [
+        { id: 'bad-hook', name: 'Start', type: 'n8n-nodes-base.webhook', typeVersion: 2, position: [0, 300], webhookId: 'bad-hook', parameters: { path: 'sms-bad', httpMethod: 'POST', responseMode: 'onReceived' } },
+        { id: 'bad-select', name: 'Select Recipients', type: `${PKG}.durableSmsSelectRecipients`, typeVersion: 1, position: [200, 300], parameters: { projectId: 'nope', audience: 'all', actor: 'paula' }, credentials: { durableSmsTemporalApi: { id: credentialId, name: 'Temporal' } } },
+      ],
+      connections: { Start: { main: [[{ node: 'Select Recipients', type: 'main', index: 0 }]] } },
+    });
+    await n8n.api('POST', `/workflows/${workflow.id}/activate`);
+    await n8n.webhook('sms-bad', {});
+    const execution = await n8n.waitForExecution(workflow.id, { timeoutMs: 60_000 });
+    expect(execution.status).toBe('error');
+    expect(execution.data?.resultData?.error?.message).toMatch(/^Unknown project "nope"/);
+  });
+});
