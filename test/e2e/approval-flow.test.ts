@@ -3,9 +3,10 @@
  * Webhook → Select Recipients → Count → Prepare Sending → Request Approval → Send SMS, run against the
  * real worker and dev server. The approval page is opened in headless Chromium and decided by a click.
  */
-import { copyFileSync, existsSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { importContactsCsv } from '../../worker/directory/csv-import';
 import type { Directory } from '../../worker/directory/directory';
 import { openFreshSqliteDirectory } from '../support/directories';
 import { startInbox, type Inbox } from '../support/inbox';
@@ -17,31 +18,15 @@ import { TEMPORAL_ADDRESS, startTestWorker, type TestWorker } from '../support/t
 const PKG = 'n8n-nodes-durable-sms';
 const CHROMIUM = '/usr/bin/chromium';
 
+/** The example a user imports (examples/), wired to this test's credential, inbox and a unique webhook path. */
 function processWorkflow(credentialId: string, inboxUrl: string, path: string) {
-  const credentials = { durableSmsTemporalApi: { id: credentialId, name: 'Temporal' } };
-  const node = (name: string, type: string, x: number, parameters: Record<string, unknown>, y = 300) => ({
-    id: `${path}-${name.replace(/\W/g, '')}`, name, type: `${PKG}.${type}`, typeVersion: 1, position: [x, y], parameters, credentials,
-  });
-  return {
-    name: `SMS process ${path}`,
-    settings: { executionOrder: 'v1' },
-    nodes: [
-      { id: `${path}-hook`, name: 'Start', type: 'n8n-nodes-base.webhook', typeVersion: 2, position: [0, 300], webhookId: `${path}-hook`, parameters: { path, httpMethod: 'POST', responseMode: 'onReceived' } },
-      node('Select Recipients', 'durableSmsSelectRecipients', 220, { projectId: 'acme', audience: 'groups', groups: ['vip', 'newsletter'], duplicatePolicy: 'perContact', actor: 'paula' }),
-      node('Count', 'durableSmsCount', 440, { actor: 'paula' }),
-      node('Prepare Sending', 'durableSmsPrepareSending', 660, { message: 'Hi {{firstName}}, sale tomorrow. STOP to opt out', when: 'now', actor: 'paula' }),
-      { ...node('Request Approval', 'durableSmsRequestApproval', 880, { webhookUrl: inboxUrl, waitLimitHours: 1, actor: 'paula' }), webhookId: `${path}-approval` },
-      node('Send SMS', 'durableSmsSend', 1100, { waitForCompletion: true, waitLimitMinutes: 5, actor: 'paula' }, 200),
-      { id: `${path}-rejected`, name: 'Rejected', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [1100, 420], parameters: {} },
-    ],
-    connections: {
-      Start: { main: [[{ node: 'Select Recipients', type: 'main', index: 0 }]] },
-      'Select Recipients': { main: [[{ node: 'Count', type: 'main', index: 0 }]] },
-      Count: { main: [[{ node: 'Prepare Sending', type: 'main', index: 0 }]] },
-      'Prepare Sending': { main: [[{ node: 'Request Approval', type: 'main', index: 0 }]] },
-      'Request Approval': { main: [[{ node: 'Send SMS', type: 'main', index: 0 }], [{ node: 'Rejected', type: 'main', index: 0 }]] },
-    },
-  };
+  const example = JSON.parse(readFileSync(join(ROOT, 'examples', 'sms-process-with-approval.json'), 'utf8'));
+  for (const node of example.nodes) {
+    if (node.credentials?.durableSmsTemporalApi) node.credentials.durableSmsTemporalApi = { id: credentialId, name: 'Temporal' };
+    if (node.type === 'n8n-nodes-base.webhook') Object.assign(node, { webhookId: `${path}-hook`, parameters: { ...node.parameters, path } });
+    if (node.name === 'Request Approval') node.parameters.webhookUrl = inboxUrl;
+  }
+  return { ...example, name: `${example.name} (${path})` };
 }
 
 /** Into .test-results; with UPDATE_SCREENSHOTS=1 also into docs/images (the README's pictures). */
@@ -68,6 +53,8 @@ describe('the SMS process on a real n8n, approved and rejected from the approval
     fresh = await openFreshSqliteDirectory();
     directory = fresh.directory;
     await seedAcme(directory);
+    await directory.upsertProject({ id: 'demo', name: 'Demo', defaultCountry: 'CA', timeZone: 'America/Toronto' });
+    await importContactsCsv(directory, 'demo', readFileSync(join(ROOT, 'examples', 'contacts.csv'), 'utf8'));
     env = await startTestWorker({ directory });
     inbox = await startInbox();
     tarball = await packProject();
@@ -100,7 +87,7 @@ describe('the SMS process on a real n8n, approved and rejected from the approval
 
   test('approved by a click: the messages reach the provider (outbox), Send SMS outputs the summary', async () => {
     const { workflowId, message } = await startRun('sms-approve');
-    expect(message.messages).toBe(3);
+    expect(message.messages).toBe(4);
     expect(message.text).toContain(message.approvalUrl);
     expect((await env.client.status(message.sendingId)).state).toBe('awaiting_approval');
 
@@ -109,9 +96,9 @@ describe('the SMS process on a real n8n, approved and rejected from the approval
     expect(response?.status()).toBe(200);
     expect(await page.locator('h1').textContent()).toBe('Approve this SMS sending?');
     const text = await page.locator('main').textContent();
-    expect(text).toContain('Hi {{firstName}}, sale tomorrow. STOP to opt out');
-    expect(text).toContain('Hi Ana, sale tomorrow. STOP to opt out');
-    expect(text).toContain('Messages to send3');
+    expect(text).toContain('Hi {{firstName}}, -20% on everything today. Reply STOP to opt out.');
+    expect(text).toContain('Hi Ana, -20% on everything today. Reply STOP to opt out.');
+    expect(text).toContain('Messages to send4');
     await screenshot(page, 'approval-page.png');
     await page.fill('#approver-a', 'alex@acme.test');
     await page.click('button.approve');
@@ -121,10 +108,8 @@ describe('the SMS process on a real n8n, approved and rejected from the approval
     const execution = await n8n.waitForExecution(workflowId, { timeoutMs: 120_000 });
     expect(execution.status).toBe('success');
     expect(outputOf(execution, 'Request Approval', 0)).toEqual([expect.objectContaining({ sendingId: message.sendingId, decision: 'approved', approver: 'alex@acme.test' })]);
-    expect(outputOf(execution, 'Send SMS')).toEqual([expect.objectContaining({ state: 'completed', progress: expect.objectContaining({ sent: 3, failed: 0 }) })]);
-    expect((await directory.readOutbox(message.sendingId)).map((m) => m.body).sort()).toEqual([
-      'Hi Ana, sale tomorrow. STOP to opt out', 'Hi Ben, sale tomorrow. STOP to opt out', 'Hi Chloé, sale tomorrow. STOP to opt out',
-    ]);
+    expect(outputOf(execution, 'Send SMS')).toEqual([expect.objectContaining({ state: 'completed', progress: expect.objectContaining({ sent: 4, failed: 0 }) })]);
+    expect((await directory.readOutbox(message.sendingId)).map((m) => m.body.split(',')[0]).sort()).toEqual(['Hi Ana', 'Hi Ben', 'Hi Chloé', 'Hi Ivan']);
 
     // The same link again changes nothing.
     const again = await fetch(message.approvalUrl);
@@ -159,6 +144,7 @@ describe('the SMS process on a real n8n, approved and rejected from the approval
     expect(execution.status).toBe('success');
     expect(outputOf(execution, 'Request Approval', 1)).toEqual([expect.objectContaining({ decision: 'rejected', approver: 'alex@acme.test', reason: 'The discount ends today, not tomorrow' })]);
     expect(execution.data?.resultData?.runData?.['Send SMS']).toBeUndefined();
+    expect(outputOf(execution, 'Rejected')).toEqual([expect.objectContaining({ sendingId: message.sendingId, decision: 'rejected' })]);
     expect(await directory.readOutbox(message.sendingId)).toHaveLength(0);
     expect((await env.client.status(message.sendingId)).state).toBe('rejected');
   });
@@ -219,5 +205,26 @@ describe('the SMS process on a real n8n, approved and rejected from the approval
     const execution = await n8n.waitForExecution(workflow.id, { timeoutMs: 60_000 });
     expect(execution.status).toBe('error');
     expect(execution.data?.resultData?.error?.message).toMatch(/^Unknown project "nope"/);
+  });
+
+  test('the scheduled example: approved, Send SMS schedules it for tomorrow 09:30 in Toronto with refresh at send time', async () => {
+    const example = JSON.parse(readFileSync(join(ROOT, 'examples', 'scheduled-send-with-refresh.json'), 'utf8'));
+    for (const node of example.nodes) {
+      if (node.credentials?.durableSmsTemporalApi) node.credentials.durableSmsTemporalApi = { id: credentialId, name: 'Temporal' };
+      if (node.name === 'Request Approval') node.parameters.webhookUrl = inbox.url;
+    }
+    const workflow = await n8n.api('POST', '/workflows', example);
+    await n8n.api('POST', `/workflows/${workflow.id}/activate`);
+    await n8n.webhook('scheduled-sms-with-refresh', {});
+    const message = (await inbox.next()) as { approvalUrl: string; sendingId: string };
+    const decided = await fetch(message.approvalUrl, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'decision=approve&approver=alex' });
+    expect(decided.status).toBe(200);
+    const execution = await n8n.waitForExecution(workflow.id, { timeoutMs: 120_000 });
+    expect(execution.status).toBe('success');
+    const [sent] = outputOf(execution, 'Send SMS');
+    expect(sent).toMatchObject({ state: 'scheduled', prepared: { refreshAtSend: true, schedule: { mode: 'later', timeZone: 'America/Toronto' } } });
+    expect(sent.prepared.schedule.localDateTime).toMatch(/^\d{4}-\d{2}-\d{2}T09:30$/);
+    expect(sent.sendAtMs).toBeGreaterThan(Date.now());
+    await env.client.cancel(message.sendingId, 'end of test', 'test');
   });
 });
