@@ -227,4 +227,19 @@ describe('the SMS process on a real n8n, approved and rejected from the approval
     expect(sent.sendAtMs).toBeGreaterThan(Date.now());
     await env.client.cancel(message.sendingId, 'end of test', 'test');
   });
+
+  test('the example workflow opens on the n8n canvas with the package\'s nodes', async () => {
+    const workflow = await n8n.api('POST', '/workflows', processWorkflow(credentialId, inbox.url, 'sms-canvas'));
+    const context = await browser.newContext({ viewport: { width: 1440, height: 800 } });
+    const [name, value] = n8n.cookie.split(';')[0].split('=');
+    await context.addCookies([{ name, value, url: n8n.url }]);
+    const page = await context.newPage();
+    await page.goto(`${n8n.url}/workflow/${workflow.id}`);
+    for (const node of ['Select Recipients', 'Count', 'Prepare Sending', 'Request Approval', 'Send SMS']) {
+      await page.getByText(node, { exact: true }).first().waitFor({ timeout: 60_000 });
+    }
+    await page.waitForTimeout(1500);
+    await screenshot(page, 'workflow-canvas.png');
+    await context.close();
+  });
 });
