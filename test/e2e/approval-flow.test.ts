@@ -242,4 +242,26 @@ describe('the SMS process on a real n8n, approved and rejected from the approval
     await screenshot(page, 'workflow-canvas.png');
     await context.close();
   });
+
+  test('the option lists are read live from the directory through Temporal', async () => {
+    const options = (type: string, methodName: string, currentNodeParameters: Record<string, unknown>) =>
+      n8n.rest('POST', '/dynamic-node-parameters/options', {
+        nodeTypeAndVersion: { name: `${PKG}.${type}`, version: 1 },
+        path: `parameters.${methodName}`,
+        methodName,
+        currentNodeParameters,
+        credentials: { durableSmsTemporalApi: { id: credentialId, name: 'Temporal' } },
+      });
+    expect((await options('durableSmsSelectRecipients', 'getProjects', {})).data).toEqual([
+      expect.objectContaining({ name: 'Acme', value: 'acme' }),
+      expect.objectContaining({ name: 'Demo', value: 'demo' }),
+    ]);
+    expect((await options('durableSmsSelectRecipients', 'getGroups', { projectId: 'demo', audience: 'groups' })).data).toEqual([
+      { name: 'customers (6)', value: 'customers', description: '6 member(s)' },
+      { name: 'newsletter (5)', value: 'newsletter', description: '5 member(s)' },
+      { name: 'vip (3)', value: 'vip', description: '3 member(s)' },
+    ]);
+    const zones = (await options('durableSmsPrepareSending', 'getTimeZones', { when: 'later' })).data.map((z: { value: string }) => z.value);
+    expect(zones).toEqual(expect.arrayContaining(['America/Toronto', 'Europe/Paris']));
+  });
 });
