@@ -9,6 +9,8 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { importContactsCsv } from '../../worker/directory/csv-import';
 import type { Directory } from '../../worker/directory/directory';
 import { openFreshSqliteDirectory } from '../support/directories';
+import { createProvider } from '../../worker/providers/create-provider';
+import { startFakeProvider, type FakeProvider } from '../support/fake-provider';
 import { startInbox, type Inbox } from '../support/inbox';
 import { packProject, startN8n, type N8n } from '../support/n8n';
 import { ROOT, TEST_OUTPUT } from '../support/paths';
@@ -47,6 +49,8 @@ describe('the SMS process on a real n8n, approved and rejected from the approval
   let browser: Browser;
   let tarball: string;
   let credentialId: string;
+  let provider: FakeProvider;
+  const deliveredFor = (sendingId: string) => provider.accepted.filter((m) => m.sendingId === sendingId);
 
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) throw new Error(`Chromium is needed at ${CHROMIUM}: apt-get install chromium`);
@@ -55,7 +59,8 @@ describe('the SMS process on a real n8n, approved and rejected from the approval
     await seedAcme(directory);
     await directory.upsertProject({ id: 'demo', name: 'Demo', defaultCountry: 'CA', timeZone: 'America/Toronto' });
     await importContactsCsv(directory, 'demo', readFileSync(join(ROOT, 'examples', 'contacts.csv'), 'utf8'));
-    env = await startTestWorker({ directory });
+    provider = await startFakeProvider();
+    env = await startTestWorker({ directory, provider: createProvider({ kind: 'http', url: provider.httpUrl }, { outboxStore: directory }) });
     inbox = await startInbox();
     tarball = await packProject();
     n8n = await startN8n({ packageTarball: tarball });
@@ -73,6 +78,7 @@ describe('the SMS process on a real n8n, approved and rejected from the approval
     await n8n?.stop();
     await inbox?.close();
     await env?.stop();
+    await provider?.close();
     await fresh?.close();
     if (tarball) rmSync(dirname(tarball), { recursive: true, force: true });
   });
@@ -85,7 +91,7 @@ describe('the SMS process on a real n8n, approved and rejected from the approval
     return { workflowId: workflow.id as string, message: message as { approvalUrl: string; sendingId: string; text: string; messages: number } };
   }
 
-  test('approved by a click: the messages reach the provider (outbox), Send SMS outputs the summary', async () => {
+  test('approved by a click: the messages reach the provider HTTP endpoint once each, Send SMS outputs the summary', async () => {
     const { workflowId, message } = await startRun('sms-approve');
     expect(message.messages).toBe(4);
     expect(message.text).toContain(message.approvalUrl);
@@ -109,7 +115,10 @@ describe('the SMS process on a real n8n, approved and rejected from the approval
     expect(execution.status).toBe('success');
     expect(outputOf(execution, 'Request Approval', 0)).toEqual([expect.objectContaining({ sendingId: message.sendingId, decision: 'approved', approver: 'alex@acme.test' })]);
     expect(outputOf(execution, 'Send SMS')).toEqual([expect.objectContaining({ state: 'completed', progress: expect.objectContaining({ sent: 4, failed: 0 }) })]);
-    expect((await directory.readOutbox(message.sendingId)).map((m) => m.body.split(',')[0]).sort()).toEqual(['Hi Ana', 'Hi Ben', 'Hi Chloé', 'Hi Ivan']);
+    // The messages reached the provider's HTTP endpoint, once each.
+    expect(deliveredFor(message.sendingId).map((m) => [m.to, m.body.split(',')[0]]).sort()).toEqual([
+      ['+14385550103', 'Hi Chloé'], ['+14385550109', 'Hi Ivan'], ['+15145550101', 'Hi Ana'], ['+15145550102', 'Hi Ben'],
+    ]);
 
     // The same link again changes nothing.
     const again = await fetch(message.approvalUrl);
@@ -145,7 +154,7 @@ describe('the SMS process on a real n8n, approved and rejected from the approval
     expect(outputOf(execution, 'Request Approval', 1)).toEqual([expect.objectContaining({ decision: 'rejected', approver: 'alex@acme.test', reason: 'The discount ends today, not tomorrow' })]);
     expect(execution.data?.resultData?.runData?.['Send SMS']).toBeUndefined();
     expect(outputOf(execution, 'Rejected')).toEqual([expect.objectContaining({ sendingId: message.sendingId, decision: 'rejected' })]);
-    expect(await directory.readOutbox(message.sendingId)).toHaveLength(0);
+    expect(deliveredFor(message.sendingId)).toHaveLength(0);
     expect((await env.client.status(message.sendingId)).state).toBe('rejected');
   });
 
@@ -264,4 +273,28 @@ describe('the SMS process on a real n8n, approved and rejected from the approval
     const zones = (await options('durableSmsPrepareSending', 'getTimeZones', { when: 'later' })).data.map((z: { value: string }) => z.value);
     expect(zones).toEqual(expect.arrayContaining(['America/Toronto', 'Europe/Paris']));
   });
+
+  test('an expired approval link changes nothing: the wait limit passes, Send SMS is refused, nothing is sent', async () => {
+    const workflow = processWorkflow(credentialId, inbox.url, 'sms-expire');
+    workflow.nodes.find((n: { name: string }) => n.name === 'Request Approval').parameters.waitLimitHours = 0.01;
+    const created = await n8n.api('POST', '/workflows', workflow);
+    await n8n.api('POST', `/workflows/${created.id}/activate`);
+    await n8n.webhook('sms-expire', {});
+    const message = (await inbox.next()) as { approvalUrl: string; sendingId: string };
+
+    // n8n's wait tracker resumes the node once the limit (36 s) has passed.
+    let execution = await n8n.waitForExecution(created.id, { timeoutMs: 180_000 });
+    for (const deadline = Date.now() + 180_000; execution.status === 'waiting' && Date.now() < deadline; ) {
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+      execution = await n8n.waitForExecution(created.id, { timeoutMs: 10_000 });
+    }
+    expect(execution.status).toBe('error');
+    expect(execution.data?.resultData?.error?.message).toMatch(/is not approved \(it is awaiting_approval\)/);
+
+    const late = await fetch(message.approvalUrl, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'decision=approve&approver=late' });
+    expect(await late.text()).not.toContain('the sending is approved');
+    expect((await env.client.status(message.sendingId)).state).toBe('awaiting_approval');
+    expect(deliveredFor(message.sendingId)).toHaveLength(0);
+    await env.client.cancel(message.sendingId, 'approval expired', 'test');
+  }, 240_000);
 });
