@@ -5,6 +5,7 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Schedule } from '../domain/schedule';
 import type { AudienceCount, AudienceSelection, SendingState } from '../domain/types';
+import type { ValidationReport } from '../domain/validation/report';
 
 export type { Schedule };
 
@@ -62,6 +63,8 @@ export interface PreparedSending {
   preparedBy: string;
   preparedAtMs: number;
   summary: AudienceCount & { snapshotSize: number };
+  /** The validation points at preparation (none fails, or it would not be prepared). */
+  report: ValidationReport;
 }
 
 export interface SendingStatus {

@@ -195,16 +195,24 @@ export async function smsSendingWorkflow(input: SendingWorkflowInput): Promise<S
         const sendAtMs = sendAtOf(request.schedule);
         const refreshAtSend = request.schedule.mode === 'later' && request.refreshAtSend === true;
         const summary = await directory.prepareSnapshot(id, status.selection!);
+        const senderId = request.senderId ?? null;
+        const report = await directory.validateSending({ sendingId: id, projectId: status.selection!.projectId, message: request.message, senderId });
+        if (report.blocking) {
+          await audit('prepare_refused', request.actor, { failed: report.points.filter((p) => p.level === 'fail').map((p) => p.code) });
+          const failed = report.points.filter((p) => p.level === 'fail').map((p) => `${p.code}: ${p.message}`);
+          throw refuse(`The sending cannot be prepared: ${failed.join(' | ')}`, 'ValidationFailed');
+        }
         await audit('prepared', request.actor, { schedule: request.schedule, sendAtMs, refreshAtSend, messages: summary.messages, voidedApproval: status.approval !== null });
         status.prepared = {
           message: request.message,
-          senderId: request.senderId ?? null,
+          senderId,
           schedule: request.schedule,
           sendAtMs,
           refreshAtSend,
           preparedBy: request.actor,
           preparedAtMs: Date.now(),
           summary,
+          report,
         };
         status.approval = null;
         setState('prepared');

@@ -17,7 +17,8 @@ table{border-collapse:collapse;width:100%}td,th{text-align:left;padding:6px 8px;
 .actions{display:flex;gap:24px;flex-wrap:wrap;margin-top:12px}.actions form{flex:1;min-width:260px}
 label{display:block;font-weight:600;margin:8px 0 4px}input,textarea{width:100%;box-sizing:border-box;padding:8px;border:1px solid #d1d5db;border-radius:6px;font:inherit}
 button{margin-top:10px;padding:10px 18px;border:0;border-radius:6px;font-weight:600;font-size:15px;cursor:pointer}
-.approve{background:#059669;color:#fff}.reject{background:#dc2626;color:#fff}`;
+.approve{background:#059669;color:#fff}.reject{background:#dc2626;color:#fff}
+.pass{color:#047857;font-weight:600}.warn{color:#b45309;font-weight:600}.fail{color:#b91c1c;font-weight:600}`;
 
 function page(title: string, body: string): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escapeHtml(title)}</title><style>${STYLE}</style></head><body><main>${body}</main></body></html>`;
@@ -63,6 +64,8 @@ export function renderApprovalPage({ status, preview, formAction, error, approve
 ${error ? `<p class="error" role="alert">${escapeHtml(error)}</p>` : ''}
 <h2>Message</h2><div class="sms">${escapeHtml(prepared.message)}</div>
 <h2>Details</h2><table>${rows.map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`).join('')}</table>
+<h2>Validation report</h2>
+<table>${(prepared.report?.points ?? []).map((p) => `<tr><td class="${escapeHtml(p.level)}">${escapeHtml(p.level.toUpperCase())}</td><td>${escapeHtml(p.code)}</td><td>${escapeHtml(p.message)}</td></tr>`).join('')}</table>
 <h2>Preview for the first recipients</h2>
 <table><tr><th>To</th><th>Message</th></tr>${preview.map((p) => `<tr><td>${escapeHtml(p.description)}</td><td class="sms">${escapeHtml(p.name)}</td></tr>`).join('') || '<tr><td colspan="2">No recipient</td></tr>'}</table>
 <h2>Your decision</h2>

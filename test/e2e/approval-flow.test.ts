@@ -105,6 +105,9 @@ describe('the SMS process on a real n8n, approved and rejected from the approval
     expect(text).toContain('Hi {{firstName}}, -20% on everything today. Reply STOP to opt out.');
     expect(text).toContain('Hi Ana, -20% on everything today. Reply STOP to opt out.');
     expect(text).toContain('Messages to send4');
+    expect(text).toContain('Validation report');
+    expect(text).toContain('PASSOPT_OUT_WORDING');
+    expect(text).toContain('WARNSENDER_ID');
     await screenshot(page, 'approval-page.png');
     await page.fill('#approver-a', 'alex@acme.test');
     await page.click('button.approve');

@@ -170,6 +170,18 @@ describe.each(STORES)('sending lifecycle (%s directory)', (store) => {
       await expect(env.client.create(groups('vip', 'ghosts'), 'paula')).rejects.toThrow(/Unknown group "ghosts"/);
     });
 
+    test('a blocking validation point refuses the preparation with every failure named', async () => {
+      const s = env.client;
+      const { sendingId: id } = await s.create(groups('vip'), 'paula');
+      await expect(s.prepare(id, { message: 'Hi {{nickname}}', senderId: 'ACME', schedule: { mode: 'now' } }, 'paula')).rejects.toThrow(
+        /cannot be prepared: FIELDS_RESOLVE: \{\{nickname\}\} is empty for 2 recipients .* \| SENDER_ID: The alphanumeric sender "ACME" cannot send to CA \(2 recipients\)/,
+      );
+      expect((await s.status(id)).state).toBe('draft');
+      const prepared = await s.prepare(id, { message: 'Fête chez {{firstName}} !', schedule: { mode: 'now' } }, 'paula');
+      expect(prepared.prepared?.report.blocking).toBe(false);
+      expect(prepared.prepared?.report.points.filter((p) => p.level !== 'pass').map((p) => p.code)).toEqual(['ENCODING', 'OPT_OUT_WORDING']);
+    });
+
     test('unknown time zone, DST-gap time and empty message are refused; the sending stays as it was', async () => {
       const s = env.client;
       const { sendingId: id } = await s.create(groups('vip'), 'paula');

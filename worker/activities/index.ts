@@ -7,6 +7,8 @@ import type { RateLimiter } from '../providers/rate-limiter';
 import type { DirectoryLookup, DirectoryOption } from '../../workflows/messages';
 import { deliverRecipient, type DeliveryOutcome } from './deliver-recipient';
 import { lookupDirectory } from './lookup-directory';
+import { validateSending } from './validate-sending';
+import type { ValidationReport } from '../../domain/validation/report';
 import { runPool } from './run-pool';
 
 export interface ActivityDeps {
@@ -86,6 +88,10 @@ export const createActivities = (deps: ActivityDeps) => {
         }
         return summary;
       });
+    },
+
+    async validateSending(request: { sendingId: string; projectId: string; message: string; senderId: string | null }): Promise<ValidationReport> {
+      return asInputFailure(() => validateSending(directory, request));
     },
 
     async refreshSnapshot(sendingId: string, selection: AudienceSelection): Promise<RefreshResult> {
