@@ -56,6 +56,7 @@ describe.each(STORES)('sending lifecycle (%s directory)', (store) => {
     expect(done.progress).toMatchObject({ total: 3, sent: 3, failed: 0, skipped: 0, unknown: 0 });
 
     const outbox = await directory.readOutbox(id);
+    expect(new Set(outbox.map((m) => m.from))).toEqual(new Set(['+15145550000']));
     expect(outbox.map((m) => [m.to, m.body]).sort()).toEqual([
       ['+14385550103', 'Hi Chloé, sale tomorrow. STOP to opt out'],
       ['+15145550101', 'Hi Ana, sale tomorrow. STOP to opt out'],

@@ -115,8 +115,10 @@ export const createActivities = (deps: ActivityDeps) => {
       const counts: BatchCounts = { total: rows.length, sent: 0, failed: 0, skipped: 0, unknown: 0 };
       if (rows.length === 0) return { lastSeq: request.afterSeq, done: true, counts };
       const context = Context.current();
+      // No sender on the sending: the project's (the one the validation points judged).
+      const senderId = request.senderId ?? (await directory.getProject(request.projectId))?.senderId ?? null;
       await runPool(rows, deps.concurrency, async (row) => {
-        const outcome: DeliveryOutcome = await deliverRecipient(deps, request, row);
+        const outcome: DeliveryOutcome = await deliverRecipient(deps, { ...request, senderId }, row);
         counts[outcome] += 1;
         context.heartbeat({ seq: row.seq });
       });
