@@ -116,6 +116,11 @@ describe('the SMS process on a real n8n, approved and rejected from the approval
 
     const execution = await n8n.waitForExecution(workflowId, { timeoutMs: 120_000 });
     expect(execution.status).toBe('success');
+    expect(outputOf(execution, 'Select Recipients')).toEqual([expect.objectContaining({ sendingId: message.sendingId, state: 'draft', selection: { projectId: 'demo', audience: 'groups', groups: ['customers', 'vip'], duplicatePolicy: 'perNumber' } })]);
+    expect(outputOf(execution, 'Count')).toEqual([{ sendingId: message.sendingId, targeted: 7, messages: 4, distinctNumbers: 4, excluded: { inactive: 1, missingNumber: 1, invalidNumber: 0, optedOut: 0, duplicateNumber: 1 } }]);
+    const [prepared] = outputOf(execution, 'Prepare Sending');
+    expect(prepared).toMatchObject({ state: 'prepared', prepared: { summary: { messages: 4 }, report: { blocking: false } } });
+    expect(prepared.prepared.report.points.map((p: { code: string; level: string }) => `${p.code}:${p.level}`)).toEqual(['FIELDS_RESOLVE:pass', 'ENCODING:pass', 'SEGMENTS:pass', 'OPT_OUT_WORDING:pass', 'SENDER_ID:warn', 'RECIPIENTS:pass']);
     expect(outputOf(execution, 'Request Approval', 0)).toEqual([expect.objectContaining({ sendingId: message.sendingId, decision: 'approved', approver: 'alex@acme.test' })]);
     expect(outputOf(execution, 'Send SMS')).toEqual([expect.objectContaining({ state: 'completed', progress: expect.objectContaining({ sent: 4, failed: 0 }) })]);
     // The messages reached the provider's HTTP endpoint, once each.
