@@ -20,9 +20,9 @@ import { TEMPORAL_ADDRESS, startTestWorker, type TestWorker } from '../support/t
 const PKG = 'n8n-nodes-durable-sms';
 const CHROMIUM = '/usr/bin/chromium';
 
-/** The example a user imports (examples/), wired to this test's credential, inbox and a unique webhook path. */
-function processWorkflow(credentialId: string, inboxUrl: string, path: string) {
-  const example = JSON.parse(readFileSync(join(ROOT, 'examples', 'sms-process-with-approval.json'), 'utf8'));
+/** An example a user imports (examples/), wired to this test's credential, inbox and a unique webhook path. */
+function exampleWorkflow(file: string, credentialId: string, inboxUrl: string, path: string) {
+  const example = JSON.parse(readFileSync(join(ROOT, 'examples', file), 'utf8'));
   for (const node of example.nodes) {
     if (node.credentials?.durableSmsTemporalApi) node.credentials.durableSmsTemporalApi = { id: credentialId, name: 'Temporal' };
     if (node.type === 'n8n-nodes-base.webhook') Object.assign(node, { webhookId: `${path}-hook`, parameters: { ...node.parameters, path } });
@@ -30,6 +30,8 @@ function processWorkflow(credentialId: string, inboxUrl: string, path: string) {
   }
   return { ...example, name: `${example.name} (${path})` };
 }
+
+const processWorkflow = (credentialId: string, inboxUrl: string, path: string) => exampleWorkflow('sms-process-with-approval.json', credentialId, inboxUrl, path);
 
 /** Into .test-results; with UPDATE_SCREENSHOTS=1 also into docs/images (the README's pictures). */
 async function screenshot(page: Page, name: string): Promise<void> {
@@ -225,12 +227,7 @@ describe('the SMS process on a real n8n, approved and rejected from the approval
   });
 
   test('the scheduled example: approved, Send SMS schedules it for tomorrow 09:30 in Toronto with refresh at send time', async () => {
-    const example = JSON.parse(readFileSync(join(ROOT, 'examples', 'scheduled-send-with-refresh.json'), 'utf8'));
-    for (const node of example.nodes) {
-      if (node.credentials?.durableSmsTemporalApi) node.credentials.durableSmsTemporalApi = { id: credentialId, name: 'Temporal' };
-      if (node.name === 'Request Approval') node.parameters.webhookUrl = inbox.url;
-    }
-    const workflow = await n8n.api('POST', '/workflows', example);
+    const workflow = await n8n.api('POST', '/workflows', exampleWorkflow('scheduled-send-with-refresh.json', credentialId, inbox.url, 'scheduled-sms-with-refresh'));
     await n8n.api('POST', `/workflows/${workflow.id}/activate`);
     await n8n.webhook('scheduled-sms-with-refresh', {});
     const message = (await inbox.next()) as { approvalUrl: string; sendingId: string };
