@@ -6,12 +6,15 @@ export function formatCount(count: AudienceCount): string {
   return `targeted ${count.targeted}, messages ${count.messages}, distinct numbers ${count.distinctNumbers}${excluded ? `; excluded: ${excluded}` : ''}`;
 }
 
+const iso = (ms: number) => new Date(ms).toISOString();
+
 export function formatProgress(status: SendingStatus): string {
   const p = status.progress;
   const total = status.prepared?.summary.messages ?? p.total;
   const done = p.sent + p.failed + p.skipped + p.unknown;
   const pct = total > 0 ? Math.floor((100 * done) / Math.max(total, done)) : 0;
-  return `${status.state}: ${done}/${total} (${pct}%) sent ${p.sent}, failed ${p.failed}, skipped ${p.skipped}, unknown ${p.unknown}`;
+  const held = status.held && status.held.count > 0 ? `, held by quiet hours ${status.held.count} (next ${iso(status.held.nextMs!)}, last ${iso(status.held.lastMs!)})` : '';
+  return `${status.state}: ${done}/${total} (${pct}%) sent ${p.sent}, failed ${p.failed}, skipped ${p.skipped}, unknown ${p.unknown}${held}`;
 }
 
 export function formatStatus(status: SendingStatus): string {
@@ -26,12 +29,25 @@ export function formatStatus(status: SendingStatus): string {
     const when = p.schedule.mode === 'now' ? 'now' : `${p.schedule.localDateTime} ${p.schedule.timeZone} (${new Date(p.sendAtMs!).toISOString()})`;
     lines.push(`  prepared by ${p.preparedBy}: ${p.summary.messages} message(s), send ${when}${p.refreshAtSend ? ', recipients refreshed at send time' : ''}`);
     lines.push(`  message: ${JSON.stringify(p.message)}`);
+    for (const point of p.report.points.filter((x) => x.level !== 'pass')) lines.push(`  ${point.level} ${point.code}: ${point.message}`);
+    lines.push(`  approval hash: ${status.approvalHash}`);
   }
-  if (status.approval) lines.push(`  approved by ${status.approval.approver} at ${new Date(status.approval.atMs).toISOString()}`);
+  const request = status.approvalRequest;
+  if (request) {
+    const needed = status.prepared?.approvalRules.approvalsRequired ?? 1;
+    lines.push(
+      request.expiredAtMs
+        ? `  approval request by ${request.requestedBy} expired at ${iso(request.expiredAtMs)}`
+        : `  approval requested by ${request.requestedBy}, expires ${iso(request.expiresAtMs)}; ${status.approvals.length}/${needed} approval(s)`,
+    );
+  }
+  for (const a of status.approvals) lines.push(`  approved by ${a.approver} at ${iso(a.atMs)}${a.comment ? `: ${a.comment}` : ''}`);
   if (status.rejection) lines.push(`  rejected by ${status.rejection.approver}: ${status.rejection.reason}`);
   if (status.cancellation) lines.push(`  cancelled by ${status.cancellation.actor}: ${status.cancellation.reason}`);
   if (status.refresh) lines.push(`  refreshed at send time: +${status.refresh.added} -${status.refresh.removed}, ${status.refresh.total} recipient(s)`);
   if (['sending', 'completed', 'cancelled', 'failed'].includes(status.state)) lines.push(`  ${formatProgress(status)}`);
   if (status.failure) lines.push(`  failure: ${status.failure}`);
+  const recent = status.audit.slice(-5);
+  if (recent.length) lines.push(`  latest actions (all: audit ${status.sendingId}):`, ...recent.map((a) => `    ${iso(a.atMs)}  ${a.action} by ${a.actor}`));
   return lines.join('\n');
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /** Operator CLI: `npm run sms -- <command> ...`; `npm run sms -- help` lists the commands. */
-import { createReadStream } from 'node:fs';
+import { createReadStream, readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import { SendingClient, SendingError, connectClient } from '../client/sending-client';
@@ -15,6 +15,7 @@ const HELP = `durable-sms — operate SMS sendings (Temporal settings and the di
 
 Directory (opened directly, like the worker):
   project --id ID --name NAME [--number-field mobile] [--country CA] [--time-zone America/Toronto] [--sender-id ACME] [--sms-enabled true|false]
+          [--compliance JSON|@FILE.json]   validation policy, price, countries, quiet hours, approvals (README "Compliance settings")
   projects
   groups --project ID
   import --project ID FILE.csv         columns: id, active, groups ("a;b"), any profile field
@@ -27,7 +28,7 @@ Sendings (through Temporal):
   count ID
   prepare ID --message TEXT [--sender-id X] [--at YYYY-MM-DDTHH:mm --time-zone ZONE] [--refresh]
   request-approval ID
-  approve ID [--comment TEXT]
+  approve ID [--comment TEXT] [--hash HASH]   --hash: the approval hash you reviewed (status shows it)
   reject ID --reason TEXT
   send ID [--watch]
   reschedule ID (--now | --at YYYY-MM-DDTHH:mm --time-zone ZONE)
@@ -46,6 +47,7 @@ const { values: opts, positionals } = parseArgs({
     project: { type: 'string' }, groups: { type: 'string' }, 'per-number': { type: 'boolean' },
     message: { type: 'string' }, at: { type: 'string' }, now: { type: 'boolean' }, refresh: { type: 'boolean' },
     comment: { type: 'string' }, reason: { type: 'string' }, watch: { type: 'boolean' }, state: { type: 'string' },
+    compliance: { type: 'string' }, hash: { type: 'string' },
     as: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
   },
 });
@@ -58,6 +60,16 @@ const out = (text: string, data?: unknown): void => {
 function need(value: string | undefined, flag: string, hint: string): string {
   if (!value) throw new ConfigError(`--${flag} is required: ${hint}`);
   return value;
+}
+
+function complianceFromFlag(): unknown {
+  const raw = opts.compliance!;
+  const text = raw.startsWith('@') ? readFileSync(raw.slice(1), 'utf8') : raw;
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new ConfigError(`--compliance is not valid JSON (${(err as Error).message}): give an object such as '{"pricePerSegment": 0.0079}' or @file.json.`);
+  }
 }
 
 function scheduleFromFlags(): Schedule {
@@ -104,6 +116,7 @@ async function run(command: string | undefined, args: string[]): Promise<void> {
           ...(opts['number-field'] ? { numberField: opts['number-field'] } : {}), ...(opts.country ? { defaultCountry: opts.country } : {}),
           ...(opts['time-zone'] ? { timeZone: opts['time-zone'] } : {}), ...(opts['sender-id'] ? { senderId: opts['sender-id'] } : {}),
           ...(opts['sms-enabled'] ? { smsEnabled: opts['sms-enabled'] === 'true' } : {}),
+          ...(opts.compliance ? { compliance: complianceFromFlag() } : {}),
         });
         out(`project ${project.id}: SMS ${project.smsEnabled ? 'enabled' : 'disabled'}, number field "${project.numberField}", country ${project.defaultCountry}, zone ${project.timeZone}`, project);
       });
@@ -143,7 +156,7 @@ async function run(command: string | undefined, args: string[]): Promise<void> {
     case 'request-approval':
       return withSendings(async (s) => out(formatStatus(await s.requestApproval(sendingId(), actor))));
     case 'approve':
-      return withSendings(async (s) => out(formatStatus(await s.approve(sendingId(), { approver: actor, ...(opts.comment ? { comment: opts.comment } : {}) }))));
+      return withSendings(async (s) => out(formatStatus(await s.approve(sendingId(), { approver: actor, ...(opts.comment ? { comment: opts.comment } : {}), ...(opts.hash ? { hash: opts.hash } : {}) }))));
     case 'reject':
       return withSendings(async (s) => out(formatStatus(await s.reject(sendingId(), { approver: actor, reason: opts.reason ?? '' }))));
     case 'send':

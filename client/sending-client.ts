@@ -157,12 +157,17 @@ export class SendingClient {
   }
 
   /** Waits until the sending reaches one of `states` (polling the status query). */
-  async waitFor(sendingId: string, states: SendingState[], options: { timeoutMs?: number; onStatus?: (s: SendingStatus) => void } = {}): Promise<SendingStatus> {
+  /** Polls the status until the sending is in one of `states` (and `until`, when given, holds). */
+  async waitFor(
+    sendingId: string,
+    states: SendingState[],
+    options: { timeoutMs?: number; onStatus?: (s: SendingStatus) => void; until?: (s: SendingStatus) => boolean } = {},
+  ): Promise<SendingStatus> {
     const deadline = Date.now() + (options.timeoutMs ?? 10 * 60_000);
     for (;;) {
       const status = await this.status(sendingId);
       options.onStatus?.(status);
-      if (states.includes(status.state)) return status;
+      if (states.includes(status.state) && (options.until?.(status) ?? true)) return status;
       if (Date.now() > deadline) throw new SendingError(`Sending "${sendingId}" is still ${status.state} after waiting; expected ${states.join(' or ')}.`, 'Timeout');
       await new Promise((resolve) => setTimeout(resolve, 250));
     }

@@ -13,6 +13,9 @@ export interface AudienceSelection {
 
 export type ExclusionReason = 'missingNumber' | 'invalidNumber' | 'inactive' | 'optedOut' | 'duplicateNumber';
 
+/** Excluded at prepare by the project's rules (Count does not judge these). */
+export type PolicyExclusionReason = 'countryNotAllowed' | 'numberType';
+
 /** What Count reports and Prepare snapshots. All numbers, never phone numbers. */
 export interface AudienceCount {
   /** Contacts targeted by the selection after cross-group dedup (active or not). */
@@ -39,5 +42,5 @@ export type SendingState =
 
 export const TERMINAL_STATES: readonly SendingState[] = ['completed', 'rejected', 'cancelled', 'failed'];
 
-/** Per-recipient state of a message in the snapshot. */
-export type MessageState = 'pending' | 'dispatching' | 'sent' | 'failed' | 'skipped' | 'unknown';
+/** Per-recipient state of a message in the snapshot; `held`: waiting for the recipient's quiet hours to end. */
+export type MessageState = 'pending' | 'held' | 'dispatching' | 'sent' | 'failed' | 'skipped' | 'unknown';

@@ -62,3 +62,70 @@ export function workerSettingsFromEnv(env: NodeJS.ProcessEnv): WorkerSettings {
     concurrency: Math.max(1, Math.floor(positiveNumber(env, 'SMS_CONCURRENCY', 8))),
   };
 }
+
+/** The inbound opt-out endpoint (README "Inbound opt-outs"). */
+export interface InboundSettings {
+  /** INBOUND_HTTP_PORT (startInboundServer also takes 0: any free port). */
+  port: number;
+  /** INBOUND_HTTP_HOST, default 127.0.0.1 (put a TLS proxy in front; 0.0.0.0 listens on every interface). */
+  host: string;
+  /** INBOUND_TOKEN: shared secret given as `Authorization: Bearer <token>` or `?token=<token>`. */
+  token?: string;
+  /** TWILIO_AUTH_TOKEN: when set, requests signed by Twilio (X-Twilio-Signature) are accepted. */
+  twilioAuthToken?: string;
+  /** INBOUND_PUBLIC_URL: the public address of the worker's endpoint root, as Twilio calls it (e.g. https://sms.example.com). */
+  publicUrl?: string;
+}
+
+export const INBOUND_TOKEN_MIN_LENGTH = 16;
+
+/** The inbound endpoint's settings, or undefined when INBOUND_HTTP_PORT is unset (endpoint off). Secrets are never echoed. */
+export function inboundSettingsFromEnv(env: NodeJS.ProcessEnv): InboundSettings | undefined {
+  const rawPort = env.INBOUND_HTTP_PORT?.trim();
+  if (!rawPort) return undefined;
+  const port = Number(rawPort);
+  if (!/^\d+$/.test(rawPort) || port < 1 || port > 65535) {
+    throw new ConfigError(`INBOUND_HTTP_PORT="${rawPort}" is not a TCP port: set it to a whole number from 1 to 65535 (e.g. 8787), or unset it to turn the inbound endpoint off.`);
+  }
+  const settings: InboundSettings = { port, host: env.INBOUND_HTTP_HOST?.trim() || '127.0.0.1' };
+  const token = env.INBOUND_TOKEN?.trim();
+  if (token) settings.token = token;
+  const twilioAuthToken = env.TWILIO_AUTH_TOKEN?.trim();
+  if (twilioAuthToken) settings.twilioAuthToken = twilioAuthToken;
+  const publicUrl = env.INBOUND_PUBLIC_URL?.trim();
+  if (publicUrl) settings.publicUrl = publicUrl;
+  checkInboundSettings(settings);
+  if (settings.publicUrl) settings.publicUrl = settings.publicUrl.replace(/\/+$/, '');
+  return settings;
+}
+
+/** Throws a ConfigError naming the variables when the endpoint would be open to anyone or cannot check Twilio's signature. */
+export function checkInboundSettings(settings: Pick<InboundSettings, 'token' | 'twilioAuthToken' | 'publicUrl'>): void {
+  if (!settings.token && !settings.twilioAuthToken) {
+    throw new ConfigError(
+      'The inbound opt-out endpoint (INBOUND_HTTP_PORT) needs a way to authenticate callers: set INBOUND_TOKEN to a random secret ' +
+        `of at least ${INBOUND_TOKEN_MIN_LENGTH} characters (e.g. \`openssl rand -hex 24\`), and/or TWILIO_AUTH_TOKEN with INBOUND_PUBLIC_URL to check Twilio's signature. ` +
+        'Unset INBOUND_HTTP_PORT to turn the endpoint off.',
+    );
+  }
+  if (settings.token !== undefined && settings.token.length < INBOUND_TOKEN_MIN_LENGTH) {
+    throw new ConfigError(`INBOUND_TOKEN is too short (${settings.token.length} characters): use a random secret of at least ${INBOUND_TOKEN_MIN_LENGTH} characters, e.g. \`openssl rand -hex 24\`.`);
+  }
+  if (settings.twilioAuthToken && !settings.publicUrl) {
+    throw new ConfigError(
+      'TWILIO_AUTH_TOKEN is set, so the inbound endpoint checks X-Twilio-Signature, which signs the URL Twilio calls: set INBOUND_PUBLIC_URL ' +
+        'to the public address of the endpoint root, e.g. https://sms.example.com (Twilio then calls https://sms.example.com/inbound/<projectId>).',
+    );
+  }
+  if (settings.publicUrl !== undefined) {
+    let url: URL | undefined;
+    try {
+      url = new URL(settings.publicUrl);
+    } catch {
+      url = undefined;
+    }
+    if (!url || !/^https?:$/.test(url.protocol) || url.search || url.hash) {
+      throw new ConfigError(`INBOUND_PUBLIC_URL="${settings.publicUrl}" is not an http(s) URL without query: set it to the public address of the endpoint root, e.g. https://sms.example.com.`);
+    }
+  }
+}

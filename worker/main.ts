@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 /** `npm run worker`: one worker process from environment variables; SIGINT/SIGTERM drain it and exit. */
 import { DefaultLogger, Runtime, type LogLevel } from '@temporalio/worker';
-import { ConfigError, workerSettingsFromEnv } from './config';
+import { ConfigError, inboundSettingsFromEnv, workerSettingsFromEnv } from './config';
 import { connectWorker, createSmsWorker } from './create-worker';
 import { openDirectory } from './directory/open-directory';
+import { startInboundServer, type InboundServer } from './inbound/inbound-server';
 import { createProvider, providerConfigFromEnv } from './providers/create-provider';
 import { createRateLimiter } from './providers/rate-limiter';
 
@@ -11,9 +12,13 @@ async function main(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger((process.env.WORKER_LOG_LEVEL as LogLevel | undefined) ?? 'WARN') });
   const settings = workerSettingsFromEnv(process.env);
   const providerConfig = providerConfigFromEnv(process.env);
+  const inboundSettings = inboundSettingsFromEnv(process.env);
   const directory = await openDirectory(settings.directory);
   const connection = await connectWorker(settings.temporal);
+  let inbound: InboundServer | undefined;
   try {
+    // Before the worker: a taken port then fails alone, with its clear message.
+    if (inboundSettings) inbound = await startInboundServer({ ...inboundSettings, directory });
     const worker = await createSmsWorker({
       connection,
       namespace: settings.temporal.namespace,
@@ -27,8 +32,14 @@ async function main(): Promise<void> {
       `[worker] task queue "${settings.temporal.taskQueue}" on ${settings.temporal.address} (namespace ${settings.temporal.namespace}); ` +
         `directory: ${directory.kind}; provider: ${providerConfig.kind}; rate limit: ${settings.rateLimitPerSecond || 'none'}/s\n`,
     );
+    if (inbound && inboundSettings) {
+      const auth = [inboundSettings.twilioAuthToken ? `Twilio signature for ${inboundSettings.publicUrl}` : '', inboundSettings.token ? 'INBOUND_TOKEN' : ''].filter(Boolean).join(' or ');
+      process.stdout.write(`[worker] inbound opt-outs: POST ${inbound.url}/inbound/<projectId> (accepts ${auth})\n`);
+    }
+    // worker.run() returns once SIGINT/SIGTERM has drained the worker; the endpoint stops with it.
     await worker.run();
   } finally {
+    await inbound?.close();
     await connection.close();
     await directory.close();
   }

@@ -3,8 +3,9 @@
  * tests, the operator CLI and the n8n nodes. Payloads hold ids, counts and settings — never phone numbers.
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { ApprovalSettings } from '../domain/compliance/settings';
 import type { Schedule } from '../domain/schedule';
-import type { AudienceCount, AudienceSelection, SendingState } from '../domain/types';
+import type { AudienceCount, AudienceSelection, PolicyExclusionReason, SendingState } from '../domain/types';
 import type { ValidationReport } from '../domain/validation/report';
 
 export type { Schedule };
@@ -28,6 +29,8 @@ export interface Actor {
 export interface ApproveInput {
   approver: string;
   comment?: string;
+  /** The approval hash the approver saw (status.approvalHash); refused when the sending changed since. */
+  hash?: string;
 }
 
 export interface RejectInput {
@@ -51,6 +54,44 @@ export interface Progress {
   failed: number;
   skipped: number;
   unknown: number;
+  /** Held by quiet hours right now (sent when their window opens). */
+  held: number;
+}
+
+export interface ApprovalRecord {
+  approver: string;
+  atMs: number;
+  comment?: string;
+  /** What was approved (status.approvalHash at that moment). */
+  hash: string;
+}
+
+export interface ApprovalRequest {
+  requestedBy: string;
+  atMs: number;
+  /** The request expires then (the project's expiry, at the latest the scheduled time). */
+  expiresAtMs: number;
+  hash: string;
+  /** Set when it expired before enough approvals came. */
+  expiredAtMs: number | null;
+}
+
+/** One entry of the audit log, also kept in the status (the latest AUDIT_IN_STATUS). */
+export interface AuditTrailEntry {
+  atMs: number;
+  action: string;
+  actor: string;
+  detail?: Record<string, unknown>;
+}
+
+export const AUDIT_IN_STATUS = 200;
+
+export interface HeldRecipients {
+  count: number;
+  /** When the next held recipient's window opens. */
+  nextMs: number | null;
+  /** When the last one's does. */
+  lastMs: number | null;
 }
 
 export interface PreparedSending {
@@ -62,9 +103,11 @@ export interface PreparedSending {
   refreshAtSend: boolean;
   preparedBy: string;
   preparedAtMs: number;
-  summary: AudienceCount & { snapshotSize: number };
+  summary: AudienceCount & { snapshotSize: number; policyExcluded: Record<PolicyExclusionReason, number> };
   /** The validation points at preparation (none fails, or it would not be prepared). */
   report: ValidationReport;
+  /** The project's approval rules when it was prepared. */
+  approvalRules: ApprovalSettings;
 }
 
 export interface SendingStatus {
@@ -74,16 +117,26 @@ export interface SendingStatus {
   selection: AudienceSelection | null;
   lastCount: AudienceCount | null;
   prepared: PreparedSending | null;
-  approval: { approver: string; atMs: number; comment?: string } | null;
+  /** Fingerprint of what is to be approved (message, audience, duplicate policy, schedule, refresh); null before prepare. */
+  approvalHash: string | null;
+  approvalRequest: ApprovalRequest | null;
+  /** Approvals of the current request. */
+  approvals: ApprovalRecord[];
+  /** The approval that made it approved (the last one needed). */
+  approval: ApprovalRecord | null;
   rejection: { approver: string; reason: string; atMs: number } | null;
   cancellation: { actor: string; reason: string; atMs: number } | null;
   /** When sending started (or will start, while scheduled). */
   sendAtMs: number | null;
   refresh: { added: number; removed: number; total: number } | null;
   progress: Progress;
+  /** Recipients waiting for their quiet hours to end. */
+  held: HeldRecipients | null;
   failure: string | null;
   /** Continue-as-new generations (history stays bounded). */
   runs: number;
+  /** The latest audit entries (the full log is in the directory: `npm run sms -- audit ID`). */
+  audit: AuditTrailEntry[];
 }
 
 export const selectUpdate = defineUpdate<SendingStatus, [AudienceSelection & Actor]>('select');

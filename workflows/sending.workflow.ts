@@ -10,12 +10,14 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { createActivities } from '../worker/activities';
+import { approvalHashOf } from '../domain/approval-hash';
 import { resolveSendAt } from '../domain/schedule';
 import { validateMessageText } from '../domain/template';
 import { TERMINAL_STATES, type SendingState } from '../domain/types';
 import {
   approveSignal,
   approveUpdate,
+  AUDIT_IN_STATUS,
   cancelUpdate,
   countUpdate,
   prepareUpdate,
@@ -27,6 +29,7 @@ import {
   sendUpdate,
   statusQuery,
   type ApproveInput,
+  type Progress,
   type RejectInput,
   type Schedule,
   type SendingStatus,
@@ -36,6 +39,7 @@ import {
 import { SMS_PROJECT_ID, SMS_SENDING_STATE } from './search-attributes';
 
 type Activities = ReturnType<typeof createActivities>;
+type BatchCounts = Awaited<ReturnType<Activities['sendBatch']>>['counts'];
 
 const directory = proxyActivities<Activities>({
   startToCloseTimeout: '10 minutes',
@@ -54,6 +58,8 @@ const dispatch = proxyActivities<Activities>({
  */
 export const DEFAULT_TUNING: SendingTuning = { batchSize: 500, batchesPerRun: 100 };
 
+const HOUR_MS = 3_600_000;
+
 /** Clear, non-retryable failure for an update caller. */
 function refuse(message: string, type = 'InvalidSendingRequest'): ApplicationFailure {
   return ApplicationFailure.create({ message, type, nonRetryable: true });
@@ -67,6 +73,9 @@ function explain(err: unknown): unknown {
   return err;
 }
 
+const samePerson = (a: string, b: string): boolean => a.trim().toLowerCase() === b.trim().toLowerCase();
+const iso = (ms: number): string => new Date(ms).toISOString();
+
 function initialStatus(input: SendingWorkflowInput): SendingStatus {
   return {
     sendingId: input.sendingId,
@@ -75,14 +84,19 @@ function initialStatus(input: SendingWorkflowInput): SendingStatus {
     selection: null,
     lastCount: null,
     prepared: null,
+    approvalHash: null,
+    approvalRequest: null,
+    approvals: [],
     approval: null,
     rejection: null,
     cancellation: null,
     sendAtMs: null,
     refresh: null,
-    progress: { cursor: 0, total: 0, sent: 0, failed: 0, skipped: 0, unknown: 0 },
+    progress: { cursor: 0, total: 0, sent: 0, failed: 0, skipped: 0, unknown: 0, held: 0 },
+    held: null,
     failure: null,
     runs: 0,
+    audit: [],
   };
 }
 
@@ -92,18 +106,24 @@ export async function smsSendingWorkflow(input: SendingWorkflowInput): Promise<S
   const tuning: SendingTuning = { ...DEFAULT_TUNING, ...input.tuning };
   let busy = false;
   let sendRequested = status.state === 'scheduled' || status.state === 'sending';
-  let scheduleChanged = false;
+  /** Bumped by every state change: waits that depend on the state wake up. */
+  let stateVersion = 0;
 
   const isTerminal = (): boolean => TERMINAL_STATES.includes(status.state);
   const setState = (state: SendingState): void => {
     status.state = state;
+    stateVersion += 1;
     upsertSearchAttributes([
       { key: SMS_SENDING_STATE, value: state },
       ...(status.selection ? [{ key: SMS_PROJECT_ID, value: status.selection.projectId }] : []),
     ]);
   };
-  const audit = (action: string, actor: string, detail?: Record<string, unknown>): Promise<void> =>
-    directory.recordAudit({ sendingId: id, action, actor, detail });
+  /** Written to the directory's audit log first; the latest entries also stay in the status. */
+  const audit = async (action: string, actor: string, detail?: Record<string, unknown>): Promise<void> => {
+    await directory.recordAudit({ sendingId: id, action, actor, detail });
+    status.audit.push({ atMs: Date.now(), action, actor, ...(detail ? { detail } : {}) });
+    if (status.audit.length > AUDIT_IN_STATUS) status.audit.splice(0, status.audit.length - AUDIT_IN_STATUS);
+  };
 
   const requireState = (action: string, allowed: SendingState[]): void => {
     if (busy) throw refuse(`Sending ${id} is busy with another change; retry in a moment.`, 'SendingBusy');
@@ -136,6 +156,25 @@ export async function smsSendingWorkflow(input: SendingWorkflowInput): Promise<S
     }
   };
 
+  const hashOfPrepared = (): string => {
+    const p = status.prepared!;
+    return approvalHashOf({ selection: status.selection!, message: p.message, senderId: p.senderId, schedule: p.schedule, refreshAtSend: p.refreshAtSend });
+  };
+  /** A new approval round: earlier approvals no longer count; it expires per the project, at the latest at the send time. */
+  const openApprovalRequest = (requestedBy: string): void => {
+    const now = Date.now();
+    const expiry = now + Math.round(status.prepared!.approvalRules.expiresAfterHours * HOUR_MS);
+    const sendAt = status.prepared!.sendAtMs;
+    status.approvals = [];
+    status.approval = null;
+    status.approvalRequest = { requestedBy, atMs: now, expiresAtMs: sendAt === null ? expiry : Math.min(expiry, sendAt), hash: status.approvalHash!, expiredAtMs: null };
+  };
+  const dropApproval = (): void => {
+    status.approvals = [];
+    status.approval = null;
+    status.approvalRequest = null;
+  };
+
   const editable: SendingState[] = ['draft', 'prepared', 'awaiting_approval', 'approved'];
 
   setHandler(statusQuery, () => status);
@@ -150,7 +189,8 @@ export async function smsSendingWorkflow(input: SendingWorkflowInput): Promise<S
         status.lastCount = count;
         status.selection = chosen;
         status.prepared = null;
-        status.approval = null;
+        status.approvalHash = null;
+        dropApproval();
         setState('draft');
         return status;
       }),
@@ -196,13 +236,14 @@ export async function smsSendingWorkflow(input: SendingWorkflowInput): Promise<S
         const refreshAtSend = request.schedule.mode === 'later' && request.refreshAtSend === true;
         const summary = await directory.prepareSnapshot(id, status.selection!);
         const senderId = request.senderId ?? null;
-        const report = await directory.validateSending({ sendingId: id, projectId: status.selection!.projectId, message: request.message, senderId });
+        const validation = await directory.validateSending({ sendingId: id, projectId: status.selection!.projectId, message: request.message, senderId, sendAtMs });
+        const { report } = validation;
         if (report.blocking) {
           await audit('prepare_refused', request.actor, { failed: report.points.filter((p) => p.level === 'fail').map((p) => p.code) });
           const failed = report.points.filter((p) => p.level === 'fail').map((p) => `${p.code}: ${p.message}`);
           throw refuse(`The sending cannot be prepared: ${failed.join(' | ')}`, 'ValidationFailed');
         }
-        await audit('prepared', request.actor, { schedule: request.schedule, sendAtMs, refreshAtSend, messages: summary.messages, voidedApproval: status.approval !== null });
+        const excluded = validation.policyExcluded.countryNotAllowed + validation.policyExcluded.numberType;
         status.prepared = {
           message: request.message,
           senderId,
@@ -211,10 +252,21 @@ export async function smsSendingWorkflow(input: SendingWorkflowInput): Promise<S
           refreshAtSend,
           preparedBy: request.actor,
           preparedAtMs: Date.now(),
-          summary,
+          summary: { ...summary, messages: summary.messages - excluded, policyExcluded: validation.policyExcluded },
           report,
+          approvalRules: validation.approval,
         };
-        status.approval = null;
+        status.approvalHash = hashOfPrepared();
+        await audit('prepared', request.actor, {
+          schedule: request.schedule,
+          sendAtMs,
+          refreshAtSend,
+          messages: status.prepared.summary.messages,
+          warnings: report.points.filter((p) => p.level === 'warn').map((p) => p.code),
+          hash: status.approvalHash,
+          voidedApprovals: status.approvals.length,
+        });
+        dropApproval();
         setState('prepared');
         return status;
       }),
@@ -240,7 +292,9 @@ export async function smsSendingWorkflow(input: SendingWorkflowInput): Promise<S
     requestApprovalUpdate,
     ({ actor }) =>
       exclusive(async () => {
-        await audit('approval_requested', actor);
+        openApprovalRequest(actor);
+        const request = status.approvalRequest!;
+        await audit('approval_requested', actor, { hash: request.hash, expiresAtMs: request.expiresAtMs, approvalsRequired: status.prepared!.approvalRules.approvalsRequired });
         setState('awaiting_approval');
         return status;
       }),
@@ -248,19 +302,54 @@ export async function smsSendingWorkflow(input: SendingWorkflowInput): Promise<S
       validator: ({ actor }) => {
         requireState('request approval for', ['prepared', 'awaiting_approval']);
         requireActor(actor, 'actor');
+        const sendAt = status.prepared!.sendAtMs;
+        if (sendAt !== null && sendAt <= Date.now()) {
+          throw refuse(`The scheduled time of sending ${id} (${iso(sendAt)}) has passed: reschedule it before requesting approval.`, 'SchedulePassed');
+        }
       },
     },
   );
 
   const validateApprove = (decision: ApproveInput): void => {
-    requireState('approve', ['prepared', 'awaiting_approval']);
+    if (status.state === 'prepared' && !busy) {
+      const expired = status.approvalRequest?.expiredAtMs;
+      throw refuse(
+        expired
+          ? `The approval request of sending ${id} expired at ${iso(expired)}; an expired request cannot be approved. Request approval again.`
+          : `No approval has been requested for sending ${id}: request approval first.`,
+        expired ? 'ApprovalExpired' : 'InvalidState',
+      );
+    }
+    requireState('approve', ['awaiting_approval']);
     requireActor(decision?.approver, 'approver');
+    const request = status.approvalRequest!;
+    if (Date.now() >= request.expiresAtMs) {
+      throw refuse(`The approval request of sending ${id} expired at ${iso(request.expiresAtMs)}; an expired request cannot be approved. Request approval again.`, 'ApprovalExpired');
+    }
+    if (decision.hash !== undefined && decision.hash !== status.approvalHash) {
+      throw refuse(`Sending ${id} changed after you saw it (approval hash ${decision.hash.slice(0, 12)}… is now ${status.approvalHash!.slice(0, 12)}…): review it again before approving.`, 'ApprovalOutdated');
+    }
+    const rules = status.prepared!.approvalRules;
+    if (!rules.allowSelfApproval && samePerson(decision.approver, status.prepared!.preparedBy)) {
+      throw refuse(
+        `${decision.approver.trim()} prepared sending ${id} and cannot approve it too: another person must approve it (project setting compliance.approval.allowSelfApproval is off).`,
+        'SelfApproval',
+      );
+    }
+    if (status.approvals.some((a) => samePerson(a.approver, decision.approver))) {
+      throw refuse(`${decision.approver.trim()} has already approved sending ${id}; ${rules.approvalsRequired} different approvers are needed.`, 'AlreadyApproved');
+    }
   };
   const approve = (decision: ApproveInput): Promise<SendingStatus> =>
     exclusive(async () => {
-      await audit('approved', decision.approver, decision.comment ? { comment: decision.comment } : undefined);
-      status.approval = { approver: decision.approver, atMs: Date.now(), ...(decision.comment ? { comment: decision.comment } : {}) };
-      setState('approved');
+      const record = { approver: decision.approver, atMs: Date.now(), hash: status.approvalHash!, ...(decision.comment ? { comment: decision.comment } : {}) };
+      const required = status.prepared!.approvalRules.approvalsRequired;
+      await audit('approved', decision.approver, { hash: record.hash, approval: status.approvals.length + 1, of: required, ...(decision.comment ? { comment: decision.comment } : {}) });
+      status.approvals.push(record);
+      if (status.approvals.length >= required) {
+        status.approval = record;
+        setState('approved');
+      }
       return status;
     });
   const validateReject = (decision: RejectInput): void => {
@@ -270,7 +359,7 @@ export async function smsSendingWorkflow(input: SendingWorkflowInput): Promise<S
   };
   const reject = (decision: RejectInput): Promise<SendingStatus> =>
     exclusive(async () => {
-      await audit('rejected', decision.approver, { reason: decision.reason });
+      await audit('rejected', decision.approver, { reason: decision.reason, hash: status.approvalHash });
       status.rejection = { approver: decision.approver, reason: decision.reason, atMs: Date.now() };
       setState('rejected');
       return status;
@@ -298,7 +387,7 @@ export async function smsSendingWorkflow(input: SendingWorkflowInput): Promise<S
     ({ actor }) =>
       exclusive(async () => {
         const later = status.prepared!.sendAtMs;
-        await audit('send_requested', actor, { sendAtMs: later });
+        await audit('send_requested', actor, { sendAtMs: later, hash: status.approvalHash });
         sendRequested = true;
         status.sendAtMs = later ?? Date.now();
         setState(later !== null ? 'scheduled' : 'sending');
@@ -320,14 +409,22 @@ export async function smsSendingWorkflow(input: SendingWorkflowInput): Promise<S
     (request) =>
       exclusive(async () => {
         const sendAtMs = sendAtOf(request.schedule);
-        await audit('rescheduled', request.actor, { schedule: request.schedule, sendAtMs });
         const prepared = status.prepared!;
+        const wasApproved = status.state === 'approved' || status.state === 'scheduled';
+        const voided = status.approvals.length;
         prepared.schedule = request.schedule;
         prepared.sendAtMs = sendAtMs;
         if (request.schedule.mode === 'now') prepared.refreshAtSend = false;
-        if (status.state === 'scheduled') {
-          status.sendAtMs = sendAtMs ?? Date.now();
-          scheduleChanged = true;
+        status.approvalHash = hashOfPrepared();
+        await audit('rescheduled', request.actor, { schedule: request.schedule, sendAtMs, hash: status.approvalHash, voidedApprovals: voided });
+        // What was approved has changed: back to approval (a pending request starts over).
+        if (status.state === 'prepared') dropApproval();
+        else {
+          openApprovalRequest(request.actor);
+          sendRequested = false;
+          status.sendAtMs = null;
+          await audit('approval_requested', request.actor, { hash: status.approvalHash, expiresAtMs: status.approvalRequest!.expiresAtMs, after: wasApproved ? 'reschedule voided the approval' : 'reschedule' });
+          setState('awaiting_approval');
         }
         return status;
       }),
@@ -361,66 +458,113 @@ export async function smsSendingWorkflow(input: SendingWorkflowInput): Promise<S
 
   setState(status.state);
 
-  // Main path: wait for a send request (or an end), then the timer, then the batches.
-  await condition(() => sendRequested || isTerminal());
+  // Main path: wait for a send request (a pending approval may expire meanwhile), the timer, then the batches.
+  for (;;) {
+    await waitForSendRequest();
+    if (isTerminal()) break;
 
-  while (status.state === 'scheduled' && status.cancellation === null) {
-    scheduleChanged = false;
-    const waitMs = (status.sendAtMs ?? 0) - Date.now();
-    if (waitMs <= 0) break;
-    await condition(() => scheduleChanged || status.cancellation !== null, waitMs);
-  }
-
-  if (status.state === 'scheduled' && status.cancellation === null) {
-    await condition(() => !busy);
-    if (status.prepared!.refreshAtSend) {
-      try {
-        status.refresh = await directory.refreshSnapshot(id, status.selection!);
-        await audit('refreshed', 'system', { ...status.refresh });
-      } catch (err) {
-        return await fail(err);
+    while (status.state === 'scheduled' && status.cancellation === null) {
+      const version = stateVersion;
+      const waitMs = (status.sendAtMs ?? 0) - Date.now();
+      if (waitMs <= 0) break;
+      await condition(() => stateVersion !== version || status.cancellation !== null, waitMs);
+    }
+    if (status.state === 'scheduled' && status.cancellation === null) {
+      await condition(() => !busy);
+      if (status.state === 'scheduled') {
+        if (status.prepared!.refreshAtSend) {
+          try {
+            status.refresh = await directory.refreshSnapshot(id, status.selection!);
+            await audit('refreshed', 'system', { ...status.refresh });
+          } catch (err) {
+            return await fail(err);
+          }
+        }
+        setState('sending');
       }
     }
-    setState('sending');
-  }
-
-  if (status.state === 'sending') {
-    let batches = 0;
-    while (status.cancellation === null) {
-      let batch;
-      try {
-        batch = await dispatch.sendBatch({
-          sendingId: id,
-          projectId: status.selection!.projectId,
-          afterSeq: status.progress.cursor,
-          limit: tuning.batchSize,
-          message: status.prepared!.message,
-          senderId: status.prepared!.senderId,
-        });
-      } catch (err) {
-        return await fail(err);
-      }
-      const p = status.progress;
-      p.cursor = batch.lastSeq;
-      p.total += batch.counts.total;
-      p.sent += batch.counts.sent;
-      p.failed += batch.counts.failed;
-      p.skipped += batch.counts.skipped;
-      p.unknown += batch.counts.unknown;
-      if (batch.done) break;
-      batches += 1;
-      if (batches >= tuning.batchesPerRun || workflowInfo().continueAsNewSuggested) {
-        await condition(() => allHandlersFinished() && !busy);
-        return await continueAsNew<typeof smsSendingWorkflow>({ sendingId: id, createdBy: status.createdBy, tuning, carried: status });
-      }
-    }
-    const end = status.cancellation ? 'cancelled' : 'completed';
-    await audit(end, 'system', { ...status.progress });
-    setState(end);
+    if (status.state === 'sending') return await sendAll();
+    if (isTerminal()) break;
+    // A reschedule voided the approval: wait for the next one.
   }
 
   await condition(() => allHandlersFinished() && !busy);
   return status;
+
+  async function waitForSendRequest(): Promise<void> {
+    while (!sendRequested && !isTerminal()) {
+      const version = stateVersion;
+      const changed = () => sendRequested || isTerminal() || stateVersion !== version;
+      const request = status.state === 'awaiting_approval' ? status.approvalRequest : null;
+      if (!request) {
+        await condition(changed);
+        continue;
+      }
+      if (await condition(changed, Math.max(1, request.expiresAtMs - Date.now()))) continue;
+      await condition(() => !busy);
+      if (status.state === 'awaiting_approval' && stateVersion === version) {
+        request.expiredAtMs = Date.now();
+        await audit('approval_expired', 'system', { hash: request.hash, requestedAtMs: request.atMs, approvals: status.approvals.length });
+        status.approvals = [];
+        setState('prepared');
+      }
+    }
+  }
+
+  /** The snapshot pass in batches, then the recipients held by quiet hours as their windows open. */
+  async function sendAll(): Promise<SendingStatus> {
+    const p = status.progress;
+    let batches = 0;
+    const request = () => ({ sendingId: id, projectId: status.selection!.projectId, limit: tuning.batchSize, message: status.prepared!.message, senderId: status.prepared!.senderId });
+    const add = (counts: BatchCounts, firstPass: boolean): void => {
+      if (firstPass) p.total += counts.total;
+      p.sent += counts.sent;
+      p.failed += counts.failed;
+      p.skipped += counts.skipped;
+      p.unknown += counts.unknown;
+    };
+    /** A long sending continues as new between batches, so each run's history stays bounded. */
+    const runIsLong = (): boolean => {
+      batches += 1;
+      return batches >= tuning.batchesPerRun || workflowInfo().continueAsNewSuggested;
+    };
+    let carryOn = false;
+    try {
+      while (status.cancellation === null && !carryOn) {
+        const batch = await dispatch.sendBatch({ ...request(), afterSeq: p.cursor });
+        p.cursor = batch.lastSeq;
+        add(batch.counts, true);
+        p.held += batch.counts.held;
+        if (batch.done) break;
+        carryOn = runIsLong();
+      }
+      if (!carryOn && status.cancellation === null && p.held > 0) {
+        status.held = await directory.heldSummary(id);
+        p.held = status.held.count;
+      }
+      while (!carryOn && status.cancellation === null && status.held && status.held.count > 0) {
+        const waitMs = (status.held.nextMs ?? 0) - Date.now();
+        if (waitMs > 0) await condition(() => status.cancellation !== null, waitMs);
+        if (status.cancellation !== null) break;
+        const batch = await dispatch.releaseHeldBatch(request());
+        add(batch.counts, false);
+        status.held = batch.held;
+        p.held = batch.held.count;
+        carryOn = runIsLong();
+      }
+    } catch (err) {
+      return await fail(err);
+    }
+    if (carryOn) {
+      await condition(() => allHandlersFinished() && !busy);
+      return await continueAsNew<typeof smsSendingWorkflow>({ sendingId: id, createdBy: status.createdBy, tuning, carried: status });
+    }
+    const end = status.cancellation ? 'cancelled' : 'completed';
+    await audit(end, 'system', { ...status.progress });
+    setState(end);
+    await condition(() => allHandlersFinished() && !busy);
+    return status;
+  }
 
   async function fail(err: unknown): Promise<SendingStatus> {
     const cause = explain(err);
@@ -430,3 +574,5 @@ export async function smsSendingWorkflow(input: SendingWorkflowInput): Promise<S
     return status;
   }
 }
+
+export type { Progress };

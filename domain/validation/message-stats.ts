@@ -1,5 +1,6 @@
 /** Per-recipient facts about the personalized message, gathered while the snapshot is read page by page. */
 import { SegmentedMessage } from 'sms-segments-calculator';
+import type { NumberFacts } from '../compliance/recipient-policy';
 
 export interface MessageStats {
   recipients: number;
@@ -12,13 +13,33 @@ export interface MessageStats {
   segments: { min: number; max: number; total: number };
   /** ISO country → recipients. */
   countries: Record<string, number>;
+  /** Recipients whose number type libphonenumber cannot tell (US/CA: mobile or landline). */
+  typeUnknown: number;
+  /** Exclusion (`countryNotAllowed:FR`, `numberType:FIXED_LINE`) → recipients taken out by the project's rules. */
+  excluded: Record<string, number>;
+  /** Recipients inside their quiet hours at the send time, and when the first and last windows open. */
+  quietHours: { held: number; firstOpenMs: number | null; lastOpenMs: number | null; noWindow: number };
 }
 
 export function emptyStats(): MessageStats {
-  return { recipients: 0, missingFields: {}, missingExamples: {}, ucs2Recipients: 0, nonGsmCharacters: [], segments: { min: 0, max: 0, total: 0 }, countries: {} };
+  return {
+    recipients: 0,
+    missingFields: {},
+    missingExamples: {},
+    ucs2Recipients: 0,
+    nonGsmCharacters: [],
+    segments: { min: 0, max: 0, total: 0 },
+    countries: {},
+    typeUnknown: 0,
+    excluded: {},
+    quietHours: { held: 0, firstOpenMs: null, lastOpenMs: null, noWindow: 0 },
+  };
 }
 
-export function addRecipient(stats: MessageStats, recipient: { contactId: string; body: string; missing: string[]; country: string }): void {
+export function addRecipient(
+  stats: MessageStats,
+  recipient: { contactId: string; body: string; missing: string[]; facts: NumberFacts; heldUntilMs: number | null },
+): void {
   const sms = new SegmentedMessage(recipient.body, 'auto');
   const count = sms.segmentsCount;
   stats.segments.min = stats.recipients === 0 ? count : Math.min(stats.segments.min, count);
@@ -34,5 +55,15 @@ export function addRecipient(stats: MessageStats, recipient: { contactId: string
     const examples = (stats.missingExamples[field] ??= []);
     if (examples.length < 3) examples.push(recipient.contactId);
   }
-  stats.countries[recipient.country] = (stats.countries[recipient.country] ?? 0) + 1;
+  const { country, type } = recipient.facts;
+  stats.countries[country] = (stats.countries[country] ?? 0) + 1;
+  if (type === 'FIXED_LINE_OR_MOBILE' || type === 'UNKNOWN') stats.typeUnknown += 1;
+  const until = recipient.heldUntilMs;
+  if (until === Infinity) stats.quietHours.noWindow += 1;
+  else if (until !== null) {
+    const quiet = stats.quietHours;
+    quiet.held += 1;
+    quiet.firstOpenMs = quiet.firstOpenMs === null ? until : Math.min(quiet.firstOpenMs, until);
+    quiet.lastOpenMs = quiet.lastOpenMs === null ? until : Math.max(quiet.lastOpenMs, until);
+  }
 }

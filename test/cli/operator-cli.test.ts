@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { openFreshSqliteDirectory } from '../support/directories';
 import { ROOT } from '../support/paths';
+import { ANY_HOUR } from '../support/seed';
 import { TEMPORAL_ADDRESS, startTestWorker, type TestWorker } from '../support/temporal';
 
 const run = promisify(execFile);
@@ -41,7 +42,7 @@ describe('operator CLI', () => {
   };
 
   test('project → import → create → count → prepare → approve → send → outbox and audit', async () => {
-    expect(await sms('project', '--id', 'demo', '--name', 'Demo', '--country', 'CA', '--time-zone', 'America/Toronto', '--sms-enabled', 'true'))
+    expect(await sms('project', '--id', 'demo', '--name', 'Demo', '--country', 'CA', '--time-zone', 'America/Toronto', '--sms-enabled', 'true', '--compliance', JSON.stringify(ANY_HOUR)))
       .toBe('project demo: SMS enabled, number field "mobile", country CA, zone America/Toronto');
     expect(await sms('import', '--project', 'demo', join(ROOT, 'examples', 'contacts.csv'))).toBe('imported 10 contact(s)');
     expect(await sms('groups', '--project', 'demo')).toBe('customers\t6\nnewsletter\t5\nvip\t3');

@@ -61,8 +61,38 @@ describe.each(STORES)('dispatch (%s)', (store) => {
     await directory.markDispatching(SENDING, 4);
     await directory.markDone(SENDING, 4, 'failed', '21211 invalid To number');
     await directory.markDone(SENDING, 2, 'skipped', 'removed');
-    expect(await directory.progress(SENDING)).toEqual({ pending: 1, dispatching: 0, sent: 1, failed: 1, skipped: 1, unknown: 0 });
-    expect(await directory.progress('no-such-sending')).toEqual({ pending: 0, dispatching: 0, sent: 0, failed: 0, skipped: 0, unknown: 0 });
+    expect(await directory.progress(SENDING)).toEqual({ pending: 1, held: 0, dispatching: 0, sent: 1, failed: 1, skipped: 1, unknown: 0 });
+    expect(await directory.progress('no-such-sending')).toEqual({ pending: 0, held: 0, dispatching: 0, sent: 0, failed: 0, skipped: 0, unknown: 0 });
+  });
+
+  test('held recipients: due ones are read in seq order, a held-again one drops out, the summary says how many and until when', async () => {
+    const held = 'dispatch-held';
+    await directory.createSending({ id: held, projectId: PROJECT, selection: everyone, createdBy: 'paula', createdAt: 1 });
+    await directory.prepareSnapshot(held, everyone);
+    expect(await directory.heldSummary(held)).toEqual({ count: 0, nextMs: null, lastMs: null });
+    await directory.markHeld(held, 3, 3000);
+    await directory.markHeld(held, 1, 1000);
+    await directory.markHeld(held, 2, 9000);
+    expect(await directory.heldSummary(held)).toEqual({ count: 3, nextMs: 1000, lastMs: 9000 });
+    expect((await directory.readDueHeld(held, 3000, 10)).map((r) => [r.seq, r.state])).toEqual([[1, 'held'], [3, 'held']]);
+    expect((await directory.readDueHeld(held, 3000, 1)).map((r) => r.seq)).toEqual([1]);
+    await directory.markHeld(held, 1, 5000);
+    await directory.markDispatching(held, 3);
+    await directory.markDone(held, 3, 'sent', 'SM3');
+    expect(await directory.readDueHeld(held, 3000, 10)).toEqual([]);
+    expect(await directory.heldSummary(held)).toEqual({ count: 2, nextMs: 5000, lastMs: 9000 });
+    expect(await directory.progress(held)).toMatchObject({ held: 2, sent: 1, pending: 0 });
+  });
+
+  test('skipRecipients marks only pending rows skipped, with the reason', async () => {
+    const skip = 'dispatch-skip';
+    await directory.createSending({ id: skip, projectId: PROJECT, selection: everyone, createdBy: 'paula', createdAt: 1 });
+    await directory.prepareSnapshot(skip, everyone);
+    await directory.markDispatching(skip, 2);
+    await directory.markDone(skip, 2, 'sent', 'SM2');
+    await directory.skipRecipients(skip, [1, 2], 'numberType:FIXED_LINE');
+    expect((await directory.readSnapshot(skip, 0, 10)).map((r) => r.state)).toEqual(['skipped', 'sent', 'pending']);
+    expect(await directory.progress(skip)).toMatchObject({ skipped: 1, sent: 1, pending: 1 });
   });
 
   test('marking a recipient that is not in the snapshot is an input error', async () => {

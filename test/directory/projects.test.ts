@@ -1,4 +1,5 @@
 /** Project settings, contact upserts and renormalization when the number settings change. */
+import { DEFAULT_COMPLIANCE } from '../../domain/compliance/settings';
 import type { AudienceSelection } from '../../domain/types';
 import { DirectoryInputError, type ContactInput, type Directory } from '../../worker/directory/directory';
 import { STORES, openFreshDirectory } from '../support/directories';
@@ -23,9 +24,10 @@ describe.each(STORES)('projects and contacts (%s)', (store) => {
       defaultCountry: 'US',
       timeZone: 'UTC',
       senderId: null,
+      compliance: DEFAULT_COMPLIANCE,
     });
-    await directory.upsertProject({ id: 'p1', name: 'First', defaultCountry: 'fr', timeZone: 'Europe/Paris', senderId: 'ACME', smsEnabled: false });
-    await directory.upsertProject({ id: 'p1', name: 'Renamed' });
+    await directory.upsertProject({ id: 'p1', name: 'First', defaultCountry: 'fr', timeZone: 'Europe/Paris', senderId: 'ACME', smsEnabled: false, compliance: { pricePerSegment: 0.07, currency: 'EUR' } });
+    await directory.upsertProject({ id: 'p1', name: 'Renamed', compliance: { approval: { approvalsRequired: 2 } } });
     expect(await directory.getProject('p1')).toEqual({
       id: 'p1',
       name: 'Renamed',
@@ -34,6 +36,7 @@ describe.each(STORES)('projects and contacts (%s)', (store) => {
       defaultCountry: 'FR',
       timeZone: 'Europe/Paris',
       senderId: 'ACME',
+      compliance: { ...DEFAULT_COMPLIANCE, pricePerSegment: 0.07, currency: 'EUR', approval: { ...DEFAULT_COMPLIANCE.approval, approvalsRequired: 2 } },
     });
     expect(await directory.getProject('nope')).toBeUndefined();
     expect((await directory.listProjects()).map((project) => project.id)).toContain('p1');
@@ -44,6 +47,9 @@ describe.each(STORES)('projects and contacts (%s)', (store) => {
       'Project "p2": unknown default country "XX". Use an ISO 3166-1 alpha-2 code such as CA, US or FR.',
     );
     await expect(directory.upsertProject({ id: 'p2', name: 'P2', timeZone: 'Mars/Olympus' })).rejects.toBeInstanceOf(DirectoryInputError);
+    await expect(directory.upsertProject({ id: 'p2', name: 'P2', compliance: { approval: { approvalsRequired: 'two' } } })).rejects.toThrow(
+      'Project "p2": compliance.approval.approvalsRequired: must be a whole number from 1 to 10 (got "two").',
+    );
     expect(await directory.getProject('p2')).toBeUndefined();
   });
 

@@ -66,7 +66,7 @@ describe.each(STORES)('snapshot (%s)', (store) => {
       { seq: 3, externalId: 's3', e164: '+15145550203', fields: { firstName: 'S3', mobile: '514 555 0203' }, state: 'pending', attempts: 0 },
     ]);
     expect(Number(rows[0].contactId)).toBeLessThan(Number(rows[1].contactId));
-    expect(await directory.progress(id)).toEqual({ pending: 3, dispatching: 0, sent: 0, failed: 0, skipped: 0, unknown: 0 });
+    expect(await directory.progress(id)).toEqual({ pending: 3, held: 0, dispatching: 0, sent: 0, failed: 0, skipped: 0, unknown: 0 });
   });
 
   test('readSnapshot pages by seq', async () => {
@@ -107,7 +107,7 @@ describe.each(STORES)('snapshot (%s)', (store) => {
       { seq: 3, contact: 's3', e164: '+15145550299', state: 'pending' },
       { seq: 4, contact: 's5', e164: '+15145550205', state: 'pending' },
     ]);
-    expect(await directory.progress(id)).toEqual({ pending: 2, dispatching: 0, sent: 1, failed: 0, skipped: 1, unknown: 0 });
+    expect(await directory.progress(id)).toEqual({ pending: 2, held: 0, dispatching: 0, sent: 1, failed: 0, skipped: 1, unknown: 0 });
 
     expect(await directory.refreshSnapshot(id, vip())).toEqual({ added: 0, removed: 0, renumbered: 0, total: 3 });
 

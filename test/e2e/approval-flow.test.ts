@@ -14,7 +14,7 @@ import { startFakeProvider, type FakeProvider } from '../support/fake-provider';
 import { startInbox, type Inbox } from '../support/inbox';
 import { packProject, startN8n, type N8n } from '../support/n8n';
 import { ROOT, TEST_OUTPUT } from '../support/paths';
-import { seedAcme } from '../support/seed';
+import { ANY_HOUR, seedAcme } from '../support/seed';
 import { TEMPORAL_ADDRESS, startTestWorker, type TestWorker } from '../support/temporal';
 
 const PKG = 'n8n-nodes-durable-sms';
@@ -59,7 +59,7 @@ describe('the SMS process on a real n8n, approved and rejected from the approval
     fresh = await openFreshSqliteDirectory();
     directory = fresh.directory;
     await seedAcme(directory);
-    await directory.upsertProject({ id: 'demo', name: 'Demo', defaultCountry: 'CA', timeZone: 'America/Toronto' });
+    await directory.upsertProject({ id: 'demo', name: 'Demo', defaultCountry: 'CA', timeZone: 'America/Toronto', compliance: ANY_HOUR });
     await importContactsCsv(directory, 'demo', readFileSync(join(ROOT, 'examples', 'contacts.csv'), 'utf8'));
     provider = await startFakeProvider();
     env = await startTestWorker({ directory, provider: createProvider({ kind: 'http', url: provider.httpUrl }, { outboxStore: directory }) });

@@ -1,9 +1,12 @@
 import type { ContactInput, Directory, Project } from '../../worker/directory/directory';
 
+/** Tests that do not test quiet hours run at any hour of the day: their projects send at any time. */
+export const ANY_HOUR = { quietHours: { enabled: false } };
+
 /** A small Canadian project: 6 contacts, two groups, one invalid number, one inactive, one opted out. */
 export async function seedAcme(directory: Directory, projectId = 'acme'): Promise<{ project: Project; contacts: ContactInput[] }> {
   const project = await directory.upsertProject({
-    id: projectId, name: 'Acme', smsEnabled: true, numberField: 'mobile', defaultCountry: 'CA', timeZone: 'America/Toronto', senderId: '+15145550000',
+    id: projectId, name: 'Acme', smsEnabled: true, numberField: 'mobile', defaultCountry: 'CA', timeZone: 'America/Toronto', senderId: '+15145550000', compliance: ANY_HOUR,
   });
   const contacts: ContactInput[] = [
     { externalId: 'c1', fields: { firstName: 'Ana', mobile: '(514) 555-0101' }, groups: ['vip', 'newsletter'] },
@@ -20,7 +23,7 @@ export async function seedAcme(directory: Directory, projectId = 'acme'): Promis
 
 /** `count` generated contacts with distinct valid numbers, all in group `bulk`. */
 export async function seedBulk(directory: Directory, projectId: string, count: number): Promise<void> {
-  await directory.upsertProject({ id: projectId, name: projectId, smsEnabled: true, numberField: 'mobile', defaultCountry: 'CA', timeZone: 'America/Toronto', senderId: null });
+  await directory.upsertProject({ id: projectId, name: projectId, smsEnabled: true, numberField: 'mobile', defaultCountry: 'CA', timeZone: 'America/Toronto', senderId: null, compliance: ANY_HOUR });
   for (let start = 0; start < count; start += 1000) {
     const batch: ContactInput[] = [];
     for (let i = start; i < Math.min(count, start + 1000); i++) {

@@ -80,6 +80,7 @@ describe.each(STORES)('sending lifecycle (%s directory)', (store) => {
     const prepared = await s.prepare(id, { message: 'Hello {{firstName}}', schedule: { mode: 'later', localDateTime: at, timeZone: 'Asia/Tokyo' } }, 'paula');
     const sendAtMs = prepared.prepared!.sendAtMs!;
     expect(sendAtMs).toBe(DateTime.fromISO(at, { zone: 'Asia/Tokyo' }).toMillis());
+    await s.requestApproval(id, 'paula');
     await s.approve(id, { approver: 'alex' });
     expect((await s.send(id, 'paula')).state).toBe('scheduled');
     expect(await directory.readOutbox(id)).toHaveLength(0);
@@ -119,6 +120,7 @@ describe.each(STORES)('sending lifecycle (%s directory)', (store) => {
     const s = env.client;
     const { sendingId: id } = await s.create(groups('vip'), 'paula');
     await s.prepare(id, { message: 'Hi', schedule: { mode: 'now' } }, 'paula');
+    await s.requestApproval(id, 'paula');
     await s.handle(id).signal('reject', { approver: 'alex', reason: '' });
     await s.handle(id).signal('approve', { approver: 'alex' });
     const approved = await s.waitFor(id, ['approved'], { timeoutMs: 20_000 });
@@ -127,18 +129,22 @@ describe.each(STORES)('sending lifecycle (%s directory)', (store) => {
     expect(refused).toMatchObject({ actor: 'alex', detail: { error: expect.stringMatching(/"reason" is required/) } });
   });
 
-  test('a scheduled sending can be rescheduled while it waits, and cancelled with a reason', async () => {
+  test('a scheduled sending can be rescheduled while it waits (back to approval), and cancelled with a reason', async () => {
     const s = env.client;
     const { sendingId: id } = await s.create(groups('vip'), 'paula');
     await s.prepare(id, { message: 'Hi', schedule: { mode: 'later', localDateTime: localIn('Europe/Paris', 3600), timeZone: 'Europe/Paris' } }, 'paula');
+    await s.requestApproval(id, 'paula');
     await s.approve(id, { approver: 'alex' });
     await s.send(id, 'paula');
-    const moved = await s.reschedule(id, { mode: 'later', localDateTime: localIn('Europe/Paris', 3), timeZone: 'Europe/Paris' }, 'paula');
-    expect(moved.state).toBe('scheduled');
+    const moved = await s.reschedule(id, { mode: 'later', localDateTime: localIn('Europe/Paris', 6), timeZone: 'Europe/Paris' }, 'paula');
+    expect(moved).toMatchObject({ state: 'awaiting_approval', approvals: [], approval: null });
+    await s.approve(id, { approver: 'alex', hash: moved.approvalHash! });
+    expect((await s.send(id, 'paula')).state).toBe('scheduled');
     expect((await s.waitFor(id, ['completed'], { timeoutMs: 60_000 })).progress.sent).toBe(2);
 
     const other = (await s.create(groups('vip'), 'paula')).sendingId;
     await s.prepare(other, { message: 'Hi', schedule: { mode: 'later', localDateTime: localIn('Europe/Paris', 3600), timeZone: 'Europe/Paris' } }, 'paula');
+    await s.requestApproval(other, 'paula');
     await s.approve(other, { approver: 'alex' });
     await s.send(other, 'paula');
     await expect(s.cancel(other, '', 'paula')).rejects.toThrow(/"reason" is required to cancel/);
@@ -152,6 +158,7 @@ describe.each(STORES)('sending lifecycle (%s directory)', (store) => {
     const s = env.client;
     const { sendingId: id } = await s.create(groups('vip'), 'paula');
     await s.prepare(id, { message: 'Hi {{firstName}}', schedule: { mode: 'later', localDateTime: localIn('America/Toronto', 5), timeZone: 'America/Toronto' }, refreshAtSend: true }, 'paula');
+    await s.requestApproval(id, 'paula');
     await s.approve(id, { approver: 'alex' });
     await s.send(id, 'paula');
     await directory.upsertContacts('acme', [{ externalId: 'c7', fields: { firstName: 'Gus', mobile: '514-555-0107' }, groups: ['vip'] }]);

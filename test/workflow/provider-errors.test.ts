@@ -29,6 +29,7 @@ describe('provider errors during a send (Twilio API on a local endpoint)', () =>
   async function approvedSending(): Promise<string> {
     const { sendingId } = await env.client.create({ projectId: 'acme', audience: 'groups', groups: ['vip', 'newsletter'], duplicatePolicy: 'perContact' }, 'paula');
     await env.client.prepare(sendingId, { message: 'Hi {{firstName}}', schedule: { mode: 'now' } }, 'paula');
+    await env.client.requestApproval(sendingId, 'paula');
     await env.client.approve(sendingId, { approver: 'alex' });
     return sendingId;
   }

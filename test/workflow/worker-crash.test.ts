@@ -63,6 +63,7 @@ describe.each([
     const tuning = { batchSize: 500, batchesPerRun: 2 };
     const { sendingId: id } = await sendings.create({ projectId: 'bulk', audience: 'all', groups: [], duplicatePolicy: 'perContact' }, 'ops', { tuning });
     await sendings.prepare(id, { message: 'Flash sale {{firstName}}', schedule: { mode: 'now' } }, 'ops');
+    await sendings.requestApproval(id, 'ops');
     await sendings.approve(id, { approver: 'boss' });
     await sendings.send(id, 'ops');
 

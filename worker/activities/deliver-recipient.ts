@@ -2,8 +2,9 @@ import { renderMessage } from '../../domain/template';
 import type { SnapshotRow } from '../directory/directory';
 import { RetryableProviderError } from '../providers/provider';
 import type { ActivityDeps, SendBatchRequest } from './index';
+import type { RecipientRules } from './recipient-rules';
 
-export type DeliveryOutcome = 'sent' | 'failed' | 'skipped' | 'unknown';
+export type DeliveryOutcome = 'sent' | 'failed' | 'skipped' | 'unknown' | 'held';
 
 /** Attempts per message for 429/5xx/network errors before the batch activity fails and Temporal retries it. */
 const ATTEMPTS = 5;
@@ -16,9 +17,10 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * - already final (sent/failed/skipped/unknown): a retry or replay does nothing;
  * - `dispatching` (a worker died during the call): resent with the same idempotency key when the
  *   provider dedupes by key, otherwise marked `unknown` and never resent;
- * - `pending`: kill list and active state are checked again, then it is sent.
+ * - `pending` or `held`: kill list, active state and the project's rules are checked again; a
+ *   recipient inside their quiet hours is held until the window opens; otherwise it is sent.
  */
-export async function deliverRecipient(deps: ActivityDeps, request: SendBatchRequest, row: SnapshotRow): Promise<DeliveryOutcome> {
+export async function deliverRecipient(deps: ActivityDeps, request: SendBatchRequest, row: SnapshotRow, rules: RecipientRules): Promise<DeliveryOutcome> {
   const { directory, provider, limiter } = deps;
   if (row.state === 'sent' || row.state === 'failed' || row.state === 'skipped' || row.state === 'unknown') return row.state;
   if (row.state === 'dispatching' && !provider.idempotent) {
@@ -27,9 +29,21 @@ export async function deliverRecipient(deps: ActivityDeps, request: SendBatchReq
   }
   // An in-doubt row may already have reached the phone: resend it with its key, without a new check.
   const check = row.state === 'dispatching' ? 'ok' : await directory.checkDispatch(request.projectId, row.contactId, row.e164);
-  if (check !== 'ok') {
-    await directory.markDone(request.sendingId, row.seq, 'skipped', check);
+  const exclusion = check !== 'ok' ? check : row.state === 'dispatching' ? null : rules.exclusion(rules.facts(row.e164));
+  if (exclusion) {
+    await directory.markDone(request.sendingId, row.seq, 'skipped', exclusion);
     return 'skipped';
+  }
+  if (row.state !== 'dispatching') {
+    const heldUntil = rules.heldUntil(row, Date.now());
+    if (heldUntil === Infinity) {
+      await directory.markDone(request.sendingId, row.seq, 'skipped', 'quietHours:noWindow');
+      return 'skipped';
+    }
+    if (heldUntil !== null) {
+      await directory.markHeld(request.sendingId, row.seq, heldUntil);
+      return 'held';
+    }
   }
   const { body } = renderMessage(request.message, row.fields);
   const sms = { to: row.e164, from: request.senderId, body, idempotencyKey: `${request.sendingId}:${row.seq}`, sendingId: request.sendingId, seq: row.seq };

@@ -1,15 +1,15 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { AudienceCount, AudienceSelection } from '../../domain/types';
-import type { AuditEntry, Directory, RefreshResult, SnapshotSummary } from '../directory/directory';
+import type { AuditEntry, Directory, HeldSummary, RefreshResult, SnapshotRow, SnapshotSummary } from '../directory/directory';
 import { DirectoryInputError } from '../directory/errors';
 import type { SmsProvider } from '../providers/provider';
 import type { RateLimiter } from '../providers/rate-limiter';
 import type { DirectoryLookup, DirectoryOption } from '../../workflows/messages';
 import { deliverRecipient, type DeliveryOutcome } from './deliver-recipient';
 import { lookupDirectory } from './lookup-directory';
-import { validateSending } from './validate-sending';
-import type { ValidationReport } from '../../domain/validation/report';
+import { createRecipientRules } from './recipient-rules';
 import { runPool } from './run-pool';
+import { validateSending, type SendingValidation, type ValidateSendingRequest } from './validate-sending';
 
 export interface ActivityDeps {
   directory: Directory;
@@ -22,6 +22,7 @@ export interface ActivityDeps {
 export interface SendBatchRequest {
   sendingId: string;
   projectId: string;
+  /** The snapshot pass: recipients after this seq. */
   afterSeq: number;
   limit: number;
   message: string;
@@ -34,12 +35,22 @@ export interface BatchCounts {
   failed: number;
   skipped: number;
   unknown: number;
+  /** Held by quiet hours (again, for a release batch). */
+  held: number;
 }
 
 export interface SendBatchResult {
   lastSeq: number;
   done: boolean;
   counts: BatchCounts;
+}
+
+export interface ReleaseBatchResult {
+  counts: BatchCounts;
+  /** Held recipients left after this batch. */
+  held: HeldSummary;
+  /** No due held recipient is left (the rest wait for later windows). */
+  done: boolean;
 }
 
 /** Bad input is the caller's to fix: fail at once, with the directory's message, instead of retrying. */
@@ -59,6 +70,23 @@ export const createActivities = (deps: ActivityDeps) => {
     const project = await directory.getProject(selection.projectId);
     if (!project) throw new DirectoryInputError(`Unknown project "${selection.projectId}": check the project id, or create the project first (see the README).`);
     return project;
+  }
+
+  async function deliverRows(request: SendBatchRequest, rows: SnapshotRow[]): Promise<BatchCounts> {
+    const counts: BatchCounts = { total: rows.length, sent: 0, failed: 0, skipped: 0, unknown: 0, held: 0 };
+    if (rows.length === 0) return counts;
+    const context = Context.current();
+    const project = await directory.getProject(request.projectId);
+    if (!project) throw ApplicationFailure.nonRetryable(`Project "${request.projectId}" no longer exists.`, 'DirectoryInputError');
+    const rules = createRecipientRules(project);
+    // No sender on the sending: the project's (the one the validation points judged).
+    const senderId = request.senderId ?? project.senderId ?? null;
+    await runPool(rows, deps.concurrency, async (row) => {
+      const outcome: DeliveryOutcome = await deliverRecipient(deps, { ...request, senderId }, row, rules);
+      counts[outcome] += 1;
+      context.heartbeat({ seq: row.seq });
+    });
+    return counts;
   }
 
   return {
@@ -90,7 +118,7 @@ export const createActivities = (deps: ActivityDeps) => {
       });
     },
 
-    async validateSending(request: { sendingId: string; projectId: string; message: string; senderId: string | null }): Promise<ValidationReport> {
+    async validateSending(request: ValidateSendingRequest): Promise<SendingValidation> {
       return asInputFailure(() => validateSending(directory, request));
     },
 
@@ -112,17 +140,20 @@ export const createActivities = (deps: ActivityDeps) => {
      */
     async sendBatch(request: SendBatchRequest): Promise<SendBatchResult> {
       const rows = await directory.readSnapshot(request.sendingId, request.afterSeq, request.limit);
-      const counts: BatchCounts = { total: rows.length, sent: 0, failed: 0, skipped: 0, unknown: 0 };
+      const counts = await deliverRows(request, rows);
       if (rows.length === 0) return { lastSeq: request.afterSeq, done: true, counts };
-      const context = Context.current();
-      // No sender on the sending: the project's (the one the validation points judged).
-      const senderId = request.senderId ?? (await directory.getProject(request.projectId))?.senderId ?? null;
-      await runPool(rows, deps.concurrency, async (row) => {
-        const outcome: DeliveryOutcome = await deliverRecipient(deps, { ...request, senderId }, row);
-        counts[outcome] += 1;
-        context.heartbeat({ seq: row.seq });
-      });
       return { lastSeq: rows[rows.length - 1].seq, done: rows.length < request.limit, counts };
+    },
+
+    /** Sends the held recipients whose quiet hours are over (at most `limit`); the others stay held. */
+    async releaseHeldBatch(request: Omit<SendBatchRequest, 'afterSeq'>): Promise<ReleaseBatchResult> {
+      const rows = await directory.readDueHeld(request.sendingId, Date.now(), request.limit);
+      const counts = await deliverRows({ ...request, afterSeq: 0 }, rows);
+      return { counts, held: await directory.heldSummary(request.sendingId), done: rows.length < request.limit };
+    },
+
+    async heldSummary(sendingId: string): Promise<HeldSummary> {
+      return directory.heldSummary(sendingId);
     },
   };
 };

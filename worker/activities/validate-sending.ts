@@ -1,27 +1,63 @@
-import parsePhoneNumber from 'libphonenumber-js/max';
+import type { ApprovalSettings } from '../../domain/compliance/settings';
 import { renderMessage } from '../../domain/template';
+import type { PolicyExclusionReason } from '../../domain/types';
 import { addRecipient, emptyStats } from '../../domain/validation/message-stats';
 import { evaluateSending } from '../../domain/validation/evaluate';
 import type { ValidationReport } from '../../domain/validation/report';
 import type { Directory } from '../directory/directory';
 import { DirectoryInputError } from '../directory/errors';
+import { createRecipientRules } from './recipient-rules';
 
 const PAGE = 5000;
 
-/** Reads the snapshot page by page, personalizes each message, and evaluates the validation points. */
-export async function validateSending(directory: Directory, request: { sendingId: string; projectId: string; message: string; senderId: string | null }): Promise<ValidationReport> {
+export interface ValidateSendingRequest {
+  sendingId: string;
+  projectId: string;
+  message: string;
+  senderId: string | null;
+  /** When the sending starts (null: now); quiet hours are judged at that instant. */
+  sendAtMs: number | null;
+}
+
+export interface SendingValidation {
+  report: ValidationReport;
+  /** Recipients the project's rules took out of the snapshot (marked skipped). */
+  policyExcluded: Record<PolicyExclusionReason, number>;
+  /** The project's approval rules, fixed for this preparation. */
+  approval: ApprovalSettings;
+}
+
+/**
+ * Reads the snapshot page by page: takes out the recipients the project's rules exclude, then
+ * personalizes each message and gathers the facts the validation points judge.
+ */
+export async function validateSending(directory: Directory, request: ValidateSendingRequest): Promise<SendingValidation> {
   const project = await directory.getProject(request.projectId);
   if (!project) throw new DirectoryInputError(`Unknown project "${request.projectId}".`);
+  const rules = createRecipientRules(project);
   const stats = emptyStats();
+  const atMs = request.sendAtMs ?? Date.now();
   for (let after = 0; ; ) {
     const rows = await directory.readSnapshot(request.sendingId, after, PAGE);
+    const excluded = new Map<string, number[]>();
     for (const row of rows) {
       if (row.state === 'skipped') continue;
+      const facts = rules.facts(row.e164);
+      const exclusion = rules.exclusion(facts);
+      if (exclusion) {
+        excluded.set(exclusion, [...(excluded.get(exclusion) ?? []), row.seq]);
+        stats.excluded[exclusion] = (stats.excluded[exclusion] ?? 0) + 1;
+        continue;
+      }
       const { body, missing } = renderMessage(request.message, row.fields);
-      addRecipient(stats, { contactId: row.externalId ?? row.contactId, body, missing, country: parsePhoneNumber(row.e164)?.country ?? 'unknown' });
+      addRecipient(stats, { contactId: row.externalId ?? row.contactId, body, missing, facts, heldUntilMs: rules.heldUntil(row, atMs) });
     }
+    for (const [reason, seqs] of excluded) await directory.skipRecipients(request.sendingId, seqs, reason);
     if (rows.length < PAGE) break;
     after = rows[rows.length - 1].seq;
   }
-  return evaluateSending({ message: request.message, senderId: request.senderId ?? project.senderId, stats });
+  const report = evaluateSending({ message: request.message, senderId: request.senderId ?? project.senderId, stats, compliance: project.compliance, atMs });
+  const policyExcluded: Record<PolicyExclusionReason, number> = { countryNotAllowed: 0, numberType: 0 };
+  for (const [reason, n] of Object.entries(stats.excluded)) policyExcluded[reason.split(':')[0] as PolicyExclusionReason] += n;
+  return { report, policyExcluded, approval: project.compliance.approval };
 }

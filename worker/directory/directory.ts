@@ -1,3 +1,4 @@
+import type { ComplianceSettings } from '../../domain/compliance/settings';
 import type { AudienceCount, AudienceSelection, MessageState } from '../../domain/types';
 
 export { DirectoryInputError } from './errors';
@@ -13,7 +14,12 @@ export interface ProjectSettings {
   timeZone: string;
   /** Sender id (alphanumeric or a phone number) used when a sending does not set one. */
   senderId: string | null;
+  /** Validation policy, price, countries, number types, quiet hours and approval rules. */
+  compliance: ComplianceSettings;
 }
+
+/** What upsertProject takes: unset settings keep their value; `compliance` is merged over the stored one. */
+export type ProjectInput = { id: string; name: string } & Partial<Omit<ProjectSettings, 'compliance'>> & { compliance?: unknown };
 
 export interface Project extends ProjectSettings {
   id: string;
@@ -84,6 +90,13 @@ export interface AuditRecord extends AuditEntry {
 
 export type ProgressCounts = Record<MessageState, number>;
 
+/** Recipients held by quiet hours: how many, when the next one is due and when the last one is. */
+export interface HeldSummary {
+  count: number;
+  nextMs: number | null;
+  lastMs: number | null;
+}
+
 export interface OutboxMessage {
   sendingId: string;
   seq: number;
@@ -102,7 +115,7 @@ export interface Directory {
   migrate(): Promise<void>;
   close(): Promise<void>;
 
-  upsertProject(project: { id: string; name: string } & Partial<ProjectSettings>): Promise<Project>;
+  upsertProject(project: ProjectInput): Promise<Project>;
   getProject(id: string): Promise<Project | undefined>;
   listProjects(): Promise<Project[]>;
 
@@ -123,6 +136,11 @@ export interface Directory {
   prepareSnapshot(sendingId: string, selection: AudienceSelection): Promise<SnapshotSummary>;
   refreshSnapshot(sendingId: string, selection: AudienceSelection): Promise<RefreshResult>;
   readSnapshot(sendingId: string, afterSeq: number, limit: number): Promise<SnapshotRow[]>;
+  /** Held rows whose time has come (`not_before` ≤ nowMs), in seq order. */
+  readDueHeld(sendingId: string, nowMs: number, limit: number): Promise<SnapshotRow[]>;
+  skipRecipients(sendingId: string, seqs: number[], reason: string): Promise<void>;
+  markHeld(sendingId: string, seq: number, untilMs: number): Promise<void>;
+  heldSummary(sendingId: string): Promise<HeldSummary>;
   checkDispatch(projectId: string, contactId: string, e164: string): Promise<DispatchCheck>;
   markDispatching(sendingId: string, seq: number): Promise<void>;
   /** Puts a `dispatching` row back to `pending` (the provider surely did not take it); other states are left alone. */

@@ -1,10 +1,10 @@
 /** Per-recipient state during dispatch: the last-moment check, state changes, progress. */
 import type { MessageState } from '../../domain/types';
-import type { DispatchCheck, ProgressCounts } from './directory';
+import type { DispatchCheck, HeldSummary, ProgressCounts } from './directory';
 import { DirectoryInputError } from './errors';
 import type { SqlStore } from './sql-store';
 
-const MESSAGE_STATES: readonly MessageState[] = ['pending', 'dispatching', 'sent', 'failed', 'skipped', 'unknown'];
+const MESSAGE_STATES: readonly MessageState[] = ['pending', 'held', 'dispatching', 'sent', 'failed', 'skipped', 'unknown'];
 const FINAL_STATES: readonly MessageState[] = ['sent', 'failed', 'skipped', 'unknown'];
 
 /** Whether the recipient may still get the message: the kill list first, then the contact itself. */
@@ -39,6 +39,33 @@ async function setState(
 
 export function markDispatching(db: SqlStore, sendingId: string, seq: number): Promise<void> {
   return setState(db, sendingId, seq, "state = 'dispatching', attempts = attempts + 1", []);
+}
+
+/** Holds a recipient until `untilMs` (quiet hours); only a pending or held row. */
+export function markHeld(db: SqlStore, sendingId: string, seq: number, untilMs: number): Promise<void> {
+  return setState(db, sendingId, seq, "state = 'held', not_before = ?", [untilMs]);
+}
+
+/** Marks pending recipients `skipped` with the reason (excluded by the project's rules at prepare). */
+export async function skipRecipients(db: SqlStore, sendingId: string, seqs: number[], reason: string): Promise<void> {
+  const now = Date.now();
+  for (let i = 0; i < seqs.length; i += 500) {
+    const chunk = seqs.slice(i, i + 500);
+    await db.run(
+      `UPDATE sending_recipients SET state = 'skipped', detail = ?, updated_at = ? WHERE sending_id = ? AND state = 'pending' AND seq IN (${chunk.map(() => '?').join(', ')})`,
+      [reason, now, sendingId, ...chunk],
+    );
+  }
+}
+
+/** How many recipients are held, and when the first and the last are due. */
+export async function heldSummary(db: SqlStore, sendingId: string): Promise<HeldSummary> {
+  const row = await db.get<{ count: number; first: number | null; last: number | null }>(
+    "SELECT COUNT(*) AS count, MIN(not_before) AS first, MAX(not_before) AS last FROM sending_recipients WHERE sending_id = ? AND state = 'held'",
+    [sendingId],
+  );
+  const count = Number(row?.count ?? 0);
+  return count === 0 ? { count: 0, nextMs: null, lastMs: null } : { count, nextMs: Number(row!.first), lastMs: Number(row!.last) };
 }
 
 export function releaseDispatching(db: SqlStore, sendingId: string, seq: number): Promise<void> {

@@ -100,6 +100,16 @@ export const MIGRATIONS: readonly Migration[] = [
       'CREATE INDEX audit_log_by_sending ON audit_log (sending_id, id)',
     ],
   },
+  {
+    version: 2,
+    name: 'compliance',
+    statements: () => [
+      'ALTER TABLE projects ADD COLUMN compliance TEXT',
+      // Recipients held by quiet hours: state `held` until `not_before` (ms since epoch).
+      'ALTER TABLE sending_recipients ADD COLUMN not_before BIGINT',
+      "CREATE INDEX sending_recipients_held ON sending_recipients (sending_id, not_before) WHERE state = 'held'",
+    ],
+  },
 ];
 
 /** Applies missing migrations in one transaction; concurrent callers wait for each other. */

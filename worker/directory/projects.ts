@@ -1,6 +1,7 @@
 /** Projects and their settings. */
+import { ComplianceSettingsError, DEFAULT_COMPLIANCE, parseCompliance } from '../../domain/compliance/settings';
 import { isKnownCountry } from '../../domain/phone';
-import type { Project, ProjectSettings } from './directory';
+import type { Project, ProjectInput, ProjectSettings } from './directory';
 import { DirectoryInputError, listForMessage } from './errors';
 import { renormalizeContacts } from './renormalize';
 import type { SqlStore } from './sql-store';
@@ -11,6 +12,7 @@ export const DEFAULT_PROJECT_SETTINGS: ProjectSettings = {
   defaultCountry: 'US',
   timeZone: 'UTC',
   senderId: null,
+  compliance: DEFAULT_COMPLIANCE,
 };
 
 interface ProjectRow {
@@ -21,9 +23,10 @@ interface ProjectRow {
   default_country: string;
   time_zone: string;
   sender_id: string | null;
+  compliance: string | null;
 }
 
-const PROJECT_COLUMNS = 'id, name, sms_enabled, number_field, default_country, time_zone, sender_id';
+const PROJECT_COLUMNS = 'id, name, sms_enabled, number_field, default_country, time_zone, sender_id, compliance';
 
 function toProject(row: ProjectRow): Project {
   return {
@@ -34,6 +37,7 @@ function toProject(row: ProjectRow): Project {
     defaultCountry: row.default_country,
     timeZone: row.time_zone,
     senderId: row.sender_id,
+    compliance: parseCompliance(row.compliance ? JSON.parse(row.compliance) : null),
   };
 }
 
@@ -60,19 +64,28 @@ export async function requireProject(db: SqlStore, id: string): Promise<Project>
 /** Creates or updates a project; unset settings keep their stored (or default) value. */
 export async function upsertProject(
   db: SqlStore,
-  input: { id: string; name: string } & Partial<ProjectSettings>,
+  input: ProjectInput,
 ): Promise<Project> {
   const id = input.id?.trim();
   if (!id) throw new DirectoryInputError('A project needs a non-empty id.');
   return db.transaction(async (tx) => {
     const existing = await getProject(tx, id);
-    const project = validProject({ ...DEFAULT_PROJECT_SETTINGS, ...existing, ...definedSettings(input), id, name: input.name ?? existing?.name ?? id });
+    const { compliance, ...settings } = input;
+    const project = validProject({
+      ...DEFAULT_PROJECT_SETTINGS,
+      ...existing,
+      ...definedSettings(settings),
+      compliance: complianceOf(id, compliance, existing?.compliance ?? DEFAULT_COMPLIANCE),
+      id,
+      name: input.name ?? existing?.name ?? id,
+    });
     const now = Date.now();
     await tx.run(
-      `INSERT INTO projects (${PROJECT_COLUMNS}, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+      `INSERT INTO projects (${PROJECT_COLUMNS}, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (id) DO UPDATE SET name = excluded.name, sms_enabled = excluded.sms_enabled,
          number_field = excluded.number_field, default_country = excluded.default_country,
-         time_zone = excluded.time_zone, sender_id = excluded.sender_id, updated_at = excluded.updated_at`,
+         time_zone = excluded.time_zone, sender_id = excluded.sender_id, compliance = excluded.compliance,
+         updated_at = excluded.updated_at`,
       [
         project.id,
         project.name,
@@ -81,6 +94,7 @@ export async function upsertProject(
         project.defaultCountry,
         project.timeZone,
         project.senderId,
+        JSON.stringify(project.compliance),
         now,
         now,
       ],
@@ -90,6 +104,15 @@ export async function upsertProject(
     }
     return project;
   });
+}
+
+function complianceOf(projectId: string, input: unknown, base: Project['compliance']): Project['compliance'] {
+  try {
+    return parseCompliance(input, base);
+  } catch (err) {
+    if (err instanceof ComplianceSettingsError) throw new DirectoryInputError(`Project "${projectId}": ${err.message}`);
+    throw err;
+  }
 }
 
 function definedSettings<T extends object>(input: T): Partial<T> {

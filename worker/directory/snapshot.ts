@@ -112,7 +112,22 @@ export async function readSnapshot(db: SqlStore, sendingId: string, afterSeq: nu
      WHERE s.sending_id = ? AND s.seq > ? AND s.seq <= ? ORDER BY s.seq LIMIT ?`,
     [sendingId, afterSeq, Math.min(afterSeq + limit, MAX_SEQ), limit],
   );
-  return rows.map((row) => ({
+  return rows.map(toSnapshotRow);
+}
+
+/** Held rows due at `nowMs`, oldest seq first; a row held again gets a later `not_before` and drops out. */
+export async function readDueHeld(db: SqlStore, sendingId: string, nowMs: number, limit: number): Promise<SnapshotRow[]> {
+  const rows = await db.all<SnapshotJoinRow>(
+    `SELECT s.seq, s.contact_id, s.e164, s.state, s.attempts, c.external_id, c.fields
+     FROM sending_recipients s LEFT JOIN contacts c ON c.id = s.contact_id
+     WHERE s.sending_id = ? AND s.state = 'held' AND s.not_before <= ? ORDER BY s.seq LIMIT ?`,
+    [sendingId, nowMs, limit],
+  );
+  return rows.map(toSnapshotRow);
+}
+
+function toSnapshotRow(row: SnapshotJoinRow): SnapshotRow {
+  return {
     seq: Number(row.seq),
     contactId: String(row.contact_id),
     e164: row.e164,
@@ -120,5 +135,5 @@ export async function readSnapshot(db: SqlStore, sendingId: string, afterSeq: nu
     state: row.state,
     attempts: Number(row.attempts),
     ...(row.external_id === null ? {} : { externalId: row.external_id }),
-  }));
+  };
 }

@@ -9,22 +9,23 @@ import type {
   Directory,
   DispatchCheck,
   GroupSummary,
+  HeldSummary,
   OutboxMessage,
   ProgressCounts,
   Project,
-  ProjectSettings,
+  ProjectInput,
   RefreshResult,
   SendingRecord,
   SnapshotRow,
   SnapshotSummary,
 } from './directory';
-import { checkDispatch, markDispatching, markDone, progress, releaseDispatching } from './dispatch';
+import { checkDispatch, heldSummary, markDispatching, markDone, markHeld, progress, releaseDispatching, skipRecipients } from './dispatch';
 import { listGroups } from './groups';
 import { migrate } from './migrations';
 import { addOptOut, removeOptOut } from './opt-outs';
 import { getProject, listProjects, requireProject, upsertProject } from './projects';
 import { audit, createSending, getSending, readAudit, readOutbox, writeOutbox } from './sendings';
-import { prepareSnapshot, readSnapshot, refreshSnapshot } from './snapshot';
+import { prepareSnapshot, readDueHeld, readSnapshot, refreshSnapshot } from './snapshot';
 import type { SqlStore } from './sql-store';
 
 export class SqlDirectory implements Directory {
@@ -42,7 +43,7 @@ export class SqlDirectory implements Directory {
     return this.db.close();
   }
 
-  upsertProject(project: { id: string; name: string } & Partial<ProjectSettings>): Promise<Project> {
+  upsertProject(project: ProjectInput): Promise<Project> {
     return upsertProject(this.db, project);
   }
 
@@ -105,6 +106,22 @@ export class SqlDirectory implements Directory {
 
   readSnapshot(sendingId: string, afterSeq: number, limit: number): Promise<SnapshotRow[]> {
     return readSnapshot(this.db, sendingId, afterSeq, limit);
+  }
+
+  readDueHeld(sendingId: string, nowMs: number, limit: number): Promise<SnapshotRow[]> {
+    return readDueHeld(this.db, sendingId, nowMs, limit);
+  }
+
+  skipRecipients(sendingId: string, seqs: number[], reason: string): Promise<void> {
+    return skipRecipients(this.db, sendingId, seqs, reason);
+  }
+
+  markHeld(sendingId: string, seq: number, untilMs: number): Promise<void> {
+    return markHeld(this.db, sendingId, seq, untilMs);
+  }
+
+  heldSummary(sendingId: string): Promise<HeldSummary> {
+    return heldSummary(this.db, sendingId);
   }
 
   checkDispatch(projectId: string, contactId: string, e164: string): Promise<DispatchCheck> {

@@ -1,0 +1,162 @@
+/** A project's compliance settings: which validation points block, limits, price, countries, quiet hours, approvals. Pure. */
+import { parseQuietHoursRules, type QuietHoursRule } from '../quiet-hours';
+
+/** Validation points whose finding a project may make blocking (`block`) or a warning only (`warn`). */
+export const POLICY_POINTS = ['FIELDS_RESOLVE', 'ENCODING', 'SEGMENTS', 'OPT_OUT_WORDING', 'SENDER_ID', 'COUNTRIES', 'NUMBER_TYPE', 'QUIET_HOURS'] as const;
+export type PolicyPoint = (typeof POLICY_POINTS)[number];
+export type PointPolicy = 'block' | 'warn';
+
+/** libphonenumber types a project can exclude (US/CA numbers are FIXED_LINE_OR_MOBILE: their type is unknown). */
+export const NUMBER_TYPES = ['FIXED_LINE', 'TOLL_FREE', 'PREMIUM_RATE', 'SHARED_COST', 'VOIP', 'PERSONAL_NUMBER', 'PAGER', 'UAN', 'VOICEMAIL'] as const;
+export type ExcludableNumberType = (typeof NUMBER_TYPES)[number];
+
+export interface ApprovalSettings {
+  /** The person who prepared a sending may approve it (off by default: four eyes). */
+  allowSelfApproval: boolean;
+  /** Distinct approvers needed. */
+  approvalsRequired: number;
+  /** A pending approval request expires after this many hours (and at the latest at the scheduled time). */
+  expiresAfterHours: number;
+}
+
+export interface QuietHoursSettings {
+  enabled: boolean;
+  /** Profile field holding the contact's IANA time zone, when the directory knows it. */
+  timeZoneField: string;
+  /** Rules replacing the defaults of the same region (see domain/quiet-hours). */
+  rules: QuietHoursRule[];
+}
+
+export interface ComplianceSettings {
+  points: Partial<Record<PolicyPoint, PointPolicy>>;
+  /** Most SMS parts a message may need (providers accept at most 10). */
+  maxSegments: number;
+  /** Price of one SMS part, for the cost estimate; null = no estimate. */
+  pricePerSegment: number | null;
+  currency: string;
+  /** ISO 3166-1 alpha-2 codes; null = every country. Recipients elsewhere are excluded. */
+  allowedCountries: string[] | null;
+  excludedNumberTypes: ExcludableNumberType[];
+  quietHours: QuietHoursSettings;
+  approval: ApprovalSettings;
+}
+
+export const DEFAULT_POINT_POLICY: Record<PolicyPoint, PointPolicy> = {
+  FIELDS_RESOLVE: 'block',
+  ENCODING: 'warn',
+  SEGMENTS: 'block',
+  OPT_OUT_WORDING: 'warn',
+  SENDER_ID: 'block',
+  COUNTRIES: 'warn',
+  NUMBER_TYPE: 'warn',
+  QUIET_HOURS: 'warn',
+};
+
+export const PROVIDER_MAX_SEGMENTS = 10;
+
+export const DEFAULT_COMPLIANCE: ComplianceSettings = {
+  points: {},
+  maxSegments: PROVIDER_MAX_SEGMENTS,
+  pricePerSegment: null,
+  currency: 'USD',
+  allowedCountries: null,
+  excludedNumberTypes: ['FIXED_LINE', 'TOLL_FREE', 'PREMIUM_RATE', 'SHARED_COST'],
+  quietHours: { enabled: true, timeZoneField: 'timeZone', rules: [] },
+  approval: { allowSelfApproval: false, approvalsRequired: 1, expiresAfterHours: 72 },
+};
+
+export const policyOf = (settings: ComplianceSettings, point: PolicyPoint): PointPolicy => settings.points[point] ?? DEFAULT_POINT_POLICY[point];
+
+export class ComplianceSettingsError extends Error {}
+
+const fail = (field: string, fix: string): never => {
+  throw new ComplianceSettingsError(`compliance.${field}: ${fix}`);
+};
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+function known<T extends string>(field: string, value: unknown, allowed: readonly T[]): T {
+  if (typeof value !== 'string' || !allowed.includes(value as T)) fail(field, `"${String(value)}" is not one of ${allowed.join(', ')}.`);
+  return value as T;
+}
+
+function number(field: string, value: unknown, min: number, max: number, integer = false): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max || (integer && !Number.isInteger(value))) {
+    fail(field, `must be ${integer ? 'a whole number' : 'a number'} from ${+min.toPrecision(3)} to ${max} (got ${JSON.stringify(value)}).`);
+  }
+  return value as number;
+}
+
+/**
+ * Merges `input` (a partial settings object, e.g. parsed from JSON) over `base`, and validates the
+ * result; every error names the field and the fix.
+ */
+export function parseCompliance(input: unknown, base: ComplianceSettings = DEFAULT_COMPLIANCE): ComplianceSettings {
+  if (input === undefined || input === null) return base;
+  if (!isObject(input)) return fail('', 'must be an object, e.g. {"pricePerSegment": 0.0079}.');
+  const unknownKeys = Object.keys(input).filter((key) => !(key in DEFAULT_COMPLIANCE));
+  if (unknownKeys.length) fail(unknownKeys[0], `unknown setting; the settings are ${Object.keys(DEFAULT_COMPLIANCE).join(', ')}.`);
+  const out: ComplianceSettings = { ...base, points: { ...base.points }, quietHours: { ...base.quietHours }, approval: { ...base.approval } };
+
+  if (input.points !== undefined) {
+    if (!isObject(input.points)) fail('points', 'must map point codes to "block" or "warn", e.g. {"OPT_OUT_WORDING": "block"}.');
+    for (const [code, policy] of Object.entries(input.points as Record<string, unknown>)) {
+      known(`points`, code, POLICY_POINTS);
+      out.points[code as PolicyPoint] = known(`points.${code}`, policy, ['block', 'warn'] as const);
+    }
+  }
+  if (input.maxSegments !== undefined) out.maxSegments = number('maxSegments', input.maxSegments, 1, PROVIDER_MAX_SEGMENTS, true);
+  if (input.pricePerSegment !== undefined) {
+    out.pricePerSegment = input.pricePerSegment === null ? null : number('pricePerSegment', input.pricePerSegment, 0, 100);
+  }
+  if (input.currency !== undefined) {
+    if (typeof input.currency !== 'string' || !/^[A-Z]{3}$/.test(input.currency)) fail('currency', 'must be an ISO 4217 code such as USD, EUR or CAD.');
+    out.currency = input.currency as string;
+  }
+  if (input.allowedCountries !== undefined) {
+    if (input.allowedCountries === null) out.allowedCountries = null;
+    else {
+      if (!Array.isArray(input.allowedCountries) || input.allowedCountries.length === 0) {
+        fail('allowedCountries', 'must be a non-empty list of ISO 3166-1 alpha-2 codes such as ["CA", "US"], or null for every country.');
+      }
+      out.allowedCountries = (input.allowedCountries as unknown[]).map((code, i) => {
+        if (typeof code !== 'string' || !/^[A-Za-z]{2}$/.test(code)) fail(`allowedCountries[${i}]`, `"${String(code)}" is not a two-letter country code such as CA.`);
+        return (code as string).toUpperCase();
+      });
+    }
+  }
+  if (input.excludedNumberTypes !== undefined) {
+    if (!Array.isArray(input.excludedNumberTypes)) fail('excludedNumberTypes', `must be a list drawn from ${NUMBER_TYPES.join(', ')} (may be empty).`);
+    out.excludedNumberTypes = (input.excludedNumberTypes as unknown[]).map((type, i) => known(`excludedNumberTypes[${i}]`, type, NUMBER_TYPES));
+  }
+  if (input.quietHours !== undefined) {
+    if (!isObject(input.quietHours)) fail('quietHours', 'must be an object such as {"enabled": true, "rules": []}.');
+    const quiet = input.quietHours as Record<string, unknown>;
+    if (quiet.enabled !== undefined) {
+      if (typeof quiet.enabled !== 'boolean') fail('quietHours.enabled', 'must be true or false.');
+      out.quietHours.enabled = quiet.enabled as boolean;
+    }
+    if (quiet.timeZoneField !== undefined) {
+      if (typeof quiet.timeZoneField !== 'string' || quiet.timeZoneField.trim() === '') fail('quietHours.timeZoneField', 'must name a profile field, e.g. "timeZone".');
+      out.quietHours.timeZoneField = (quiet.timeZoneField as string).trim();
+    }
+    if (quiet.rules !== undefined) {
+      try {
+        out.quietHours.rules = parseQuietHoursRules(quiet.rules, 'compliance.quietHours.rules');
+      } catch (err) {
+        throw new ComplianceSettingsError((err as Error).message);
+      }
+    }
+  }
+  if (input.approval !== undefined) {
+    if (!isObject(input.approval)) fail('approval', 'must be an object such as {"approvalsRequired": 2}.');
+    const approval = input.approval as Record<string, unknown>;
+    if (approval.allowSelfApproval !== undefined) {
+      if (typeof approval.allowSelfApproval !== 'boolean') fail('approval.allowSelfApproval', 'must be true or false.');
+      out.approval.allowSelfApproval = approval.allowSelfApproval as boolean;
+    }
+    if (approval.approvalsRequired !== undefined) out.approval.approvalsRequired = number('approval.approvalsRequired', approval.approvalsRequired, 1, 10, true);
+    if (approval.expiresAfterHours !== undefined) out.approval.expiresAfterHours = number('approval.expiresAfterHours', approval.expiresAfterHours, 1 / 3600, 24 * 90);
+  }
+  return out;
+}

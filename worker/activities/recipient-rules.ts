@@ -1,0 +1,31 @@
+/** A project's per-recipient rules, built once per activity: exclusions (countries, number types) and quiet hours. */
+import { numberFacts, recipientExclusion, type NumberFacts } from '../../domain/compliance/recipient-policy';
+import { createQuietHoursChecker, DEFAULT_QUIET_HOURS_RULES, mergeQuietHoursRules, placeOfRecipient } from '../../domain/quiet-hours';
+import type { Project, SnapshotRow } from '../directory/directory';
+
+export interface RecipientRules {
+  facts(e164: string): NumberFacts;
+  /** Why the project's rules exclude this number (`countryNotAllowed:FR`, `numberType:TOLL_FREE`), or null. */
+  exclusion(facts: NumberFacts): string | null;
+  /** null when the recipient may get a message at `atMs`; otherwise when their quiet hours end (Infinity: no window within 14 days). */
+  heldUntil(row: Pick<SnapshotRow, 'e164' | 'fields'>, atMs: number): number | null;
+}
+
+export function createRecipientRules(project: Project): RecipientRules {
+  const { compliance } = project;
+  const quiet = compliance.quietHours.enabled
+    ? createQuietHoursChecker(mergeQuietHoursRules(DEFAULT_QUIET_HOURS_RULES, compliance.quietHours.rules))
+    : null;
+  const zoneField = compliance.quietHours.timeZoneField;
+  return {
+    facts: numberFacts,
+    exclusion: (facts) => recipientExclusion(facts, compliance),
+    heldUntil(row, atMs) {
+      if (!quiet) return null;
+      const place = placeOfRecipient(row.e164, { profileZone: row.fields[zoneField] ?? null, projectZone: project.timeZone });
+      const next = quiet.nextAllowedMs(place, atMs);
+      if (next === null) return Infinity;
+      return next <= atMs ? null : next;
+    },
+  };
+}
