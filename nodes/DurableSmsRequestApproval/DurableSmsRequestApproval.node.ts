@@ -2,7 +2,6 @@ import {
   NodeConnectionTypes,
   NodeOperationError,
   SEND_AND_WAIT_OPERATION,
-  WAIT_INDEFINITELY,
   type IExecuteFunctions,
   type INodeExecutionData,
   type INodeType,
@@ -61,7 +60,7 @@ export class DurableSmsRequestApproval implements INodeType {
         type: 'number',
         typeOptions: { minValue: 0 },
         default: 72,
-        description: 'After this the node stops waiting (0: wait without limit). A sending that was not approved cannot be sent.',
+        description: 'After this (or when the approval request expires, per the project, at the latest at the scheduled time) the node stops waiting and resumes on Rejected with decision "expired" (0: only the request\'s own expiry)',
       },
       actorProperty,
     ],
@@ -72,12 +71,14 @@ export class DurableSmsRequestApproval implements INodeType {
   webhook = approvalWebhook;
 
   async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+    let expiresAtMs: number | undefined;
     const [items] = await runPerItem(this, async (sendings, i) => {
         // n8n waits once per execution: the first item's sending is the one to approve.
         if (i > 0) return { skipped: 'only the first item is sent for approval' };
         const sendingId = requireSendingId(this, i);
         const status = await sendings.requestApproval(sendingId, this.getNodeParameter('actor', i) as string);
-        const approvalUrl = this.getSignedResumeUrl({ sendingId });
+        // The link carries what it approves: after a change (e.g. a reschedule) it can no longer approve.
+        const approvalUrl = this.getSignedResumeUrl({ sendingId, hash: status.approvalHash! });
         const prepared = status.prepared!;
         const schedule = prepared.schedule.mode === 'now' ? 'now' : `${prepared.schedule.localDateTime} ${prepared.schedule.timeZone}`;
         const webhookUrl = String(this.getNodeParameter('webhookUrl', i)).trim();
@@ -97,10 +98,20 @@ export class DurableSmsRequestApproval implements INodeType {
             schedule,
           },
         });
+        expiresAtMs = status.approvalRequest!.expiresAtMs;
         return { sendingId, approvalUrl, state: status.state };
     });
+    // The request failed (and the node continues on fail): nothing to wait for.
+    if (expiresAtMs === undefined) return [items.slice(0, 1), []];
     const hours = this.getNodeParameter('waitLimitHours', 0, 72) as number;
-    await this.putExecutionToWait(hours > 0 ? new Date(Date.now() + hours * 3_600_000) : WAIT_INDEFINITELY);
-    return [items.slice(0, 1), []];
+    const waitTill = Math.min(hours > 0 ? Date.now() + hours * 3_600_000 : Infinity, expiresAtMs);
+    await this.putExecutionToWait(new Date(waitTill));
+    // n8n resumes with this output when the wait ends without a decision: the Rejected output, as expired.
+    // A decision from the approval page replaces it (see approval-webhook.ts).
+    const expired = items.slice(0, 1).map((item) => ({
+      ...item,
+      json: { ...item.json, decision: 'expired', approver: null, reason: `No decision before ${new Date(waitTill).toISOString()}: the approval request expired.`, decidedAtMs: null },
+    }));
+    return [[], expired];
   }
 }

@@ -31,6 +31,19 @@ function scheduleText(status: SendingStatus): string {
   return `${localDateTime} ${timeZone} (${new Date(prepared.sendAtMs!).toISOString().replace('T', ' ').slice(0, 16)} UTC)${prepared.refreshAtSend ? ' — recipients refreshed at send time' : ''}`;
 }
 
+function approvalsText(status: SendingStatus): string {
+  const rules = status.prepared!.approvalRules;
+  const given = status.approvals.map((a) => a.approver);
+  const request = status.approvalRequest;
+  return [
+    `${given.length} of ${rules.approvalsRequired}${given.length ? ` (${given.join(', ')})` : ''}`,
+    rules.allowSelfApproval ? '' : `not by ${status.prepared!.preparedBy}, who prepared it`,
+    request ? `expires ${new Date(request.expiresAtMs).toISOString().replace('T', ' ').slice(0, 16)} UTC` : '',
+  ]
+    .filter(Boolean)
+    .join('; ');
+}
+
 export interface ApprovalPageInput {
   status: SendingStatus;
   preview: DirectoryOption[];
@@ -56,6 +69,8 @@ export function renderApprovalPage({ status, preview, formAction, error, approve
     ['Sender', prepared.senderId ?? 'project default'],
     ['When', scheduleText(status)],
     ['Prepared by', prepared.preparedBy],
+    ['Approvals', approvalsText(status)],
+    ['Approval hash', `${status.approvalHash?.slice(0, 16)}… (what you approve; any change voids the approval)`],
   ];
   const action = escapeHtml(formAction);
   return page(

@@ -21,12 +21,14 @@ function respond(context: IWebhookFunctions, code: number, html: string): IWebho
   return { noWebhookResponse: true };
 }
 
-/** Resumes the node: output 0 Approved, output 1 Rejected. */
-function resume(status: SendingStatus, html: string): IWebhookResponseData {
-  const approved = DECIDED_APPROVED.includes(status.state);
+/** Resumes the node: output 0 Approved, output 1 Rejected (also when the link is out of date). */
+function resume(status: SendingStatus, html: string, outcome?: 'superseded'): IWebhookResponseData {
+  const approved = !outcome && DECIDED_APPROVED.includes(status.state);
   const decision: IDataObject = approved
-    ? { decision: 'approved', approver: status.approval?.approver ?? null, decidedAtMs: status.approval?.atMs ?? null }
-    : { decision: 'rejected', approver: status.rejection?.approver ?? status.cancellation?.actor ?? null, reason: status.rejection?.reason ?? status.cancellation?.reason ?? status.failure, decidedAtMs: status.rejection?.atMs ?? status.cancellation?.atMs ?? null };
+    ? { decision: 'approved', approver: status.approval?.approver ?? null, approvers: status.approvals.map((a) => a.approver), decidedAtMs: status.approval?.atMs ?? null }
+    : outcome === 'superseded'
+      ? { decision: 'superseded', approver: null, reason: 'The sending changed after the approval link was sent; a new approval is needed.', decidedAtMs: null }
+      : { decision: 'rejected', approver: status.rejection?.approver ?? status.cancellation?.actor ?? null, reason: status.rejection?.reason ?? status.cancellation?.reason ?? status.failure, decidedAtMs: status.rejection?.atMs ?? status.cancellation?.atMs ?? null };
   const item = { json: { ...statusItem(status), ...decision }, pairedItem: { item: 0 } };
   return { webhookResponse: html, workflowData: approved ? [[item], []] : [[], [item]] };
 }
@@ -54,6 +56,14 @@ export async function approvalWebhook(this: IWebhookFunctions): Promise<IWebhook
       const preview = await sendings.lookup({ kind: 'preview', sendingId, message: status.prepared?.message ?? '', limit: 5 });
       return respond(this, code, renderApprovalPage({ status, preview, formAction, error, approver, reason }));
     };
+    // The link was sent for what the sending was then; after a change a new approval is needed.
+    if (query.hash && status.approvalHash !== query.hash) {
+      return resume(
+        status,
+        renderMessagePage('This link is out of date', 'The sending changed after this link was sent (its message, recipients or schedule). This link can no longer approve it; a new approval request is needed.'),
+        'superseded',
+      );
+    }
     if (status.state !== 'awaiting_approval') {
       return respond(this, 409, renderMessagePage('Not waiting for approval', `This sending is ${status.state}; it needs to be prepared and sent for approval again.`));
     }
@@ -64,7 +74,7 @@ export async function approvalWebhook(this: IWebhookFunctions): Promise<IWebhook
     const reason = String(body.reason ?? '').trim();
     if (!approver) return await showPage(422, 'Enter your name or e-mail: it is recorded with your decision.', approver, reason);
     try {
-      if (body.decision === 'approve') status = await sendings.approve(sendingId, { approver });
+      if (body.decision === 'approve') status = await sendings.approve(sendingId, { approver, ...(query.hash ? { hash: query.hash } : {}) });
       else if (body.decision === 'reject') {
         if (!reason) return await showPage(422, 'A reason is required to reject: say what must change.', approver, reason);
         status = await sendings.reject(sendingId, { approver, reason });
@@ -72,6 +82,10 @@ export async function approvalWebhook(this: IWebhookFunctions): Promise<IWebhook
     } catch (err) {
       if (!(err instanceof SendingError)) return unavailable(this, err);
       return await showPage(422, err.message, approver, reason);
+    }
+    if (status.state === 'awaiting_approval') {
+      const needed = status.prepared!.approvalRules.approvalsRequired;
+      return respond(this, 200, renderMessagePage('Approval recorded', `Thank you, ${approver}: your approval is recorded (${status.approvals.length} of ${needed}). The sending waits for ${needed - status.approvals.length} more approval(s) from other people.`));
     }
     const approved = status.state === 'approved';
     return resume(status, renderMessagePage(approved ? 'Approved' : 'Rejected', approved ? `Thank you, ${approver}: the sending is approved.` : `Thank you, ${approver}: the sending is rejected.`));

@@ -110,6 +110,7 @@ describe('the SMS process on a real n8n, approved and rejected from the approval
     expect(text).toContain('Validation report');
     expect(text).toContain('PASSOPT_OUT_WORDING');
     expect(text).toContain('WARNSENDER_ID');
+    expect(text).toMatch(/Approvals0 of 1; not by .+, who prepared it; expires \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC/);
     await screenshot(page, 'approval-page.png');
     await page.fill('#approver-a', 'alex@acme.test');
     await page.click('button.approve');
@@ -122,7 +123,9 @@ describe('the SMS process on a real n8n, approved and rejected from the approval
     expect(outputOf(execution, 'Count')).toEqual([{ sendingId: message.sendingId, targeted: 7, messages: 4, distinctNumbers: 4, excluded: { inactive: 1, missingNumber: 1, invalidNumber: 0, optedOut: 0, duplicateNumber: 1 } }]);
     const [prepared] = outputOf(execution, 'Prepare Sending');
     expect(prepared).toMatchObject({ state: 'prepared', prepared: { summary: { messages: 4 }, report: { blocking: false } } });
-    expect(prepared.prepared.report.points.map((p: { code: string; level: string }) => `${p.code}:${p.level}`)).toEqual(['FIELDS_RESOLVE:pass', 'ENCODING:pass', 'SEGMENTS:pass', 'OPT_OUT_WORDING:pass', 'SENDER_ID:warn', 'RECIPIENTS:pass']);
+    expect(prepared.prepared.report.points.map((p: { code: string; level: string }) => `${p.code}:${p.level}`)).toEqual([
+      'FIELDS_RESOLVE:pass', 'ENCODING:pass', 'SEGMENTS:pass', 'COST:pass', 'OPT_OUT_WORDING:pass', 'SENDER_ID:warn', 'COUNTRIES:pass', 'NUMBER_TYPE:pass', 'QUIET_HOURS:pass', 'RECIPIENTS:pass',
+    ]);
     expect(outputOf(execution, 'Request Approval', 0)).toEqual([expect.objectContaining({ sendingId: message.sendingId, decision: 'approved', approver: 'alex@acme.test' })]);
     expect(outputOf(execution, 'Send SMS')).toEqual([expect.objectContaining({ state: 'completed', progress: expect.objectContaining({ sent: 4, failed: 0 }) })]);
     // The messages reached the provider's HTTP endpoint, once each.
@@ -279,27 +282,44 @@ describe('the SMS process on a real n8n, approved and rejected from the approval
     expect(zones).toEqual(expect.arrayContaining(['America/Toronto', 'Europe/Paris']));
   });
 
-  test('an expired approval link changes nothing: the wait limit passes, Send SMS is refused, nothing is sent', async () => {
-    const workflow = processWorkflow(credentialId, inbox.url, 'sms-expire');
-    workflow.nodes.find((n: { name: string }) => n.name === 'Request Approval').parameters.waitLimitHours = 0.01;
-    const created = await n8n.api('POST', '/workflows', workflow);
-    await n8n.api('POST', `/workflows/${created.id}/activate`);
-    await n8n.webhook('sms-expire', {});
-    const message = (await inbox.next()) as { approvalUrl: string; sendingId: string };
+  test('a link sent before a change is out of date: it approves nothing and resumes on Rejected as superseded', async () => {
+    const { workflowId, message } = await startRun('sms-superseded');
+    const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+    const moved = await env.client.reschedule(message.sendingId, { mode: 'later', localDateTime: `${tomorrow}T10:00`, timeZone: 'America/Toronto' }, 'paula');
+    expect(moved.state).toBe('awaiting_approval');
 
-    // n8n's wait tracker resumes the node once the limit (36 s) has passed.
-    let execution = await n8n.waitForExecution(created.id, { timeoutMs: 180_000 });
-    for (const deadline = Date.now() + 180_000; execution.status === 'waiting' && Date.now() < deadline; ) {
-      await new Promise((resolve) => setTimeout(resolve, 2000));
-      execution = await n8n.waitForExecution(created.id, { timeoutMs: 10_000 });
+    const page = await fetch(message.approvalUrl);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('This link is out of date');
+    const execution = await n8n.waitForExecution(workflowId, { timeoutMs: 120_000 });
+    expect(execution.status).toBe('success');
+    expect(outputOf(execution, 'Request Approval', 1)).toEqual([expect.objectContaining({ sendingId: message.sendingId, decision: 'superseded' })]);
+    expect((await env.client.status(message.sendingId)).approvals).toEqual([]);
+    await env.client.cancel(message.sendingId, 'end of test', 'test');
+  });
+
+  test('an expired approval request: n8n resumes on Rejected as expired, the sending goes back to prepared, the link approves nothing', async () => {
+    await directory.upsertProject({ id: 'demo', name: 'Demo', compliance: { approval: { expiresAfterHours: 0.01 } } });
+    try {
+      const { workflowId, message } = await startRun('sms-expire');
+      // n8n's wait tracker resumes the node once the request's expiry (36 s) has passed.
+      let execution = await n8n.waitForExecution(workflowId, { timeoutMs: 180_000 });
+      for (const deadline = Date.now() + 180_000; execution.status === 'waiting' && Date.now() < deadline; ) {
+        await new Promise((resolve) => setTimeout(resolve, 2000));
+        execution = await n8n.waitForExecution(workflowId, { timeoutMs: 10_000 });
+      }
+      expect(execution.status).toBe('success');
+      expect(outputOf(execution, 'Request Approval', 1)).toEqual([expect.objectContaining({ sendingId: message.sendingId, decision: 'expired', reason: expect.stringMatching(/the approval request expired/) })]);
+      expect(outputOf(execution, 'Send SMS')).toEqual([]);
+
+      const late = await fetch(message.approvalUrl, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'decision=approve&approver=late' });
+      expect(await late.text()).not.toContain('the sending is approved');
+      const status = await env.client.status(message.sendingId);
+      expect(status).toMatchObject({ state: 'prepared', approvals: [], approvalRequest: { expiredAtMs: expect.any(Number) } });
+      expect(deliveredFor(message.sendingId)).toHaveLength(0);
+      await env.client.cancel(message.sendingId, 'approval expired', 'test');
+    } finally {
+      await directory.upsertProject({ id: 'demo', name: 'Demo', compliance: { approval: { expiresAfterHours: 72 } } });
     }
-    expect(execution.status).toBe('error');
-    expect(execution.data?.resultData?.error?.message).toMatch(/is not approved \(it is awaiting_approval\)/);
-
-    const late = await fetch(message.approvalUrl, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'decision=approve&approver=late' });
-    expect(await late.text()).not.toContain('the sending is approved');
-    expect((await env.client.status(message.sendingId)).state).toBe('awaiting_approval');
-    expect(deliveredFor(message.sendingId)).toHaveLength(0);
-    await env.client.cancel(message.sendingId, 'approval expired', 'test');
   }, 240_000);
 });
