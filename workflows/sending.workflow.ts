@@ -396,6 +396,11 @@ export async function smsSendingWorkflow(input: SendingWorkflowInput): Promise<S
     {
       validator: ({ actor }) => {
         requireActor(actor, 'actor');
+        const request = status.approvalRequest;
+        const expired = request?.expiredAtMs ?? (status.state === 'awaiting_approval' && request && Date.now() >= request.expiresAtMs ? request.expiresAtMs : null);
+        if ((status.state === 'prepared' || status.state === 'awaiting_approval') && expired) {
+          throw refuse(`Sending ${id} is not approved (it is ${status.state}): its approval request expired at ${iso(expired)} without enough approvals. Request approval again.`, 'NotApproved');
+        }
         if (status.state === 'prepared' || status.state === 'awaiting_approval' || status.state === 'draft') {
           throw refuse(`Sending ${id} is not approved (it is ${status.state}); only an approved sending can be sent. Request approval and have an approver approve it first.`, 'NotApproved');
         }

@@ -60,7 +60,7 @@ export class DurableSmsRequestApproval implements INodeType {
         type: 'number',
         typeOptions: { minValue: 0 },
         default: 72,
-        description: 'After this (or when the approval request expires, per the project, at the latest at the scheduled time) the node stops waiting and resumes on Rejected with decision "expired" (0: only the request\'s own expiry)',
+        description: 'After this (or when the approval request expires, per the project, at the latest at the scheduled time) the node stops waiting; n8n then passes the input item on Approved without a decision field, and Send SMS refuses the unapproved sending (0: only the request\'s own expiry)',
       },
       actorProperty,
     ],
@@ -106,12 +106,8 @@ export class DurableSmsRequestApproval implements INodeType {
     const hours = this.getNodeParameter('waitLimitHours', 0, 72) as number;
     const waitTill = Math.min(hours > 0 ? Date.now() + hours * 3_600_000 : Infinity, expiresAtMs);
     await this.putExecutionToWait(new Date(waitTill));
-    // n8n resumes with this output when the wait ends without a decision: the Rejected output, as expired.
-    // A decision from the approval page replaces it (see approval-webhook.ts).
-    const expired = items.slice(0, 1).map((item) => ({
-      ...item,
-      json: { ...item.json, decision: 'expired', approver: null, reason: `No decision before ${new Date(waitTill).toISOString()}: the approval request expired.`, decidedAtMs: null },
-    }));
-    return [[], expired];
+    // When the wait ends without a decision, n8n passes the input item through on the first output
+    // (Approved) without running the node again; the sending is not approved, so Send SMS refuses it.
+    return [items.slice(0, 1), []];
   }
 }
