@@ -92,7 +92,7 @@ describe('HTTP provider', () => {
   it("rejects the recipient with the endpoint's error on a 4xx", async () => {
     fake.rejectNumber('+33600000000', 30007, 'Number is blocked by the carrier', 422);
     const result = await provider().send(sms({ to: '+33600000000' }));
-    expect(result).toEqual({ status: 'rejected', reason: 'HTTP 422: Number is blocked by the carrier' });
+    expect(result).toEqual({ status: 'rejected', reason: 'HTTP 422: Number is blocked by the carrier', code: '30007' });
   });
 
   it('rejects on bad credentials without repeating them', async () => {

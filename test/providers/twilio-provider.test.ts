@@ -89,13 +89,13 @@ describe('Twilio provider', () => {
     fake.rejectNumber('+15005550001', 21211, "The 'To' number +15005550001 is not a valid phone number.");
     const result = await createTwilioProvider(config).send(sms({ to: '+15005550001' }));
 
-    expect(result).toEqual({ status: 'rejected', reason: "21211: The 'To' number +15005550001 is not a valid phone number." });
+    expect(result).toEqual({ status: 'rejected', reason: "21211: The 'To' number +15005550001 is not a valid phone number.", code: '21211' });
     expect(fake.accepted).toHaveLength(0);
   });
 
   it('reports bad credentials as a rejection without repeating them', async () => {
     const result = await createTwilioProvider({ ...config, authToken: 'wrong-token-123' }).send(sms());
-    expect(result).toEqual({ status: 'rejected', reason: '20003: Authenticate' });
+    expect(result).toEqual({ status: 'rejected', reason: '20003: Authenticate', code: '20003' });
   });
 
   it('throws a retryable error on 429, honouring Retry-After, then sends on the next attempt', async () => {

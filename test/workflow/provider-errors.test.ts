@@ -46,6 +46,26 @@ describe('provider errors during a send (Twilio API on a local endpoint)', () =>
     expect(failed).toHaveLength(1);
     expect(failed[0].e164).toBe('+15145550102');
     expect(fake.accepted.map((m) => m.to).sort()).toEqual(['+14385550103', '+15145550101']);
+
+    // 21211 says the number cannot take SMS: it is quarantined, and the next sending skips it.
+    expect(await directory.checkDispatch('acme', failed[0].contactId, '+15145550102')).toBe('optedOut');
+    fake.reset();
+    const next = await approvedSending();
+    expect((await env.client.status(next)).prepared?.summary).toMatchObject({ messages: 2, excluded: { optedOut: 2 } });
+    await env.client.send(next, 'paula');
+    expect((await env.client.waitFor(next, ['completed'], { timeoutMs: 60_000 })).progress).toMatchObject({ sent: 2, failed: 0 });
+    expect(fake.accepted.map((m) => m.to).sort()).toEqual(['+14385550103', '+15145550101']);
+    await directory.removeOptOut('acme', '+15145550102');
+  });
+
+  test('a provider error that is not about the number (e.g. 21408, region not enabled) does not quarantine it', async () => {
+    fake.reset();
+    fake.rejectNumber('+15145550102', 21408, 'Permission to send an SMS has not been enabled for the region');
+    const id = await approvedSending();
+    await env.client.send(id, 'paula');
+    expect((await env.client.waitFor(id, ['completed'], { timeoutMs: 60_000 })).progress).toMatchObject({ sent: 2, failed: 1 });
+    const [row] = (await directory.readSnapshot(id, 0, 10)).filter((r) => r.e164 === '+15145550102');
+    expect(await directory.checkDispatch('acme', row.contactId, '+15145550102')).toBe('ok');
   });
 
   test.each([

@@ -1,6 +1,7 @@
 import { renderMessage } from '../../domain/template';
 import type { SnapshotRow } from '../directory/directory';
 import { RetryableProviderError } from '../providers/provider';
+import { quarantineSource } from '../providers/quarantine';
 import type { ActivityDeps, SendBatchRequest } from './index';
 import type { RecipientRules } from './recipient-rules';
 
@@ -57,6 +58,8 @@ export async function deliverRecipient(deps: ActivityDeps, request: SendBatchReq
         return 'sent';
       }
       await directory.markDone(request.sendingId, row.seq, 'failed', result.reason);
+      const quarantine = quarantineSource(result.code);
+      if (quarantine) await directory.addOptOut(request.projectId, row.e164, quarantine);
       return 'failed';
     } catch (err) {
       if (!(err instanceof RetryableProviderError)) throw err;

@@ -43,7 +43,8 @@ export function createHttpProvider(config: HttpProviderConfig, options: { fetch?
       }
       const json = await readJson(response);
       if (response.ok) return { status: 'sent', providerMessageId: messageIdOf(json) ?? sms.idempotencyKey };
-      return { status: 'rejected', reason: `HTTP ${response.status}: ${reasonOf(json) ?? (response.statusText || 'refused')}` };
+      const code = isRecord(json) && (typeof json.code === 'string' || typeof json.code === 'number') ? String(json.code) : undefined;
+      return { status: 'rejected', reason: `HTTP ${response.status}: ${reasonOf(json) ?? (response.statusText || 'refused')}`, ...(code ? { code } : {}) };
     },
   };
 }

@@ -12,7 +12,8 @@ export interface OutgoingSms {
   seq: number;
 }
 
-export type ProviderResult = { status: 'sent'; providerMessageId: string } | { status: 'rejected'; reason: string };
+/** `code`: the provider's error code when it gives one (Twilio: `21610`), used to quarantine numbers. */
+export type ProviderResult = { status: 'sent'; providerMessageId: string } | { status: 'rejected'; reason: string; code?: string };
 
 export interface SmsProvider {
   readonly name: string;

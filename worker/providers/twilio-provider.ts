@@ -53,7 +53,8 @@ export function createTwilioProvider(config: TwilioConfig, options: { fetch?: ty
         // The message was created even if the answer cannot be read: never report it as failed.
         return { status: 'sent', providerMessageId: sid ?? `twilio:unreadable-response:${sms.idempotencyKey}` };
       }
-      return { status: 'rejected', reason: twilioReason(json, response) };
+      const code = isRecord(json) && json.code !== undefined && json.code !== null ? String(json.code) : undefined;
+      return { status: 'rejected', reason: twilioReason(json, response), ...(code ? { code } : {}) };
     },
   };
 }
