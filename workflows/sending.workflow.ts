@@ -29,7 +29,6 @@ import {
   sendUpdate,
   statusQuery,
   type ApproveInput,
-  type Progress,
   type RejectInput,
   type Schedule,
   type SendingStatus,
@@ -580,4 +579,3 @@ export async function smsSendingWorkflow(input: SendingWorkflowInput): Promise<S
   }
 }
 
-export type { Progress };

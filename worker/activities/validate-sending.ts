@@ -45,7 +45,9 @@ export async function validateSending(directory: Directory, request: ValidateSen
       const facts = rules.facts(row.e164);
       const exclusion = rules.exclusion(facts);
       if (exclusion) {
-        excluded.set(exclusion, [...(excluded.get(exclusion) ?? []), row.seq]);
+        const seqs = excluded.get(exclusion);
+        if (seqs) seqs.push(row.seq);
+        else excluded.set(exclusion, [row.seq]);
         stats.excluded[exclusion] = (stats.excluded[exclusion] ?? 0) + 1;
         continue;
       }
