@@ -21,6 +21,11 @@ n8n_bin() { echo "$(n8n_home)/node_modules/n8n/bin/n8n"; }
 # succeeded, so an interrupted or failed install is removed and redone on the next call.
 ensure_n8n() {
   ensure_node24 || return 1
+  [ -f "$(n8n_home)/.installed" ] && [ -f "$(n8n_bin)" ] && return 0
+  ds_locked n8n _install_n8n
+}
+
+_install_n8n() {
   local dir; dir=$(n8n_home)
   [ -f "$dir/.installed" ] && [ -f "$(n8n_bin)" ] && return 0
   echo "[n8n] installing n8n@$N8N_PINNED_VERSION into $dir (takes a few minutes) ..."

@@ -4,12 +4,21 @@ _here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$_here/node24.sh"
 . "$_here/temporal-cli.sh"
 
+_dependencies_ready() {
+  local root=$1
+  [ -f "$root/node_modules/.package-lock.json" ] && [ "$root/node_modules/.package-lock.json" -nt "$root/package-lock.json" ] \
+    && node -e "require('$root/node_modules/better-sqlite3')" >/dev/null 2>&1
+}
+
 ensure_dependencies() {
   local root; root=$(cd "$_here/.." && pwd)
-  if [ -f "$root/node_modules/.package-lock.json" ] && [ "$root/node_modules/.package-lock.json" -nt "$root/package-lock.json" ] \
-     && node -e "require('$root/node_modules/better-sqlite3')" >/dev/null 2>&1; then
-    return 0
-  fi
+  _dependencies_ready "$root" && return 0
+  ds_locked "deps-$(printf %s "$root" | cksum | cut -d' ' -f1)" _install_dependencies "$root"
+}
+
+_install_dependencies() {
+  local root=$1
+  _dependencies_ready "$root" && return 0
   echo "[setup] installing dependencies (npm ci) ..."
   local t0=$SECONDS
   (cd "$root" && npm ci --no-audit --no-fund --loglevel=error) || { echo "[setup] npm ci failed" >&2; return 1; }
