@@ -110,6 +110,15 @@ export const MIGRATIONS: readonly Migration[] = [
       "CREATE INDEX sending_recipients_held ON sending_recipients (sending_id, not_before) WHERE state = 'held'",
     ],
   },
+  {
+    version: 3,
+    name: 'rate_limits',
+    // The provider-wide rate limit (worker/providers/directory-slot-store.ts): per provider key, the
+    // "theoretical arrival time" of the next free slot and when it was last reserved, in ms on the database's clock.
+    statements: () => [
+      'CREATE TABLE rate_limits (key TEXT PRIMARY KEY, tat DOUBLE PRECISION NOT NULL, reserved_at DOUBLE PRECISION NOT NULL)',
+    ],
+  },
 ];
 
 /** Applies missing migrations in one transaction; concurrent callers wait for each other. */
