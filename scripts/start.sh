@@ -1,44 +1,77 @@
 #!/usr/bin/env bash
-# `npm start`: the whole stack on embedded defaults — Temporal dev server (data in $DURABLE_SMS_DATA),
-# one worker with the SQLite directory and the outbox provider. Ctrl-C stops everything.
+# `npm start`: the whole stack on embedded defaults, with a demo — the Temporal dev server (data kept in
+# $DURABLE_SMS_DATA), one worker (SQLite directory, outbox provider), n8n (pinned) with this package installed
+# the way users install it, an owner account, the example workflows and a seeded demo project, and the
+# approval inbox the examples send their links to. Ctrl-C stops everything; a second start reuses the data.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+t_start=$SECONDS
 . scripts/setup.sh
 setup_project
+. scripts/n8n.sh
+ensure_n8n
 
 export DURABLE_SMS_DATA="${DURABLE_SMS_DATA:-$PWD/.data}"
 export DIRECTORY_SQLITE_PATH="${DIRECTORY_SQLITE_PATH:-$DURABLE_SMS_DATA/directory.sqlite}"
-export TEMPORAL_PORT="${TEMPORAL_PORT:-7233}" TEMPORAL_UI_PORT="${TEMPORAL_UI_PORT:-8233}"
+export TEMPORAL_PORT="${TEMPORAL_PORT:-7233}" TEMPORAL_UI_PORT="${TEMPORAL_UI_PORT:-8233}" TEMPORAL_HTTP_PORT="${TEMPORAL_HTTP_PORT:-7243}"
 export TEMPORAL_ADDRESS="${TEMPORAL_ADDRESS:-127.0.0.1:$TEMPORAL_PORT}"
+export N8N_PORT="${N8N_PORT:-5678}"
+export N8N_RUNNERS_BROKER_PORT="${N8N_RUNNERS_BROKER_PORT:-$((N8N_PORT + 1))}"
+export DEMO_INBOX_PORT="${DEMO_INBOX_PORT:-5690}"
+export N8N_USER_FOLDER="${N8N_USER_FOLDER:-$DURABLE_SMS_DATA/n8n}"
 mkdir -p "$DURABLE_SMS_DATA"
 
-worker_pid=""
+# Every port first, so a taken one is named before anything starts.
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+busy=0
+for setting in TEMPORAL_PORT TEMPORAL_UI_PORT TEMPORAL_HTTP_PORT N8N_PORT N8N_RUNNERS_BROKER_PORT DEMO_INBOX_PORT; do
+  port=${!setting}
+  [ "$port" = 0 ] && continue
+  if port_in_use "$port"; then
+    echo "[start] port $port ($setting) on 127.0.0.1 is already in use by another process (an earlier npm start still running?); stop it, or choose another port: $setting=<port> npm start" >&2
+    busy=1
+  fi
+done
+[ "$busy" = 0 ] || exit 1
+
+# The package as users install it: built, packed, and installed into n8n's nodes folder — again only
+# when a source file changed since the last install.
+package_marker="$N8N_USER_FOLDER/.n8n/nodes/.durable-sms-installed"
+if [ ! -f "$package_marker" ] || [ -n "$(find package.json package-lock.json nodes credentials client domain workflows icons -newer "$package_marker" -type f -print -quit)" ]; then
+  echo "[start] building the node package and installing it into n8n ($N8N_USER_FOLDER/.n8n/nodes) ..."
+  t0=$SECONDS
+  pack_dir="$DURABLE_SMS_DATA/package"
+  rm -rf "$pack_dir" && mkdir -p "$pack_dir"
+  npm run build --silent >"$pack_dir/build.log" 2>&1 || { echo "[start] npm run build failed; see $pack_dir/build.log" >&2; tail -20 "$pack_dir/build.log" >&2; exit 1; }
+  tarball=$(npm pack --silent --pack-destination "$pack_dir" | tail -1)
+  n8n_install_package "$pack_dir/$tarball" >"$pack_dir/install.log" 2>&1 || { echo "[start] installing the package into n8n failed; see $pack_dir/install.log" >&2; tail -20 "$pack_dir/install.log" >&2; exit 1; }
+  touch "$package_marker"
+  echo "[start] node package installed ($((SECONDS - t0)) s)"
+fi
+
+worker_pid="" demo_pid="" n8n_started=""
 stop_all() {
   trap - EXIT INT TERM
   echo
-  if [ -n "$worker_pid" ] && kill -0 "$worker_pid" 2>/dev/null; then
-    kill -TERM "$worker_pid"; wait "$worker_pid" 2>/dev/null || true
-    echo "[worker] stopped"
-  fi
+  for pid in "$demo_pid" "$worker_pid"; do
+    [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && kill -TERM "$pid" 2>/dev/null
+  done
+  [ -n "$demo_pid" ] && wait "$demo_pid" 2>/dev/null
+  if [ -n "$worker_pid" ]; then wait "$worker_pid" 2>/dev/null; echo "[worker] stopped"; fi
+  [ -n "$n8n_started" ] && n8n_stop
   scripts/temporal-dev.sh stop
+  echo "[start] everything stopped; data kept in $DURABLE_SMS_DATA"
 }
 trap stop_all EXIT INT TERM
 
 scripts/temporal-dev.sh start
 node --import tsx worker/main.ts &
 worker_pid=$!
+echo "[n8n] starting n8n@$N8N_PINNED_VERSION (log: $DURABLE_SMS_DATA/n8n-$N8N_PORT.log) ..."
+n8n_started=1
+n8n_start
+STACK_STARTED_SECONDS_AGO=$((SECONDS - t_start)) node --import tsx demo/stack.ts &
+demo_pid=$!
 
-cat <<INFO
-
-  Temporal Web UI : http://127.0.0.1:$TEMPORAL_UI_PORT
-  Temporal gRPC   : $TEMPORAL_ADDRESS
-  Directory       : $DIRECTORY_SQLITE_PATH (SQLite)
-  Provider        : ${SMS_PROVIDER:-outbox} (messages recorded in the directory: npm run sms -- outbox <id>)
-
-  Try it in another terminal (README, "First sending"):
-    npm run sms -- project --id demo --name Demo --country CA --time-zone America/Toronto --sms-enabled true
-    npm run sms -- import --project demo examples/contacts.csv
-
-  Ctrl-C stops everything.
-INFO
-wait "$worker_pid"
+# Runs until Ctrl-C, or until the worker or the demo helper exits on its own (then everything stops).
+wait -n "$worker_pid" "$demo_pid" || true

@@ -1,7 +1,7 @@
 /** The approval page: plain HTML and CSS, no script, served by the node's restart webhook. */
 import type { DirectoryOption, SendingStatus } from '../../workflows/messages';
 
-const escapeHtml = (text: unknown): string =>
+export const escapeHtml = (text: unknown): string =>
   String(text ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 /** No script may run, forms post only back to n8n, nothing loads from elsewhere. */
