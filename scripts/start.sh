@@ -42,9 +42,8 @@ if [ ! -f "$package_marker" ] || [ -n "$(find package.json package-lock.json nod
   t0=$SECONDS
   pack_dir="$DURABLE_SMS_DATA/package"
   rm -rf "$pack_dir" && mkdir -p "$pack_dir"
-  npm run build --silent >"$pack_dir/build.log" 2>&1 || { echo "[start] npm run build failed; see $pack_dir/build.log" >&2; tail -20 "$pack_dir/build.log" >&2; exit 1; }
-  tarball=$(npm pack --silent --pack-destination "$pack_dir" | tail -1)
-  n8n_install_package "$pack_dir/$tarball" >"$pack_dir/install.log" 2>&1 || { echo "[start] installing the package into n8n failed; see $pack_dir/install.log" >&2; tail -20 "$pack_dir/install.log" >&2; exit 1; }
+  tarball=$(scripts/pack.sh "$pack_dir" 2>"$pack_dir/build.log") || { echo "[start] building the package failed; see $pack_dir/build.log" >&2; tail -20 "$pack_dir/build.log" >&2; exit 1; }
+  n8n_install_package "$tarball" >"$pack_dir/install.log" 2>&1 || { echo "[start] installing the package into n8n failed; see $pack_dir/install.log" >&2; tail -20 "$pack_dir/install.log" >&2; exit 1; }
   touch "$package_marker"
   echo "[start] node package installed ($((SECONDS - t0)) s)"
 fi

@@ -197,15 +197,12 @@ export async function startN8n(options: StartN8nOptions = {}): Promise<N8n> {
  * Returns the tarball path; remove its folder when done.
  */
 export async function packProject(): Promise<string> {
-  const options = { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 };
+  const dir = mkdtempSync(join(tmpdir(), 'durable-sms-pack-'));
   try {
-    await run('npm', ['run', 'build'], options);
+    const { stdout } = await run('bash', [join(ROOT, 'scripts', 'pack.sh'), dir], { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 });
+    return stdout.trim().split('\n').pop()!;
   } catch (error) {
     const e = error as { stdout?: string; stderr?: string };
-    throw new Error(`npm run build failed:\n${e.stdout ?? ''}${e.stderr ?? ''}`);
+    throw new Error(`scripts/pack.sh failed:\n${e.stdout ?? ''}${e.stderr ?? ''}`);
   }
-  const dir = mkdtempSync(join(tmpdir(), 'durable-sms-pack-'));
-  const { stdout } = await run('npm', ['pack', '--json', '--pack-destination', dir], options);
-  const [{ filename }] = JSON.parse(stdout) as { filename: string }[];
-  return join(dir, filename);
 }
