@@ -1,6 +1,7 @@
 /** Worker settings from environment variables; README "Configuration" documents each one. */
 import { readFileSync } from 'node:fs';
 import type { ClientSettings } from '../client/sending-client';
+import type { RateLimitScope } from './providers/create-rate-limiter';
 import { TASK_QUEUE_DEFAULT } from '../workflows/messages';
 
 export class ConfigError extends Error {}
@@ -11,7 +12,31 @@ export interface WorkerSettings {
   temporal: TemporalSettings;
   directory: { url?: string; sqlitePath: string };
   rateLimitPerSecond: number;
+  /** `directory` (default): one limit shared by every worker on the directory; `worker`: each process its own. */
+  rateLimitScope: RateLimitScope;
+  /** Workers with the same key share a limit; unset: derived from the provider. */
+  rateLimitKey?: string;
   concurrency: number;
+}
+
+const RATE_LIMIT_KEY_MAX = 200;
+
+function rateLimitScope(env: NodeJS.ProcessEnv): RateLimitScope {
+  const raw = env.SMS_RATE_LIMIT_SCOPE?.trim() ?? '';
+  const scope = raw.toLowerCase() || 'directory';
+  if (scope === 'directory' || scope === 'worker') return scope;
+  throw new ConfigError(
+    `SMS_RATE_LIMIT_SCOPE="${raw}" is not a scope: set it to directory (default: SMS_RATE_LIMIT is shared by every worker on the same directory) or worker (each worker process sends up to SMS_RATE_LIMIT on its own).`,
+  );
+}
+
+function rateLimitKey(env: NodeJS.ProcessEnv): string | undefined {
+  const key = env.SMS_RATE_LIMIT_KEY?.trim();
+  if (!key) return undefined;
+  if (key.length > RATE_LIMIT_KEY_MAX || /[\u0000-\u001f]/.test(key)) {
+    throw new ConfigError(`SMS_RATE_LIMIT_KEY must be a name of 1 to ${RATE_LIMIT_KEY_MAX} printable characters (e.g. twilio-main): workers with the same key share one limit. Unset it to derive the key from the provider.`);
+  }
+  return key;
 }
 
 function positiveNumber(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -55,10 +80,13 @@ export function temporalSettingsFromEnv(env: NodeJS.ProcessEnv): TemporalSetting
 }
 
 export function workerSettingsFromEnv(env: NodeJS.ProcessEnv): WorkerSettings {
+  const key = rateLimitKey(env);
   return {
     temporal: temporalSettingsFromEnv(env),
     directory: { url: env.DIRECTORY_URL || undefined, sqlitePath: env.DIRECTORY_SQLITE_PATH || '.data/directory.sqlite' },
     rateLimitPerSecond: positiveNumber(env, 'SMS_RATE_LIMIT', 50),
+    rateLimitScope: rateLimitScope(env),
+    ...(key ? { rateLimitKey: key } : {}),
     concurrency: Math.max(1, Math.floor(positiveNumber(env, 'SMS_CONCURRENCY', 8))),
   };
 }

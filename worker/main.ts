@@ -6,7 +6,8 @@ import { connectWorker, createSmsWorker } from './create-worker';
 import { openDirectory } from './directory/open-directory';
 import { startInboundServer, type InboundServer } from './inbound/inbound-server';
 import { createProvider, providerConfigFromEnv } from './providers/create-provider';
-import { createRateLimiter } from './providers/rate-limiter';
+import { describeRateLimit, openRateLimiter, type RateLimitSettings } from './providers/create-rate-limiter';
+import type { RateLimiter } from './providers/rate-limiter';
 
 async function main(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger((process.env.WORKER_LOG_LEVEL as LogLevel | undefined) ?? 'WARN') });
@@ -16,21 +17,24 @@ async function main(): Promise<void> {
   const directory = await openDirectory(settings.directory);
   const connection = await connectWorker(settings.temporal);
   let inbound: InboundServer | undefined;
+  let limiter: RateLimiter | undefined;
+  const rateLimit: RateLimitSettings = { perSecond: settings.rateLimitPerSecond, scope: settings.rateLimitScope, key: settings.rateLimitKey };
   try {
     // Before the worker: a taken port then fails alone, with its clear message.
     if (inboundSettings) inbound = await startInboundServer({ ...inboundSettings, directory });
+    limiter = openRateLimiter(rateLimit, settings.directory, providerConfig);
     const worker = await createSmsWorker({
       connection,
       namespace: settings.temporal.namespace,
       taskQueue: settings.temporal.taskQueue,
       directory,
       provider: createProvider(providerConfig, { outboxStore: directory }),
-      limiter: createRateLimiter(settings.rateLimitPerSecond),
+      limiter,
       concurrency: settings.concurrency,
     });
     process.stdout.write(
       `[worker] task queue "${settings.temporal.taskQueue}" on ${settings.temporal.address} (namespace ${settings.temporal.namespace}); ` +
-        `directory: ${directory.kind}; provider: ${providerConfig.kind}; rate limit: ${settings.rateLimitPerSecond || 'none'}/s\n`,
+        `directory: ${directory.kind}; provider: ${providerConfig.kind}; ${describeRateLimit(rateLimit, providerConfig)}\n`,
     );
     if (inbound && inboundSettings) {
       const auth = [inboundSettings.twilioAuthToken ? `Twilio signature for ${inboundSettings.publicUrl}` : '', inboundSettings.token ? 'INBOUND_TOKEN' : ''].filter(Boolean).join(' or ');
@@ -40,6 +44,7 @@ async function main(): Promise<void> {
     await worker.run();
   } finally {
     await inbound?.close();
+    await limiter?.close();
     await connection.close();
     await directory.close();
   }

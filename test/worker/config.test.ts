@@ -4,11 +4,12 @@ import { join } from 'node:path';
 import { ConfigError, workerSettingsFromEnv } from '../../worker/config';
 
 describe('worker settings from the environment', () => {
-  test('defaults: local dev server, SQLite under .data, 50 messages/s, 8 in flight', () => {
+  test('defaults: local dev server, SQLite under .data, 50 messages/s shared by the workers on the directory, 8 in flight', () => {
     expect(workerSettingsFromEnv({})).toEqual({
       temporal: { address: '127.0.0.1:7233', namespace: 'default', taskQueue: 'durable-sms' },
       directory: { url: undefined, sqlitePath: '.data/directory.sqlite' },
       rateLimitPerSecond: 50,
+      rateLimitScope: 'directory',
       concurrency: 8,
     });
   });
@@ -22,6 +23,23 @@ describe('worker settings from the environment', () => {
     const tls = workerSettingsFromEnv({ TEMPORAL_TLS_CERT: join(dir, 'c.pem'), TEMPORAL_TLS_KEY: join(dir, 'k.pem') }).temporal.tls;
     expect(tls?.clientCertPair?.crt.toString()).toBe('CERT');
     expect(tls?.clientCertPair?.key.toString()).toBe('KEY');
+  });
+
+  test('the rate limit: per worker process, or shared under a key of your own', () => {
+    expect(workerSettingsFromEnv({ SMS_RATE_LIMIT: '500', SMS_RATE_LIMIT_SCOPE: ' Worker ' })).toMatchObject({ rateLimitPerSecond: 500, rateLimitScope: 'worker' });
+    expect(workerSettingsFromEnv({ SMS_RATE_LIMIT_KEY: ' twilio-main ' }).rateLimitKey).toBe('twilio-main');
+  });
+
+  test('bad rate-limit settings name the variable and the fix', () => {
+    expect(() => workerSettingsFromEnv({ SMS_RATE_LIMIT: '-5' })).toThrow(new ConfigError('SMS_RATE_LIMIT="-5" is not a number ≥ 0; set it to e.g. 50.'));
+    expect(() => workerSettingsFromEnv({ SMS_RATE_LIMIT_SCOPE: 'cluster' })).toThrow(
+      new ConfigError(
+        'SMS_RATE_LIMIT_SCOPE="cluster" is not a scope: set it to directory (default: SMS_RATE_LIMIT is shared by every worker on the same directory) or worker (each worker process sends up to SMS_RATE_LIMIT on its own).',
+      ),
+    );
+    expect(() => workerSettingsFromEnv({ SMS_RATE_LIMIT_KEY: 'k'.repeat(201) })).toThrow(
+      'SMS_RATE_LIMIT_KEY must be a name of 1 to 200 printable characters (e.g. twilio-main): workers with the same key share one limit. Unset it to derive the key from the provider.',
+    );
   });
 
   test('bad values name the variable and the fix', () => {

@@ -1,54 +1,131 @@
 /**
- * Limits how many messages START per second: never more than N starts in any 1-second window
- * (a sliding window over the last N start times). Below 1/s, starts are spaced by 1000/rate ms.
- * Callers may acquire concurrently; they are served in call order.
+ * Limits how many messages START per second, never more than N in any 1-second window, with the
+ * starts spaced evenly (GCRA). A slot store hands out slots: each reservation moves the "theoretical
+ * arrival time" (TAT) of the next free slot forward by `count × interval`. The store is this process
+ * (`createRateLimiter`) or the directory's database, shared by every worker (`directory-slot-store.ts`).
+ *
+ * The interval is 1000·(1 + JITTER_ALLOWANCE)/N ms, so N consecutive slots span 1025 ms: a message
+ * may start up to 25 ms after its slot (timer lateness, the store's answer on its way back, the way to
+ * the provider) and no 1-second window, wherever it is measured, holds more than N. A caller woken
+ * more than half of that after its slot (the event loop stalled) does not use it and takes another.
  */
 
 export interface RateLimiter {
   /** Resolves when the caller may start one message. */
   acquire(): Promise<void>;
+  /** Releases the limiter's connection, if it has one. */
+  close(): Promise<void>;
 }
 
 export interface Clock {
+  /** Monotonic milliseconds. */
   now(): number;
   sleep(ms: number): Promise<void>;
 }
 
-const realClock: Clock = {
+/** A block of consecutive slots, on the store's clock: the first at `startMs`, read when the store's time was `nowMs`. */
+export interface SlotReservation {
+  startMs: number;
+  nowMs: number;
+}
+
+export interface SlotStore {
+  /** Reserves the next `spanMs` of slot time for this limiter's key. */
+  reserve(spanMs: number): Promise<SlotReservation>;
+  close(): Promise<void>;
+}
+
+/** Fraction of a second of lateness a slot may absorb (see above). */
+export const JITTER_ALLOWANCE = 0.025;
+/** A reservation takes this many seconds' worth of slots (at least one): few round trips, little waste. */
+export const BLOCK_SECONDS = 0.02;
+
+export const realClock: Clock = {
   now: () => performance.now(),
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 };
 
-/** `perSecond` 0 or Infinity: unlimited. Fractional rates above 1 are rounded down. */
-export function createRateLimiter(perSecond: number, clock: Clock = realClock): RateLimiter {
+export const UNLIMITED: RateLimiter = { acquire: () => Promise.resolve(), close: () => Promise.resolve() };
+
+/** `perSecond` 0 or Infinity: unlimited. */
+export function isUnlimited(perSecond: number): boolean {
   if (Number.isNaN(perSecond) || perSecond < 0) {
     throw new RangeError(`The rate limit must be a number of messages per second ≥ 0 (0 = unlimited), got ${perSecond}.`);
   }
-  if (perSecond === 0 || perSecond === Infinity) return { acquire: () => Promise.resolve() };
+  return perSecond === 0 || perSecond === Infinity;
+}
 
-  const capacity = perSecond >= 1 ? Math.floor(perSecond) : 1;
-  // +1 ms: a caller observes its start a little after the slot is taken, and must still see the limit kept.
-  const windowMs = (perSecond >= 1 ? 1000 : 1000 / perSecond) + 1;
-  // Ring buffer of the last `capacity` start times; -Infinity = free slot.
-  const starts = new Array<number>(capacity).fill(-Infinity);
-  let oldest = 0;
-  let queue: Promise<void> = Promise.resolve();
+/** The limit for this process alone. */
+export function createRateLimiter(perSecond: number, clock: Clock = realClock): RateLimiter {
+  if (isUnlimited(perSecond)) return UNLIMITED;
+  return createSlotLimiter(perSecond, memorySlotStore(clock), clock);
+}
 
-  const takeSlot = async (): Promise<void> => {
-    for (;;) {
-      const wait = starts[oldest] + windowMs - clock.now();
-      if (wait <= 0) break;
-      await clock.sleep(Math.ceil(wait));
-    }
-    starts[oldest] = clock.now();
-    oldest = (oldest + 1) % capacity;
+export function memorySlotStore(clock: Clock): SlotStore {
+  let tat = -Infinity;
+  return {
+    async reserve(spanMs) {
+      const nowMs = clock.now();
+      const startMs = Math.max(tat, nowMs);
+      tat = startMs + spanMs;
+      return { startMs, nowMs };
+    },
+    close: () => Promise.resolve(),
+  };
+}
+
+/** Callers are given slots in call order; `perSecond` must be > 0 and finite. */
+export function createSlotLimiter(perSecond: number, store: SlotStore, clock: Clock = realClock): RateLimiter {
+  const intervalMs = (1000 * (1 + JITTER_ALLOWANCE)) / perSecond;
+  const maxLateMs = (1000 * JITTER_ALLOWANCE) / 2;
+  const blockSize = Math.max(1, Math.ceil(perSecond * BLOCK_SECONDS));
+  // Local times of the reserved slots; those from `next` on are not handed out yet.
+  let slots: number[] = [];
+  let next = 0;
+  let refilling: Promise<Error | undefined> | null = null;
+  let queue: Promise<unknown> = Promise.resolve();
+
+  const refill = async (): Promise<void> => {
+    const { startMs, nowMs } = await store.reserve(blockSize * intervalMs);
+    // The store read its clock before this answer arrived, so mapping its `nowMs` to the arrival
+    // makes every slot start at or after its true time, whatever the two clocks say.
+    const offset = clock.now() - nowMs;
+    slots = slots.slice(next);
+    next = 0;
+    for (let i = 0; i < blockSize; i++) slots.push(startMs + i * intervalMs + offset);
   };
 
-  return {
-    acquire(): Promise<void> {
+  const takeSlot = async (): Promise<number> => {
+    for (;;) {
+      const now = clock.now();
+      while (next < slots.length && slots[next] < now - maxLateMs) next++;
+      const left = slots.length - next;
+      // Less than a block in hand: reserve the next one now, so a round trip never leaves a gap.
+      if (left < blockSize && !refilling) {
+        refilling = refill().then(
+          () => undefined,
+          (error: Error) => error,
+        );
+        void refilling.then(() => {
+          refilling = null;
+        });
+      }
+      if (left > 0) return slots[next++];
+      const error = await refilling;
+      if (error) throw error;
+    }
+  };
+
+  const acquire = async (): Promise<void> => {
+    for (;;) {
       const turn = queue.then(takeSlot);
       queue = turn.catch(() => undefined);
-      return turn;
-    },
+      const slot = await turn;
+      // A timer may fire a little early by this clock: sleep again until the slot has come.
+      for (let wait = slot - clock.now(); wait > 0; wait = slot - clock.now()) await clock.sleep(Math.ceil(wait));
+      if (clock.now() - slot <= maxLateMs) return;
+    }
   };
+
+  return { acquire, close: () => store.close() };
 }

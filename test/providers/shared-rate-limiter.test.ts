@@ -1,0 +1,102 @@
+/**
+ * The provider-wide limit: several limiters, each with its own connection to one directory (as
+ * worker processes have), share N messages per second through the directory's database.
+ */
+import { openRateLimiter, rateLimitKey } from '../../worker/providers/create-rate-limiter';
+import { openDirectorySlotStore, type DirectoryLocation } from '../../worker/providers/directory-slot-store';
+import { createSlotLimiter, realClock, type Clock, type RateLimiter } from '../../worker/providers/rate-limiter';
+import { STORES, openFreshPostgresDirectory, openFreshSqliteDirectory, type FreshDirectory, type StoreKind } from '../support/directories';
+import { maxInWindow } from '../support/windows';
+
+const PER_SECOND = 100;
+const RUN_MS = 2500;
+
+async function openLocation(kind: StoreKind): Promise<{ fresh: FreshDirectory; location: DirectoryLocation }> {
+  if (kind === 'sqlite') {
+    const fresh = await openFreshSqliteDirectory();
+    return { fresh, location: { sqlitePath: fresh.path } };
+  }
+  const fresh = await openFreshPostgresDirectory();
+  return { fresh, location: { url: fresh.url, schema: fresh.schema, sqlitePath: '' } };
+}
+
+/** `senders` callers per limiter acquire until the deadline; the start times (this process's clock). */
+async function run(limiters: RateLimiter[], senders: number, runMs: number): Promise<number[]> {
+  const starts: number[] = [];
+  const deadline = performance.now() + runMs;
+  const sender = async (limiter: RateLimiter) => {
+    while (performance.now() < deadline) {
+      await limiter.acquire();
+      starts.push(performance.now());
+    }
+  };
+  await Promise.all(limiters.flatMap((limiter) => Array.from({ length: senders }, () => sender(limiter))));
+  return starts;
+}
+
+/** This host's clock, 3 hours ahead: a worker whose clock is wrong. */
+const skewedClock: Clock = { now: () => performance.now() + 3 * 3_600_000, sleep: realClock.sleep };
+
+describe.each(STORES)('provider-wide rate limit on %s', (kind) => {
+  let fresh: FreshDirectory;
+  let location: DirectoryLocation;
+  const limiters: RateLimiter[] = [];
+
+  beforeEach(async () => {
+    ({ fresh, location } = await openLocation(kind));
+  });
+
+  afterEach(async () => {
+    await Promise.all(limiters.splice(0).map((limiter) => limiter.close()));
+    await fresh.close();
+  });
+
+  const open = (key: string, clock: Clock = realClock): RateLimiter => {
+    const limiter = createSlotLimiter(PER_SECOND, openDirectorySlotStore(location, key), clock);
+    limiters.push(limiter);
+    return limiter;
+  };
+
+  it('three limiters (one with a clock 3 hours off) never together exceed N in any 1-second window, and reach close to N', async () => {
+    const starts = await run([open('http:shared'), open('http:shared'), open('http:shared', skewedClock)], 4, RUN_MS);
+    const busiest = maxInWindow(starts, 1000);
+    expect(busiest).toBeLessThanOrEqual(PER_SECOND);
+    expect(busiest).toBeGreaterThanOrEqual(0.8 * PER_SECOND);
+  });
+
+  it('another provider key has its own limit', async () => {
+    const [a, b] = [open('twilio:AC1'), open('twilio:AC2')];
+    const startsA: number[] = [];
+    const startsB: number[] = [];
+    const deadline = performance.now() + 1500;
+    const sender = async (limiter: RateLimiter, starts: number[]) => {
+      while (performance.now() < deadline) {
+        await limiter.acquire();
+        starts.push(performance.now());
+      }
+    };
+    await Promise.all([sender(a, startsA), sender(a, startsA), sender(b, startsB), sender(b, startsB)]);
+    for (const starts of [startsA, startsB]) {
+      expect(maxInWindow(starts, 1000)).toBeLessThanOrEqual(PER_SECOND);
+      expect(maxInWindow(starts, 1000)).toBeGreaterThanOrEqual(0.8 * PER_SECOND);
+    }
+  });
+
+  it('the worker settings pick the shared limiter, or one per process', async () => {
+    const provider = { kind: 'http' as const, url: 'http://127.0.0.1:9/messages' };
+    const shared = [1, 2].map(() => openRateLimiter({ perSecond: PER_SECOND, scope: 'directory' }, location, provider));
+    const own = [1, 2].map(() => openRateLimiter({ perSecond: PER_SECOND, scope: 'worker' }, location, provider));
+    limiters.push(...shared, ...own);
+    expect(maxInWindow(await run(shared, 4, 1200), 1000)).toBeLessThanOrEqual(PER_SECOND);
+    // Each process's own limit: together they go past N.
+    expect(maxInWindow(await run(own, 4, 1200), 1000)).toBeGreaterThan(PER_SECOND);
+  });
+});
+
+describe('rateLimitKey', () => {
+  it('names the provider account, never its credentials or query', () => {
+    expect(rateLimitKey({ kind: 'outbox' })).toBe('outbox');
+    expect(rateLimitKey({ kind: 'twilio', accountSid: 'AC123', authToken: 'secret', from: '+15145550000' })).toBe('twilio:AC123');
+    expect(rateLimitKey({ kind: 'http', url: 'https://user:pass@sms.example.com/v1/messages?token=abc' })).toBe('http:https://sms.example.com/v1/messages');
+  });
+});
