@@ -1,0 +1,174 @@
+/**
+ * Send throughput and history size. The real worker process (SMS_PROVIDER=http, no rate limit)
+ * sends a prepared sending through the dev server (TEMPORAL_ADDRESS) to a provider endpoint in its
+ * own process; a bare loop with the same concurrency posts the same requests to the same endpoint.
+ * Rates are measured at the endpoint (first to last accepted message). The endpoint counts messages
+ * per number: every recipient must be accepted exactly once. History: events and bytes of every run
+ * of the sending's continue-as-new chain.
+ * Endpoint latency 0 ms measures our own cost per message; a few ms is closer to a real provider API.
+ * `--quick`: 10k only.
+ */
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { SendingClient, connectClient } from '../client/sending-client';
+import { spawnWorker, type WorkerProcess } from '../test/support/worker-process';
+import { MESSAGE, seedAudience } from './support/audience';
+import { bareLoop } from './support/bare-loop';
+import { cpuSeconds, loadAverage } from './support/cpu';
+import { openBenchDirectory, type BenchStore } from './support/directory-for-bench';
+import { startEndpoint, type Endpoint, type EndpointStats } from './support/endpoint-process';
+import { QUICK, report, type Row } from './support/results';
+import { historySize, prepareSending, sendAndWait } from './support/sending-run';
+
+const TEMPORAL_ADDRESS = process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233';
+const CONCURRENCY = Number(process.env.BENCH_SEND_CONCURRENCY ?? 16);
+
+interface Scenario {
+  store: BenchStore;
+  recipients: number;
+  /** Endpoint answer delay, ms. */
+  latencyMs: number;
+  /** Also run the bare loop (twice: before and after the worker) for the ratio. */
+  compare: boolean;
+}
+
+const SCENARIOS: Scenario[] = QUICK
+  ? [
+      { store: 'sqlite', recipients: 10_000, latencyMs: 0, compare: true },
+      { store: 'sqlite', recipients: 10_000, latencyMs: 10, compare: true },
+      { store: 'postgres', recipients: 10_000, latencyMs: 0, compare: true },
+    ]
+  : [
+      { store: 'sqlite', recipients: 10_000, latencyMs: 0, compare: true },
+      { store: 'sqlite', recipients: 100_000, latencyMs: 0, compare: true },
+      { store: 'sqlite', recipients: 100_000, latencyMs: 10, compare: true },
+      { store: 'postgres', recipients: 100_000, latencyMs: 0, compare: true },
+      { store: 'sqlite', recipients: 1_000_000, latencyMs: 0, compare: false },
+    ];
+
+const label = (s: Scenario) => `${s.store} ${s.recipients} @${s.latencyMs}ms`;
+
+function temporalServerPid(): number | undefined {
+  try {
+    const port = TEMPORAL_ADDRESS.split(':').pop();
+    return Number(readFileSync(join(process.env.DURABLE_SMS_DATA ?? '.data', `temporal-${port}.pid`), 'utf8').trim());
+  } catch {
+    return undefined;
+  }
+}
+
+function endpointRate(stats: EndpointStats): number {
+  return stats.accepted / Math.max(0.001, (stats.lastAt - stats.firstAt) / 1000);
+}
+
+async function measureBareLoop(endpoint: Endpoint, recipients: number): Promise<{ rate: number; e2e: number; cpuPer1k: number }> {
+  const id = `bare-${randomUUID().slice(0, 8)}`;
+  const cpuBefore = cpuSeconds(process.pid);
+  const { seconds, failures } = await bareLoop(endpoint.httpUrl, id, recipients, MESSAGE, CONCURRENCY);
+  const stats = await endpoint.stats(id);
+  if (failures > 0 || stats.accepted !== recipients) throw new Error(`bare loop: ${failures} failures, ${stats.accepted} accepted of ${recipients}`);
+  return { rate: endpointRate(stats), e2e: recipients / seconds, cpuPer1k: ((cpuSeconds(process.pid) - cpuBefore) / recipients) * 1000 };
+}
+
+async function runScenario(scenario: Scenario): Promise<{ row: Row; notes: Record<string, unknown> }> {
+  const { store, recipients, latencyMs } = scenario;
+  const bench = await openBenchDirectory(store);
+  const endpoint = await startEndpoint({ delayMs: latencyMs });
+  const taskQueue = `bench-send-${randomUUID().slice(0, 8)}`;
+  const client = await connectClient({ address: TEMPORAL_ADDRESS, namespace: 'default', taskQueue });
+  const sendings = new SendingClient(client, taskQueue);
+  let worker: WorkerProcess | undefined;
+  try {
+    let t = performance.now();
+    await seedAudience(bench.directory, 'bench', recipients);
+    const seedSeconds = (performance.now() - t) / 1000;
+    worker = spawnWorker({
+      ...bench.workerEnv,
+      TEMPORAL_ADDRESS, TEMPORAL_TASK_QUEUE: taskQueue, SMS_PROVIDER: 'http', SMS_HTTP_URL: endpoint.httpUrl, SMS_RATE_LIMIT: '0', SMS_CONCURRENCY: String(CONCURRENCY),
+    });
+    await worker.ready;
+    const { sendingId, prepareSeconds } = await prepareSending(sendings, 'bench');
+
+    const bareBefore = scenario.compare ? await measureBareLoop(endpoint, recipients) : undefined;
+    const temporalPid = temporalServerPid();
+    const cpu = () => ({ worker: cpuSeconds(worker!.child.pid!), endpoint: endpoint.cpuSeconds(), temporal: temporalPid ? cpuSeconds(temporalPid) : Number.NaN });
+    const cpuBefore = cpu();
+    const load = loadAverage();
+    const { sendSeconds, status } = await sendAndWait(sendings, sendingId);
+    const cpuAfter = cpu();
+    const stats = await endpoint.stats(sendingId);
+    const bareAfter = scenario.compare ? await measureBareLoop(endpoint, recipients) : undefined;
+    t = performance.now();
+    const history = await historySize(client, sendingId);
+    const historySeconds = (performance.now() - t) / 1000;
+
+    const exactlyOnce = stats.accepted === recipients && stats.distinctNumbers === recipients && stats.numbersSentTwice === 0 && status.progress.sent === recipients;
+    const rate = endpointRate(stats);
+    const bareRate = bareBefore && bareAfter ? (bareBefore.rate + bareAfter.rate) / 2 : null;
+    const per1k = (key: 'worker' | 'endpoint' | 'temporal') => Number((((cpuAfter[key] - cpuBefore[key]) / recipients) * 1000).toFixed(3));
+    console.log(`[send] ${label(scenario)}: ${rate.toFixed(0)}/s (bare ${bareRate?.toFixed(0) ?? '-'}/s), exactly once: ${exactlyOnce}, history ${history.events} events`);
+    const row: Row = {
+      store,
+      recipients,
+      latencyMs,
+      concurrency: CONCURRENCY,
+      workerPerSecond: Math.round(rate),
+      workerE2ePerSecond: Math.round(recipients / sendSeconds),
+      barePerSecond: bareRate === null ? null : Math.round(bareRate),
+      ratio: bareRate === null ? null : Number((rate / bareRate).toFixed(2)),
+      exactlyOnce,
+      replayed: stats.replayed,
+      runs: history.runs,
+      historyEvents: history.events,
+      historyKiB: Math.round(history.bytes / 1024),
+      maxRunEvents: history.maxRunEvents,
+      maxRunKiB: Math.round(history.maxRunBytes / 1024),
+      prepareSeconds: Number(prepareSeconds.toFixed(1)),
+    };
+    const notes = {
+      loadAtSend: load,
+      seedSeconds: Number(seedSeconds.toFixed(1)),
+      sendSeconds: Number(sendSeconds.toFixed(1)),
+      historyFetchSeconds: Number(historySeconds.toFixed(1)),
+      bare: { before: bareBefore, after: bareAfter },
+      cpuSecondsPer1kMessages: { worker: per1k('worker'), endpoint: per1k('endpoint'), temporalServer: per1k('temporal'), bareLoop: bareBefore?.cpuPer1k ?? null },
+    };
+    return { row, notes };
+  } finally {
+    if (worker) {
+      worker.child.kill('SIGTERM');
+      await worker.exited;
+    }
+    await client.connection.close();
+    await endpoint.close();
+    await bench.close();
+  }
+}
+
+async function main(): Promise<void> {
+  const rows: Row[] = [];
+  const notes: Record<string, unknown> = {
+    temporal: TEMPORAL_ADDRESS,
+    provider: 'http (generic JSON API) to bench/support/provider-endpoint.ts in its own process',
+    loadBefore: loadAverage(),
+  };
+  // BENCH_SEND_FILTER=postgres (a part of "sqlite 10000 @0ms"): only the matching scenarios.
+  const filter = process.env.BENCH_SEND_FILTER ?? '';
+  for (const scenario of SCENARIOS.filter((s) => label(s).includes(filter))) {
+    const result = await runScenario(scenario);
+    rows.push(result.row);
+    notes[label(scenario)] = result.notes;
+  }
+  notes.loadAfter = loadAverage();
+  report('send', rows, notes);
+  if (rows.some((row) => row.exactlyOnce !== true)) throw new Error('A recipient was not accepted exactly once.');
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,48 @@
+/** A throw-away directory for a benchmark: a SQLite file in a temp folder, or a unique PostgreSQL schema (BENCH_DATABASE_URL). */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import type { Directory } from '../../worker/directory/directory';
+import { openDirectory } from '../../worker/directory/open-directory';
+
+export type BenchStore = 'sqlite' | 'postgres';
+
+export interface BenchDirectory {
+  directory: Directory;
+  /** The worker's environment for this directory. */
+  workerEnv: Record<string, string>;
+  close(): Promise<void>;
+}
+
+const POSTGRES_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+export async function openBenchDirectory(store: BenchStore): Promise<BenchDirectory> {
+  if (store === 'sqlite') {
+    const folder = mkdtempSync(join(tmpdir(), 'bench-directory-'));
+    const path = join(folder, 'directory.sqlite');
+    const directory = await openDirectory({ sqlitePath: path });
+    return {
+      directory,
+      workerEnv: { DIRECTORY_SQLITE_PATH: path },
+      close: async () => {
+        await directory.close();
+        rmSync(folder, { recursive: true, force: true });
+      },
+    };
+  }
+  const schema = `bench_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const directory = await openDirectory({ url: POSTGRES_URL, schema });
+  return {
+    directory,
+    workerEnv: { DIRECTORY_URL: `${POSTGRES_URL}${POSTGRES_URL.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}` },
+    close: async () => {
+      await directory.close();
+      const client = new Client({ connectionString: POSTGRES_URL });
+      await client.connect();
+      await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      await client.end();
+    },
+  };
+}
