@@ -1,6 +1,6 @@
 /** Per-recipient facts about the personalized message, gathered while the snapshot is read page by page. */
-import { SegmentedMessage } from 'sms-segments-calculator';
 import type { NumberFacts } from '../compliance/recipient-policy';
+import { messageParts } from './message-parts';
 
 export interface MessageStats {
   recipients: number;
@@ -40,15 +40,15 @@ export function addRecipient(
   stats: MessageStats,
   recipient: { contactId: string; body: string; missing: string[]; facts: NumberFacts; heldUntilMs: number | null },
 ): void {
-  const sms = new SegmentedMessage(recipient.body, 'auto');
-  const count = sms.segmentsCount;
+  const sms = messageParts(recipient.body);
+  const count = sms.segments;
   stats.segments.min = stats.recipients === 0 ? count : Math.min(stats.segments.min, count);
   stats.segments.max = Math.max(stats.segments.max, count);
   stats.segments.total += count;
   stats.recipients += 1;
-  if (sms.encodingName === 'UCS-2') {
+  if (sms.encoding === 'UCS-2') {
     stats.ucs2Recipients += 1;
-    for (const c of sms.getNonGsmCharacters()) if (!stats.nonGsmCharacters.includes(c) && stats.nonGsmCharacters.length < 20) stats.nonGsmCharacters.push(c);
+    for (const c of sms.nonGsmCharacters) if (!stats.nonGsmCharacters.includes(c) && stats.nonGsmCharacters.length < 20) stats.nonGsmCharacters.push(c);
   }
   for (const field of recipient.missing) {
     stats.missingFields[field] = (stats.missingFields[field] ?? 0) + 1;
