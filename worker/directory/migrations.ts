@@ -119,6 +119,13 @@ export const MIGRATIONS: readonly Migration[] = [
       'CREATE TABLE rate_limits (key TEXT PRIMARY KEY, tat DOUBLE PRECISION NOT NULL, reserved_at DOUBLE PRECISION NOT NULL)',
     ],
   },
+  {
+    version: 4,
+    name: 'number_facts',
+    // Country and libphonenumber type of a valid number, found when it is written (contact-number.ts),
+    // so Prepare reads them instead of parsing every number again. NULL for rows written before.
+    statements: () => ['ALTER TABLE contacts ADD COLUMN sms_country TEXT', 'ALTER TABLE contacts ADD COLUMN sms_type TEXT'],
+  },
 ];
 
 /** Applies missing migrations in one transaction; concurrent callers wait for each other. */
