@@ -1,5 +1,5 @@
 /** Worker settings from environment variables; README "Configuration" documents each one. */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import type { ClientSettings } from '../client/sending-client';
 import type { RateLimitScope } from './providers/create-rate-limiter';
 import { TASK_QUEUE_DEFAULT } from '../workflows/messages';
@@ -17,6 +17,8 @@ export interface WorkerSettings {
   /** Workers with the same key share a limit; unset: derived from the provider. */
   rateLimitKey?: string;
   concurrency: number;
+  /** WORKER_WORKFLOW_BUNDLE: workflow code bundled ahead (bundleWorkflowCode); unset: bundled at start. */
+  workflowBundlePath?: string;
 }
 
 const RATE_LIMIT_KEY_MAX = 200;
@@ -79,6 +81,15 @@ export function temporalSettingsFromEnv(env: NodeJS.ProcessEnv): TemporalSetting
   return settings;
 }
 
+function workflowBundle(env: NodeJS.ProcessEnv): { workflowBundlePath?: string } {
+  const path = env.WORKER_WORKFLOW_BUNDLE?.trim();
+  if (!path) return {};
+  if (!existsSync(path)) {
+    throw new ConfigError(`WORKER_WORKFLOW_BUNDLE="${path}" does not exist: point it at a bundle written by bundleWorkflowCode, or unset it to bundle the workflows at start.`);
+  }
+  return { workflowBundlePath: path };
+}
+
 export function workerSettingsFromEnv(env: NodeJS.ProcessEnv): WorkerSettings {
   const key = rateLimitKey(env);
   return {
@@ -88,6 +99,7 @@ export function workerSettingsFromEnv(env: NodeJS.ProcessEnv): WorkerSettings {
     rateLimitScope: rateLimitScope(env),
     ...(key ? { rateLimitKey: key } : {}),
     concurrency: Math.max(1, Math.floor(positiveNumber(env, 'SMS_CONCURRENCY', 8))),
+    ...workflowBundle(env),
   };
 }
 

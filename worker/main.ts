@@ -31,6 +31,7 @@ async function main(): Promise<void> {
       provider: createProvider(providerConfig, { outboxStore: directory }),
       limiter,
       concurrency: settings.concurrency,
+      ...(settings.workflowBundlePath ? { workflowBundle: { codePath: settings.workflowBundlePath } } : {}),
     });
     process.stdout.write(
       `[worker] task queue "${settings.temporal.taskQueue}" on ${settings.temporal.address} (namespace ${settings.temporal.namespace}); ` +
