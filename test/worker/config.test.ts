@@ -42,6 +42,15 @@ describe('worker settings from the environment', () => {
     );
   });
 
+  test('a workflow bundle built ahead, or a clear error when it is missing', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bundle-'));
+    writeFileSync(join(dir, 'workflow-bundle.js'), '// bundle');
+    expect(workerSettingsFromEnv({ WORKER_WORKFLOW_BUNDLE: join(dir, 'workflow-bundle.js') }).workflowBundlePath).toBe(join(dir, 'workflow-bundle.js'));
+    expect(() => workerSettingsFromEnv({ WORKER_WORKFLOW_BUNDLE: '/nope/bundle.js' })).toThrow(
+      'WORKER_WORKFLOW_BUNDLE="/nope/bundle.js" does not exist: point it at a bundle written by bundleWorkflowCode, or unset it to bundle the workflows at start.',
+    );
+  });
+
   test('bad values name the variable and the fix', () => {
     expect(() => workerSettingsFromEnv({ SMS_RATE_LIMIT: 'fast' })).toThrow(new ConfigError('SMS_RATE_LIMIT="fast" is not a number ≥ 0; set it to e.g. 50.'));
     expect(() => workerSettingsFromEnv({ TEMPORAL_TLS_CERT: '/nope.pem' })).toThrow('TEMPORAL_TLS_CERT="/nope.pem" cannot be read: point it at a PEM file.');
