@@ -49,6 +49,8 @@ interface ContactRow {
   e164: string | null;
   status: string;
   reason: string | null;
+  country: string | null;
+  type: string | null;
   groups: number[];
   optedOut: boolean;
 }
@@ -97,15 +99,17 @@ function contactRow(i: number): ContactRow {
     invalidColumns.set(written, number);
     if (number.sms_status === 'valid') throw new Error(`Generated contact ${i}: "${written}" was meant to be invalid.`);
   } else {
-    number = { sms_e164: contact.e164, sms_status: 'valid', sms_invalid_reason: null };
+    number = { sms_e164: contact.e164, sms_status: 'valid', sms_invalid_reason: null, sms_country: contact.country, sms_type: contact.type };
     if (i % VERIFY_EVERY === 0) {
       const normalized = contactNumberColumns(contact.fields, project);
-      if (normalized.sms_e164 !== contact.e164) throw new Error(`Generated contact ${i}: "${contact.fields.mobile}" normalizes to ${normalized.sms_e164 ?? normalized.sms_invalid_reason}, not ${contact.e164}.`);
+      if (JSON.stringify(normalized) !== JSON.stringify(number)) {
+        throw new Error(`Generated contact ${i}: "${contact.fields.mobile}" is stored as ${JSON.stringify(normalized)}, not ${JSON.stringify(number)}.`);
+      }
     }
   }
   return {
     id: i + 1, externalId: contact.externalId, active: contact.active ? 1 : 0, fields: JSON.stringify(contact.fields),
-    e164: number.sms_e164, status: number.sms_status, reason: number.sms_invalid_reason,
+    e164: number.sms_e164, status: number.sms_status, reason: number.sms_invalid_reason, country: number.sms_country, type: number.sms_type,
     groups: contact.groups.map((g) => g + 1), optedOut: contact.optedOut && number.sms_e164 !== null,
   };
 }
@@ -143,14 +147,14 @@ function sqliteSink(path: string, projectId: string): Sink {
   const insertGroup = db.prepare('INSERT INTO contact_groups (id, project_id, name, created_at) VALUES (?, ?, ?, ?)');
   db.transaction(() => GROUPS.forEach((name, g) => insertGroup.run(g + 1, projectId, name, now)))();
   const insertContact = db.prepare(
-    `INSERT INTO contacts (id, project_id, external_id, active, fields, sms_e164, sms_status, sms_invalid_reason, created_at, updated_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO contacts (id, project_id, external_id, active, fields, sms_e164, sms_status, sms_invalid_reason, sms_country, sms_type, created_at, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const insertMembership = db.prepare('INSERT INTO memberships (group_id, contact_id) VALUES (?, ?)');
   const insertOptOut = db.prepare("INSERT OR IGNORE INTO opt_outs (project_id, e164, source, created_at) VALUES (?, ?, 'bench', ?)");
   const writeBatch = db.transaction((rows: ContactRow[]) => {
     for (const r of rows) {
-      insertContact.run(r.id, projectId, r.externalId, r.active, r.fields, r.e164, r.status, r.reason, now, now);
+      insertContact.run(r.id, projectId, r.externalId, r.active, r.fields, r.e164, r.status, r.reason, r.country, r.type, now, now);
       for (const g of r.groups) insertMembership.run(g, r.id);
       if (r.optedOut) insertOptOut.run(projectId, r.e164, now);
     }
@@ -183,9 +187,10 @@ async function postgresSink(schema: string, projectId: string): Promise<Sink> {
       const optOuts = rows.filter((r) => r.optedOut).map((r) => r.e164);
       await client.query(
         `WITH written AS (
-           INSERT INTO contacts (id, project_id, external_id, active, fields, sms_e164, sms_status, sms_invalid_reason, created_at, updated_at)
-           SELECT id, $1, "externalId", active, fields, e164, status, reason, $2, $2
-           FROM json_to_recordset($3::json) AS r(id bigint, "externalId" text, active int, fields text, e164 text, status text, reason text)
+           INSERT INTO contacts (id, project_id, external_id, active, fields, sms_e164, sms_status, sms_invalid_reason, sms_country, sms_type, created_at, updated_at)
+           SELECT id, $1, "externalId", active, fields, e164, status, reason, country, type, $2, $2
+           FROM json_to_recordset($3::json)
+             AS r(id bigint, "externalId" text, active int, fields text, e164 text, status text, reason text, country text, type text)
          ), members AS (
            INSERT INTO memberships (group_id, contact_id) SELECT (m ->> 0)::bigint, (m ->> 1)::bigint FROM json_array_elements($4::json) AS m
          )

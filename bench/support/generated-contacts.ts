@@ -17,8 +17,10 @@ export interface GeneratedContact {
   groups: number[];
   /** The number is on the project's kill list (when it is valid). */
   optedOut: boolean;
-  /** The E.164 form the number was generated from; null for an invalid one. */
+  /** The E.164 form the number was generated from, its country and libphonenumber type; null for an invalid one. */
   e164: string | null;
+  country: string | null;
+  type: string | null;
 }
 
 const FIRST_NAMES = ['Ana', 'Ben', 'Chloé', 'Dev', 'Eve', 'Fay', 'Gus', 'Hana', 'Ivo', 'Jade', 'Karim', 'Léa', 'Marc', 'Nora', 'Omar', 'Paul'];
@@ -54,6 +56,9 @@ function numberOwner(i: number): number {
 }
 
 interface Country {
+  iso: string;
+  /** libphonenumber's type of the generated numbers. */
+  type: string;
   share: number;
   /** National significant number for a 7-digit unique suffix. */
   national(suffix: string, i: number): string;
@@ -77,14 +82,14 @@ const NANP_WRITTEN = (national: string, variant: number) => {
 };
 
 const COUNTRIES: Country[] = [
-  { share: 0.55, national: (s, i) => `${pick(['514', '438', '416', '647', '604', '778', '403', '613'], i, 4)}${s}`, written: NANP_WRITTEN },
-  { share: 0.15, national: (s, i) => `${pick(['212', '312', '415', '617', '305', '713'], i, 4)}${s}`, written: (n, v) => [`+1 ${n.slice(0, 3)}-${n.slice(3, 6)}-${n.slice(6)}`, `+1 (${n.slice(0, 3)}) ${n.slice(3, 6)} ${n.slice(6)}`][v % 2] },
-  { share: 0.14, national: (s, i) => `6${pick(['1', '2', '4', '5', '6', '7'], i, 4)}${s}`, written: (n, v) => [`+33 ${spaced(n, [1, 2, 2, 2, 2])}`, `011 33 ${n}`, `+33${n}`][v % 3] },
-  { share: 0.01, national: (s) => `14${s}`, written: (n) => `+33 ${spaced(n, [1, 2, 2, 2, 2])}` },
-  { share: 0.08, national: (s) => `791${s}`, written: (n, v) => [`+44 ${spaced(n, [4, 6])}`, `+44${n}`][v % 2] },
-  { share: 0.04, national: (s) => `1512${s}`, written: (n) => `+49 ${spaced(n, [3, 4, 4])}` },
-  { share: 0.02, national: (s) => `47${s}`, written: (n) => `+32 ${spaced(n, [3, 2, 2, 2])}` },
-  { share: 0.01, national: (s) => `79${s}`, written: (n) => `+41 ${spaced(n, [2, 3, 2, 2])}` },
+  { iso: 'CA', type: 'FIXED_LINE_OR_MOBILE', share: 0.55, national: (s, i) => `${pick(['514', '438', '416', '647', '604', '778', '403', '613'], i, 4)}${s}`, written: NANP_WRITTEN },
+  { iso: 'US', type: 'FIXED_LINE_OR_MOBILE', share: 0.15, national: (s, i) => `${pick(['212', '312', '415', '617', '305', '713'], i, 4)}${s}`, written: (n, v) => [`+1 ${n.slice(0, 3)}-${n.slice(3, 6)}-${n.slice(6)}`, `+1 (${n.slice(0, 3)}) ${n.slice(3, 6)} ${n.slice(6)}`][v % 2] },
+  { iso: 'FR', type: 'MOBILE', share: 0.14, national: (s, i) => `6${pick(['1', '2', '4', '5', '6', '7'], i, 4)}${s}`, written: (n, v) => [`+33 ${spaced(n, [1, 2, 2, 2, 2])}`, `011 33 ${n}`, `+33${n}`][v % 3] },
+  { iso: 'FR', type: 'FIXED_LINE', share: 0.01, national: (s) => `14${s}`, written: (n) => `+33 ${spaced(n, [1, 2, 2, 2, 2])}` },
+  { iso: 'GB', type: 'MOBILE', share: 0.08, national: (s) => `791${s}`, written: (n, v) => [`+44 ${spaced(n, [4, 6])}`, `+44${n}`][v % 2] },
+  { iso: 'DE', type: 'MOBILE', share: 0.04, national: (s) => `1512${s}`, written: (n) => `+49 ${spaced(n, [3, 4, 4])}` },
+  { iso: 'BE', type: 'MOBILE', share: 0.02, national: (s) => `47${s}`, written: (n) => `+32 ${spaced(n, [3, 2, 2, 2])}` },
+  { iso: 'CH', type: 'MOBILE', share: 0.01, national: (s) => `79${s}`, written: (n) => `+41 ${spaced(n, [2, 3, 2, 2])}` },
 ];
 const CALLING_CODES = ['1', '1', '33', '33', '44', '49', '32', '41'];
 
@@ -98,16 +103,17 @@ function countryOf(owner: number): number {
 }
 
 /** The number of contact `i`, as typed, and its E.164 form. Every owner has its own 7-digit suffix, so numbers are distinct unless shared. */
-function contactNumber(i: number): { written: string; e164: string | null } {
-  if (isInvalid(i)) return { written: pick(INVALID, i, 6), e164: null };
+function contactNumber(i: number): { written: string; e164: string | null; country: string | null; type: string | null } {
+  if (isInvalid(i)) return { written: pick(INVALID, i, 6), e164: null, country: null, type: null };
   const owner = numberOwner(i);
   const country = countryOf(owner);
   const national = COUNTRIES[country].national(String(2_000_000 + owner), owner);
   const e164 = `+${CALLING_CODES[country]}${national}`;
+  const facts = { e164, country: COUNTRIES[country].iso, type: COUNTRIES[country].type };
   const variant = hash(i, 7) % 6;
   // A shared number is written the other way round: local one time, international the other.
-  if (owner !== i && country === 0 && variant % 6 !== 4) return { written: `+${CALLING_CODES[country]} ${national}`, e164 };
-  return { written: COUNTRIES[country].written(national, variant), e164 };
+  if (owner !== i && country === 0 && variant % 6 !== 4) return { written: `+${CALLING_CODES[country]} ${national}`, ...facts };
+  return { written: COUNTRIES[country].written(national, variant), ...facts };
 }
 
 export function generatedContact(i: number): GeneratedContact {
@@ -122,5 +128,7 @@ export function generatedContact(i: number): GeneratedContact {
     groups: [...groups],
     optedOut: uniform(i, 13) < 0.005,
     e164: number.e164,
+    country: number.country,
+    type: number.type,
   };
 }

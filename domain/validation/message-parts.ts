@@ -49,42 +49,40 @@ function byLibrary(body: string): MessageParts {
   return parts;
 }
 
+/** GSM-7 septets of each UTF-16 code unit; 0 for a character outside GSM-7. */
+const SEPTETS = new Uint8Array(0x10000);
+for (const [code, units] of Object.entries(UnicodeToGsm)) SEPTETS[Number(code)] = units.length;
+
 export function messageParts(body: string): MessageParts {
   let ucs2 = false;
   for (let k = 0; k < body.length; k++) {
     const code = body.charCodeAt(k);
-    if (UnicodeToGsm[code]) continue;
+    if (SEPTETS[code] !== 0) continue;
     if (!standsAlone(code)) return byLibrary(body);
     ucs2 = true;
   }
+  const bitsAt = (k: number) => (ucs2 ? UCS2_BITS : 7 * SEPTETS[body.charCodeAt(k)]);
   const nonGsmCharacters: string[] = [];
   let segments = 1;
   let bits = 0;
-  /** Sizes of the characters of the first part, while it is the only one: it gets its header late. */
-  const first: number[] = [];
   for (let k = 0; k < body.length; k++) {
-    const code = body.charCodeAt(k);
-    const gsm = UnicodeToGsm[code];
-    if (!gsm) nonGsmCharacters.push(body[k]);
-    const size = ucs2 ? UCS2_BITS : 7 * gsm.length;
+    if (ucs2 && SEPTETS[body.charCodeAt(k)] === 0) nonGsmCharacters.push(body[k]);
+    const size = bitsAt(k);
     if (SEGMENT_BITS - bits < size) {
+      let carried = 0;
       if (segments === 1) {
-        // The first part gets its header now: the characters that no longer fit move to the second.
+        // The first part gets its header only now: its last characters that no longer fit move to the second.
         let firstBits = bits + HEADER_BITS;
-        let moved = 0;
-        while (firstBits > SEGMENT_BITS) {
-          const last = first.pop()!;
-          firstBits -= last;
-          moved += last;
+        for (let j = k - 1; firstBits > SEGMENT_BITS; j--) {
+          const moved = bitsAt(j);
+          firstBits -= moved;
+          carried += moved;
         }
-        bits = HEADER_BITS + moved;
-      } else {
-        bits = HEADER_BITS;
       }
+      bits = HEADER_BITS + carried;
       segments += 1;
     }
     bits += size;
-    if (segments === 1) first.push(size);
   }
   return { segments, encoding: ucs2 ? 'UCS-2' : 'GSM-7', nonGsmCharacters };
 }

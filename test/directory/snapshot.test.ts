@@ -60,10 +60,11 @@ describe.each(STORES)('snapshot (%s)', (store) => {
       snapshotSize: 3,
     });
     const rows = await directory.readSnapshot(id, 0, 10);
+    const canadian = { country: 'CA', type: 'FIXED_LINE_OR_MOBILE' };
     expect(rows.map(({ contactId, ...row }) => row)).toEqual([
-      { seq: 1, externalId: 's1', e164: '+15145550201', fields: { firstName: 'S1', mobile: '514 555 0201' }, state: 'pending', attempts: 0 },
-      { seq: 2, externalId: 's2', e164: '+15145550202', fields: { firstName: 'S2', mobile: '514 555 0202' }, state: 'pending', attempts: 0 },
-      { seq: 3, externalId: 's3', e164: '+15145550203', fields: { firstName: 'S3', mobile: '514 555 0203' }, state: 'pending', attempts: 0 },
+      { seq: 1, externalId: 's1', e164: '+15145550201', fields: { firstName: 'S1', mobile: '514 555 0201' }, state: 'pending', attempts: 0, facts: canadian },
+      { seq: 2, externalId: 's2', e164: '+15145550202', fields: { firstName: 'S2', mobile: '514 555 0202' }, state: 'pending', attempts: 0, facts: canadian },
+      { seq: 3, externalId: 's3', e164: '+15145550203', fields: { firstName: 'S3', mobile: '514 555 0203' }, state: 'pending', attempts: 0, facts: canadian },
     ]);
     expect(Number(rows[0].contactId)).toBeLessThan(Number(rows[1].contactId));
     expect(await directory.progress(id)).toEqual({ pending: 3, held: 0, dispatching: 0, sent: 0, failed: 0, skipped: 0, unknown: 0 });

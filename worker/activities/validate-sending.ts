@@ -42,7 +42,7 @@ export async function validateSending(directory: Directory, request: ValidateSen
     const excluded = new Map<string, number[]>();
     for (const row of rows) {
       if (row.state === 'skipped') continue;
-      const facts = rules.facts(row.e164);
+      const facts = row.facts ?? rules.facts(row.e164);
       const exclusion = rules.exclusion(facts);
       if (exclusion) {
         const seqs = excluded.get(exclusion);

@@ -6,6 +6,9 @@ export interface ContactNumberColumns {
   sms_e164: string | null;
   sms_status: NumberStatus;
   sms_invalid_reason: string | null;
+  /** What numberFacts(sms_e164) says, found by the same parse: country (or `unknown`) and type (or `UNKNOWN`). */
+  sms_country: string | null;
+  sms_type: string | null;
 }
 
 export function contactNumberColumns(
@@ -17,11 +20,14 @@ export function contactNumberColumns(
   const normalized = normalizeNumber(text, project.defaultCountry);
   switch (normalized.status) {
     case 'valid':
-      return { sms_e164: normalized.e164, sms_status: 'valid', sms_invalid_reason: null };
+      return {
+        sms_e164: normalized.e164, sms_status: 'valid', sms_invalid_reason: null,
+        sms_country: normalized.country ?? 'unknown', sms_type: normalized.type ?? 'UNKNOWN',
+      };
     case 'missing':
-      return { sms_e164: null, sms_status: 'missing', sms_invalid_reason: null };
+      return { sms_e164: null, sms_status: 'missing', sms_invalid_reason: null, sms_country: null, sms_type: null };
     case 'invalid':
-      return { sms_e164: null, sms_status: 'invalid', sms_invalid_reason: normalized.reason };
+      return { sms_e164: null, sms_status: 'invalid', sms_invalid_reason: normalized.reason, sms_country: null, sms_type: null };
   }
 }
 

@@ -83,16 +83,19 @@ async function writeContacts(
       number.sms_e164,
       number.sms_status,
       number.sms_invalid_reason,
+      number.sms_country,
+      number.sms_type,
     ];
   });
   const written = await tx.all<{ id: number; external_id: string }>(
-    `INSERT INTO contacts (project_id, external_id, active, fields, sms_e164, sms_status, sms_invalid_reason, created_at, updated_at)
-     SELECT ?, j.value ->> 0, CAST(j.value ->> 1 AS INTEGER), j.value ->> 2, j.value ->> 3, j.value ->> 4, j.value ->> 5,
+    `INSERT INTO contacts (project_id, external_id, active, fields, sms_e164, sms_status, sms_invalid_reason, sms_country, sms_type, created_at, updated_at)
+     SELECT ?, j.value ->> 0, CAST(j.value ->> 1 AS INTEGER), j.value ->> 2, j.value ->> 3, j.value ->> 4, j.value ->> 5, j.value ->> 6, j.value ->> 7,
        CAST(? AS BIGINT), CAST(? AS BIGINT)
      FROM ${jsonRows(tx.dialect)} WHERE true
      ON CONFLICT (project_id, external_id) DO UPDATE SET ${updateActive ? 'active = excluded.active, ' : ''}
        fields = excluded.fields, sms_e164 = excluded.sms_e164, sms_status = excluded.sms_status,
-       sms_invalid_reason = excluded.sms_invalid_reason, updated_at = excluded.updated_at
+       sms_invalid_reason = excluded.sms_invalid_reason, sms_country = excluded.sms_country, sms_type = excluded.sms_type,
+       updated_at = excluded.updated_at
      RETURNING id, external_id`,
     [project.id, now, now, jsonRowsParam(rows)],
   );

@@ -1,3 +1,4 @@
+import type { NumberFacts } from '../../domain/compliance/recipient-policy';
 import type { ComplianceSettings } from '../../domain/compliance/settings';
 import type { AudienceCount, AudienceSelection, MessageState } from '../../domain/types';
 
@@ -60,6 +61,8 @@ export interface SnapshotRow {
   attempts: number;
   /** The caller's id of the contact (absent when the contact was deleted since preparation). */
   externalId?: string;
+  /** Country and type of `e164` as stored with the contact; absent when its number changed since, or was stored before they were. */
+  facts?: NumberFacts;
 }
 
 export interface SnapshotSummary extends AudienceCount {

@@ -16,7 +16,7 @@ export async function renormalizeContacts(tx: SqlStore, project: Project): Promi
   let afterId = 0;
   for (;;) {
     const batch = await tx.all<StoredContact>(
-      `SELECT id, fields, sms_e164, sms_status, sms_invalid_reason FROM contacts
+      `SELECT id, fields, sms_e164, sms_status, sms_invalid_reason, sms_country, sms_type FROM contacts
        WHERE project_id = ? AND id > ? ORDER BY id LIMIT ?`,
       [project.id, afterId, BATCH_SIZE],
     );
@@ -31,14 +31,19 @@ export async function renormalizeContacts(tx: SqlStore, project: Project): Promi
 }
 
 function sameColumns(a: ContactNumberColumns, b: ContactNumberColumns): boolean {
-  return a.sms_e164 === b.sms_e164 && a.sms_status === b.sms_status && a.sms_invalid_reason === b.sms_invalid_reason;
+  return (
+    a.sms_e164 === b.sms_e164 && a.sms_status === b.sms_status && a.sms_invalid_reason === b.sms_invalid_reason &&
+    a.sms_country === b.sms_country && a.sms_type === b.sms_type
+  );
 }
 
 async function writeNumberColumns(tx: SqlStore, updates: { id: number; after: ContactNumberColumns }[]): Promise<void> {
-  const rows = updates.map(({ id, after }) => [id, after.sms_e164, after.sms_status, after.sms_invalid_reason]);
+  const rows = updates.map(({ id, after }) => [id, after.sms_e164, after.sms_status, after.sms_invalid_reason, after.sms_country, after.sms_type]);
   await tx.run(
-    `UPDATE contacts SET sms_e164 = v.sms_e164, sms_status = v.sms_status, sms_invalid_reason = v.sms_invalid_reason, updated_at = ?
-     FROM (SELECT CAST(j.value ->> 0 AS BIGINT) AS id, j.value ->> 1 AS sms_e164, j.value ->> 2 AS sms_status, j.value ->> 3 AS sms_invalid_reason
+    `UPDATE contacts SET sms_e164 = v.sms_e164, sms_status = v.sms_status, sms_invalid_reason = v.sms_invalid_reason,
+       sms_country = v.sms_country, sms_type = v.sms_type, updated_at = ?
+     FROM (SELECT CAST(j.value ->> 0 AS BIGINT) AS id, j.value ->> 1 AS sms_e164, j.value ->> 2 AS sms_status, j.value ->> 3 AS sms_invalid_reason,
+             j.value ->> 4 AS sms_country, j.value ->> 5 AS sms_type
            FROM ${jsonRows(tx.dialect)}) AS v
      WHERE contacts.id = v.id`,
     [Date.now(), jsonRowsParam(rows)],

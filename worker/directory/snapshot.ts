@@ -91,6 +91,10 @@ export async function refreshSnapshot(db: SqlStore, sendingId: string, selection
   );
 }
 
+/** The row, the contact's current fields, and its number's stored facts when they are those of the row's number. */
+const SNAPSHOT_ROW_COLUMNS = `s.seq, s.contact_id, s.e164, s.state, s.attempts, c.external_id, c.fields,
+  CASE WHEN c.sms_e164 = s.e164 THEN c.sms_country END AS sms_country, CASE WHEN c.sms_e164 = s.e164 THEN c.sms_type END AS sms_type`;
+
 interface SnapshotJoinRow {
   seq: number;
   contact_id: number;
@@ -99,6 +103,8 @@ interface SnapshotJoinRow {
   attempts: number;
   external_id: string | null;
   fields: string | null;
+  sms_country: string | null;
+  sms_type: string | null;
 }
 
 /**
@@ -107,7 +113,7 @@ interface SnapshotJoinRow {
  */
 export async function readSnapshot(db: SqlStore, sendingId: string, afterSeq: number, limit: number): Promise<SnapshotRow[]> {
   const rows = await db.all<SnapshotJoinRow>(
-    `SELECT s.seq, s.contact_id, s.e164, s.state, s.attempts, c.external_id, c.fields
+    `SELECT ${SNAPSHOT_ROW_COLUMNS}
      FROM sending_recipients s LEFT JOIN contacts c ON c.id = s.contact_id
      WHERE s.sending_id = ? AND s.seq > ? AND s.seq <= ? ORDER BY s.seq LIMIT ?`,
     [sendingId, afterSeq, Math.min(afterSeq + limit, MAX_SEQ), limit],
@@ -118,7 +124,7 @@ export async function readSnapshot(db: SqlStore, sendingId: string, afterSeq: nu
 /** Held rows due at `nowMs`, oldest seq first; a row held again gets a later `not_before` and drops out. */
 export async function readDueHeld(db: SqlStore, sendingId: string, nowMs: number, limit: number): Promise<SnapshotRow[]> {
   const rows = await db.all<SnapshotJoinRow>(
-    `SELECT s.seq, s.contact_id, s.e164, s.state, s.attempts, c.external_id, c.fields
+    `SELECT ${SNAPSHOT_ROW_COLUMNS}
      FROM sending_recipients s LEFT JOIN contacts c ON c.id = s.contact_id
      WHERE s.sending_id = ? AND s.state = 'held' AND s.not_before <= ? ORDER BY s.seq LIMIT ?`,
     [sendingId, nowMs, limit],
@@ -135,5 +141,6 @@ function toSnapshotRow(row: SnapshotJoinRow): SnapshotRow {
     state: row.state,
     attempts: Number(row.attempts),
     ...(row.external_id === null ? {} : { externalId: row.external_id }),
+    ...(row.sms_country === null || row.sms_type === null ? {} : { facts: { country: row.sms_country, type: row.sms_type } }),
   };
 }
