@@ -65,6 +65,32 @@ describe.each(STORES)('dispatch (%s)', (store) => {
     expect(await directory.progress('no-such-sending')).toEqual({ pending: 0, held: 0, dispatching: 0, sent: 0, failed: 0, skipped: 0, unknown: 0 });
   });
 
+  test('claimDispatch marks a row dispatching only when the recipient may still get it, and says why not otherwise', async () => {
+    const claim = 'dispatch-claim';
+    await directory.createSending({ id: claim, projectId: PROJECT, selection: everyone, createdBy: 'paula', createdAt: 1 });
+    await directory.prepareSnapshot(claim, everyone);
+    // d2 was deleted by the first test: d1, d3, d4.
+    const [c1, c3, c4] = await directory.readSnapshot(claim, 0, 10);
+    await directory.addOptOut(PROJECT, c3.e164, 'reply STOP');
+    await directory.setContactActive(PROJECT, 'd4', false);
+    // Asked at the same moment, as the lanes of a batch do: answered together, each about its own row.
+    expect(
+      await Promise.all([
+        directory.claimDispatch(claim, c1.seq, PROJECT, c1.contactId, c1.e164),
+        directory.claimDispatch(claim, c3.seq, PROJECT, c3.contactId, c3.e164),
+        directory.claimDispatch(claim, c4.seq, PROJECT, c4.contactId, c4.e164),
+        directory.checkDispatch(PROJECT, c1.contactId, c1.e164),
+        directory.claimDispatch(claim, 99, PROJECT, c1.contactId, c1.e164).catch((error: unknown) => error),
+      ]),
+    ).toEqual(['ok', 'optedOut', 'inactive', 'ok', expect.any(DirectoryInputError)]);
+    const states = (await directory.readSnapshot(claim, 0, 10)).map((row) => [row.seq, row.state, row.attempts]);
+    expect(states).toEqual([[1, 'dispatching', 1], [2, 'pending', 0], [3, 'pending', 0]]);
+    await Promise.all([directory.markDone(claim, 1, 'sent', 'SM1'), directory.markDone(claim, 2, 'skipped', 'optedOut'), directory.markDispatching(claim, 3)]);
+    expect((await directory.readSnapshot(claim, 0, 10)).map((row) => [row.state, row.attempts])).toEqual([['sent', 1], ['skipped', 0], ['dispatching', 1]]);
+    await directory.removeOptOut(PROJECT, c3.e164);
+    await directory.setContactActive(PROJECT, 'd4', true);
+  });
+
   test('held recipients: due ones are read in seq order, a held-again one drops out, the summary says how many and until when', async () => {
     const held = 'dispatch-held';
     await directory.createSending({ id: held, projectId: PROJECT, selection: everyone, createdBy: 'paula', createdAt: 1 });

@@ -29,20 +29,18 @@ export async function deliverRecipient(deps: ActivityDeps, request: SendBatchReq
     return 'unknown';
   }
   // An in-doubt row may already have reached the phone: resend it with its key, without a new check.
-  const check = row.state === 'dispatching' ? 'ok' : await directory.checkDispatch(request.projectId, row.contactId, row.e164);
-  const exclusion = check !== 'ok' ? check : row.state === 'dispatching' ? null : rules.exclusion(rules.facts(row.e164));
-  if (exclusion) {
-    await directory.markDone(request.sendingId, row.seq, 'skipped', exclusion);
-    return 'skipped';
-  }
   if (row.state !== 'dispatching') {
-    const heldUntil = rules.heldUntil(row, Date.now());
-    if (heldUntil === Infinity) {
-      await directory.markDone(request.sendingId, row.seq, 'skipped', 'quietHours:noWindow');
-      return 'skipped';
-    }
-    if (heldUntil !== null) {
-      await directory.markHeld(request.sendingId, row.seq, heldUntil);
+    const exclusion = rules.exclusion(rules.facts(row.e164));
+    const heldUntil = exclusion ? null : rules.heldUntil(row, Date.now());
+    if (exclusion || heldUntil !== null) {
+      // The kill list and the contact come first, so the reason recorded is the same whatever the project's rules.
+      const check = await directory.checkDispatch(request.projectId, row.contactId, row.e164);
+      const skip = check !== 'ok' ? check : exclusion ?? (heldUntil === Infinity ? 'quietHours:noWindow' : null);
+      if (skip) {
+        await directory.markDone(request.sendingId, row.seq, 'skipped', skip);
+        return 'skipped';
+      }
+      await directory.markHeld(request.sendingId, row.seq, heldUntil!);
       return 'held';
     }
   }
@@ -50,7 +48,16 @@ export async function deliverRecipient(deps: ActivityDeps, request: SendBatchReq
   const sms = { to: row.e164, from: request.senderId, body, idempotencyKey: `${request.sendingId}:${row.seq}`, sendingId: request.sendingId, seq: row.seq };
   for (let attempt = 1; ; attempt++) {
     await limiter.acquire();
-    await directory.markDispatching(request.sendingId, row.seq);
+    if (attempt === 1 && row.state !== 'dispatching') {
+      // The last-moment check and the `dispatching` mark in one step, after the rate limiter's wait.
+      const check = await directory.claimDispatch(request.sendingId, row.seq, request.projectId, row.contactId, row.e164);
+      if (check !== 'ok') {
+        await directory.markDone(request.sendingId, row.seq, 'skipped', check);
+        return 'skipped';
+      }
+    } else {
+      await directory.markDispatching(request.sendingId, row.seq);
+    }
     try {
       const result = await provider.send(sms);
       if (result.status === 'sent') {

@@ -53,6 +53,8 @@ export interface ReleaseBatchResult {
   done: boolean;
 }
 
+const HEARTBEAT_EVERY_MS = 1000;
+
 /** Bad input is the caller's to fix: fail at once, with the directory's message, instead of retrying. */
 async function asInputFailure<T>(work: () => Promise<T>): Promise<T> {
   try {
@@ -81,10 +83,16 @@ export const createActivities = (deps: ActivityDeps) => {
     const rules = createRecipientRules(project);
     // No sender on the sending: the project's (the one the validation points judged).
     const senderId = request.senderId ?? project.senderId ?? null;
+    // A heartbeat per message costs a call into the SDK's native core each; one a second is plenty for a 15 s timeout.
+    let lastHeartbeat = 0;
     await runPool(rows, deps.concurrency, async (row) => {
       const outcome: DeliveryOutcome = await deliverRecipient(deps, { ...request, senderId }, row, rules);
       counts[outcome] += 1;
-      context.heartbeat({ seq: row.seq });
+      const now = Date.now();
+      if (now - lastHeartbeat >= HEARTBEAT_EVERY_MS) {
+        lastHeartbeat = now;
+        context.heartbeat({ seq: row.seq });
+      }
     });
     return counts;
   }

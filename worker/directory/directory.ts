@@ -145,6 +145,8 @@ export interface Directory {
   markHeld(sendingId: string, seq: number, untilMs: number): Promise<void>;
   heldSummary(sendingId: string): Promise<HeldSummary>;
   checkDispatch(projectId: string, contactId: string, e164: string): Promise<DispatchCheck>;
+  /** checkDispatch and markDispatching in one step: the row is marked only when the check says 'ok'. */
+  claimDispatch(sendingId: string, seq: number, projectId: string, contactId: string, e164: string): Promise<DispatchCheck>;
   markDispatching(sendingId: string, seq: number): Promise<void>;
   /** Puts a `dispatching` row back to `pending` (the provider surely did not take it); other states are left alone. */
   releaseDispatching(sendingId: string, seq: number): Promise<void>;

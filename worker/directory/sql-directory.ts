@@ -19,7 +19,7 @@ import type {
   SnapshotRow,
   SnapshotSummary,
 } from './directory';
-import { checkDispatch, heldSummary, markDispatching, markDone, markHeld, progress, releaseDispatching, skipRecipients } from './dispatch';
+import { checkDispatch, claimDispatch, heldSummary, markDispatching, markDone, markHeld, progress, releaseDispatching, skipRecipients } from './dispatch';
 import { listGroups } from './groups';
 import { migrate } from './migrations';
 import { addOptOut, removeOptOut } from './opt-outs';
@@ -126,6 +126,10 @@ export class SqlDirectory implements Directory {
 
   checkDispatch(projectId: string, contactId: string, e164: string): Promise<DispatchCheck> {
     return checkDispatch(this.db, projectId, contactId, e164);
+  }
+
+  claimDispatch(sendingId: string, seq: number, projectId: string, contactId: string, e164: string): Promise<DispatchCheck> {
+    return claimDispatch(this.db, sendingId, seq, projectId, contactId, e164);
   }
 
   markDispatching(sendingId: string, seq: number): Promise<void> {
