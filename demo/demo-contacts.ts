@@ -11,7 +11,8 @@ export const DEMO_PROJECT: ProjectInput = {
   numberField: 'mobile',
   defaultCountry: 'CA',
   timeZone: 'America/Toronto',
-  senderId: 'DEMOSHOP',
+  // A long code: an alphanumeric sender cannot send to Canada or the US (the SENDER_ID point refuses it).
+  senderId: '+15145550199',
   smsEnabled: true,
   // Quiet hours are off so the demo sends at any hour; README "Compliance settings" shows how to turn them on.
   compliance: { quietHours: { enabled: false }, pricePerSegment: 0.0079, currency: 'USD' },

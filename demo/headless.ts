@@ -53,7 +53,7 @@ async function main(): Promise<void> {
     if (!response.ok) throw new Error(`n8n: GET /api/v1${path} answered ${response.status}: ${(await response.text()).slice(0, 300)}`);
     return response.json() as Promise<T>;
   };
-  type Execution = { id: string; status: string; data?: any };
+  type Execution = { id: string; status: string; data?: { resultData?: { error?: { message?: string; node?: { name?: string } } } } };
   const executions = async () => (await api<{ data: Execution[] }>(`/executions?workflowId=${workflowId}&includeData=true&limit=5`)).data;
 
   const before = new Set((await executions()).map((e) => e.id));
@@ -62,7 +62,15 @@ async function main(): Promise<void> {
   const started = await fetch(`${settings.n8nUrl}/webhook/sms-process-with-approval`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
   if (!started.ok) throw new Error(`n8n did not start the workflow: ${started.status} ${(await started.text()).slice(0, 300)}`);
 
-  const request = await until('the approval link in the approval inbox', 120_000, async () => (await approvals())[seen]);
+  // Until the link arrives — or the run stops at a node before it (the error is n8n's, with the fix).
+  const request = await until('the approval link in the approval inbox', 180_000, async () => {
+    const failed = (await executions()).find((e) => !before.has(e.id) && ['error', 'crashed'].includes(e.status));
+    if (failed) {
+      const error = failed.data?.resultData?.error;
+      throw new Error(`the n8n run stopped at "${error?.node?.name ?? '?'}": ${error?.message ?? failed.status} (${settings.n8nUrl}/workflow/${workflowId}/executions/${failed.id})`);
+    }
+    return (await approvals())[seen];
+  });
   const client = await connectClient(settings.temporal);
   const sendings = new SendingClient(client, settings.temporal.taskQueue);
   try {

@@ -51,6 +51,7 @@ fi
 worker_pid="" demo_pid="" n8n_started=""
 stop_all() {
   trap - EXIT INT TERM
+  set +e  # stop every piece, whatever the previous one answered
   echo
   for pid in "$demo_pid" "$worker_pid"; do
     [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && kill -TERM "$pid" 2>/dev/null
