@@ -23,8 +23,8 @@ import { prepareSending } from './support/sending-run';
 
 const TEMPORAL_ADDRESS = process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233';
 const CONCURRENCY = 16;
-const RATE_RECIPIENTS = Number(process.env.BENCH_N8N_RECIPIENTS ?? (QUICK ? 5_000 : 100_000));
-const RESTART_RECIPIENTS = Number(process.env.BENCH_N8N_RESTART_RECIPIENTS ?? (QUICK ? 5_000 : 30_000));
+const RATE_RECIPIENTS = Number(process.env.BENCH_N8N_RECIPIENTS ?? (QUICK ? 3_000 : 20_000));
+const RESTART_RECIPIENTS = Number(process.env.BENCH_N8N_RESTART_RECIPIENTS ?? (QUICK ? 3_000 : 20_000));
 /** After a restart, how long to watch whether anything more is sent. */
 const WATCH_MS = QUICK ? 10_000 : 20_000;
 

@@ -12,6 +12,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SendingClient, connectClient } from '../client/sending-client';
+import type { Directory } from '../worker/directory/directory';
 import { spawnWorker, type WorkerProcess } from '../test/support/worker-process';
 import { MESSAGE, seedAudience } from './support/audience';
 import { bareLoop } from './support/bare-loop';
@@ -29,25 +30,33 @@ interface Scenario {
   recipients: number;
   /** Endpoint answer delay, ms. */
   latencyMs: number;
-  /** Also run the bare loop (twice: before and after the worker) for the ratio. */
+  /** Also run the bare loop (before and after the worker) for the ratio. */
   compare: boolean;
+  /** The worker's SMS_CONCURRENCY when it differs from the bare loop's. */
+  workerConcurrency?: number;
+  /** `outbox`: the fast path for the largest audience (messages written to the directory, no HTTP). */
+  provider?: 'http' | 'outbox';
 }
 
 const SCENARIOS: Scenario[] = QUICK
   ? [
       { store: 'sqlite', recipients: 10_000, latencyMs: 0, compare: true },
-      { store: 'sqlite', recipients: 10_000, latencyMs: 10, compare: true },
-      { store: 'postgres', recipients: 10_000, latencyMs: 0, compare: true },
+      { store: 'sqlite', recipients: 10_000, latencyMs: 0, compare: true, workerConcurrency: 2 * CONCURRENCY },
+      { store: 'sqlite', recipients: 5_000, latencyMs: 50, compare: true },
+      { store: 'postgres', recipients: 5_000, latencyMs: 0, compare: true },
+      { store: 'sqlite', recipients: 10_000, latencyMs: 0, compare: false, provider: 'outbox' },
     ]
   : [
       { store: 'sqlite', recipients: 10_000, latencyMs: 0, compare: true },
       { store: 'sqlite', recipients: 100_000, latencyMs: 0, compare: true },
-      { store: 'sqlite', recipients: 100_000, latencyMs: 10, compare: true },
-      { store: 'postgres', recipients: 100_000, latencyMs: 0, compare: true },
-      { store: 'sqlite', recipients: 1_000_000, latencyMs: 0, compare: false },
+      { store: 'sqlite', recipients: 20_000, latencyMs: 0, compare: true, workerConcurrency: 2 * CONCURRENCY },
+      { store: 'sqlite', recipients: 20_000, latencyMs: 50, compare: true },
+      { store: 'postgres', recipients: 20_000, latencyMs: 0, compare: true },
+      { store: 'sqlite', recipients: 1_000_000, latencyMs: 0, compare: false, provider: 'outbox' },
     ];
 
-const label = (s: Scenario) => `${s.store} ${s.recipients} @${s.latencyMs}ms`;
+const label = (s: Scenario) =>
+  `${s.store} ${s.recipients} ${s.provider === 'outbox' ? 'outbox' : `@${s.latencyMs}ms`}${s.workerConcurrency ? ` worker concurrency ${s.workerConcurrency}` : ''}`;
 
 function temporalServerPid(): number | undefined {
   try {
@@ -56,6 +65,19 @@ function temporalServerPid(): number | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The outbox's counterpart of the endpoint's counters (its rate over the whole send). */
+async function outboxStats(directory: Directory, sendingId: string, sendSeconds: number): Promise<EndpointStats> {
+  const messages = await directory.readOutbox(sendingId);
+  const perNumber = new Map<string, number>();
+  for (const m of messages) perNumber.set(m.to, (perNumber.get(m.to) ?? 0) + 1);
+  const twice = [...perNumber.values()].filter((n) => n > 1);
+  const lastAt = Date.now();
+  return {
+    requests: messages.length, accepted: messages.length, replayed: 0, distinctNumbers: perNumber.size,
+    numbersSentTwice: twice.length, extraMessages: twice.reduce((sum, n) => sum + n - 1, 0), firstAt: lastAt - sendSeconds * 1000, lastAt,
+  };
 }
 
 function endpointRate(stats: EndpointStats): number {
@@ -85,7 +107,7 @@ async function runScenario(scenario: Scenario): Promise<{ row: Row; notes: Recor
     const seedSeconds = (performance.now() - t) / 1000;
     worker = spawnWorker({
       ...bench.workerEnv,
-      TEMPORAL_ADDRESS, TEMPORAL_TASK_QUEUE: taskQueue, SMS_PROVIDER: 'http', SMS_HTTP_URL: endpoint.httpUrl, SMS_RATE_LIMIT: '0', SMS_CONCURRENCY: String(CONCURRENCY),
+      TEMPORAL_ADDRESS, TEMPORAL_TASK_QUEUE: taskQueue, SMS_PROVIDER: scenario.provider ?? 'http', SMS_HTTP_URL: endpoint.httpUrl, SMS_RATE_LIMIT: '0', SMS_CONCURRENCY: String(scenario.workerConcurrency ?? CONCURRENCY),
     });
     await worker.ready;
     const { sendingId, prepareSeconds } = await prepareSending(sendings, 'bench');
@@ -97,7 +119,7 @@ async function runScenario(scenario: Scenario): Promise<{ row: Row; notes: Recor
     const load = loadAverage();
     const { sendSeconds, status } = await sendAndWait(sendings, sendingId);
     const cpuAfter = cpu();
-    const stats = await endpoint.stats(sendingId);
+    const stats = scenario.provider === 'outbox' ? await outboxStats(bench.directory, sendingId, sendSeconds) : await endpoint.stats(sendingId);
     const bareAfter = scenario.compare ? await measureBareLoop(endpoint, recipients) : undefined;
     t = performance.now();
     const history = await historySize(client, sendingId);
@@ -111,8 +133,10 @@ async function runScenario(scenario: Scenario): Promise<{ row: Row; notes: Recor
     const row: Row = {
       store,
       recipients,
+      provider: scenario.provider ?? 'http',
       latencyMs,
       concurrency: CONCURRENCY,
+      workerConcurrency: scenario.workerConcurrency ?? CONCURRENCY,
       workerPerSecond: Math.round(rate),
       workerE2ePerSecond: Math.round(recipients / sendSeconds),
       barePerSecond: bareRate === null ? null : Math.round(bareRate),
