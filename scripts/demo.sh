@@ -6,8 +6,8 @@ cd "$(dirname "$0")/.."
 . scripts/setup.sh
 setup_project >&2
 
-export DURABLE_SMS_DATA="${DURABLE_SMS_DATA:-$PWD/.data}"
-inbox="http://127.0.0.1:${DEMO_INBOX_PORT:-5690}/approvals.json"
+. scripts/stack-env.sh
+inbox="http://127.0.0.1:$DEMO_INBOX_PORT/approvals.json"
 started_pid=""
 if ! curl -fsS --max-time 2 "$inbox" >/dev/null 2>&1; then
   mkdir -p "$DURABLE_SMS_DATA"

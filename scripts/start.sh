@@ -11,14 +11,7 @@ setup_project
 . scripts/n8n.sh
 ensure_n8n
 
-export DURABLE_SMS_DATA="${DURABLE_SMS_DATA:-$PWD/.data}"
-export DIRECTORY_SQLITE_PATH="${DIRECTORY_SQLITE_PATH:-$DURABLE_SMS_DATA/directory.sqlite}"
-export TEMPORAL_PORT="${TEMPORAL_PORT:-7233}" TEMPORAL_UI_PORT="${TEMPORAL_UI_PORT:-8233}" TEMPORAL_HTTP_PORT="${TEMPORAL_HTTP_PORT:-7243}"
-export TEMPORAL_ADDRESS="${TEMPORAL_ADDRESS:-127.0.0.1:$TEMPORAL_PORT}"
-export N8N_PORT="${N8N_PORT:-5678}"
-export N8N_RUNNERS_BROKER_PORT="${N8N_RUNNERS_BROKER_PORT:-$((N8N_PORT + 1))}"
-export DEMO_INBOX_PORT="${DEMO_INBOX_PORT:-5690}"
-export N8N_USER_FOLDER="${N8N_USER_FOLDER:-$DURABLE_SMS_DATA/n8n}"
+. scripts/stack-env.sh
 mkdir -p "$DURABLE_SMS_DATA"
 
 # Every port first, so a taken one is named before anything starts.

@@ -91,7 +91,13 @@ describe('first run: npm start, the example workflow in n8n, approval, outbox, n
       used.add(port);
       ports[name] = port;
     }
-    env = userEnv({ DURABLE_SMS_DATA: data, ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])) });
+    // As a user sets them in both terminals: the ports for npm start, and where the CLI finds Temporal and the directory.
+    env = userEnv({
+      DURABLE_SMS_DATA: data,
+      ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])),
+      TEMPORAL_ADDRESS: `127.0.0.1:${ports.TEMPORAL_PORT}`,
+      DIRECTORY_SQLITE_PATH: join(data, 'directory.sqlite'),
+    });
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
   }, 60_000);
 
@@ -121,8 +127,8 @@ describe('first run: npm start, the example workflow in n8n, approval, outbox, n
     const context = await browser.newContext({ viewport: { width: 1440, height: 810 } });
     const page = await context.newPage();
     await page.goto(workflowUrl);
-    await page.getByLabel('Email').fill('demo@example.com');
-    await page.getByLabel('Password').fill('Demo-Passw0rd');
+    await page.locator('#emailOrLdapLoginId').fill('demo@example.com');
+    await page.locator('#password').fill('Demo-Passw0rd');
     await page.getByRole('button', { name: 'Sign in' }).click();
     for (const node of ['Select Recipients', 'Count', 'Prepare Sending', 'Request Approval', 'Send SMS']) {
       await page.getByText(node, { exact: true }).first().waitFor({ timeout: 60_000 });
@@ -130,7 +136,8 @@ describe('first run: npm start, the example workflow in n8n, approval, outbox, n
     await page.waitForTimeout(1500);
     await screenshot(page, 'workflow-canvas.png');
 
-    await page.getByRole('button', { name: /Execute workflow/ }).first().click();
+    // The Execute workflow button on the "Run by Hand" trigger (the canvas' main button runs the webhook trigger).
+    await page.locator('[data-test-id="execute-workflow-button-Run by Hand"]').click({ force: true });
     const inboxUrl = `http://127.0.0.1:${ports.DEMO_INBOX_PORT}`;
     const deadline = Date.now() + 120_000;
     let requests: { sendingId: string; approvalUrl: string }[] = [];
@@ -153,15 +160,19 @@ describe('first run: npm start, the example workflow in n8n, approval, outbox, n
     await approval.click('button.approve');
     await approval.waitForSelector('text=the sending is approved');
 
-    // Back on the canvas: the run goes on through Send SMS.
+    // Back on the canvas: the run goes on through Send SMS, which waits for the sending to complete.
     await page.bringToFront();
-    await page.getByText(/executed successfully/i).first().waitFor({ timeout: 180_000 });
-    await page.waitForTimeout(1000);
+    let status = JSON.parse(await sms('status', sendingId, '--json'));
+    for (const end = Date.now() + 180_000; status.state !== 'completed' && Date.now() < end; ) {
+      await page.waitForTimeout(1000);
+      status = JSON.parse(await sms('status', sendingId, '--json'));
+    }
+    expect(status.state).toBe('completed');
+    await page.getByText('Rejected', { exact: true }).first().waitFor();
+    await page.waitForTimeout(4000);
     await screenshot(page, 'workflow-run.png');
     await context.close();
 
-    const status = JSON.parse(await sms('status', sendingId, '--json'));
-    expect(status.state).toBe('completed');
     const count = status.lastCount;
     // The demo data has findings of every kind, and the messages are what is left.
     for (const reason of ['inactive', 'missingNumber', 'invalidNumber', 'optedOut', 'duplicateNumber']) expect(count.excluded[reason]).toBeGreaterThan(0);
