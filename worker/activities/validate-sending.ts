@@ -8,7 +8,12 @@ import type { Directory } from '../directory/directory';
 import { DirectoryInputError } from '../directory/errors';
 import { createRecipientRules } from './recipient-rules';
 
-const PAGE = 5000;
+/**
+ * Snapshot rows per read. Smaller pages let a page's rows die young in V8 instead of being promoted
+ * and piling up until a full collection (the prepare benchmark: 5000 → 2000 cut the peak growth at
+ * 1M recipients); larger ones cost fewer round trips to PostgreSQL.
+ */
+const PAGE = 2000;
 
 export interface ValidateSendingRequest {
   sendingId: string;
