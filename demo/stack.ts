@@ -44,8 +44,8 @@ async function main(): Promise<void> {
   │ Temporal Web UI  ${settings.temporalUiUrl ?? 'off (TEMPORAL_UI_PORT=0)'}
   │ Directory        ${settings.directory.url ? 'PostgreSQL (DIRECTORY_URL)' : settings.directory.sqlitePath}
   │
-  │ In n8n: open "SMS sending with approval", click "Execute workflow", open the link
-  │ from the approval inbox, approve; then see the messages:
+  │ In n8n: on the "Run by Hand" trigger click "Execute workflow", open the link in the
+  │ approval inbox, approve; then see the messages:
   │   npm run sms -- list          npm run sms -- outbox <sending id>
   │ Or, without a browser:  npm run demo
   └─ Ctrl-C stops everything ───────────────────────────────────────────

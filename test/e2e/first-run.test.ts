@@ -169,6 +169,7 @@ describe('first run: npm start, the example workflow in n8n, approval, outbox, n
     }
     expect(status.state).toBe('completed');
     await page.getByText('Rejected', { exact: true }).first().waitFor();
+    await page.mouse.move(700, 180); // off the trigger, whose hover button would cover the picture
     await page.waitForTimeout(4000);
     await screenshot(page, 'workflow-run.png');
     await context.close();
