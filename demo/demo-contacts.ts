@@ -59,7 +59,6 @@ export function demoContacts(count = DEMO_CONTACT_COUNT): ContactInput[] {
     if (roll < 0.05) mobile = pick(next, INVALID);
     else if (roll < 0.07) mobile = '';
     else if (roll < 0.1 && numbers.length > 0) mobile = pick(next, numbers).replace(/^\+1 /, '').replace(/ /g, '-'); // a household sharing a phone
-    else if (roll < 0.11) mobile = `+33 6 ${String(10 + (i % 89)).padStart(2, '0')} 45 67 89`;
     else {
       const area = AREA_CODES[i % AREA_CODES.length];
       mobile = pick(next, FORMATS)(area, String(100 + (Math.floor(i / AREA_CODES.length) % 100)).slice(1).padStart(4, '01'));

@@ -31,6 +31,7 @@ if ! curl -fsS --max-time 2 "$inbox" >/dev/null 2>&1; then
     if [ "$lines" -gt "$shown" ]; then sed -n "$((shown + 1)),${lines}p" "$log" | grep -E '^\[(setup|n8n|start|temporal|demo)\]' || true; shown=$lines; fi
     sleep 1
   done
+  sed -n "$((shown + 1)),\$p" "$log" | grep -E '^\[(setup|n8n|start|temporal|demo)\]' || true
   echo "[demo] stack up"
 fi
 node --import tsx demo/headless.ts
