@@ -24,6 +24,8 @@ import { historySize, prepareSending, sendAndWait } from './support/sending-run'
 
 const TEMPORAL_ADDRESS = process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233';
 const CONCURRENCY = Number(process.env.BENCH_SEND_CONCURRENCY ?? 16);
+/** BENCH_SEND_RESULT: another result name, for a partial run next to a full one. */
+const RESULT_NAME = process.env.BENCH_SEND_RESULT ?? 'send';
 
 interface Scenario {
   store: BenchStore;
@@ -184,10 +186,10 @@ async function main(): Promise<void> {
     rows.push(result.row);
     notes[label(scenario)] = result.notes;
     // Written after each scenario, so a long run that is stopped keeps what it measured.
-    report('send', rows, { ...notes, loadNow: loadAverage() });
+    report(RESULT_NAME, rows, { ...notes, loadNow: loadAverage() });
   }
   notes.loadAfter = loadAverage();
-  report('send', rows, notes);
+  report(RESULT_NAME, rows, notes);
   if (rows.some((row) => row.exactlyOnce !== true)) throw new Error('A recipient was not accepted exactly once.');
 }
 
