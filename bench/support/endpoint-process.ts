@@ -1,7 +1,7 @@
 /** The benchmark provider endpoint (provider-endpoint.ts) as a child process, and its counters. */
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { cpuSeconds } from './cpu';
+import { startListeningChild } from './listening-child';
 
 export interface EndpointStats {
   requests: number;
@@ -25,20 +25,7 @@ export interface Endpoint {
 }
 
 export async function startEndpoint(options: { delayMs?: number } = {}): Promise<Endpoint> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'provider-endpoint.ts')], {
-    env: { ...process.env, ENDPOINT_DELAY_MS: String(options.delayMs ?? 0) },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    let text = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      text += chunk.toString();
-      const match = /\[endpoint\] (http:\/\/\S+)/.exec(text);
-      if (match) resolve(match[1]);
-    });
-    child.once('exit', (code) => reject(new Error(`the endpoint exited with ${code} before listening`)));
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const { child, url, stop } = await startListeningChild(join(__dirname, 'provider-endpoint.ts'), { ...process.env, ENDPOINT_DELAY_MS: String(options.delayMs ?? 0) });
   return {
     url,
     httpUrl: `${url}/messages`,
@@ -48,9 +35,6 @@ export async function startEndpoint(options: { delayMs?: number } = {}): Promise
       return (await response.json()) as EndpointStats;
     },
     cpuSeconds: () => cpuSeconds(child.pid!),
-    async close() {
-      child.kill('SIGTERM');
-      await exited;
-    },
+    close: stop,
   };
 }
