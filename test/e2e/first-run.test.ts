@@ -7,6 +7,7 @@
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -106,6 +107,19 @@ describe('first run: npm start, the example workflow in n8n, approval, outbox, n
     if (stack && stack.child.exitCode === null) await pressCtrlC(stack);
     if (process.env.DURABLE_SMS_KEEP_N8N !== '1') rmSync(data, { recursive: true, force: true });
   }, 120_000);
+
+  test('a port already in use is named with its variable, and nothing starts', async () => {
+    const squatter = createServer().listen(ports.N8N_PORT, '127.0.0.1');
+    await new Promise((resolve) => squatter.once('listening', resolve));
+    try {
+      const refused = startStack(env);
+      expect(await refused.exited).toBe(1);
+      expect(refused.output()).toContain(`port ${ports.N8N_PORT} (N8N_PORT) on 127.0.0.1 is already in use by another process`);
+      expect(refused.output()).not.toContain('[temporal] dev server ready');
+    } finally {
+      await new Promise((resolve) => squatter.close(resolve));
+    }
+  }, 300_000);
 
   test('the first npm start provisions, starts everything and prints the URLs and the login', async () => {
     stack = startStack(env);
