@@ -5,7 +5,7 @@
  */
 import { openDirectory } from '../worker/directory/open-directory';
 import { startApprovalInbox } from './approval-inbox';
-import { setUpN8nForDemo } from './n8n-setup';
+import { PROCESS_EXAMPLE, setUpN8nForDemo } from './n8n-setup';
 import { seedDemo } from './seed-demo';
 import { demoStackSettings } from './stack-settings';
 
@@ -38,7 +38,7 @@ async function main(): Promise<void> {
 
   log(`
   ┌─ durable SMS demo is up (${Math.round(Number(process.env.STACK_STARTED_SECONDS_AGO ?? 0) + process.uptime())} s) ─────────────────────────────────
-  │ n8n              ${settings.n8nUrl}/workflow/${n8n.state.workflows['sms-process-with-approval.json']}
+  │ n8n              ${settings.n8nUrl}/workflow/${n8n.state.workflows[PROCESS_EXAMPLE]}
   │   log in         ${settings.login.email} / ${process.env.DEMO_OWNER_PASSWORD ? '(your DEMO_OWNER_PASSWORD)' : settings.login.password}
   │ Approval inbox   ${inbox.url}   (approval links land here and in this terminal)
   │ Temporal Web UI  ${settings.temporalUiUrl ?? 'off (TEMPORAL_UI_PORT=0)'}
