@@ -13,6 +13,7 @@ import { Client } from 'pg';
 import { contactNumberColumns, type ContactNumberColumns } from '../../worker/directory/contact-number';
 import type { ProjectInput } from '../../worker/directory/directory';
 import { openDirectory, type DirectoryConfig } from '../../worker/directory/open-directory';
+import { dropSchema } from '../../test/support/directories';
 import { DEFAULT_COUNTRY, GROUPS, generatedContact } from './generated-contacts';
 
 export type BenchStore = 'sqlite' | 'postgres';
@@ -128,15 +129,7 @@ async function createPostgres(): Promise<LoadedDirectory> {
   return {
     store: 'postgres',
     config: { url: POSTGRES_URL, schema },
-    drop: async () => {
-      const client = new Client({ connectionString: POSTGRES_URL });
-      await client.connect();
-      try {
-        await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-      } finally {
-        await client.end();
-      }
-    },
+    drop: () => dropSchema(POSTGRES_URL, schema),
   };
 }
 

@@ -3,9 +3,9 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client } from 'pg';
 import type { Directory } from '../../worker/directory/directory';
 import { openDirectory } from '../../worker/directory/open-directory';
+import { dropSchema } from '../../test/support/directories';
 
 export type BenchStore = 'sqlite' | 'postgres';
 
@@ -39,10 +39,7 @@ export async function openBenchDirectory(store: BenchStore): Promise<BenchDirect
     workerEnv: { DIRECTORY_URL: `${POSTGRES_URL}${POSTGRES_URL.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}` },
     close: async () => {
       await directory.close();
-      const client = new Client({ connectionString: POSTGRES_URL });
-      await client.connect();
-      await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-      await client.end();
+      await dropSchema(POSTGRES_URL, schema);
     },
   };
 }

@@ -55,7 +55,8 @@ export async function openFreshPostgresDirectory(): Promise<FreshDirectory & { u
   };
 }
 
-async function dropSchema(url: string, schema: string): Promise<void> {
+/** Drops a PostgreSQL schema and everything in it (a fresh directory's, a benchmark's). */
+export async function dropSchema(url: string, schema: string): Promise<void> {
   const client = new Client({ connectionString: url });
   await client.connect();
   try {
