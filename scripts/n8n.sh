@@ -51,7 +51,7 @@ _n8n_port() { echo "${N8N_PORT:-5678}"; }
 _n8n_user_folder() { echo "${N8N_USER_FOLDER:-$(_n8n_data)/n8n}"; }
 _n8n_pidfile() { echo "$(_n8n_data)/n8n-$(_n8n_port).pid"; }
 _n8n_logfile() { echo "$(_n8n_data)/n8n-$(_n8n_port).log"; }
-_n8n_port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 _n8n_ready() { curl -fsS --max-time 2 "http://127.0.0.1:$(_n8n_port)/healthz/readiness" 2>/dev/null | grep -q '"ok"'; }
 
 # Mirrors n8n's community-package installer (CommunityPackagesService.downloadPackage in n8n 2.40):
@@ -89,7 +89,7 @@ n8n_start() {
     echo "[n8n] already running on http://127.0.0.1:$port (pid $(cat "$pidfile"))"; return 0
   fi
   for p in "$port" "$broker"; do
-    if _n8n_port_open "$p"; then
+    if port_in_use "$p"; then
       echo "[n8n] port $p on 127.0.0.1 is already in use by another process; choose N8N_PORT / N8N_RUNNERS_BROKER_PORT" >&2
       return 1
     fi

@@ -15,7 +15,6 @@ ensure_n8n
 mkdir -p "$DURABLE_SMS_DATA"
 
 # Every port first, so a taken one is named before anything starts.
-port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 busy=0
 for setting in TEMPORAL_PORT TEMPORAL_UI_PORT TEMPORAL_HTTP_PORT N8N_PORT N8N_RUNNERS_BROKER_PORT DEMO_INBOX_PORT; do
   port=${!setting}
