@@ -1,26 +1,8 @@
-import { JITTER_ALLOWANCE, createRateLimiter, createSlotLimiter, memorySlotStore, type Clock, type SlotStore } from '../../worker/providers/rate-limiter';
+import { JITTER_ALLOWANCE, createRateLimiter, createSlotLimiter, memorySlotStore, type Clock, type RateLimiter, type SlotStore } from '../../worker/providers/rate-limiter';
+import { manualClock } from '../support/manual-clock';
 import { maxInWindow } from '../support/windows';
 
-/** A clock that only moves when the limiter sleeps; `stallNext` makes the next sleep overshoot (a busy event loop). */
-function manualClock(): Clock & { slept: number[]; stallNext(ms: number): void } {
-  let now = 0;
-  let stall = 0;
-  const slept: number[] = [];
-  return {
-    slept,
-    now: () => now,
-    sleep: async (ms) => {
-      slept.push(ms);
-      now += ms + stall;
-      stall = 0;
-    },
-    stallNext: (ms) => {
-      stall = ms;
-    },
-  };
-}
-
-async function startsOf(limiter: { acquire(): Promise<void> }, clock: Clock, count: number): Promise<number[]> {
+async function startsOf(limiter: RateLimiter, clock: Clock, count: number): Promise<number[]> {
   const starts: number[] = [];
   for (let i = 0; i < count; i++) {
     await limiter.acquire();
@@ -66,6 +48,39 @@ describe('createRateLimiter (this process)', () => {
     // No burst after the stall: the slots it overslept are not caught up.
     const intervalMs = (1000 * (1 + JITTER_ALLOWANCE)) / 10;
     for (let i = 1; i < starts.length; i++) expect(starts[i] - starts[i - 1]).toBeGreaterThanOrEqual(intervalMs - 1);
+  });
+
+  it('keeps a permit on time for half the margin (12.5 ms) after its slot; a caller whose work took longer takes another slot', async () => {
+    const clock = manualClock();
+    const limiter = createRateLimiter(10, clock);
+    const intervalMs = (1000 * (1 + JITTER_ALLOWANCE)) / 10;
+    const first = await limiter.acquire();
+    clock.advance(12);
+    expect(first.onTime()).toBe(true);
+    clock.advance(1);
+    expect(first.onTime()).toBe(false);
+    const second = await limiter.acquire();
+    expect(second.onTime()).toBe(true);
+    expect(clock.now()).toBeGreaterThanOrEqual(intervalMs);
+  });
+
+  it("maps a shared store's clock from its fastest round trip, so slow answers do not bunch the starts", async () => {
+    const clock = manualClock();
+    const memory = memorySlotStore(clock);
+    // The store's clock is 5 s ahead; every other answer takes 30 ms on its way back, the others 1 ms.
+    let answers = 0;
+    const store: SlotStore = {
+      async reserve(span) {
+        const { startMs, nowMs } = await memory.reserve(span);
+        clock.advance(answers++ % 2 === 0 ? 1 : 30);
+        return { startMs: startMs + 5000, nowMs: nowMs + 5000 };
+      },
+      close: () => memory.close(),
+    };
+    const starts = await startsOf(createSlotLimiter(20, store, clock), clock, 40);
+    const intervalMs = (1000 * (1 + JITTER_ALLOWANCE)) / 20;
+    for (let i = 1; i < starts.length; i++) expect(starts[i] - starts[i - 1]).toBeGreaterThanOrEqual(intervalMs - 1);
+    expect(maxInWindow(starts, 1000)).toBeLessThanOrEqual(20);
   });
 
   it('spaces starts below one per second', async () => {

@@ -5,16 +5,22 @@
  * (`createRateLimiter`) or the directory's database, shared by every worker (`directory-slot-store.ts`).
  *
  * The interval is 1000·(1 + JITTER_ALLOWANCE)/N ms, so N consecutive slots span 1025 ms: a message
- * may start up to 25 ms after its slot (timer lateness, the store's answer on its way back, the way to
- * the provider) and no 1-second window, wherever it is measured, holds more than N. A caller woken
- * more than half of that after its slot (the event loop stalled) does not use it and takes another.
+ * may start up to 25 ms after its slot and no 1-second window, wherever it is measured, holds more
+ * than N. Half of that is for the caller: a permit is on time until 12.5 ms after its slot, and a
+ * caller woken later (the event loop stalled), or whose own work before the start took longer, takes
+ * another slot. The other half is for the way to the provider and for the store's clock, which each
+ * limiter maps onto its own from its fastest round trip (NTP's rule: off by at most half of it).
  */
-
 export interface RateLimiter {
   /** Resolves when the caller may start one message. */
-  acquire(): Promise<void>;
+  acquire(): Promise<Permit>;
   /** Releases the limiter's connection, if it has one. */
   close(): Promise<void>;
+}
+
+export interface Permit {
+  /** Whether the message may still start now; once false, the caller acquires another permit. */
+  onTime(): boolean;
 }
 
 export interface Clock {
@@ -45,7 +51,9 @@ export const realClock: Clock = {
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 };
 
-export const UNLIMITED: RateLimiter = { acquire: () => Promise.resolve(), close: () => Promise.resolve() };
+const ALWAYS_ON_TIME: Permit = { onTime: () => true };
+
+export const UNLIMITED: RateLimiter = { acquire: () => Promise.resolve(ALWAYS_ON_TIME), close: () => Promise.resolve() };
 
 /** `perSecond` 0 or Infinity: unlimited. */
 export function isUnlimited(perSecond: number): boolean {
@@ -74,11 +82,37 @@ export function memorySlotStore(clock: Clock): SlotStore {
   };
 }
 
+/** Clocks drift apart by less than this (ms per ms), so an old offset measurement widens by it. */
+const DRIFT = 5e-4;
+
+/** The store's clock on this one: `value` = local − store, known to ± `halfWidth` at local time `at`. */
+interface ClockOffset {
+  value: number;
+  halfWidth: number;
+  at: number;
+}
+
+/**
+ * Keeps the narrowest offset measured, widened by drift as it ages; a measurement that does not
+ * overlap it means a clock was set (stepped), and replaces it.
+ */
+function offsetTracker(): (sentAt: number, storeNow: number, arrivedAt: number) => number {
+  let best: ClockOffset | null = null;
+  return (sentAt, storeNow, arrivedAt) => {
+    const measured = { value: (sentAt + arrivedAt) / 2 - storeNow, halfWidth: (arrivedAt - sentAt) / 2, at: arrivedAt };
+    const aged = best ? best.halfWidth + (arrivedAt - best.at) * DRIFT : Infinity;
+    const overlaps = best !== null && Math.abs(measured.value - best.value) <= aged + measured.halfWidth;
+    if (!overlaps || measured.halfWidth <= aged) best = measured;
+    return best!.value;
+  };
+}
+
 /** Callers are given slots in call order; `perSecond` must be > 0 and finite. */
 export function createSlotLimiter(perSecond: number, store: SlotStore, clock: Clock = realClock): RateLimiter {
   const intervalMs = (1000 * (1 + JITTER_ALLOWANCE)) / perSecond;
   const maxLateMs = (1000 * JITTER_ALLOWANCE) / 2;
   const blockSize = Math.max(1, Math.ceil(perSecond * BLOCK_SECONDS));
+  const offsetOf = offsetTracker();
   // Local times of the reserved slots; those from `next` on are not handed out yet.
   let slots: number[] = [];
   let next = 0;
@@ -86,10 +120,9 @@ export function createSlotLimiter(perSecond: number, store: SlotStore, clock: Cl
   let queue: Promise<unknown> = Promise.resolve();
 
   const refill = async (): Promise<void> => {
+    const sentAt = clock.now();
     const { startMs, nowMs } = await store.reserve(blockSize * intervalMs);
-    // The store read its clock before this answer arrived, so mapping its `nowMs` to the arrival
-    // makes every slot start at or after its true time, whatever the two clocks say.
-    const offset = clock.now() - nowMs;
+    const offset = offsetOf(sentAt, nowMs, clock.now());
     slots = slots.slice(next);
     next = 0;
     for (let i = 0; i < blockSize; i++) slots.push(startMs + i * intervalMs + offset);
@@ -116,14 +149,15 @@ export function createSlotLimiter(perSecond: number, store: SlotStore, clock: Cl
     }
   };
 
-  const acquire = async (): Promise<void> => {
+  const acquire = async (): Promise<Permit> => {
     for (;;) {
       const turn = queue.then(takeSlot);
       queue = turn.catch(() => undefined);
       const slot = await turn;
       // A timer may fire a little early by this clock: sleep again until the slot has come.
       for (let wait = slot - clock.now(); wait > 0; wait = slot - clock.now()) await clock.sleep(Math.ceil(wait));
-      if (clock.now() - slot <= maxLateMs) return;
+      const permit: Permit = { onTime: () => clock.now() - slot <= maxLateMs };
+      if (permit.onTime()) return permit;
     }
   };
 
