@@ -20,13 +20,14 @@ import { loopWorkflow } from './support/n8n-loop-workflow';
 import { restartN8n, signalN8n } from './support/n8n-process';
 import { QUICK, report, type Row } from './support/results';
 import { prepareSending } from './support/sending-run';
+import { writeWorkflowBundle } from './support/workflow-bundle';
 
 const TEMPORAL_ADDRESS = process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233';
 const CONCURRENCY = 16;
-const RATE_RECIPIENTS = Number(process.env.BENCH_N8N_RECIPIENTS ?? (QUICK ? 3_000 : 20_000));
-const RESTART_RECIPIENTS = Number(process.env.BENCH_N8N_RESTART_RECIPIENTS ?? (QUICK ? 3_000 : 20_000));
+const RATE_RECIPIENTS = Number(process.env.BENCH_N8N_RECIPIENTS ?? (QUICK ? 2_000 : 20_000));
+const RESTART_RECIPIENTS = Number(process.env.BENCH_N8N_RESTART_RECIPIENTS ?? (QUICK ? 2_000 : 20_000));
 /** After a restart, how long to watch whether anything more is sent. */
-const WATCH_MS = QUICK ? 10_000 : 20_000;
+const WATCH_MS = QUICK ? 5_000 : 20_000;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -125,7 +126,7 @@ interface OurSetup {
   run(recipients: number, signal?: 'SIGTERM' | 'SIGKILL'): Promise<Row>;
 }
 
-async function setUpOurs(endpoint: Endpoint, recipients: number): Promise<OurSetup> {
+async function setUpOurs(endpoint: Endpoint, recipients: number, bundle: string): Promise<OurSetup> {
   const bench = await openBenchDirectory('sqlite');
   await seedAudience(bench.directory, 'bench', recipients);
   const taskQueue = `bench-n8n-alt-${randomUUID().slice(0, 8)}`;
@@ -133,7 +134,7 @@ async function setUpOurs(endpoint: Endpoint, recipients: number): Promise<OurSet
   const sendings = new SendingClient(client, taskQueue);
   const env = {
     ...bench.workerEnv,
-    TEMPORAL_ADDRESS, TEMPORAL_TASK_QUEUE: taskQueue, SMS_PROVIDER: 'http', SMS_HTTP_URL: endpoint.httpUrl, SMS_RATE_LIMIT: '0', SMS_CONCURRENCY: String(CONCURRENCY),
+    TEMPORAL_ADDRESS, TEMPORAL_TASK_QUEUE: taskQueue, SMS_PROVIDER: 'http', SMS_HTTP_URL: endpoint.httpUrl, SMS_RATE_LIMIT: '0', SMS_CONCURRENCY: String(CONCURRENCY), WORKER_WORKFLOW_BUNDLE: bundle,
   };
   let current = spawnWorker(env);
   await current.ready;
@@ -191,7 +192,8 @@ async function main(): Promise<void> {
     await bareLoop(endpoint.httpUrl, bareId, RATE_RECIPIENTS, MESSAGE, CONCURRENCY);
     rateRows.push({ system: 'bare loop', recipients: RATE_RECIPIENTS, perSecond: Math.round(endpointRate(await endpoint.stats(bareId))) });
 
-    const ours = await setUpOurs(endpoint, Math.max(RATE_RECIPIENTS, RESTART_RECIPIENTS));
+    const bundle = await writeWorkflowBundle();
+    const ours = await setUpOurs(endpoint, Math.max(RATE_RECIPIENTS, RESTART_RECIPIENTS), bundle);
     try {
       rateRows.push(await ours.run(Math.max(RATE_RECIPIENTS, RESTART_RECIPIENTS)));
     } finally {
@@ -208,7 +210,7 @@ async function main(): Promise<void> {
     console.log('[n8n-alternative]', JSON.stringify(restartRows.at(-1)));
 
     for (const signal of ['SIGTERM', 'SIGKILL'] as const) {
-      const crash = await setUpOurs(endpoint, RESTART_RECIPIENTS);
+      const crash = await setUpOurs(endpoint, RESTART_RECIPIENTS, bundle);
       try {
         restartRows.push(await crash.run(RESTART_RECIPIENTS, signal));
         console.log('[n8n-alternative]', JSON.stringify(restartRows.at(-1)));

@@ -4,31 +4,21 @@
  * the sending workflow with a real worker. Each case runs in a fresh process (bench/support/prepare-run.ts)
  * so its peak RSS is its own. `--quick`: 10k and 100k.
  */
-import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { bundleWorkflowCode } from '@temporalio/worker';
 import { loadDirectories, type BenchStore, type LoadedDirectory } from './support/bulk-load';
 import type { RunInput, RunResult } from './support/prepare-run';
+import { loadAverage } from './support/cpu';
 import { QUICK, report, type Row } from './support/results';
+import { writeWorkflowBundle } from './support/workflow-bundle';
 
 const SIZES = process.env.BENCH_PREPARE_SIZES?.split(',').map(Number) ?? (QUICK ? [10_000, 100_000] : [10_000, 100_000, 1_000_000]);
 const STORES: BenchStore[] = ['sqlite', 'postgres'];
 const PROJECT = 'bench';
 const MESSAGE = 'Hi {{firstName}}, your order is ready for pickup in {{city}} until Saturday. Reply STOP to opt out.';
 
-const load = () => execFileSync('uptime', { encoding: 'utf8' }).trim().replace(/^.*load average: /, '');
 const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
 const sum = (values: Record<string, number>, names: string[]) => names.reduce((total, name) => total + (values[name] ?? 0), 0);
-
-async function bundle(folder: string): Promise<string> {
-  const silent = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} };
-  const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), logger: silent as never });
-  const path = join(folder, 'workflow-bundle.js');
-  writeFileSync(path, code);
-  return path;
-}
 
 function runCase(input: RunInput): Promise<RunResult[]> {
   return new Promise((resolve, reject) => {
@@ -69,40 +59,35 @@ function rowOf(store: BenchStore, contacts: number, result: RunResult): Row {
 }
 
 async function main(): Promise<void> {
-  const folder = mkdtempSync(join(tmpdir(), 'bench-prepare-'));
   const rows: Row[] = [];
   const loading: Record<string, number> = {};
   const excludedByReason: Record<string, Record<string, number>> = {};
-  const loadBefore = load();
-  try {
-    const bundlePath = await bundle(folder);
-    for (const size of SIZES) {
-      const started = performance.now();
-      const directories: LoadedDirectory[] = await loadDirectories(STORES, PROJECT, size);
-      loading[String(size)] = round((performance.now() - started) / 1000, 1);
-      console.log(`generated ${size} contacts on ${STORES.join(' and ')} in ${loading[String(size)]} s`);
-      try {
-        for (const loaded of STORES.map((store) => directories.find((d) => d.store === store)!)) {
-          const results = await runCase({
-            config: loaded.config, projectId: PROJECT, bundlePath, taskQueue: `bench-prepare-${process.pid}-${loaded.store}-${size}`, message: MESSAGE,
-            selections: [{ label: 'all', selection: { projectId: PROJECT, audience: 'all', groups: [], duplicatePolicy: 'perNumber' } }],
-          });
-          for (const result of results) {
-            const row = rowOf(loaded.store, size, result);
-            console.log(JSON.stringify(row));
-            rows.push(row);
-            excludedByReason[`${loaded.store} ${size} ${result.label}`] = result.excluded;
-          }
+  const loadBefore = loadAverage();
+  const bundlePath = await writeWorkflowBundle();
+  for (const size of SIZES) {
+    const started = performance.now();
+    const directories: LoadedDirectory[] = await loadDirectories(STORES, PROJECT, size);
+    loading[String(size)] = round((performance.now() - started) / 1000, 1);
+    console.log(`generated ${size} contacts on ${STORES.join(' and ')} in ${loading[String(size)]} s`);
+    try {
+      for (const loaded of STORES.map((store) => directories.find((d) => d.store === store)!)) {
+        const results = await runCase({
+          config: loaded.config, projectId: PROJECT, bundlePath, taskQueue: `bench-prepare-${process.pid}-${loaded.store}-${size}`, message: MESSAGE,
+          selections: [{ label: 'all', selection: { projectId: PROJECT, audience: 'all', groups: [], duplicatePolicy: 'perNumber' } }],
+        });
+        for (const result of results) {
+          const row = rowOf(loaded.store, size, result);
+          console.log(JSON.stringify(row));
+          rows.push(row);
+          excludedByReason[`${loaded.store} ${size} ${result.label}`] = result.excluded;
         }
-      } finally {
-        for (const loaded of directories) await loaded.drop();
       }
+    } finally {
+      for (const loaded of directories) await loaded.drop();
     }
-  } finally {
-    rmSync(folder, { recursive: true, force: true });
   }
   report('prepare', rows, {
-    load: { before: loadBefore, after: load() },
+    load: { before: loadBefore, after: loadAverage() },
     message: MESSAGE,
     selection: 'audience all, one SMS per number (perNumber), quiet hours off, sender +15145550000',
     generationSeconds: loading,

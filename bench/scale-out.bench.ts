@@ -1,7 +1,7 @@
 /**
- * Scale-out: the same sending (100k; `--quick`: 10k) on a PostgreSQL directory through 4, 2 and 1
+ * Scale-out: the same sending (100k; `--quick`: 5k) on a PostgreSQL directory through 4, 2 and 1
  * real worker processes on one task queue, without a limit; then a smaller sending (20k; `--quick`:
- * 3k, 4 and 2 workers) under a provider-wide limit (BENCH_SCALE_LIMIT, default 250/s, below what the
+ * 1.5k, 4 and 2 workers) under a provider-wide limit (BENCH_SCALE_LIMIT, default 250/s, below what the
  * workers reach without a limit on this 2-core machine, so that the limit binds). The endpoint, in
  * its own process, measures the rate (first to last accepted message), the busiest 1-second window,
  * the messages each worker sent and that each recipient was accepted once; the sending's history
@@ -22,8 +22,8 @@ import { writeWorkflowBundle } from './support/workflow-bundle';
 const TEMPORAL_ADDRESS = process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233';
 const LIMIT = Number(process.env.BENCH_SCALE_LIMIT ?? 250);
 const PLANS = [
-  { limit: 0, projectId: 'bench', recipients: QUICK ? 10_000 : 100_000, workerCounts: [4, 2, 1] },
-  { limit: LIMIT, projectId: 'limited', recipients: QUICK ? 3_000 : 20_000, workerCounts: QUICK ? [4, 2] : [4, 2, 1] },
+  { limit: 0, projectId: 'bench', recipients: QUICK ? 5_000 : 100_000, workerCounts: [4, 2, 1] },
+  { limit: LIMIT, projectId: 'limited', recipients: QUICK ? 1_500 : 20_000, workerCounts: QUICK ? [4, 2] : [4, 2, 1] },
 ];
 
 const spread = (counts: Record<string, number>) =>

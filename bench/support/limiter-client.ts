@@ -4,7 +4,10 @@
  * over. The limiter is the worker's (openRateLimiter) with the worker's variables: SMS_RATE_LIMIT,
  * SMS_RATE_LIMIT_SCOPE, SMS_RATE_LIMIT_KEY, DIRECTORY_URL. It measures the limiter alone, without
  * the sending path's own cost. Prints `[limiter] ready` when connected and waits for a line on stdin.
+ * At the end it writes the moment each message started (epoch ms, when `acquire` resolved) to
+ * LIMIT_STARTS_FILE: the limiter's own promise, before the way to the endpoint.
  */
+import { writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { workerSettingsFromEnv } from '../../worker/config';
 import { openRateLimiter } from '../../worker/providers/create-rate-limiter';
@@ -23,9 +26,11 @@ async function main(): Promise<void> {
   await new Promise<void>((resolve) => createInterface({ input: process.stdin }).once('line', () => resolve()));
   const deadline = performance.now() + Number(process.env.LIMIT_RUN_MS ?? 5000);
   let sent = 0;
+  const starts: number[] = [];
   const lane = async () => {
     while (performance.now() < deadline) {
       await limiter.acquire();
+      starts.push(performance.timeOrigin + performance.now());
       const seq = `${name}-${sent++}`;
       const response = await fetch(url, {
         method: 'POST',
@@ -37,6 +42,7 @@ async function main(): Promise<void> {
   };
   await Promise.all(Array.from({ length: Number(process.env.LIMIT_CONCURRENCY ?? 32) }, lane));
   await limiter.close();
+  writeFileSync(process.env.LIMIT_STARTS_FILE!, JSON.stringify(starts));
   process.stdout.write(`[limiter] sent ${sent}\n`);
 }
 
