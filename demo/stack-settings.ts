@@ -1,6 +1,6 @@
 /** The demo stack's settings from environment variables (README "Configuration" lists each one). */
 import { join } from 'node:path';
-import { temporalSettingsFromEnv, workerSettingsFromEnv } from '../worker/config';
+import { directoryLocationFromEnv, temporalSettingsFromEnv } from '../worker/config';
 
 export function demoStackSettings(env: NodeJS.ProcessEnv) {
   const data = env.DURABLE_SMS_DATA || join(__dirname, '..', '.data');
@@ -10,7 +10,7 @@ export function demoStackSettings(env: NodeJS.ProcessEnv) {
   const uiPort = env.TEMPORAL_UI_PORT ?? '8233';
   return {
     data,
-    directory: workerSettingsFromEnv(env).directory,
+    directory: directoryLocationFromEnv(env),
     temporal: { address: temporal.address, namespace: temporal.namespace, taskQueue: temporal.taskQueue },
     temporalUiUrl: uiPort === '0' ? undefined : `http://127.0.0.1:${uiPort}`,
     n8nUrl: `http://127.0.0.1:${n8nPort}`,

@@ -90,11 +90,16 @@ function workflowBundle(env: NodeJS.ProcessEnv): { workflowBundlePath?: string }
   return { workflowBundlePath: path };
 }
 
+/** Where the directory is (DIRECTORY_URL, DIRECTORY_SQLITE_PATH): all the CLI and the demo need of the worker's settings. */
+export function directoryLocationFromEnv(env: NodeJS.ProcessEnv): WorkerSettings['directory'] {
+  return { url: env.DIRECTORY_URL || undefined, sqlitePath: env.DIRECTORY_SQLITE_PATH || '.data/directory.sqlite' };
+}
+
 export function workerSettingsFromEnv(env: NodeJS.ProcessEnv): WorkerSettings {
   const key = rateLimitKey(env);
   return {
     temporal: temporalSettingsFromEnv(env),
-    directory: { url: env.DIRECTORY_URL || undefined, sqlitePath: env.DIRECTORY_SQLITE_PATH || '.data/directory.sqlite' },
+    directory: directoryLocationFromEnv(env),
     rateLimitPerSecond: positiveNumber(env, 'SMS_RATE_LIMIT', 50),
     rateLimitScope: rateLimitScope(env),
     ...(key ? { rateLimitKey: key } : {}),

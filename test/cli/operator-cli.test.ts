@@ -24,13 +24,14 @@ describe('operator CLI', () => {
     await fresh?.close();
   });
 
-  const sms = async (...args: string[]): Promise<string> => {
+  const smsWithEnv = async (extraEnv: NodeJS.ProcessEnv, ...args: string[]): Promise<string> => {
     const { stdout } = await run(process.execPath, ['--import', 'tsx', join(ROOT, 'cli', 'main.ts'), ...args], {
       cwd: ROOT,
-      env: { ...process.env, TEMPORAL_ADDRESS, TEMPORAL_TASK_QUEUE: taskQueue, DIRECTORY_SQLITE_PATH: fresh.path, SMS_ACTOR: 'paula' },
+      env: { ...process.env, TEMPORAL_ADDRESS, TEMPORAL_TASK_QUEUE: taskQueue, DIRECTORY_SQLITE_PATH: fresh.path, SMS_ACTOR: 'paula', ...extraEnv },
     });
     return stdout.trim();
   };
+  const sms = (...args: string[]) => smsWithEnv({}, ...args);
   const smsFails = async (...args: string[]): Promise<{ code: number; stderr: string }> => {
     try {
       await sms(...args);
@@ -68,6 +69,12 @@ describe('operator CLI', () => {
     expect(audit).toEqual(['selected by paula', 'counted by paula', 'prepared by paula', 'approval_requested by paula', 'approved by alex', 'send_requested by paula', 'completed by system']);
     const status = JSON.parse(await sms('status', id, '--json'));
     expect(status).toMatchObject({ state: 'completed', progress: { sent: 4 } });
+  });
+
+  test("the worker's own settings are not the CLI's: a shell with a wrong SMS_RATE_LIMIT_SCOPE still runs it", async () => {
+    const workerOnly = { SMS_RATE_LIMIT_SCOPE: 'cluster', SMS_RATE_LIMIT: 'fast', WORKER_WORKFLOW_BUNDLE: '/nowhere/bundle.js' };
+    expect(await smsWithEnv(workerOnly, 'project', '--id', 'shell', '--name', 'Shell', '--country', 'CA', '--sms-enabled', 'true'))
+      .toMatch(/^project shell: SMS enabled/);
   });
 
   test('bad input names the field and the fix, with exit code 1', async () => {
