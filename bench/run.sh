@@ -25,13 +25,7 @@ export DURABLE_SMS_DATA="$PWD/.bench-data"
 export TEMPORAL_ADDRESS="127.0.0.1:$TEMPORAL_PORT"
 export BENCH_DATABASE_URL="${BENCH_DATABASE_URL:-${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test}}"
 mkdir -p "$DURABLE_SMS_DATA" bench/results
-# A server already answering on this port belongs to another run: use it, and leave it running at the end.
-if scripts/temporal-dev.sh status >/dev/null 2>&1; then
-  echo "[temporal] a dev server already answers on 127.0.0.1:$TEMPORAL_PORT; using it (it is not stopped at the end)"
-else
-  scripts/temporal-dev.sh start
-  trap 'scripts/temporal-dev.sh stop >/dev/null' EXIT
-fi
+use_or_start_temporal
 
 t0=$SECONDS failed=0
 for file in bench/*.bench.ts; do

@@ -29,3 +29,14 @@ _install_dependencies() {
 setup_project() {
   ensure_node24 && ensure_dependencies && ensure_temporal
 }
+
+# A throw-away dev server on $TEMPORAL_PORT, stopped when the calling script exits. A server already
+# answering there belongs to another run (a second `npm test`, a bench beside it): used, left running.
+use_or_start_temporal() {
+  if "$_here/temporal-dev.sh" status >/dev/null 2>&1; then
+    echo "[temporal] a dev server already answers on 127.0.0.1:$TEMPORAL_PORT; using it (it is not stopped at the end)"
+  else
+    "$_here/temporal-dev.sh" start
+    trap '"$_here/temporal-dev.sh" stop >/dev/null' EXIT
+  fi
+}

@@ -13,13 +13,7 @@ ensure_n8n
 export TEMPORAL_PORT="${TEST_TEMPORAL_PORT:-17233}" TEMPORAL_UI_PORT=0 TEMPORAL_HTTP_PORT="${TEST_TEMPORAL_HTTP_PORT:-17243}" TEMPORAL_DB_FILE=memory
 export DURABLE_SMS_DATA="$PWD/.test-results"
 mkdir -p .test-results
-# A server already answering on this port belongs to another run: use it, and leave it running at the end.
-if scripts/temporal-dev.sh status >/dev/null 2>&1; then
-  echo "[temporal] a dev server already answers on 127.0.0.1:$TEMPORAL_PORT; using it (it is not stopped at the end)"
-else
-  scripts/temporal-dev.sh start
-  trap 'scripts/temporal-dev.sh stop >/dev/null' EXIT
-fi
+use_or_start_temporal
 export TEMPORAL_ADDRESS="127.0.0.1:$TEMPORAL_PORT"
 export TEST_DATABASE_URL="${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test}"
 node node_modules/.bin/jest --json --outputFile=.test-results/jest.json "$@"
