@@ -4,13 +4,15 @@
  * arrival time" (TAT) of the next free slot forward by `count × interval`. The store is this process
  * (`createRateLimiter`) or the directory's database, shared by every worker (`directory-slot-store.ts`).
  *
- * The interval is 1000·(1 + JITTER_ALLOWANCE)/N ms, so N consecutive slots span 1025 ms: a message
- * may start up to 25 ms after its slot and no 1-second window, wherever it is measured, holds more
- * than N. Half of that is for the caller: a permit is on time until 12.5 ms after its slot, and a
- * caller woken later (the event loop stalled), or whose own work before the start took longer, takes
- * another slot. The other half is for the way to the provider and for the store's clock, which each
- * limiter maps onto its own from its fastest round trip (NTP's rule: off by at most half of it).
+ * The interval is 1000·(1 + JITTER_ALLOWANCE)/N ms, so N consecutive slots span 1025 ms: messages
+ * may start up to 25 ms after their slots and still no 1-second window holds more than N. Half of
+ * that is for the caller: a permit is on time until 12.5 ms after its slot, and a caller woken later
+ * (the event loop stalled), or whose own work before the start took longer, takes another slot, so
+ * the starts never put more than N in a second. The other half is for the store's clock, which each
+ * limiter maps onto its own from its fastest round trip (NTP's rule: off by at most half of it), and
+ * for the way to the provider: what the provider sees holds at most N while that way varies by less.
  */
+
 export interface RateLimiter {
   /** Resolves when the caller may start one message. */
   acquire(): Promise<Permit>;
