@@ -18,7 +18,7 @@ import { openBenchDirectory } from './support/directory-for-bench';
 import { startEndpoint, type Endpoint, type EndpointStats } from './support/endpoint-process';
 import { loopWorkflow } from './support/n8n-loop-workflow';
 import { restartN8n, signalN8n } from './support/n8n-process';
-import { QUICK, report, type Row } from './support/results';
+import { QUICK, report, runBenchmark, type Row } from './support/results';
 import { prepareSending } from './support/sending-run';
 import { writeWorkflowBundle } from './support/workflow-bundle';
 
@@ -229,10 +229,4 @@ async function main(): Promise<void> {
   if (ours.some((row) => row.lost !== 0 || row.sentTwice !== 0)) throw new Error('Our worker lost or duplicated a message across a restart.');
 }
 
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runBenchmark(main);

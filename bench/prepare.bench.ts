@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { loadDirectories, type BenchStore, type LoadedDirectory } from './support/bulk-load';
 import type { RunInput, RunResult } from './support/prepare-run';
 import { loadAverage } from './support/cpu';
-import { QUICK, report, type Row } from './support/results';
+import { QUICK, report, runBenchmark, type Row } from './support/results';
 import { writeWorkflowBundle } from './support/workflow-bundle';
 
 const SIZES = process.env.BENCH_PREPARE_SIZES?.split(',').map(Number) ?? (QUICK ? [10_000, 100_000] : [10_000, 100_000, 1_000_000]);
@@ -104,7 +104,4 @@ async function main(): Promise<void> {
   });
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+runBenchmark(main);

@@ -18,7 +18,7 @@ import { SendingClient, connectClient } from '../client/sending-client';
 import { seedAudience } from './support/audience';
 import { loadAverage } from './support/cpu';
 import { openBenchDirectory, type BenchDirectory, type BenchStore } from './support/directory-for-bench';
-import { QUICK, report, type Row } from './support/results';
+import { QUICK, report, runBenchmark, type Row } from './support/results';
 import { startTimedEndpoint, type EndpointReport, type TimedEndpoint } from './support/timed-endpoint-process';
 import { sendThroughFleet, startFleet } from './support/worker-fleet';
 import { writeWorkflowBundle } from './support/workflow-bundle';
@@ -177,10 +177,4 @@ async function main(): Promise<void> {
   if (rows.some((r) => r.startsWithinLimit === false)) throw new Error('The limiter let more than N messages start in a 1-second window.');
 }
 
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runBenchmark(main);

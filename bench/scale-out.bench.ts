@@ -14,7 +14,7 @@ import { SendingClient, connectClient } from '../client/sending-client';
 import { seedAudience } from './support/audience';
 import { loadAverage } from './support/cpu';
 import { openBenchDirectory } from './support/directory-for-bench';
-import { QUICK, report, type Row } from './support/results';
+import { QUICK, report, runBenchmark, type Row } from './support/results';
 import { startTimedEndpoint } from './support/timed-endpoint-process';
 import { sendThroughFleet, startFleet } from './support/worker-fleet';
 import { writeWorkflowBundle } from './support/workflow-bundle';
@@ -97,10 +97,4 @@ async function main(): Promise<void> {
   if (rows.some((row) => row.exactlyOnce !== true)) throw new Error('A recipient was not accepted exactly once.');
 }
 
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runBenchmark(main);

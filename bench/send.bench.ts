@@ -19,7 +19,7 @@ import { bareLoop } from './support/bare-loop';
 import { cpuSeconds, loadAverage } from './support/cpu';
 import { openBenchDirectory, type BenchStore } from './support/directory-for-bench';
 import { startEndpoint, type Endpoint, type EndpointStats } from './support/endpoint-process';
-import { QUICK, report, type Row } from './support/results';
+import { QUICK, report, runBenchmark, type Row } from './support/results';
 import { historySize, prepareSending, sendAndWait } from './support/sending-run';
 import { writeWorkflowBundle } from './support/workflow-bundle';
 
@@ -195,10 +195,4 @@ async function main(): Promise<void> {
   if (rows.some((row) => row.exactlyOnce !== true)) throw new Error('A recipient was not accepted exactly once.');
 }
 
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runBenchmark(main);
