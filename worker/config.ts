@@ -1,6 +1,7 @@
 /** Worker settings from environment variables; README "Configuration" documents each one. */
 import { existsSync, readFileSync } from 'node:fs';
 import type { ClientSettings } from '../client/sending-client';
+import { DEFAULT_SQLITE_PATH, type DirectoryConfig } from './directory/open-directory';
 import type { RateLimitScope } from './providers/create-rate-limiter';
 import { TASK_QUEUE_DEFAULT } from '../workflows/messages';
 
@@ -10,7 +11,7 @@ export type TemporalSettings = ClientSettings;
 
 export interface WorkerSettings {
   temporal: TemporalSettings;
-  directory: { url?: string; sqlitePath: string };
+  directory: DirectoryConfig;
   rateLimitPerSecond: number;
   /** `directory` (default): one limit shared by every worker on the directory; `worker`: each process its own. */
   rateLimitScope: RateLimitScope;
@@ -91,8 +92,8 @@ function workflowBundle(env: NodeJS.ProcessEnv): { workflowBundlePath?: string }
 }
 
 /** Where the directory is (DIRECTORY_URL, DIRECTORY_SQLITE_PATH): all the CLI and the demo need of the worker's settings. */
-export function directoryLocationFromEnv(env: NodeJS.ProcessEnv): WorkerSettings['directory'] {
-  return { url: env.DIRECTORY_URL || undefined, sqlitePath: env.DIRECTORY_SQLITE_PATH || '.data/directory.sqlite' };
+export function directoryLocationFromEnv(env: NodeJS.ProcessEnv): DirectoryConfig {
+  return { url: env.DIRECTORY_URL || undefined, sqlitePath: env.DIRECTORY_SQLITE_PATH || DEFAULT_SQLITE_PATH };
 }
 
 export function workerSettingsFromEnv(env: NodeJS.ProcessEnv): WorkerSettings {

@@ -3,7 +3,8 @@
  * worker processes have), share N messages per second through the directory's database.
  */
 import { openRateLimiter, rateLimitKey } from '../../worker/providers/create-rate-limiter';
-import { openDirectorySlotStore, type DirectoryLocation } from '../../worker/providers/directory-slot-store';
+import type { DirectoryConfig } from '../../worker/directory/open-directory';
+import { openDirectorySlotStore } from '../../worker/providers/directory-slot-store';
 import { createSlotLimiter, realClock, type Clock, type RateLimiter } from '../../worker/providers/rate-limiter';
 import { STORES, openFreshPostgresDirectory, openFreshSqliteDirectory, type FreshDirectory, type StoreKind } from '../support/directories';
 import { maxInWindow } from '../support/windows';
@@ -11,7 +12,7 @@ import { maxInWindow } from '../support/windows';
 const PER_SECOND = 100;
 const RUN_MS = 2500;
 
-async function openLocation(kind: StoreKind): Promise<{ fresh: FreshDirectory; location: DirectoryLocation }> {
+async function openLocation(kind: StoreKind): Promise<{ fresh: FreshDirectory; location: DirectoryConfig }> {
   if (kind === 'sqlite') {
     const fresh = await openFreshSqliteDirectory();
     return { fresh, location: { sqlitePath: fresh.path } };
@@ -39,7 +40,7 @@ const skewedClock: Clock = { now: () => performance.now() + 3 * 3_600_000, sleep
 
 describe.each(STORES)('provider-wide rate limit on %s', (kind) => {
   let fresh: FreshDirectory;
-  let location: DirectoryLocation;
+  let location: DirectoryConfig;
   const limiters: RateLimiter[] = [];
 
   beforeEach(async () => {

@@ -1,6 +1,7 @@
 /** The worker's rate limiter from its settings: shared by every worker on the directory, or this process's own. */
 import type { ProviderConfig } from './create-provider';
-import { openDirectorySlotStore, type DirectoryLocation } from './directory-slot-store';
+import type { DirectoryConfig } from '../directory/open-directory';
+import { openDirectorySlotStore } from './directory-slot-store';
 import { createRateLimiter, createSlotLimiter, isUnlimited, type RateLimiter } from './rate-limiter';
 
 export type RateLimitScope = 'directory' | 'worker';
@@ -27,7 +28,7 @@ export function rateLimitKey(provider: ProviderConfig): string {
   }
 }
 
-export function openRateLimiter(settings: RateLimitSettings, directory: DirectoryLocation, provider: ProviderConfig): RateLimiter {
+export function openRateLimiter(settings: RateLimitSettings, directory: DirectoryConfig, provider: ProviderConfig): RateLimiter {
   if (isUnlimited(settings.perSecond)) return createRateLimiter(0);
   if (settings.scope === 'worker') return createRateLimiter(settings.perSecond);
   return createSlotLimiter(settings.perSecond, openDirectorySlotStore(directory, settings.key ?? rateLimitKey(provider)));

@@ -4,18 +4,11 @@
  * reservation: the row lock (PostgreSQL) or the write lock (SQLite) orders concurrent workers. The
  * limiter has its own connection, so its round trips never queue behind the directory's work.
  */
+import { DEFAULT_SQLITE_PATH, type DirectoryConfig } from '../directory/open-directory';
 import { PostgresStore } from '../directory/postgres-store';
 import type { SqlDialect, SqlStore } from '../directory/sql-store';
 import { SqliteStore } from '../directory/sqlite-store';
 import type { SlotStore } from './rate-limiter';
-
-export interface DirectoryLocation {
-  /** `postgres://` URL; unset: the SQLite file. */
-  url?: string;
-  sqlitePath: string;
-  /** PostgreSQL schema (tests and benchmarks); default: the URL's search_path. */
-  schema?: string;
-}
 
 /** Milliseconds since the epoch, read when the statement runs (after any lock wait). */
 const CLOCK: Record<SqlDialect, string> = {
@@ -31,8 +24,10 @@ function reserveSql(dialect: SqlDialect): string {
     RETURNING tat, reserved_at`;
 }
 
-export function openDirectorySlotStore(location: DirectoryLocation, key: string): SlotStore {
-  const db: SqlStore = location.url ? PostgresStore.open(location.url, location.schema) : new SqliteStore(location.sqlitePath);
+/** The directory as `openDirectory` opened it (and brought its schema up to date). */
+export function openDirectorySlotStore(location: DirectoryConfig, key: string): SlotStore {
+  const url = location.url?.trim();
+  const db: SqlStore = url ? PostgresStore.open(url, location.schema) : new SqliteStore(location.sqlitePath?.trim() || DEFAULT_SQLITE_PATH);
   const sql = reserveSql(db.dialect);
   return {
     async reserve(spanMs) {
