@@ -2,7 +2,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { ClientSettings } from '../client/sending-client';
 import { DEFAULT_SQLITE_PATH, type DirectoryConfig } from './directory/open-directory';
+import { DEFAULT_DISPATCH_SETTINGS, type DispatchSettings } from './activities/dispatch-settings';
 import type { RateLimitScope } from './providers/create-rate-limiter';
+import type { ProviderConfig } from './providers/create-provider';
+import { DEFAULT_TIMEOUT_MS } from './providers/http-call';
 import { TASK_QUEUE_DEFAULT } from '../workflows/messages';
 
 export class ConfigError extends Error {}
@@ -106,6 +109,28 @@ export function workerSettingsFromEnv(env: NodeJS.ProcessEnv): WorkerSettings {
     ...(key ? { rateLimitKey: key } : {}),
     concurrency: Math.max(1, Math.floor(positiveNumber(env, 'SMS_CONCURRENCY', 8))),
     ...workflowBundle(env),
+  };
+}
+
+function wholeNumber(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, what: string): number {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw) || value < min) throw new ConfigError(`${name}="${raw}" is not a whole number ≥ ${min}: set it to ${what} (default ${fallback}), or unset it.`);
+  return value;
+}
+
+/** How a batch deals with a slow or failing provider (README "Configuration"): the provider's time-out is its own setting. */
+export function dispatchSettingsFromEnv(env: NodeJS.ProcessEnv, provider: ProviderConfig): DispatchSettings {
+  const d = DEFAULT_DISPATCH_SETTINGS;
+  return {
+    providerTimeoutMs: provider.kind === 'outbox' ? d.providerTimeoutMs : (provider.timeoutMs ?? DEFAULT_TIMEOUT_MS),
+    retryAfterCapMs: wholeNumber(env, 'SMS_RETRY_AFTER_CAP_MS', d.retryAfterCapMs, 0, 'the longest Retry-After, in ms, a batch waits for before it hands the wait to a durable timer'),
+    attemptsPerMessage: wholeNumber(env, 'SMS_ATTEMPTS_PER_MESSAGE', d.attemptsPerMessage, 1, 'how many provider calls one message may take on 429/5xx/network errors'),
+    breakerFailures: wholeNumber(env, 'SMS_BREAKER_FAILURES', d.breakerFailures, 1, 'how many transient provider failures in a row pause the sending'),
+    breakerWindowMs: wholeNumber(env, 'SMS_BREAKER_WINDOW_MS', d.breakerWindowMs, 1, 'the window, in ms, those failures must fall within'),
+    backoffRoundsBeforePause: wholeNumber(env, 'SMS_BACKOFF_ROUNDS', d.backoffRoundsBeforePause, 1, 'how many batches in a row may end with "wait and try again" before the sending pauses'),
+    maxPausedMs: wholeNumber(env, 'SMS_MAX_PAUSED_HOURS', d.maxPausedMs / 3_600_000, 1, 'how many hours a paused sending may wait for a resume before it fails') * 3_600_000,
   };
 }
 

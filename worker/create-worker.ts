@@ -24,5 +24,7 @@ export function createSmsWorker(options: SmsWorkerOptions): Promise<Worker> {
     activities: createActivities(deps),
     ...(workflowBundle ? { workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
     maxConcurrentActivityTaskExecutions: 20,
+    // Heartbeats reach the server within a second, so a batch learns of a cancellation within a second.
+    maxHeartbeatThrottleInterval: '1 second',
   });
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /** `npm run worker`: one worker process from environment variables; SIGINT/SIGTERM drain it and exit. */
 import { DefaultLogger, Runtime, type LogLevel } from '@temporalio/worker';
-import { ConfigError, inboundSettingsFromEnv, workerSettingsFromEnv } from './config';
+import { ConfigError, dispatchSettingsFromEnv, inboundSettingsFromEnv, workerSettingsFromEnv } from './config';
 import { connectWorker, createSmsWorker } from './create-worker';
 import { openDirectory } from './directory/open-directory';
 import { startInboundServer, type InboundServer } from './inbound/inbound-server';
@@ -14,6 +14,7 @@ async function main(): Promise<void> {
   const settings = workerSettingsFromEnv(process.env);
   const providerConfig = providerConfigFromEnv(process.env);
   const inboundSettings = inboundSettingsFromEnv(process.env);
+  const dispatch = dispatchSettingsFromEnv(process.env, providerConfig);
   const directory = await openDirectory(settings.directory);
   const connection = await connectWorker(settings.temporal);
   let inbound: InboundServer | undefined;
@@ -31,6 +32,7 @@ async function main(): Promise<void> {
       provider: createProvider(providerConfig, { outboxStore: directory }),
       limiter,
       concurrency: settings.concurrency,
+      dispatch,
       ...(settings.workflowBundlePath ? { workflowBundle: { codePath: settings.workflowBundlePath } } : {}),
     });
     process.stdout.write(

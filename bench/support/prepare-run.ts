@@ -14,6 +14,7 @@ import type { Directory } from '../../worker/directory/directory';
 import { openDirectory, type DirectoryConfig } from '../../worker/directory/open-directory';
 import { createOutboxProvider } from '../../worker/providers/outbox-provider';
 import { createRateLimiter } from '../../worker/providers/rate-limiter';
+import { DEFAULT_DISPATCH_SETTINGS } from '../../worker/activities/dispatch-settings';
 import { benchProject } from './bulk-load';
 import { GROUPS, generatedContact } from './generated-contacts';
 import { peakRssMiB, resetPeakRss } from './kernel-peak-rss';
@@ -91,7 +92,7 @@ async function main(): Promise<void> {
   const connection = await connectWorker({ address, namespace: 'default', taskQueue: input.taskQueue });
   const worker = await createSmsWorker({
     connection, namespace: 'default', taskQueue: input.taskQueue, directory,
-    provider: createOutboxProvider(opened), limiter: createRateLimiter(0), concurrency: 8,
+    provider: createOutboxProvider(opened), limiter: createRateLimiter(0), concurrency: 8, dispatch: DEFAULT_DISPATCH_SETTINGS,
     workflowBundle: { code: readFileSync(input.bundlePath, 'utf8') },
   });
   const running = worker.run();

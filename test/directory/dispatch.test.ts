@@ -1,6 +1,6 @@
 /** The dispatch side: last-moment checks, per-recipient states, progress, outbox and audit log. */
 import type { AudienceSelection } from '../../domain/types';
-import { DirectoryInputError, type Directory, type SnapshotRow } from '../../worker/directory/directory';
+import { DirectoryInputError, type Claim, type Directory, type RecipientRef, type SnapshotRow } from '../../worker/directory/directory';
 import { STORES, openFreshDirectory } from '../support/directories';
 
 const PROJECT = 'disp';
@@ -49,23 +49,98 @@ describe.each(STORES)('dispatch (%s)', (store) => {
     expect(afterDeletion.externalId).toBeUndefined();
   });
 
-  test('marking a message dispatching counts attempts; release puts only a dispatching row back to pending', async () => {
-    await directory.markDispatching(SENDING, 3);
-    await directory.releaseDispatching(SENDING, 3);
-    await directory.markDispatching(SENDING, 3);
-    expect((await directory.readSnapshot(SENDING, 2, 1))[0]).toMatchObject({ seq: 3, state: 'dispatching', attempts: 2 });
-    await directory.markDone(SENDING, 3, 'sent', 'SM123');
-    await directory.releaseDispatching(SENDING, 3);
-    expect((await directory.readSnapshot(SENDING, 2, 1))[0]).toMatchObject({ seq: 3, state: 'sent', attempts: 2 });
+  const claimOf = (token: string, leaseUntilMs = Date.now() + 60_000): Claim => ({ token, leaseUntilMs });
+  const refOf = (sendingId: string, row: SnapshotRow): RecipientRef => ({ sendingId, seq: row.seq, projectId: PROJECT, contactId: row.contactId, e164: row.e164 });
+  const states = async (sendingId: string) => (await directory.readSnapshot(sendingId, 0, 10)).map((row) => [row.seq, row.state]);
+  async function freshSending(id: string): Promise<SnapshotRow[]> {
+    await directory.createSending({ id, projectId: PROJECT, selection: everyone, createdBy: 'paula', createdAt: 1 });
+    await directory.prepareSnapshot(id, everyone);
+    return directory.readSnapshot(id, 0, 10);
+  }
 
-    await directory.markDispatching(SENDING, 4);
-    await directory.markDone(SENDING, 4, 'failed', '21211 invalid To number');
-    await directory.markDone(SENDING, 2, 'skipped', 'removed');
-    expect(await directory.progress(SENDING)).toEqual({ pending: 1, held: 0, dispatching: 0, sent: 1, failed: 1, skipped: 1, unknown: 0 });
+  test('a claim is a compare-and-set: of two attempts claiming one row at the same moment, one gets it', async () => {
+    const [r1] = await freshSending('cas-claim');
+    const outcomes = await Promise.all([directory.claimDispatch(refOf('cas-claim', r1), claimOf('attempt-1')), directory.claimDispatch(refOf('cas-claim', r1), claimOf('attempt-2'))]);
+    expect(outcomes.sort()).toEqual(['claimed', 'taken']);
+    const [row] = await directory.readSnapshot('cas-claim', 0, 1);
+    expect(row).toMatchObject({ state: 'dispatching', attempts: 1 });
+    expect(['attempt-1', 'attempt-2']).toContain(row.claim?.token);
+    // Claimed again later (e.g. a retried batch that read it as pending): still taken.
+    expect(await directory.claimDispatch(refOf('cas-claim', r1), claimOf('attempt-3'))).toBe('taken');
+  });
+
+  test('only the attempt holding a row settles or releases it, and nothing overwrites a final state', async () => {
+    const [r1, r3] = await freshSending('cas-settle');
+    expect(await directory.claimDispatch(refOf('cas-settle', r1), claimOf('holder'))).toBe('claimed');
+    expect(await directory.settleClaim('cas-settle', r1.seq, 'intruder', 'sent', 'SM-x')).toBe(false);
+    expect(await directory.releaseClaim('cas-settle', r1.seq, 'intruder')).toBe(false);
+    expect(await directory.renewClaim('cas-settle', r1.seq, claimOf('intruder'))).toBe(false);
+    expect(await directory.settleClaim('cas-settle', r1.seq, 'holder', 'unknown', 'did not answer')).toBe(true);
+    // The holder itself cannot change it afterwards either: `unknown` stays unknown.
+    expect(await directory.settleClaim('cas-settle', r1.seq, 'holder', 'sent', 'SM-late')).toBe(false);
+    expect(await directory.takeOverClaim('cas-settle', r1.seq, 'holder', claimOf('next'), Date.now() + 120_000)).toBe(false);
+    expect(await directory.abandonClaim('cas-settle', r1.seq, 'holder', 'gone', Date.now() + 120_000)).toBe(false);
+    expect(await directory.claimDispatch(refOf('cas-settle', r1), claimOf('next'))).toBe('taken');
+    expect(await directory.skipRecipient('cas-settle', r1.seq, 'optedOut')).toBe(false);
+    expect(await directory.holdRecipient('cas-settle', r1.seq, 5000)).toBe(false);
+
+    expect(await directory.claimDispatch(refOf('cas-settle', r3), claimOf('holder'))).toBe('claimed');
+    expect(await directory.releaseClaim('cas-settle', r3.seq, 'holder')).toBe(true);
+    expect(await states('cas-settle')).toEqual([[1, 'unknown'], [2, 'pending'], [3, 'pending']]);
+    expect((await directory.readSnapshot('cas-settle', 0, 1))[0]).not.toHaveProperty('claim');
+  });
+
+  test('settles asked at the same moment are written together, each only where its attempt holds the row', async () => {
+    const rows = await freshSending('cas-group');
+    for (const row of rows) expect(await directory.claimDispatch(refOf('cas-group', row), claimOf(`t${row.seq}`))).toBe('claimed');
+    const written = await Promise.all([
+      directory.settleClaim('cas-group', 1, 't1', 'sent', 'SM1'),
+      directory.settleClaim('cas-group', 2, 'wrong', 'sent', 'SM2'),
+      directory.settleClaim('cas-group', 3, 't3', 'failed', '21211 invalid To number'),
+      directory.settleClaim('cas-group', 99, 't1', 'sent', 'SM99'),
+    ]);
+    expect(written).toEqual([true, false, true, false]);
+    expect(await states('cas-group')).toEqual([[1, 'sent'], [2, 'dispatching'], [3, 'failed']]);
+    expect(await directory.progress('cas-group')).toEqual({ pending: 0, held: 0, dispatching: 1, sent: 1, failed: 1, skipped: 0, unknown: 0 });
+    expect(await directory.progress('cas-group', 1)).toEqual({ pending: 0, held: 0, dispatching: 0, sent: 1, failed: 0, skipped: 0, unknown: 0 });
     expect(await directory.progress('no-such-sending')).toEqual({ pending: 0, held: 0, dispatching: 0, sent: 0, failed: 0, skipped: 0, unknown: 0 });
   });
 
-  test('claimDispatch marks a row dispatching only when the recipient may still get it, and says why not otherwise', async () => {
+  test('a row whose holder lost its lease is taken over (idempotent resend) or abandoned as unknown, once, from that holder only', async () => {
+    const [r1, r3, r4] = await freshSending('cas-lease');
+    const now = Date.now();
+    for (const row of [r1, r3, r4]) expect(await directory.claimDispatch(refOf('cas-lease', row), claimOf('dead', now + 1000))).toBe('claimed');
+    expect(await directory.inFlight('cas-lease', now)).toEqual({ live: 3, expired: 0, lastLeaseMs: now + 1000 });
+    // The lease still runs: nobody may take the row.
+    expect(await directory.takeOverClaim('cas-lease', r1.seq, 'dead', claimOf('next'), now)).toBe(false);
+    expect(await directory.abandonClaim('cas-lease', r3.seq, 'dead', 'gone', now)).toBe(false);
+    const later = now + 2000;
+    expect(await directory.inFlight('cas-lease', later)).toMatchObject({ live: 0, expired: 3 });
+    expect(await directory.takeOverClaim('cas-lease', r1.seq, 'someone-else', claimOf('next'), later)).toBe(false);
+    const takeovers = await Promise.all([directory.takeOverClaim('cas-lease', r1.seq, 'dead', claimOf('a'), later), directory.takeOverClaim('cas-lease', r1.seq, 'dead', claimOf('b'), later)]);
+    expect(takeovers.filter(Boolean)).toHaveLength(1);
+    expect(await directory.settleClaim('cas-lease', r1.seq, 'dead', 'sent', 'SM-late')).toBe(false);
+    expect(await directory.abandonClaim('cas-lease', r3.seq, 'dead', 'the worker stopped during the call', later)).toBe(true);
+    expect(await directory.abandonExpiredClaims('cas-lease', 'in flight when cancelled', later)).toBe(1);
+    expect(await states('cas-lease')).toEqual([[1, 'dispatching'], [2, 'unknown'], [3, 'unknown']]);
+  });
+
+  test('a stopped dispatch refuses every claim and takeover until it is resumed; the stop says who and why', async () => {
+    const [r1, r3] = await freshSending('cas-stop');
+    expect(await directory.dispatchStop('cas-stop')).toBeNull();
+    await directory.stopDispatch('cas-stop', { kind: 'paused', reason: 'provider down', atMs: 1234 });
+    expect(await directory.dispatchStop('cas-stop')).toEqual({ kind: 'paused', reason: 'provider down', atMs: 1234 });
+    expect(await directory.claimDispatch(refOf('cas-stop', r1), claimOf('a'))).toBe('stopped');
+    expect(await states('cas-stop')).toEqual([[1, 'pending'], [2, 'pending'], [3, 'pending']]);
+    await directory.resumeDispatch('cas-stop');
+    expect(await directory.claimDispatch(refOf('cas-stop', r1), claimOf('a', Date.now() - 1))).toBe('claimed');
+    await directory.stopDispatch('cas-stop', { kind: 'cancelled', reason: 'wrong audience', atMs: 5678 });
+    expect(await directory.takeOverClaim('cas-stop', r1.seq, 'a', claimOf('b'), Date.now())).toBe(false);
+    expect(await directory.claimDispatch(refOf('cas-stop', r3), claimOf('b'))).toBe('stopped');
+    await expect(directory.stopDispatch('no-such-sending', { kind: 'paused', reason: 'x', atMs: 1 })).rejects.toBeInstanceOf(DirectoryInputError);
+  });
+
+  test('claimDispatch marks a row dispatching only when the recipient may still get it, and otherwise skips it with the reason', async () => {
     const claim = 'dispatch-claim';
     await directory.createSending({ id: claim, projectId: PROJECT, selection: everyone, createdBy: 'paula', createdAt: 1 });
     await directory.prepareSnapshot(claim, everyone);
@@ -76,17 +151,17 @@ describe.each(STORES)('dispatch (%s)', (store) => {
     // Asked at the same moment, as the lanes of a batch do: answered together, each about its own row.
     expect(
       await Promise.all([
-        directory.claimDispatch(claim, c1.seq, PROJECT, c1.contactId, c1.e164),
-        directory.claimDispatch(claim, c3.seq, PROJECT, c3.contactId, c3.e164),
-        directory.claimDispatch(claim, c4.seq, PROJECT, c4.contactId, c4.e164),
+        directory.claimDispatch(refOf(claim, c1), claimOf('t')),
+        directory.claimDispatch(refOf(claim, c3), claimOf('t')),
+        directory.claimDispatch(refOf(claim, c4), claimOf('t')),
         directory.checkDispatch(PROJECT, c1.contactId, c1.e164),
-        directory.claimDispatch(claim, 99, PROJECT, c1.contactId, c1.e164).catch((error: unknown) => error),
+        directory.claimDispatch({ ...refOf(claim, c1), seq: 99 }, claimOf('t')).catch((error: unknown) => error),
       ]),
-    ).toEqual(['ok', 'optedOut', 'inactive', 'ok', expect.any(DirectoryInputError)]);
-    const states = (await directory.readSnapshot(claim, 0, 10)).map((row) => [row.seq, row.state, row.attempts]);
-    expect(states).toEqual([[1, 'dispatching', 1], [2, 'pending', 0], [3, 'pending', 0]]);
-    await Promise.all([directory.markDone(claim, 1, 'sent', 'SM1'), directory.markDone(claim, 2, 'skipped', 'optedOut'), directory.markDispatching(claim, 3)]);
-    expect((await directory.readSnapshot(claim, 0, 10)).map((row) => [row.state, row.attempts])).toEqual([['sent', 1], ['skipped', 0], ['dispatching', 1]]);
+    ).toEqual(['claimed', 'optedOut', 'inactive', 'ok', expect.any(DirectoryInputError)]);
+    // The recipients who may no longer get it are skipped with the reason, in the same call.
+    const rows = await directory.readSnapshot(claim, 0, 10);
+    expect(rows.map((row) => [row.seq, row.state, row.attempts])).toEqual([[1, 'dispatching', 1], [2, 'skipped', 0], [3, 'skipped', 0]]);
+    expect(rows[0].claim).toEqual({ token: 't', leaseUntilMs: expect.any(Number) });
     await directory.removeOptOut(PROJECT, c3.e164);
     await directory.setContactActive(PROJECT, 'd4', true);
   });
@@ -96,15 +171,16 @@ describe.each(STORES)('dispatch (%s)', (store) => {
     await directory.createSending({ id: held, projectId: PROJECT, selection: everyone, createdBy: 'paula', createdAt: 1 });
     await directory.prepareSnapshot(held, everyone);
     expect(await directory.heldSummary(held)).toEqual({ count: 0, nextMs: null, lastMs: null });
-    await directory.markHeld(held, 3, 3000);
-    await directory.markHeld(held, 1, 1000);
-    await directory.markHeld(held, 2, 9000);
+    expect(await directory.holdRecipient(held, 3, 3000)).toBe(true);
+    expect(await directory.holdRecipient(held, 1, 1000)).toBe(true);
+    expect(await directory.holdRecipient(held, 2, 9000)).toBe(true);
     expect(await directory.heldSummary(held)).toEqual({ count: 3, nextMs: 1000, lastMs: 9000 });
     expect((await directory.readDueHeld(held, 3000, 10)).map((r) => [r.seq, r.state])).toEqual([[1, 'held'], [3, 'held']]);
     expect((await directory.readDueHeld(held, 3000, 1)).map((r) => r.seq)).toEqual([1]);
-    await directory.markHeld(held, 1, 5000);
-    await directory.markDispatching(held, 3);
-    await directory.markDone(held, 3, 'sent', 'SM3');
+    expect(await directory.holdRecipient(held, 1, 5000)).toBe(true);
+    const [, , r3] = await directory.readSnapshot(held, 0, 10);
+    expect(await directory.claimDispatch(refOf(held, r3), claimOf('t'))).toBe('claimed');
+    expect(await directory.settleClaim(held, 3, 't', 'sent', 'SM3')).toBe(true);
     expect(await directory.readDueHeld(held, 3000, 10)).toEqual([]);
     expect(await directory.heldSummary(held)).toEqual({ count: 2, nextMs: 5000, lastMs: 9000 });
     expect(await directory.progress(held)).toMatchObject({ held: 2, sent: 1, pending: 0 });
@@ -114,16 +190,17 @@ describe.each(STORES)('dispatch (%s)', (store) => {
     const skip = 'dispatch-skip';
     await directory.createSending({ id: skip, projectId: PROJECT, selection: everyone, createdBy: 'paula', createdAt: 1 });
     await directory.prepareSnapshot(skip, everyone);
-    await directory.markDispatching(skip, 2);
-    await directory.markDone(skip, 2, 'sent', 'SM2');
+    const [, r2] = await directory.readSnapshot(skip, 0, 10);
+    expect(await directory.claimDispatch(refOf(skip, r2), claimOf('t'))).toBe('claimed');
+    expect(await directory.settleClaim(skip, r2.seq, 't', 'sent', 'SM2')).toBe(true);
     await directory.skipRecipients(skip, [1, 2], 'numberType:FIXED_LINE');
     expect((await directory.readSnapshot(skip, 0, 10)).map((r) => r.state)).toEqual(['skipped', 'sent', 'pending']);
     expect(await directory.progress(skip)).toMatchObject({ skipped: 1, sent: 1, pending: 1 });
   });
 
-  test('marking a recipient that is not in the snapshot is an input error', async () => {
-    await expect(directory.markDispatching(SENDING, 99)).rejects.toBeInstanceOf(DirectoryInputError);
-    await expect(directory.markDone(SENDING, 99, 'sent', null)).rejects.toThrow('Sending "dispatch-1" has no recipient #99 in its snapshot.');
+  test('holding or skipping a recipient that is not in the snapshot is an input error', async () => {
+    await expect(directory.holdRecipient(SENDING, 99, 1000)).rejects.toBeInstanceOf(DirectoryInputError);
+    await expect(directory.skipRecipient(SENDING, 99, 'optedOut')).rejects.toThrow('Sending "dispatch-1" has no recipient #99 in its snapshot.');
   });
 
   test('the outbox keeps one message per (sending, seq): a retried write changes nothing', async () => {

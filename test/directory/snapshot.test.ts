@@ -2,6 +2,7 @@
 import type { AudienceSelection, DuplicatePolicy } from '../../domain/types';
 import { DirectoryInputError, type Directory } from '../../worker/directory/directory';
 import { STORES, openFreshDirectory } from '../support/directories';
+import { claimRow, sendRow } from '../support/ledger';
 
 const PROJECT = 'snap';
 const vip = (duplicatePolicy: DuplicatePolicy = 'perContact'): AudienceSelection => ({
@@ -81,7 +82,7 @@ describe.each(STORES)('snapshot (%s)', (store) => {
   test('preparing again replaces the snapshot', async () => {
     const id = await newSending(vip());
     await directory.prepareSnapshot(id, vip());
-    await directory.markDispatching(id, 1);
+    await claimRow(directory, id, 1);
     await directory.setContactActive(PROJECT, 's1', false);
     expect((await directory.prepareSnapshot(id, vip())).snapshotSize).toBe(2);
     expect(await snapshot(id)).toEqual([
@@ -93,8 +94,7 @@ describe.each(STORES)('snapshot (%s)', (store) => {
   test('refresh adds a contact created after preparation, drops one removed from its group, follows a changed number', async () => {
     const id = await newSending(vip());
     await directory.prepareSnapshot(id, vip());
-    await directory.markDispatching(id, 1);
-    await directory.markDone(id, 1, 'sent', 'provider-id-1');
+    await sendRow(directory, id, 1, 'provider-id-1');
 
     await directory.upsertContacts(PROJECT, [{ externalId: 's5', fields: { firstName: 'S5', mobile: '514 555 0205' }, groups: ['vip'] }]);
     await directory.setMemberships(PROJECT, 's2', ['news']);
@@ -122,8 +122,7 @@ describe.each(STORES)('snapshot (%s)', (store) => {
   test('under perNumber, refresh never adds a second message for a number already in the snapshot', async () => {
     const id = await newSending(vip('perNumber'));
     expect((await directory.prepareSnapshot(id, vip('perNumber'))).snapshotSize).toBe(3);
-    await directory.markDispatching(id, 2);
-    await directory.markDone(id, 2, 'sent', 'provider-id-2');
+    await sendRow(directory, id, 2, 'provider-id-2');
     await directory.upsertContacts(PROJECT, [{ externalId: 's6', fields: { mobile: '(514) 555-0202' }, groups: ['vip'] }]);
     expect(await directory.countAudience(vip('perNumber'))).toMatchObject({ messages: 3, excluded: { duplicateNumber: 1 } });
     expect(await directory.refreshSnapshot(id, vip('perNumber'))).toEqual({ added: 0, removed: 0, renumbered: 0, total: 3 });

@@ -1,6 +1,6 @@
 import { parseRetryAfter } from '../../worker/providers/http-call';
 import { createHttpProvider } from '../../worker/providers/http-provider';
-import { ProviderConfigError, RetryableProviderError, type OutgoingSms } from '../../worker/providers/provider';
+import { ProviderAccountError, ProviderConfigError, RetryableProviderError, type OutgoingSms } from '../../worker/providers/provider';
 import { startFakeProvider, type FakeProvider } from '../support/fake-provider';
 
 const sms = (overrides: Partial<OutgoingSms> = {}): OutgoingSms => ({
@@ -95,9 +95,11 @@ describe('HTTP provider', () => {
     expect(result).toEqual({ status: 'rejected', reason: 'HTTP 422: Number is blocked by the carrier', code: '30007' });
   });
 
-  it('rejects on bad credentials without repeating them', async () => {
-    const result = await createHttpProvider({ url: fake.httpUrl, headers: { Authorization: 'Bearer wrong' } }).send(sms());
-    expect(result).toEqual({ status: 'rejected', reason: 'HTTP 401: Unauthorized' });
+  it('raises an account error on bad credentials (the sending pauses instead of failing the recipient), without repeating them', async () => {
+    const error = await caught(createHttpProvider({ url: fake.httpUrl, headers: { Authorization: 'Bearer wrong' } }).send(sms()));
+    expect(error).toBeInstanceOf(ProviderAccountError);
+    expect(error.message).toBe(`the HTTP provider (${fake.url}) refused the account: HTTP 401: Unauthorized`);
+    expect(error.message).not.toContain('wrong');
   });
 
   it('never shows the path or query of the URL (it may hold a token) in errors', async () => {
@@ -113,10 +115,18 @@ describe('HTTP provider', () => {
     ['a non-JSON 200', 'OK', { status: 200 }, { status: 'sent', providerMessageId: 'sending-7:3' }],
     ['a 400 with message', '{"message":"to is not E.164"}', { status: 400 }, { status: 'rejected', reason: 'HTTP 400: to is not E.164' }],
     ['a 400 with error.message', '{"error":{"message":"quota exceeded"}}', { status: 400 }, { status: 'rejected', reason: 'HTTP 400: quota exceeded' }],
-    ['a 403 without body', '', { status: 403, statusText: 'Forbidden' }, { status: 'rejected', reason: 'HTTP 403: Forbidden' }],
   ])('reads %s', async (_case, body, init, expected) => {
     const result = await createHttpProvider({ url: 'https://sms.example.com/send' }, { fetch: answering(body, init) }).send(sms());
     expect(result).toEqual(expected);
+  });
+
+  it.each<[string, string, ResponseInit, string | undefined]>([
+    ['a 403 without body', '', { status: 403, statusText: 'Forbidden' }, undefined],
+    ['a 400 with an account code', '{"error":"account suspended","code":20005}', { status: 400 }, '20005'],
+  ])('reads %s as a refusal of the account', async (_case, body, init, code) => {
+    const error = await caught(createHttpProvider({ url: 'https://sms.example.com/send' }, { fetch: answering(body, init) }).send(sms()));
+    expect(error).toBeInstanceOf(ProviderAccountError);
+    expect((error as ProviderAccountError).code).toBe(code);
   });
 
   it('retries on 409 (a request with this key is still in progress)', async () => {

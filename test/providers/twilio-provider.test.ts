@@ -1,5 +1,5 @@
 import { createServer } from 'node:net';
-import { RetryableProviderError, ProviderConfigError, type OutgoingSms } from '../../worker/providers/provider';
+import { ProviderAccountError, RetryableProviderError, ProviderConfigError, type OutgoingSms } from '../../worker/providers/provider';
 import { createTwilioProvider, type TwilioConfig } from '../../worker/providers/twilio-provider';
 import { startFakeProvider, type FakeProvider } from '../support/fake-provider';
 
@@ -93,9 +93,18 @@ describe('Twilio provider', () => {
     expect(fake.accepted).toHaveLength(0);
   });
 
-  it('reports bad credentials as a rejection without repeating them', async () => {
-    const result = await createTwilioProvider({ ...config, authToken: 'wrong-token-123' }).send(sms());
-    expect(result).toEqual({ status: 'rejected', reason: '20003: Authenticate', code: '20003' });
+  it('raises an account error on bad credentials (the sending pauses instead of failing the recipient), without repeating them', async () => {
+    const error = await caught(createTwilioProvider({ ...config, authToken: 'wrong-token-123' }).send(sms()));
+    expect(error).toBeInstanceOf(ProviderAccountError);
+    expect(error).toMatchObject({ code: '20003', message: `Twilio (${fake.url}) refused the account: 20003: Authenticate` });
+    expect(error.message).not.toContain('wrong-token');
+    expect(fake.accepted).toHaveLength(0);
+  });
+
+  it("raises an account error for a sender the account may not use (21606), whatever the number", async () => {
+    fake.rejectNumber('+15005550002', 21606, "The 'From' phone number provided is not a valid message-capable Twilio phone number for this destination/account.");
+    const error = await caught(createTwilioProvider(config).send(sms({ to: '+15005550002' })));
+    expect(error).toMatchObject({ name: 'ProviderAccountError', code: '21606' });
   });
 
   it('throws a retryable error on 429, honouring Retry-After, then sends on the next attempt', async () => {

@@ -8,6 +8,7 @@ import type { Directory } from '../../worker/directory/directory';
 import type { SmsProvider } from '../../worker/providers/provider';
 import { createOutboxProvider } from '../../worker/providers/outbox-provider';
 import { createRateLimiter } from '../../worker/providers/rate-limiter';
+import { DEFAULT_DISPATCH_SETTINGS, type DispatchSettings } from '../../worker/activities/dispatch-settings';
 import { WORKFLOW_BUNDLE_PATH } from './paths';
 
 export const TEMPORAL_ADDRESS = process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233';
@@ -19,7 +20,7 @@ export interface TestWorker {
   stop(): Promise<void>;
 }
 
-export async function startTestWorker(options: { directory: Directory; provider?: SmsProvider; rateLimitPerSecond?: number; concurrency?: number; taskQueue?: string }): Promise<TestWorker> {
+export async function startTestWorker(options: { directory: Directory; provider?: SmsProvider; rateLimitPerSecond?: number; concurrency?: number; taskQueue?: string; dispatch?: Partial<DispatchSettings> }): Promise<TestWorker> {
   const taskQueue = options.taskQueue ?? `test-${randomUUID()}`;
   const connection = await connectWorker({ address: TEMPORAL_ADDRESS, namespace: 'default', taskQueue });
   const worker = await createSmsWorker({
@@ -30,6 +31,7 @@ export async function startTestWorker(options: { directory: Directory; provider?
     provider: options.provider ?? createOutboxProvider(options.directory),
     limiter: createRateLimiter(options.rateLimitPerSecond ?? 0),
     concurrency: options.concurrency ?? 8,
+    dispatch: { ...DEFAULT_DISPATCH_SETTINGS, ...options.dispatch },
     workflowBundle: { code: readFileSync(WORKFLOW_BUNDLE_PATH, 'utf8') },
   });
   const running = worker.run();

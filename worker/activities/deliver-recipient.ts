@@ -1,87 +1,147 @@
 import { renderMessage } from '../../domain/template';
 import type { SnapshotRow } from '../directory/directory';
-import { RetryableProviderError } from '../providers/provider';
+import { ProviderAccountError, ProviderConfigError, RetryableProviderError, type OutgoingSms } from '../providers/provider';
 import { quarantineSource } from '../providers/quarantine';
+import { sleepUnlessStopped, type BatchControl } from './batch-control';
+import { EXHAUSTED_BACKOFF_MS, RETRY_BACKOFF_MS } from './dispatch-settings';
 import type { ActivityDeps, SendBatchRequest } from './index';
 import type { RecipientRules } from './recipient-rules';
 
-export type DeliveryOutcome = 'sent' | 'failed' | 'skipped' | 'unknown' | 'held';
+/** `interrupted`: the batch stopped before this recipient's message was decided; the row is as it was. */
+export type DeliveryOutcome = 'sent' | 'failed' | 'skipped' | 'unknown' | 'held' | 'interrupted';
 
-/** Attempts per message for 429/5xx/network errors before the batch activity fails and Temporal retries it. */
-const ATTEMPTS = 5;
-const BACKOFF_MS = [500, 1000, 2000, 4000];
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const FOREIGN_CLAIM_POLL_MS = 250;
 
 /**
- * One recipient, exactly once. The row's state is written before and after the provider call:
- * - already final (sent/failed/skipped/unknown): a retry or replay does nothing;
- * - `dispatching` (a worker died during the call): resent with the same idempotency key when the
+ * One recipient, exactly once. Every change to the row is a compare-and-set in the directory
+ * (worker/directory/dispatch.ts), so whatever attempt of whatever batch runs at the same time:
+ * - a final row (sent/failed/skipped/unknown) is left alone;
+ * - `dispatching` held by another live attempt: waited for until it settles or its lease runs out;
+ * - `dispatching` whose lease ran out (its worker died): resent with the same idempotency key when the
  *   provider dedupes by key, otherwise marked `unknown` and never resent;
- * - `pending` or `held`: kill list, active state and the project's rules are checked again; a
- *   recipient inside their quiet hours is held until the window opens; otherwise it is sent.
+ * - `pending` or `held`: the project's rules are checked (excluded → skipped, quiet hours → held), then
+ *   the row is claimed — which also checks the kill list, the contact and that the sending is not
+ *   stopped — and the message is sent; only the attempt holding the claim writes its outcome.
  */
-export async function deliverRecipient(deps: ActivityDeps, request: SendBatchRequest, row: SnapshotRow, rules: RecipientRules): Promise<DeliveryOutcome> {
-  const { directory, provider, limiter } = deps;
-  if (row.state === 'sent' || row.state === 'failed' || row.state === 'skipped' || row.state === 'unknown') return row.state;
-  if (row.state === 'dispatching' && !provider.idempotent) {
-    await directory.markDone(request.sendingId, row.seq, 'unknown', `the worker stopped during the ${provider.name} call; not resent, to never send twice`);
-    return 'unknown';
-  }
-  // An in-doubt row may already have reached the phone: resend it with its key, without a new check.
-  if (row.state !== 'dispatching') {
-    const exclusion = rules.exclusion(rules.facts(row.e164));
-    const heldUntil = exclusion ? null : rules.heldUntil(row, Date.now());
-    if (exclusion || heldUntil !== null) {
-      // The kill list and the contact come first, so the reason recorded is the same whatever the project's rules.
-      const check = await directory.checkDispatch(request.projectId, row.contactId, row.e164);
-      const skip = check !== 'ok' ? check : exclusion ?? (heldUntil === Infinity ? 'quietHours:noWindow' : null);
-      if (skip) {
-        await directory.markDone(request.sendingId, row.seq, 'skipped', skip);
-        return 'skipped';
+export async function deliverRecipient(deps: ActivityDeps, request: SendBatchRequest, initial: SnapshotRow, rules: RecipientRules, control: BatchControl): Promise<DeliveryOutcome> {
+  const { directory, provider } = deps;
+  let row = initial;
+  for (;;) {
+    if (control.stopped) return 'interrupted';
+    switch (row.state) {
+      case 'sent':
+      case 'failed':
+      case 'skipped':
+      case 'unknown':
+        return row.state;
+      case 'dispatching': {
+        const now = Date.now();
+        const lease = row.claim?.leaseUntilMs ?? null;
+        const token = row.claim?.token ?? null;
+        if (token === control.token) return 'interrupted';
+        if (lease !== null && lease >= now) {
+          await sleepUnlessStopped(Math.min(FOREIGN_CLAIM_POLL_MS, lease - now + 1), control.signal);
+          break;
+        }
+        if (provider.idempotent) {
+          // It may already have reached the phone: resent with its key, which the provider dedupes, without a new check.
+          if (await directory.takeOverClaim(request.sendingId, row.seq, token, control.claim(), now)) {
+            const outcome = await send(deps, request, row, control);
+            if (outcome !== 'interrupted' || control.stopped) return outcome;
+          } else if (await directory.dispatchStop(request.sendingId)) {
+            control.stop({ kind: 'stopped' });
+            return 'interrupted';
+          }
+        } else if (await directory.abandonClaim(request.sendingId, row.seq, token, `the worker stopped during the ${provider.name} call; not resent, to never send twice`, now)) {
+          return 'unknown';
+        }
+        break;
       }
-      await directory.markHeld(request.sendingId, row.seq, heldUntil!);
-      return 'held';
+      default: {
+        const decided = await applyRules(deps, request, row, rules);
+        if (decided) return decided;
+        let permit = await deps.limiter.acquire();
+        const outcome = await directory.claimDispatch({ sendingId: request.sendingId, seq: row.seq, projectId: request.projectId, contactId: row.contactId, e164: row.e164 }, control.claim());
+        if (outcome === 'claimed') {
+          // The claim outlasted the slot: starting now could put more than N in a second, so wait for another.
+          while (!permit.onTime()) permit = await deps.limiter.acquire();
+          const sent = await send(deps, request, row, control);
+          if (sent !== 'interrupted' || control.stopped) return sent;
+        } else if (outcome === 'stopped') {
+          control.stop({ kind: 'stopped' });
+          return 'interrupted';
+        } else if (outcome !== 'taken') {
+          return 'skipped';
+        }
+        break;
+      }
     }
+    row = (await directory.readSnapshot(request.sendingId, row.seq - 1, 1))[0] ?? row;
   }
+}
+
+/** Excluded by the project's rules (skipped) or inside the recipient's quiet hours (held); null: may be sent now. */
+async function applyRules(deps: ActivityDeps, request: SendBatchRequest, row: SnapshotRow, rules: RecipientRules): Promise<DeliveryOutcome | null> {
+  const exclusion = rules.exclusion(rules.facts(row.e164));
+  const heldUntil = exclusion ? null : rules.heldUntil(row, Date.now());
+  if (!exclusion && heldUntil === null) return null;
+  // The kill list and the contact come first, so the reason recorded is the same whatever the project's rules.
+  const check = await deps.directory.checkDispatch(request.projectId, row.contactId, row.e164);
+  const skip = check !== 'ok' ? check : exclusion ?? (heldUntil === Infinity ? 'quietHours:noWindow' : null);
+  if (skip) return (await deps.directory.skipRecipient(request.sendingId, row.seq, skip)) ? 'skipped' : null;
+  return (await deps.directory.holdRecipient(request.sendingId, row.seq, heldUntil!)) ? 'held' : null;
+}
+
+/** The provider call for a row this attempt holds, with its retries; only this attempt's claim is written. */
+async function send(deps: ActivityDeps, request: SendBatchRequest, row: SnapshotRow, control: BatchControl): Promise<DeliveryOutcome> {
+  const { directory, provider, dispatch } = deps;
   const { body } = renderMessage(request.message, row.fields);
-  const sms = { to: row.e164, from: request.senderId, body, idempotencyKey: `${request.sendingId}:${row.seq}`, sendingId: request.sendingId, seq: row.seq };
+  const sms: OutgoingSms = { to: row.e164, from: request.senderId, body, idempotencyKey: `${request.sendingId}:${row.seq}`, sendingId: request.sendingId, seq: row.seq };
+  // Another attempt took the row over after this one's lease ran out: the row says what it decided.
+  const decidedElsewhere = async (): Promise<DeliveryOutcome> => {
+    const [now] = await directory.readSnapshot(request.sendingId, row.seq - 1, 1);
+    return now && (now.state === 'sent' || now.state === 'failed' || now.state === 'skipped' || now.state === 'unknown') ? now.state : 'interrupted';
+  };
+  const settle = async (state: 'sent' | 'failed' | 'unknown', detail: string | null): Promise<DeliveryOutcome> =>
+    (await directory.settleClaim(request.sendingId, row.seq, control.token, state, detail)) ? state : decidedElsewhere();
+  const release = async (): Promise<DeliveryOutcome> => {
+    await directory.releaseClaim(request.sendingId, row.seq, control.token);
+    return 'interrupted';
+  };
   for (let attempt = 1; ; attempt++) {
-    let permit = await limiter.acquire();
-    if (attempt === 1 && row.state !== 'dispatching') {
-      // The last-moment check and the `dispatching` mark in one step, after the rate limiter's wait.
-      const check = await directory.claimDispatch(request.sendingId, row.seq, request.projectId, row.contactId, row.e164);
-      if (check !== 'ok') {
-        await directory.markDone(request.sendingId, row.seq, 'skipped', check);
-        return 'skipped';
-      }
-    } else {
-      await directory.markDispatching(request.sendingId, row.seq);
-    }
-    // The write outlasted the slot: starting now could put more than N in a second, so wait for another.
-    while (!permit.onTime()) permit = await limiter.acquire();
     try {
       const result = await provider.send(sms);
-      if (result.status === 'sent') {
-        await directory.markDone(request.sendingId, row.seq, 'sent', result.providerMessageId);
-        return 'sent';
-      }
-      await directory.markDone(request.sendingId, row.seq, 'failed', result.reason);
+      control.recordAnswer();
+      if (result.status === 'sent') return await settle('sent', result.providerMessageId);
+      const outcome = await settle('failed', result.reason);
       const quarantine = quarantineSource(result.code);
-      if (quarantine) await directory.addOptOut(request.projectId, row.e164, quarantine);
-      return 'failed';
+      if (quarantine && outcome === 'failed') await directory.addOptOut(request.projectId, row.e164, quarantine);
+      return outcome;
     } catch (err) {
-      if (!(err instanceof RetryableProviderError)) throw err;
-      if (err.outcomeUnknown && !provider.idempotent) {
-        await directory.markDone(request.sendingId, row.seq, 'unknown', `${err.message}; not resent, to never send twice`);
-        return 'unknown';
+      if (err instanceof ProviderAccountError || err instanceof ProviderConfigError) {
+        control.stop({ kind: 'account', reason: err.message, ...(err instanceof ProviderAccountError && err.code ? { code: err.code } : {}) });
+        return release();
       }
-      if (attempt >= ATTEMPTS) {
-        // The provider surely did not take it (or dedupes by key): the next attempt of the batch may send it.
-        await directory.releaseDispatching(request.sendingId, row.seq);
+      if (!(err instanceof RetryableProviderError)) {
+        await directory.releaseClaim(request.sendingId, row.seq, control.token).catch(() => undefined);
         throw err;
       }
-      await sleep(Math.max(err.retryAfterMs ?? 0, BACKOFF_MS[attempt - 1]));
+      control.recordFailure(err.message);
+      if (err.outcomeUnknown && !provider.idempotent) return settle('unknown', `${err.message}; not resent, to never send twice`);
+      const retryAfter = err.retryAfterMs ?? 0;
+      if (retryAfter > dispatch.retryAfterCapMs) {
+        control.stop({ kind: 'backoff', untilMs: Date.now() + retryAfter, reason: `${err.message}, asking to wait ${Math.ceil(retryAfter / 1000)} s` });
+        return release();
+      }
+      if (attempt >= dispatch.attemptsPerMessage) {
+        control.stop({ kind: 'backoff', untilMs: Date.now() + EXHAUSTED_BACKOFF_MS, reason: `${err.message} (${attempt} attempts for one message)` });
+        return release();
+      }
+      if (control.stopped) return release();
+      await sleepUnlessStopped(Math.max(retryAfter, RETRY_BACKOFF_MS[Math.min(attempt - 1, RETRY_BACKOFF_MS.length - 1)]), control.signal);
+      if (control.stopped) return release();
+      if (!(await directory.renewClaim(request.sendingId, row.seq, control.claim()))) return decidedElsewhere();
+      await deps.limiter.acquire();
     }
   }
 }

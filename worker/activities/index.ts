@@ -1,15 +1,17 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { AudienceCount, AudienceSelection } from '../../domain/types';
-import type { AuditEntry, Directory, HeldSummary, RefreshResult, SnapshotRow, SnapshotSummary } from '../directory/directory';
+import type { AuditEntry, Directory, DispatchStop, HeldSummary, ProgressCounts, RefreshResult, SnapshotSummary } from '../directory/directory';
 import { DirectoryInputError } from '../directory/errors';
 import type { SmsProvider } from '../providers/provider';
 import type { RateLimiter } from '../providers/rate-limiter';
 import type { DirectoryLookup, DirectoryOption } from '../../workflows/messages';
-import { deliverRecipient, type DeliveryOutcome } from './deliver-recipient';
+import { BatchControl, sleepUnlessStopped, type BatchInterruption } from './batch-control';
+import { deliverRows, emptyCounts } from './deliver-rows';
+import type { DispatchSettings } from './dispatch-settings';
 import { lookupDirectory } from './lookup-directory';
-import { createRecipientRules } from './recipient-rules';
-import { runPool } from './run-pool';
 import { validateSending, type SendingValidation, type ValidateSendingRequest } from './validate-sending';
+
+export type { BatchInterruption } from './batch-control';
 
 export interface ActivityDeps {
   directory: Directory;
@@ -17,6 +19,7 @@ export interface ActivityDeps {
   limiter: RateLimiter;
   /** Messages in flight at once within one batch. */
   concurrency: number;
+  dispatch: DispatchSettings;
 }
 
 export interface SendBatchRequest {
@@ -39,21 +42,34 @@ export interface BatchCounts {
   held: number;
 }
 
+/** An interrupted batch moves nothing forward: `lastSeq` is `afterSeq`, its counts are zero, and the same range runs again. */
 export interface SendBatchResult {
   lastSeq: number;
   done: boolean;
   counts: BatchCounts;
+  interrupted: BatchInterruption | null;
+  /** With a backoff: how many backoffs in a row the worker allows before the sending pauses itself. */
+  backoffRoundsBeforePause: number;
 }
 
 export interface ReleaseBatchResult {
+  /** What this batch did to the held recipients it decided (also when it was interrupted). */
   counts: BatchCounts;
   /** Held recipients left after this batch. */
   held: HeldSummary;
   /** No due held recipient is left (the rest wait for later windows). */
   done: boolean;
+  interrupted: BatchInterruption | null;
+  backoffRoundsBeforePause: number;
+}
+
+export interface SettleRequest {
+  /** Cancelled: in-doubt messages whose holder is gone become `unknown`; paused: they wait for the resume. */
+  abandonExpired: boolean;
 }
 
 const HEARTBEAT_EVERY_MS = 1000;
+const SETTLE_POLL_MS = 250;
 
 /** Bad input is the caller's to fix: fail at once, with the directory's message, instead of retrying. */
 async function asInputFailure<T>(work: () => Promise<T>): Promise<T> {
@@ -65,6 +81,25 @@ async function asInputFailure<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
+/**
+ * Heartbeats once a second whatever the lanes do (a provider call or a wait may take long), and turns the
+ * activity's cancellation into a stop of the batch: no new message starts, the ones in flight settle.
+ */
+async function asHeartbeatingBatch<T>(control: BatchControl, details: () => unknown, work: () => Promise<T>): Promise<T> {
+  const context = Context.current();
+  const beat = () => context.heartbeat(details());
+  const timer = setInterval(beat, HEARTBEAT_EVERY_MS);
+  const onCancel = () => control.stop({ kind: 'stopped' });
+  context.cancellationSignal.addEventListener('abort', onCancel, { once: true });
+  beat();
+  try {
+    return await work();
+  } finally {
+    clearInterval(timer);
+    context.cancellationSignal.removeEventListener('abort', onCancel);
+  }
+}
+
 export const createActivities = (deps: ActivityDeps) => {
   const { directory } = deps;
 
@@ -72,29 +107,6 @@ export const createActivities = (deps: ActivityDeps) => {
     const project = await directory.getProject(selection.projectId);
     if (!project) throw new DirectoryInputError(`Unknown project "${selection.projectId}": check the project id, or create the project first (see the README).`);
     return project;
-  }
-
-  async function deliverRows(request: SendBatchRequest, rows: SnapshotRow[]): Promise<BatchCounts> {
-    const counts: BatchCounts = { total: rows.length, sent: 0, failed: 0, skipped: 0, unknown: 0, held: 0 };
-    if (rows.length === 0) return counts;
-    const context = Context.current();
-    const project = await directory.getProject(request.projectId);
-    if (!project) throw ApplicationFailure.nonRetryable(`Project "${request.projectId}" no longer exists.`, 'DirectoryInputError');
-    const rules = createRecipientRules(project);
-    // No sender on the sending: the project's (the one the validation points judged).
-    const senderId = request.senderId ?? project.senderId ?? null;
-    // A heartbeat per message costs a call into the SDK's native core each; one a second is plenty for a 15 s timeout.
-    let lastHeartbeat = 0;
-    await runPool(rows, deps.concurrency, async (row) => {
-      const outcome: DeliveryOutcome = await deliverRecipient(deps, { ...request, senderId }, row, rules);
-      counts[outcome] += 1;
-      const now = Date.now();
-      if (now - lastHeartbeat >= HEARTBEAT_EVERY_MS) {
-        lastHeartbeat = now;
-        context.heartbeat({ seq: row.seq });
-      }
-    });
-    return counts;
   }
 
   return {
@@ -143,21 +155,68 @@ export const createActivities = (deps: ActivityDeps) => {
     },
 
     /**
-     * Sends the recipients after `afterSeq`, at most `limit`. Safe to run again after a crash or
-     * a retry: each recipient's state in the directory says what is left to do (see deliverRecipient).
+     * Sends the recipients after `afterSeq`, at most `limit`. Safe to run again, and to run twice at the
+     * same time: each recipient's row in the directory says what is left to do (see deliverRecipient).
      */
     async sendBatch(request: SendBatchRequest): Promise<SendBatchResult> {
+      const control = new BatchControl(deps.dispatch);
       const rows = await directory.readSnapshot(request.sendingId, request.afterSeq, request.limit);
-      const counts = await deliverRows(request, rows);
-      if (rows.length === 0) return { lastSeq: request.afterSeq, done: true, counts };
-      return { lastSeq: rows[rows.length - 1].seq, done: rows.length < request.limit, counts };
+      const run = await asHeartbeatingBatch(control, () => ({ afterSeq: request.afterSeq, rows: rows.length }), () => deliverRows(deps, request, rows, control));
+      const backoffRoundsBeforePause = deps.dispatch.backoffRoundsBeforePause;
+      if (run.interrupted) return { lastSeq: request.afterSeq, done: false, counts: emptyCounts(), interrupted: run.interrupted, backoffRoundsBeforePause };
+      if (rows.length === 0) return { lastSeq: request.afterSeq, done: true, counts: run.counts, interrupted: null, backoffRoundsBeforePause };
+      return { lastSeq: rows[rows.length - 1].seq, done: rows.length < request.limit, counts: run.counts, interrupted: null, backoffRoundsBeforePause };
     },
 
     /** Sends the held recipients whose quiet hours are over (at most `limit`); the others stay held. */
     async releaseHeldBatch(request: Omit<SendBatchRequest, 'afterSeq'>): Promise<ReleaseBatchResult> {
+      const control = new BatchControl(deps.dispatch);
       const rows = await directory.readDueHeld(request.sendingId, Date.now(), request.limit);
-      const counts = await deliverRows({ ...request, afterSeq: 0 }, rows);
-      return { counts, held: await directory.heldSummary(request.sendingId), done: rows.length < request.limit };
+      const run = await asHeartbeatingBatch(control, () => ({ held: rows.length }), () => deliverRows(deps, { ...request, afterSeq: 0 }, rows, control));
+      return {
+        counts: run.counts,
+        held: await directory.heldSummary(request.sendingId),
+        done: run.interrupted === null && rows.length < request.limit,
+        interrupted: run.interrupted,
+        backoffRoundsBeforePause: deps.dispatch.backoffRoundsBeforePause,
+      };
+    },
+
+    /** Records the stop: once this returns, no message of the sending starts. Answers how long a pause may last. */
+    async stopDispatch(sendingId: string, stop: DispatchStop): Promise<{ maxPausedMs: number }> {
+      await asInputFailure(() => directory.stopDispatch(sendingId, stop));
+      return { maxPausedMs: deps.dispatch.maxPausedMs };
+    },
+
+    async resumeDispatch(sendingId: string): Promise<void> {
+      await directory.resumeDispatch(sendingId);
+    },
+
+    /**
+     * Waits until no message of a stopped sending is in flight (each settles within the provider's time-out),
+     * then answers the recipients per state. A cancelled sending's in-doubt messages whose holder is gone
+     * become `unknown`; a paused one's wait for the resume (resent with their key, or marked unknown, then).
+     */
+    async settleDispatch(sendingId: string, request: SettleRequest): Promise<ProgressCounts> {
+      const context = Context.current();
+      for (;;) {
+        const now = Date.now();
+        const flight = await directory.inFlight(sendingId, now);
+        if (flight.live === 0) {
+          if (request.abandonExpired && flight.expired > 0) {
+            await directory.abandonExpiredClaims(sendingId, 'in flight when the sending was cancelled, and its worker stopped before the answer; it may or may not have been sent', now);
+          }
+          return directory.progress(sendingId);
+        }
+        context.heartbeat({ inFlight: flight.live });
+        await sleepUnlessStopped(Math.min(SETTLE_POLL_MS, (flight.lastLeaseMs ?? now) - now + 1), context.cancellationSignal);
+        if (context.cancellationSignal.aborted) throw context.cancellationSignal.reason;
+      }
+    },
+
+    /** Recipients per state up to `upToSeq` (the first pass's cursor), or of the whole sending. */
+    async dispatchProgress(sendingId: string, upToSeq?: number): Promise<ProgressCounts> {
+      return directory.progress(sendingId, upToSeq);
     },
 
     async heldSummary(sendingId: string): Promise<HeldSummary> {

@@ -59,6 +59,8 @@ export interface SnapshotRow {
   fields: Record<string, string>;
   state: MessageState;
   attempts: number;
+  /** A `dispatching` row: the token of the attempt holding it and when its lease runs out (null: claimed before claims had them). */
+  claim?: { token: string | null; leaseUntilMs: number | null };
   /** The caller's id of the contact (absent when the contact was deleted since preparation). */
   externalId?: string;
   /** Country and type of `e164` as stored with the contact; absent when its number changed since, or was stored before they were. */
@@ -79,6 +81,42 @@ export interface RefreshResult {
 }
 
 export type DispatchCheck = 'ok' | 'optedOut' | 'inactive' | 'removed';
+
+/** A recipient of a sending, as the dispatch ledger's calls name it. */
+export interface RecipientRef {
+  sendingId: string;
+  seq: number;
+  projectId: string;
+  contactId: string;
+  e164: string;
+}
+
+/** One attempt's hold on a `dispatching` row: its token, and until when the row is its own (ms since epoch). */
+export interface Claim {
+  token: string;
+  leaseUntilMs: number;
+}
+
+/**
+ * `claimed`: the row is this attempt's; `optedOut`/`inactive`/`removed`: the recipient may no longer get the
+ * message and the row is now `skipped` with that reason; `stopped`: the sending's dispatch is stopped;
+ * `taken`: the row is not pending or held any more (another attempt holds or settled it).
+ */
+export type ClaimOutcome = 'claimed' | Exclude<DispatchCheck, 'ok'> | 'stopped' | 'taken';
+
+/** A sending's dispatch stopped by an operator or automatically: no claim succeeds until it is lifted. */
+export interface DispatchStop {
+  kind: 'paused' | 'cancelled';
+  reason: string;
+  atMs: number;
+}
+
+/** Messages of a sending in flight (`dispatching`): `live` leases still run, `expired` ones ran out. */
+export interface InFlight {
+  live: number;
+  expired: number;
+  lastLeaseMs: number | null;
+}
 
 export interface AuditEntry {
   sendingId: string;
@@ -142,16 +180,25 @@ export interface Directory {
   /** Held rows whose time has come (`not_before` ≤ nowMs), in seq order. */
   readDueHeld(sendingId: string, nowMs: number, limit: number): Promise<SnapshotRow[]>;
   skipRecipients(sendingId: string, seqs: number[], reason: string): Promise<void>;
-  markHeld(sendingId: string, seq: number, untilMs: number): Promise<void>;
   heldSummary(sendingId: string): Promise<HeldSummary>;
   checkDispatch(projectId: string, contactId: string, e164: string): Promise<DispatchCheck>;
-  /** checkDispatch and markDispatching in one step: the row is marked only when the check says 'ok'. */
-  claimDispatch(sendingId: string, seq: number, projectId: string, contactId: string, e164: string): Promise<DispatchCheck>;
-  markDispatching(sendingId: string, seq: number): Promise<void>;
-  /** Puts a `dispatching` row back to `pending` (the provider surely did not take it); other states are left alone. */
-  releaseDispatching(sendingId: string, seq: number): Promise<void>;
-  markDone(sendingId: string, seq: number, state: Exclude<MessageState, 'pending' | 'dispatching'>, detail: string | null): Promise<void>;
-  progress(sendingId: string): Promise<ProgressCounts>;
+
+  // The dispatch ledger (worker/directory/dispatch.ts): every change a compare-and-set.
+  claimDispatch(row: RecipientRef, claim: Claim): Promise<ClaimOutcome>;
+  settleClaim(sendingId: string, seq: number, token: string, state: 'sent' | 'failed' | 'unknown', detail: string | null): Promise<boolean>;
+  releaseClaim(sendingId: string, seq: number, token: string): Promise<boolean>;
+  renewClaim(sendingId: string, seq: number, claim: Claim): Promise<boolean>;
+  takeOverClaim(sendingId: string, seq: number, expiredToken: string | null, claim: Claim, nowMs: number): Promise<boolean>;
+  abandonClaim(sendingId: string, seq: number, expiredToken: string | null, detail: string, nowMs: number): Promise<boolean>;
+  abandonExpiredClaims(sendingId: string, detail: string, nowMs: number): Promise<number>;
+  holdRecipient(sendingId: string, seq: number, untilMs: number): Promise<boolean>;
+  skipRecipient(sendingId: string, seq: number, reason: string): Promise<boolean>;
+  stopDispatch(sendingId: string, stop: DispatchStop): Promise<void>;
+  resumeDispatch(sendingId: string): Promise<void>;
+  dispatchStop(sendingId: string): Promise<DispatchStop | null>;
+  inFlight(sendingId: string, nowMs: number): Promise<InFlight>;
+  /** Recipients per state; with `upToSeq`, only the snapshot's rows up to that position. */
+  progress(sendingId: string, upToSeq?: number): Promise<ProgressCounts>;
 
   writeOutbox(message: Omit<OutboxMessage, 'createdAt'>): Promise<void>;
   readOutbox(sendingId: string): Promise<OutboxMessage[]>;

@@ -1,19 +1,31 @@
-/** Per-recipient state during dispatch: the last-moment check, state changes, progress. */
+/**
+ * The dispatch ledger: one row per (sending, recipient) whose state says what has happened to the message.
+ *
+ * Every change is a compare-and-set. A row is claimed (`pending`/`held` → `dispatching`) by one attempt of
+ * one batch, which writes its token and a lease into the row; only the attempt holding the token may settle
+ * it (`sent`/`failed`/`unknown`) or release it (back to `pending`). A final state is never overwritten. A
+ * claim also fails while the sending's dispatch is stopped (paused or cancelled), so nothing starts after a
+ * stop has been recorded. Two attempts of one batch that overlap therefore cannot send one message twice.
+ */
 import type { MessageState } from '../../domain/types';
-import type { DispatchCheck, HeldSummary, ProgressCounts } from './directory';
+import type { Claim, ClaimOutcome, DispatchCheck, DispatchStop, HeldSummary, InFlight, ProgressCounts, RecipientRef } from './directory';
 import { DirectoryInputError } from './errors';
 import { jsonRows, jsonRowsParam, type SqlStore } from './sql-store';
 import { StatementGroup, type StatementItem } from './statement-group';
 
 const MESSAGE_STATES: readonly MessageState[] = ['pending', 'held', 'dispatching', 'sent', 'failed', 'skipped', 'unknown'];
-const FINAL_STATES: readonly MessageState[] = ['sent', 'failed', 'skipped', 'unknown'];
+export const SETTLED_STATES = ['sent', 'failed', 'unknown'] as const;
+export type SettledState = (typeof SETTLED_STATES)[number];
+
+const contactKey = (contactId: string): number => (/^\d+$/.test(contactId) ? Number(contactId) : -1);
+const rowKey = (sendingId: string, seq: number): string => `${sendingId}\u0000${seq}`;
 
 /**
  * Whether the recipient may still get the message: the kill list first, then the contact itself.
  * The checks the lanes of a batch ask at the same moment are answered by one statement.
  */
 export function checkDispatch(db: SqlStore, projectId: string, contactId: string, e164: string): Promise<DispatchCheck> {
-  const id = /^\d+$/.test(contactId) ? Number(contactId) : -1;
+  const id = contactKey(contactId);
   return groupsFor(db).checks.submit({ key: `${projectId}\u0000${e164}\u0000${id}`, params: [projectId, e164, id] });
 }
 
@@ -34,106 +46,138 @@ async function checkAll(db: SqlStore, items: StatementItem[]): Promise<DispatchC
 }
 
 /**
- * Marks a pending or held recipient `dispatching` only when they may still get the message (not on
- * the kill list, contact still active), in one step; otherwise changes nothing and says why.
+ * Claims a pending or held row for one attempt: only while the sending's dispatch is not stopped and the
+ * recipient may still get the message, in one step. When the recipient may not (kill list, inactive,
+ * deleted), the row is marked `skipped` with that reason instead.
  */
-export async function claimDispatch(db: SqlStore, sendingId: string, seq: number, projectId: string, contactId: string, e164: string): Promise<DispatchCheck> {
-  const id = /^\d+$/.test(contactId) ? Number(contactId) : -1;
-  const claimed = await groupsFor(db).claims.submit({ key: `${sendingId}\u0000${seq}`, params: [sendingId, seq, projectId, e164, id] });
-  if (claimed) return 'ok';
-  const check = await checkDispatch(db, projectId, contactId, e164);
-  // Allowed after all (the kill list or the contact changed in between), or not in the snapshot: the plain write says which.
-  if (check === 'ok') await markDispatching(db, sendingId, seq);
-  return check;
+export async function claimDispatch(db: SqlStore, row: RecipientRef, claim: Claim): Promise<ClaimOutcome> {
+  const params = [row.sendingId, row.seq, row.projectId, row.e164, contactKey(row.contactId), claim.token, claim.leaseUntilMs];
+  if (await groupsFor(db).claims.submit({ key: rowKey(row.sendingId, row.seq), params })) return 'claimed';
+  const current = await db.get<{ state: MessageState; stop: string | null }>(
+    'SELECT r.state, s.dispatch_stop AS stop FROM sending_recipients r LEFT JOIN sendings s ON s.id = r.sending_id WHERE r.sending_id = ? AND r.seq = ?',
+    [row.sendingId, row.seq],
+  );
+  if (!current) throw noSuchRecipient(row.sendingId, row.seq);
+  if (current.state !== 'pending' && current.state !== 'held') return 'taken';
+  if (current.stop !== null) return 'stopped';
+  const check = await checkDispatch(db, row.projectId, row.contactId, row.e164);
+  // Allowed after all: the kill list or the contact changed between the two statements; the caller tries again.
+  if (check === 'ok') return 'taken';
+  return (await skipRecipient(db, row.sendingId, row.seq, check)) ? check : 'taken';
 }
 
 async function claimAll(db: SqlStore, items: StatementItem[]): Promise<boolean[]> {
+  // PostgreSQL: the share lock makes a claim wait for a stop being written, then see it.
+  const notStopped = `EXISTS (SELECT 1 FROM sendings s WHERE s.id = r.sending_id AND s.dispatch_stop IS NULL${db.dialect === 'postgres' ? ' FOR SHARE' : ''})`;
   const claimed = await db.all<{ sending_id: string; seq: number | string }>(
     `UPDATE sending_recipients AS r
-        SET state = 'dispatching', attempts = r.attempts + 1, updated_at = ?
+        SET state = 'dispatching', attempts = r.attempts + 1, claim_token = j.value ->> 5, lease_until = CAST(j.value ->> 6 AS BIGINT), updated_at = ?
        FROM ${jsonRows(db.dialect)}
       WHERE r.sending_id = j.value ->> 0 AND r.seq = CAST(j.value ->> 1 AS INTEGER)
+        AND r.state IN ('pending', 'held')
+        AND ${notStopped}
         AND NOT EXISTS (SELECT 1 FROM opt_outs o WHERE o.project_id = j.value ->> 2 AND o.e164 = j.value ->> 3)
         AND EXISTS (SELECT 1 FROM contacts c WHERE c.project_id = j.value ->> 2 AND c.id = CAST(j.value ->> 4 AS BIGINT) AND c.active = 1)
   RETURNING sending_id, seq`,
     [Date.now(), jsonRowsParam(items.map((item) => item.params))],
   );
-  const keys = new Set(claimed.map((row) => `${row.sending_id}\u0000${Number(row.seq)}`));
+  const keys = new Set(claimed.map((row) => rowKey(row.sending_id, Number(row.seq))));
   return items.map((item) => keys.has(item.key));
 }
 
-/**
- * The state changes of the send path (dispatching before the provider call, the final state after
- * it) that the lanes ask at the same moment, written by one statement: one commit, one round trip.
- * Each caller still waits until its own row is written.
- */
-async function writeAll(db: SqlStore, items: StatementItem[]): Promise<(void | Error)[]> {
+/** The final state of a message, written only where `token` still holds the row. False when it does not. */
+export function settleClaim(db: SqlStore, sendingId: string, seq: number, token: string, state: SettledState, detail: string | null): Promise<boolean> {
+  if (!SETTLED_STATES.includes(state)) throw new DirectoryInputError(`"${state}" is not a state a message settles in. Use sent, failed or unknown.`);
+  return groupsFor(db).settles.submit({ key: rowKey(sendingId, seq), params: [sendingId, seq, token, state, detail] });
+}
+
+/** The settles the lanes ask at the same moment, in one statement: one commit, one round trip. */
+async function settleAll(db: SqlStore, items: StatementItem[]): Promise<boolean[]> {
   const changed = await db.all<{ sending_id: string; seq: number | string }>(
     `UPDATE sending_recipients AS r
-        SET state = j.value ->> 2,
-            detail = CASE WHEN CAST(j.value ->> 4 AS INTEGER) = 1 THEN j.value ->> 3 ELSE r.detail END,
-            attempts = r.attempts + CAST(j.value ->> 5 AS INTEGER),
-            updated_at = ?
+        SET state = j.value ->> 3, detail = j.value ->> 4, claim_token = NULL, lease_until = NULL, updated_at = ?
        FROM ${jsonRows(db.dialect)}
       WHERE r.sending_id = j.value ->> 0 AND r.seq = CAST(j.value ->> 1 AS INTEGER)
+        AND r.state = 'dispatching' AND r.claim_token = j.value ->> 2
   RETURNING sending_id, seq`,
     [Date.now(), jsonRowsParam(items.map((item) => item.params))],
   );
-  const written = new Set(changed.map((row) => `${row.sending_id}\u0000${Number(row.seq)}`));
-  return Promise.all(
-    items.map(async (item) => {
-      if (written.has(item.key)) return undefined;
-      const [sendingId, seq] = item.params as [string, number];
-      const exists = await db.get('SELECT 1 AS found FROM sending_recipients WHERE sending_id = ? AND seq = ?', [sendingId, seq]);
-      return exists ? undefined : new DirectoryInputError(`Sending "${sendingId}" has no recipient #${seq} in its snapshot.`);
-    }),
-  );
+  const written = new Set(changed.map((row) => rowKey(row.sending_id, Number(row.seq))));
+  return items.map((item) => written.has(item.key));
 }
 
-function writeState(db: SqlStore, sendingId: string, seq: number, state: MessageState, detail: { value: string | null } | null, attempts: 0 | 1): Promise<void> {
-  const params = [sendingId, seq, state, detail?.value ?? null, detail ? 1 : 0, attempts];
-  return groupsFor(db).writes.submit({ key: `${sendingId}\u0000${seq}`, params });
-}
-
-const groups = new WeakMap<SqlStore, { checks: StatementGroup<DispatchCheck>; claims: StatementGroup<boolean>; writes: StatementGroup<void> }>();
-
-function groupsFor(db: SqlStore) {
-  let found = groups.get(db);
-  if (!found) {
-    found = {
-      checks: new StatementGroup((items) => checkAll(db, items)),
-      claims: new StatementGroup((items) => claimAll(db, items)),
-      writes: new StatementGroup((items) => writeAll(db, items)),
-    };
-    groups.set(db, found);
-  }
-  return found;
-}
-
-async function setState(
-  db: SqlStore,
-  sendingId: string,
-  seq: number,
-  assignments: string,
-  params: (string | number | null)[],
-  onlyFrom?: MessageState,
-): Promise<void> {
+/** Puts a row this attempt holds back to `pending` (the provider surely did not take the message). */
+export async function releaseClaim(db: SqlStore, sendingId: string, seq: number, token: string): Promise<boolean> {
   const changed = await db.run(
-    `UPDATE sending_recipients SET ${assignments}, updated_at = ? WHERE sending_id = ? AND seq = ?${onlyFrom ? ' AND state = ?' : ''}`,
-    [...params, Date.now(), sendingId, seq, ...(onlyFrom ? [onlyFrom] : [])],
+    `UPDATE sending_recipients SET state = 'pending', claim_token = NULL, lease_until = NULL, updated_at = ?
+      WHERE sending_id = ? AND seq = ? AND state = 'dispatching' AND claim_token = ?`,
+    [Date.now(), sendingId, seq, token],
   );
-  if (changed > 0) return;
-  const exists = await db.get('SELECT 1 AS found FROM sending_recipients WHERE sending_id = ? AND seq = ?', [sendingId, seq]);
-  if (!exists) throw new DirectoryInputError(`Sending "${sendingId}" has no recipient #${seq} in its snapshot.`);
+  return changed > 0;
 }
 
-export function markDispatching(db: SqlStore, sendingId: string, seq: number): Promise<void> {
-  return writeState(db, sendingId, seq, 'dispatching', null, 1);
+/** Extends the lease of a row this attempt holds (before it calls the provider again). */
+export async function renewClaim(db: SqlStore, sendingId: string, seq: number, claim: Claim): Promise<boolean> {
+  const changed = await db.run(
+    `UPDATE sending_recipients SET lease_until = ?, attempts = attempts + 1, updated_at = ?
+      WHERE sending_id = ? AND seq = ? AND state = 'dispatching' AND claim_token = ?`,
+    [claim.leaseUntilMs, Date.now(), sendingId, seq, claim.token],
+  );
+  return changed > 0;
 }
 
-/** Holds a recipient until `untilMs` (quiet hours); only a pending or held row. */
-export function markHeld(db: SqlStore, sendingId: string, seq: number, untilMs: number): Promise<void> {
-  return setState(db, sendingId, seq, "state = 'held', not_before = ?", [untilMs]);
+/**
+ * Takes over a `dispatching` row whose holder's lease ran out (its worker died, or stalled past it):
+ * only from that holder (`expiredToken`; null for a row claimed before claims carried tokens), and only
+ * while the sending's dispatch is not stopped.
+ */
+export async function takeOverClaim(db: SqlStore, sendingId: string, seq: number, expiredToken: string | null, claim: Claim, nowMs: number): Promise<boolean> {
+  const changed = await db.run(
+    `UPDATE sending_recipients SET claim_token = ?, lease_until = ?, attempts = attempts + 1, updated_at = ?
+      WHERE sending_id = ? AND seq = ? AND state = 'dispatching' AND COALESCE(claim_token, '') = ? AND COALESCE(lease_until, 0) < ?
+        AND EXISTS (SELECT 1 FROM sendings s WHERE s.id = sending_recipients.sending_id AND s.dispatch_stop IS NULL${db.dialect === 'postgres' ? ' FOR SHARE' : ''})`,
+    [claim.token, claim.leaseUntilMs, Date.now(), sendingId, seq, expiredToken ?? '', nowMs],
+  );
+  return changed > 0;
+}
+
+/** Marks `unknown` a `dispatching` row whose holder's lease ran out, when resending could send twice. */
+export async function abandonClaim(db: SqlStore, sendingId: string, seq: number, expiredToken: string | null, detail: string, nowMs: number): Promise<boolean> {
+  const changed = await db.run(
+    `UPDATE sending_recipients SET state = 'unknown', detail = ?, claim_token = NULL, lease_until = NULL, updated_at = ?
+      WHERE sending_id = ? AND seq = ? AND state = 'dispatching' AND COALESCE(claim_token, '') = ? AND COALESCE(lease_until, 0) < ?`,
+    [detail, Date.now(), sendingId, seq, expiredToken ?? '', nowMs],
+  );
+  return changed > 0;
+}
+
+/** Marks `unknown` every `dispatching` row of the sending whose lease ran out (a cancelled sending's in-doubt messages). */
+export async function abandonExpiredClaims(db: SqlStore, sendingId: string, detail: string, nowMs: number): Promise<number> {
+  return db.run(
+    `UPDATE sending_recipients SET state = 'unknown', detail = ?, claim_token = NULL, lease_until = NULL, updated_at = ?
+      WHERE sending_id = ? AND state = 'dispatching' AND COALESCE(lease_until, 0) < ?`,
+    [detail, Date.now(), sendingId, nowMs],
+  );
+}
+
+/** Holds a pending or held recipient until `untilMs` (quiet hours). False when the row is in another state. */
+export async function holdRecipient(db: SqlStore, sendingId: string, seq: number, untilMs: number): Promise<boolean> {
+  const changed = await db.run(
+    `UPDATE sending_recipients SET state = 'held', not_before = ?, updated_at = ? WHERE sending_id = ? AND seq = ? AND state IN ('pending', 'held')`,
+    [untilMs, Date.now(), sendingId, seq],
+  );
+  if (changed === 0) await requireRecipient(db, sendingId, seq);
+  return changed > 0;
+}
+
+/** Marks a pending or held recipient `skipped` with the reason. False when the row is in another state. */
+export async function skipRecipient(db: SqlStore, sendingId: string, seq: number, reason: string): Promise<boolean> {
+  const changed = await db.run(
+    `UPDATE sending_recipients SET state = 'skipped', detail = ?, updated_at = ? WHERE sending_id = ? AND seq = ? AND state IN ('pending', 'held')`,
+    [reason, Date.now(), sendingId, seq],
+  );
+  if (changed === 0) await requireRecipient(db, sendingId, seq);
+  return changed > 0;
 }
 
 /** Marks pending recipients `skipped` with the reason (excluded by the project's rules at prepare). */
@@ -158,30 +202,73 @@ export async function heldSummary(db: SqlStore, sendingId: string): Promise<Held
   return count === 0 ? { count: 0, nextMs: null, lastMs: null } : { count, nextMs: Number(row!.first), lastMs: Number(row!.last) };
 }
 
-export function releaseDispatching(db: SqlStore, sendingId: string, seq: number): Promise<void> {
-  return setState(db, sendingId, seq, "state = 'pending'", [], 'dispatching');
+/** Records that the sending's dispatch is stopped: from now on no claim succeeds. Returns when it is written. */
+export async function stopDispatch(db: SqlStore, sendingId: string, stop: DispatchStop): Promise<void> {
+  const changed = await db.run('UPDATE sendings SET dispatch_stop = ?, dispatch_stop_reason = ?, dispatch_stop_at = ? WHERE id = ?', [
+    stop.kind,
+    stop.reason,
+    stop.atMs,
+    sendingId,
+  ]);
+  if (changed === 0) throw new DirectoryInputError(`Unknown sending "${sendingId}": nothing to stop.`);
 }
 
-export function markDone(
-  db: SqlStore,
-  sendingId: string,
-  seq: number,
-  state: Exclude<MessageState, 'pending' | 'dispatching'>,
-  detail: string | null,
-): Promise<void> {
-  if (!FINAL_STATES.includes(state)) {
-    throw new DirectoryInputError(`"${state}" is not a final message state. Use sent, failed, skipped or unknown.`);
-  }
-  return writeState(db, sendingId, seq, state, { value: detail }, 0);
+/** Lets claims succeed again (a paused sending resumes). */
+export async function resumeDispatch(db: SqlStore, sendingId: string): Promise<void> {
+  await db.run('UPDATE sendings SET dispatch_stop = NULL, dispatch_stop_reason = NULL, dispatch_stop_at = NULL WHERE id = ?', [sendingId]);
 }
 
-/** Recipients per state, every state present. */
-export async function progress(db: SqlStore, sendingId: string): Promise<ProgressCounts> {
-  const rows = await db.all<{ state: MessageState; count: number }>(
-    'SELECT state, COUNT(*) AS count FROM sending_recipients WHERE sending_id = ? GROUP BY state',
+export async function dispatchStopOf(db: SqlStore, sendingId: string): Promise<DispatchStop | null> {
+  const row = await db.get<{ stop: string | null; reason: string | null; at: number | null }>(
+    'SELECT dispatch_stop AS stop, dispatch_stop_reason AS reason, dispatch_stop_at AS at FROM sendings WHERE id = ?',
     [sendingId],
+  );
+  return row?.stop ? { kind: row.stop as DispatchStop['kind'], reason: row.reason ?? '', atMs: Number(row.at) } : null;
+}
+
+/** Messages of the sending in flight: held by an attempt whose lease still runs, or whose lease ran out. */
+export async function inFlight(db: SqlStore, sendingId: string, nowMs: number): Promise<InFlight> {
+  const row = await db.get<{ live: number; expired: number; last: number | null }>(
+    `SELECT COALESCE(SUM(CASE WHEN lease_until >= ? THEN 1 ELSE 0 END), 0) AS live,
+            COALESCE(SUM(CASE WHEN lease_until IS NULL OR lease_until < ? THEN 1 ELSE 0 END), 0) AS expired,
+            MAX(lease_until) AS last
+       FROM sending_recipients WHERE sending_id = ? AND state = 'dispatching'`,
+    [nowMs, nowMs, sendingId],
+  );
+  return { live: Number(row?.live ?? 0), expired: Number(row?.expired ?? 0), lastLeaseMs: row?.last === null || row?.last === undefined ? null : Number(row.last) };
+}
+
+/** Recipients per state, every state present; with `upToSeq`, only the rows up to that position. */
+export async function progress(db: SqlStore, sendingId: string, upToSeq?: number): Promise<ProgressCounts> {
+  const rows = await db.all<{ state: MessageState; count: number }>(
+    `SELECT state, COUNT(*) AS count FROM sending_recipients WHERE sending_id = ?${upToSeq === undefined ? '' : ' AND seq <= ?'} GROUP BY state`,
+    upToSeq === undefined ? [sendingId] : [sendingId, upToSeq],
   );
   const counts = Object.fromEntries(MESSAGE_STATES.map((state) => [state, 0])) as ProgressCounts;
   for (const row of rows) counts[row.state] = Number(row.count);
   return counts;
+}
+
+async function requireRecipient(db: SqlStore, sendingId: string, seq: number): Promise<void> {
+  const exists = await db.get('SELECT 1 AS found FROM sending_recipients WHERE sending_id = ? AND seq = ?', [sendingId, seq]);
+  if (!exists) throw noSuchRecipient(sendingId, seq);
+}
+
+function noSuchRecipient(sendingId: string, seq: number): DirectoryInputError {
+  return new DirectoryInputError(`Sending "${sendingId}" has no recipient #${seq} in its snapshot.`);
+}
+
+const groups = new WeakMap<SqlStore, { checks: StatementGroup<DispatchCheck>; claims: StatementGroup<boolean>; settles: StatementGroup<boolean> }>();
+
+function groupsFor(db: SqlStore) {
+  let found = groups.get(db);
+  if (!found) {
+    found = {
+      checks: new StatementGroup((items) => checkAll(db, items)),
+      claims: new StatementGroup((items) => claimAll(db, items)),
+      settles: new StatementGroup((items) => settleAll(db, items)),
+    };
+    groups.set(db, found);
+  }
+  return found;
 }

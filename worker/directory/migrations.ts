@@ -126,6 +126,20 @@ export const MIGRATIONS: readonly Migration[] = [
     // so Prepare reads them instead of parsing every number again. NULL for rows written before.
     statements: () => ['ALTER TABLE contacts ADD COLUMN sms_country TEXT', 'ALTER TABLE contacts ADD COLUMN sms_type TEXT'],
   },
+  {
+    version: 5,
+    name: 'dispatch_claims',
+    // Compare-and-set dispatch (dispatch.ts): the attempt holding a `dispatching` row and until when; the
+    // sending's dispatch stop (paused / cancelled) that every claim checks.
+    statements: () => [
+      'ALTER TABLE sending_recipients ADD COLUMN claim_token TEXT',
+      'ALTER TABLE sending_recipients ADD COLUMN lease_until BIGINT',
+      "CREATE INDEX sending_recipients_in_flight ON sending_recipients (sending_id, lease_until) WHERE state = 'dispatching'",
+      'ALTER TABLE sendings ADD COLUMN dispatch_stop TEXT',
+      'ALTER TABLE sendings ADD COLUMN dispatch_stop_reason TEXT',
+      'ALTER TABLE sendings ADD COLUMN dispatch_stop_at BIGINT',
+    ],
+  },
 ];
 
 /** Applies missing migrations in one transaction; concurrent callers wait for each other. */

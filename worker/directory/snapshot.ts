@@ -92,7 +92,7 @@ export async function refreshSnapshot(db: SqlStore, sendingId: string, selection
 }
 
 /** The row, the contact's current fields, and its number's stored facts when they are those of the row's number. */
-const SNAPSHOT_ROW_COLUMNS = `s.seq, s.contact_id, s.e164, s.state, s.attempts, c.external_id, c.fields,
+const SNAPSHOT_ROW_COLUMNS = `s.seq, s.contact_id, s.e164, s.state, s.attempts, s.claim_token, s.lease_until, c.external_id, c.fields,
   CASE WHEN c.sms_e164 = s.e164 THEN c.sms_country END AS sms_country, CASE WHEN c.sms_e164 = s.e164 THEN c.sms_type END AS sms_type`;
 
 interface SnapshotJoinRow {
@@ -101,6 +101,8 @@ interface SnapshotJoinRow {
   e164: string;
   state: MessageState;
   attempts: number;
+  claim_token: string | null;
+  lease_until: number | null;
   external_id: string | null;
   fields: string | null;
   sms_country: string | null;
@@ -140,6 +142,7 @@ function toSnapshotRow(row: SnapshotJoinRow): SnapshotRow {
     fields: parseFields(row.fields),
     state: row.state,
     attempts: Number(row.attempts),
+    ...(row.state === 'dispatching' ? { claim: { token: row.claim_token, leaseUntilMs: row.lease_until === null ? null : Number(row.lease_until) } } : {}),
     ...(row.external_id === null ? {} : { externalId: row.external_id }),
     ...(row.sms_country === null || row.sms_type === null ? {} : { facts: { country: row.sms_country, type: row.sms_type } }),
   };

@@ -1,5 +1,5 @@
 /** The Directory on a SqlStore: each method delegates to the module that owns its tables. */
-import type { AudienceCount, AudienceSelection, MessageState } from '../../domain/types';
+import type { AudienceCount, AudienceSelection } from '../../domain/types';
 import { countAudience } from './audience';
 import { deleteContact, setContactActive, setMemberships, upsertContacts } from './contacts';
 import type {
@@ -7,19 +7,42 @@ import type {
   AuditRecord,
   ContactInput,
   Directory,
+  Claim,
+  ClaimOutcome,
   DispatchCheck,
+  DispatchStop,
   GroupSummary,
   HeldSummary,
+  InFlight,
   OutboxMessage,
   ProgressCounts,
   Project,
   ProjectInput,
+  RecipientRef,
   RefreshResult,
   SendingRecord,
   SnapshotRow,
   SnapshotSummary,
 } from './directory';
-import { checkDispatch, claimDispatch, heldSummary, markDispatching, markDone, markHeld, progress, releaseDispatching, skipRecipients } from './dispatch';
+import {
+  abandonClaim,
+  abandonExpiredClaims,
+  checkDispatch,
+  claimDispatch,
+  dispatchStopOf,
+  heldSummary,
+  holdRecipient,
+  inFlight,
+  progress,
+  releaseClaim,
+  renewClaim,
+  resumeDispatch,
+  settleClaim,
+  skipRecipient,
+  skipRecipients,
+  stopDispatch,
+  takeOverClaim,
+} from './dispatch';
 import { listGroups } from './groups';
 import { migrate } from './migrations';
 import { addOptOut, removeOptOut } from './opt-outs';
@@ -116,10 +139,6 @@ export class SqlDirectory implements Directory {
     return skipRecipients(this.db, sendingId, seqs, reason);
   }
 
-  markHeld(sendingId: string, seq: number, untilMs: number): Promise<void> {
-    return markHeld(this.db, sendingId, seq, untilMs);
-  }
-
   heldSummary(sendingId: string): Promise<HeldSummary> {
     return heldSummary(this.db, sendingId);
   }
@@ -128,24 +147,60 @@ export class SqlDirectory implements Directory {
     return checkDispatch(this.db, projectId, contactId, e164);
   }
 
-  claimDispatch(sendingId: string, seq: number, projectId: string, contactId: string, e164: string): Promise<DispatchCheck> {
-    return claimDispatch(this.db, sendingId, seq, projectId, contactId, e164);
+  claimDispatch(row: RecipientRef, claim: Claim): Promise<ClaimOutcome> {
+    return claimDispatch(this.db, row, claim);
   }
 
-  markDispatching(sendingId: string, seq: number): Promise<void> {
-    return markDispatching(this.db, sendingId, seq);
+  settleClaim(sendingId: string, seq: number, token: string, state: 'sent' | 'failed' | 'unknown', detail: string | null): Promise<boolean> {
+    return settleClaim(this.db, sendingId, seq, token, state, detail);
   }
 
-  releaseDispatching(sendingId: string, seq: number): Promise<void> {
-    return releaseDispatching(this.db, sendingId, seq);
+  releaseClaim(sendingId: string, seq: number, token: string): Promise<boolean> {
+    return releaseClaim(this.db, sendingId, seq, token);
   }
 
-  markDone(sendingId: string, seq: number, state: Exclude<MessageState, 'pending' | 'dispatching'>, detail: string | null): Promise<void> {
-    return markDone(this.db, sendingId, seq, state, detail);
+  renewClaim(sendingId: string, seq: number, claim: Claim): Promise<boolean> {
+    return renewClaim(this.db, sendingId, seq, claim);
   }
 
-  progress(sendingId: string): Promise<ProgressCounts> {
-    return progress(this.db, sendingId);
+  takeOverClaim(sendingId: string, seq: number, expiredToken: string | null, claim: Claim, nowMs: number): Promise<boolean> {
+    return takeOverClaim(this.db, sendingId, seq, expiredToken, claim, nowMs);
+  }
+
+  abandonClaim(sendingId: string, seq: number, expiredToken: string | null, detail: string, nowMs: number): Promise<boolean> {
+    return abandonClaim(this.db, sendingId, seq, expiredToken, detail, nowMs);
+  }
+
+  abandonExpiredClaims(sendingId: string, detail: string, nowMs: number): Promise<number> {
+    return abandonExpiredClaims(this.db, sendingId, detail, nowMs);
+  }
+
+  holdRecipient(sendingId: string, seq: number, untilMs: number): Promise<boolean> {
+    return holdRecipient(this.db, sendingId, seq, untilMs);
+  }
+
+  skipRecipient(sendingId: string, seq: number, reason: string): Promise<boolean> {
+    return skipRecipient(this.db, sendingId, seq, reason);
+  }
+
+  stopDispatch(sendingId: string, stop: DispatchStop): Promise<void> {
+    return stopDispatch(this.db, sendingId, stop);
+  }
+
+  resumeDispatch(sendingId: string): Promise<void> {
+    return resumeDispatch(this.db, sendingId);
+  }
+
+  dispatchStop(sendingId: string): Promise<DispatchStop | null> {
+    return dispatchStopOf(this.db, sendingId);
+  }
+
+  inFlight(sendingId: string, nowMs: number): Promise<InFlight> {
+    return inFlight(this.db, sendingId, nowMs);
+  }
+
+  progress(sendingId: string, upToSeq?: number): Promise<ProgressCounts> {
+    return progress(this.db, sendingId, upToSeq);
   }
 
   writeOutbox(message: Omit<OutboxMessage, 'createdAt'>): Promise<void> {

@@ -2,11 +2,12 @@
  * Generic JSON webhook provider. Contract with the endpoint (documented for its implementers):
  * - request: POST JSON `{ to, from, body, idempotencyKey, sendingId }` with header `Idempotency-Key`;
  * - the endpoint MUST dedupe by that key (a repeated key sends nothing new and answers as the first time);
- * - 2xx: accepted (optional JSON `id` or `messageId`); 4xx: refused for this recipient (JSON `error` or
- *   `message` says why); 408/409/425/429/5xx: transient, retried with the same key (Retry-After honoured).
+ * - 2xx: accepted (optional JSON `id` or `messageId`); 401/403: the caller is refused (the sending pauses);
+ *   other 4xx: refused for this recipient (JSON `error` or `message` says why); 408/409/425/429/5xx: transient, retried with the same key (Retry-After honoured).
  */
 import { DEFAULT_TIMEOUT_MS, discardBody, isRecord, isTransientStatus, originOf, parseEndpointUrl, post, readJson, transientStatusError } from './http-call';
-import type { OutgoingSms, ProviderResult, SmsProvider } from './provider';
+import { isAccountErrorCode, isAccountStatus } from './account-errors';
+import { ProviderAccountError, type OutgoingSms, type ProviderResult, type SmsProvider } from './provider';
 
 export interface HttpProviderConfig {
   url: string;
@@ -44,7 +45,9 @@ export function createHttpProvider(config: HttpProviderConfig, options: { fetch?
       const json = await readJson(response);
       if (response.ok) return { status: 'sent', providerMessageId: messageIdOf(json) ?? sms.idempotencyKey };
       const code = isRecord(json) && (typeof json.code === 'string' || typeof json.code === 'number') ? String(json.code) : undefined;
-      return { status: 'rejected', reason: `HTTP ${response.status}: ${reasonOf(json) ?? (response.statusText || 'refused')}`, ...(code ? { code } : {}) };
+      const reason = `HTTP ${response.status}: ${reasonOf(json) ?? (response.statusText || 'refused')}`;
+      if (isAccountStatus(response.status) || isAccountErrorCode(code)) throw new ProviderAccountError(`${label} refused the account: ${reason}`, code);
+      return { status: 'rejected', reason, ...(code ? { code } : {}) };
     },
   };
 }

@@ -19,7 +19,10 @@ export interface SmsProvider {
   readonly name: string;
   /** True when resending with the same idempotencyKey cannot produce a second message. */
   readonly idempotent: boolean;
-  /** Resolves `sent` or `rejected` (permanent, for this recipient); throws {@link RetryableProviderError} for transient failures. */
+  /**
+   * Resolves `sent` or `rejected` (permanent, for this recipient); throws {@link RetryableProviderError} for
+   * transient failures and {@link ProviderAccountError} when the account or its configuration is refused.
+   */
   send(sms: OutgoingSms): Promise<ProviderResult>;
 }
 
@@ -49,5 +52,20 @@ export class ProviderConfigError extends Error {
     super(message);
     this.name = 'ProviderConfigError';
     if (variable !== undefined) this.variable = variable;
+  }
+}
+
+/**
+ * The provider refused the account or its configuration, not this recipient (credentials revoked, account
+ * suspended, a sender the account may not use): no message can go until an operator fixes it, and the
+ * provider did not take this one. `code`: the provider's error code when it gave one.
+ */
+export class ProviderAccountError extends Error {
+  readonly code?: string;
+
+  constructor(message: string, code?: string) {
+    super(message);
+    this.name = 'ProviderAccountError';
+    if (code !== undefined) this.code = code;
   }
 }

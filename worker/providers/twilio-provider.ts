@@ -3,7 +3,8 @@
  * Twilio offers no idempotency key for this call, so a retry after an unknown outcome may send twice.
  */
 import { DEFAULT_TIMEOUT_MS, discardBody, isRecord, isTransientStatus, originOf, parseEndpointUrl, post, readJson, transientStatusError } from './http-call';
-import { ProviderConfigError, type OutgoingSms, type ProviderResult, type SmsProvider } from './provider';
+import { isAccountErrorCode, isAccountStatus } from './account-errors';
+import { ProviderAccountError, ProviderConfigError, type OutgoingSms, type ProviderResult, type SmsProvider } from './provider';
 
 export const TWILIO_DEFAULT_BASE_URL = 'https://api.twilio.com';
 
@@ -54,6 +55,7 @@ export function createTwilioProvider(config: TwilioConfig, options: { fetch?: ty
         return { status: 'sent', providerMessageId: sid ?? `twilio:unreadable-response:${sms.idempotencyKey}` };
       }
       const code = isRecord(json) && json.code !== undefined && json.code !== null ? String(json.code) : undefined;
+      if (isAccountStatus(response.status) || isAccountErrorCode(code)) throw new ProviderAccountError(`${label} refused the account: ${twilioReason(json, response)}`, code);
       return { status: 'rejected', reason: twilioReason(json, response), ...(code ? { code } : {}) };
     },
   };

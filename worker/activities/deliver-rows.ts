@@ -1,0 +1,41 @@
+/** The rows of one batch attempt, worked through concurrently; stops starting messages once the batch stops. */
+import { ApplicationFailure } from '@temporalio/common';
+import type { SnapshotRow } from '../directory/directory';
+import type { BatchControl, BatchInterruption } from './batch-control';
+import { deliverRecipient } from './deliver-recipient';
+import type { ActivityDeps, BatchCounts, SendBatchRequest } from './index';
+import { createRecipientRules } from './recipient-rules';
+import { runPool } from './run-pool';
+
+export interface BatchRun {
+  /** Each row's outcome, counted; rows the batch did not decide are not counted. */
+  counts: BatchCounts;
+  /** Why the batch ended before every row was decided; null when all were. */
+  interrupted: BatchInterruption | null;
+}
+
+/** A row left undecided without a reason to stop (another attempt held it past its lease, then released it): run the batch again soon. */
+const UNDECIDED_BACKOFF_MS = 1000;
+
+export const emptyCounts = (total = 0): BatchCounts => ({ total, sent: 0, failed: 0, skipped: 0, unknown: 0, held: 0 });
+
+export async function deliverRows(deps: ActivityDeps, request: SendBatchRequest, rows: SnapshotRow[], control: BatchControl): Promise<BatchRun> {
+  const counts = emptyCounts(rows.length);
+  if (rows.length === 0) return { counts, interrupted: null };
+  const project = await deps.directory.getProject(request.projectId);
+  if (!project) throw ApplicationFailure.nonRetryable(`Project "${request.projectId}" no longer exists.`, 'DirectoryInputError');
+  const rules = createRecipientRules(project);
+  // No sender on the sending: the project's (the one the validation points judged).
+  const senderId = request.senderId ?? project.senderId ?? null;
+  let undecided = 0;
+  await runPool(rows, deps.concurrency, async (row) => {
+    if (control.stopped) return;
+    const outcome = await deliverRecipient(deps, { ...request, senderId }, row, rules, control);
+    if (outcome === 'interrupted') undecided += 1;
+    else counts[outcome] += 1;
+  });
+  if (!control.stopped && undecided > 0) {
+    control.stop({ kind: 'backoff', untilMs: Date.now() + UNDECIDED_BACKOFF_MS, reason: `${undecided} message(s) of the batch were still held by another attempt` });
+  }
+  return { counts, interrupted: control.stopped };
+}
