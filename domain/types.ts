@@ -35,6 +35,7 @@ export type SendingState =
   | 'approved'
   | 'scheduled'
   | 'sending'
+  | 'paused'
   | 'completed'
   | 'rejected'
   | 'cancelled'

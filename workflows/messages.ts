@@ -46,6 +46,17 @@ export interface CancelInput extends Actor {
   reason: string;
 }
 
+export interface PauseInput extends Actor {
+  reason: string;
+}
+
+export interface RetryRecipientsInput extends Actor {
+  /** Which recipients to send again: `failed` (the provider refused them) and/or `unknown` (the outcome of their message is not known). */
+  include: ('failed' | 'unknown')[];
+  /** Required with `unknown`: those recipients may already have the message and may get a second copy. */
+  confirmPossibleDuplicates?: boolean;
+}
+
 export interface Progress {
   /** Last snapshot position handled; the next batch starts after it. */
   cursor: number;
@@ -56,6 +67,8 @@ export interface Progress {
   unknown: number;
   /** Held by quiet hours right now (sent when their window opens). */
   held: number;
+  /** Waiting to be sent among the recipients counted (e.g. put back for a retry), or in flight. */
+  pending?: number;
 }
 
 export interface ApprovalRecord {
@@ -92,6 +105,26 @@ export interface HeldRecipients {
   nextMs: number | null;
   /** When the last one's does. */
   lastMs: number | null;
+}
+
+/** Why a sending is paused: by whom (or the workflow itself), since when, and until when it may stay paused. */
+export interface PauseRecord {
+  by: string;
+  automatic: boolean;
+  reason: string;
+  /** The provider's error code when the provider's answer paused it (e.g. Twilio 20003). */
+  code?: string;
+  atMs: number;
+  /** It fails with its reason if nobody resumes it before then. */
+  expiresAtMs: number;
+}
+
+/** The provider asked to wait (or kept failing): the workflow waits on a durable timer and runs the batch again. */
+export interface BackoffRecord {
+  untilMs: number;
+  reason: string;
+  /** Backoffs in a row; at the worker's limit the sending pauses itself. */
+  rounds: number;
 }
 
 export interface PreparedSending {
@@ -132,6 +165,12 @@ export interface SendingStatus {
   progress: Progress;
   /** Recipients waiting for their quiet hours to end. */
   held: HeldRecipients | null;
+  /** Set while paused. */
+  pause?: PauseRecord | null;
+  /** Set while waiting for the provider to take messages again. */
+  backoff?: BackoffRecord | null;
+  /** A completed sending accepts a retry of its failed or unknown recipients until then. */
+  retryUntilMs?: number | null;
   failure: string | null;
   /** Continue-as-new generations (history stays bounded). */
   runs: number;
@@ -148,6 +187,9 @@ export const rejectUpdate = defineUpdate<SendingStatus, [RejectInput]>('reject')
 export const sendUpdate = defineUpdate<SendingStatus, [Actor]>('send');
 export const rescheduleUpdate = defineUpdate<SendingStatus, [RescheduleInput]>('reschedule');
 export const cancelUpdate = defineUpdate<SendingStatus, [CancelInput]>('cancel');
+export const pauseUpdate = defineUpdate<SendingStatus, [PauseInput]>('pause');
+export const resumeUpdate = defineUpdate<SendingStatus, [Actor]>('resume');
+export const retryRecipientsUpdate = defineUpdate<SendingStatus, [RetryRecipientsInput]>('retryRecipients');
 
 /** Fire-and-forget routes for approvers (e.g. `temporal workflow signal`); same rules as the updates. */
 export const approveSignal = defineSignal<[ApproveInput]>('approve');
@@ -161,6 +203,8 @@ export interface SendingTuning {
   batchSize: number;
   /** Batches per workflow run before continue-as-new (default 100). */
   batchesPerRun: number;
+  /** How long a completed sending accepts a retry of its failed or unknown recipients (default 7 days). */
+  retryWindowMs: number;
 }
 
 export interface SendingWorkflowInput {

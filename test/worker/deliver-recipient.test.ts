@@ -1,6 +1,8 @@
 /** One recipient's delivery against a real directory: the rate limiter's slot must still hold when the provider is called. */
 import type { AudienceSelection } from '../../domain/types';
+import { BatchControl } from '../../worker/activities/batch-control';
 import { deliverRecipient } from '../../worker/activities/deliver-recipient';
+import { DEFAULT_DISPATCH_SETTINGS } from '../../worker/activities/dispatch-settings';
 import { createRecipientRules } from '../../worker/activities/recipient-rules';
 import type { Directory } from '../../worker/directory/directory';
 import type { OutgoingSms, SmsProvider } from '../../worker/providers/provider';
@@ -44,12 +46,13 @@ describe('deliverRecipient with a rate limit', () => {
       idempotent: true,
       send: async (sms: OutgoingSms) => (startedAt.push(clock.now()), { status: 'sent', providerMessageId: `m-${sms.seq}` }),
     };
-    const deps = { directory: slowDirectory, provider, limiter: createRateLimiter(perSecond, clock), concurrency: 1 };
+    const deps = { directory: slowDirectory, provider, limiter: createRateLimiter(perSecond, clock), concurrency: 1, dispatch: DEFAULT_DISPATCH_SETTINGS };
     const request = { sendingId: SENDING, projectId: PROJECT, afterSeq: 0, limit: 10, message: 'Hello', senderId: null };
     const rules = createRecipientRules((await directory.getProject(PROJECT))!);
     const rows = await directory.readSnapshot(SENDING, 0, 10);
 
-    for (const row of rows) expect(await deliverRecipient(deps, request, row, rules)).toBe('sent');
+    const control = new BatchControl(DEFAULT_DISPATCH_SETTINGS);
+    for (const row of rows) expect(await deliverRecipient(deps, request, row, rules, control)).toBe('sent');
 
     // Slots at 0, 102.5, 205, 307.5, 410 ms: each claim took 40 ms, so each message starts at the slot after its first.
     expect(startedAt).toHaveLength(3);

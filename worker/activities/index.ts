@@ -63,6 +63,15 @@ export interface ReleaseBatchResult {
   backoffRoundsBeforePause: number;
 }
 
+export interface RetryBatchResult {
+  /** What this batch did to the recipients it decided (also when it was interrupted). */
+  counts: BatchCounts;
+  /** Recipients up to the cursor still waiting after this batch. */
+  pendingLeft: number;
+  interrupted: BatchInterruption | null;
+  backoffRoundsBeforePause: number;
+}
+
 export interface SettleRequest {
   /** Cancelled: in-doubt messages whose holder is gone become `unknown`; paused: they wait for the resume. */
   abandonExpired: boolean;
@@ -180,6 +189,20 @@ export const createActivities = (deps: ActivityDeps) => {
         interrupted: run.interrupted,
         backoffRoundsBeforePause: deps.dispatch.backoffRoundsBeforePause,
       };
+    },
+
+    /** Sends recipients put back for a retry (pending rows up to the first pass's cursor), at most `limit`. */
+    async retryBatch(request: SendBatchRequest, upToSeq: number): Promise<RetryBatchResult> {
+      const control = new BatchControl(deps.dispatch);
+      const rows = await directory.readPendingUpTo(request.sendingId, upToSeq, request.limit);
+      const run = await asHeartbeatingBatch(control, () => ({ retry: rows.length }), () => deliverRows(deps, request, rows, control));
+      const left = await directory.progress(request.sendingId, upToSeq);
+      return { counts: run.counts, pendingLeft: left.pending + left.dispatching, interrupted: run.interrupted, backoffRoundsBeforePause: deps.dispatch.backoffRoundsBeforePause };
+    },
+
+    /** Puts the sending's failed and/or unknown recipients back to pending (an operator's retry). */
+    async resetForRetry(sendingId: string, states: ('failed' | 'unknown')[]): Promise<{ failed: number; unknown: number }> {
+      return directory.resetForRetry(sendingId, states);
     },
 
     /** Records the stop: once this returns, no message of the sending starts. Answers how long a pause may last. */

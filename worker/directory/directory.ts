@@ -179,6 +179,8 @@ export interface Directory {
   readSnapshot(sendingId: string, afterSeq: number, limit: number): Promise<SnapshotRow[]>;
   /** Held rows whose time has come (`not_before` ≤ nowMs), in seq order. */
   readDueHeld(sendingId: string, nowMs: number, limit: number): Promise<SnapshotRow[]>;
+  /** Pending or in-flight rows up to `upToSeq` (put back for a retry), in seq order. */
+  readPendingUpTo(sendingId: string, upToSeq: number, limit: number): Promise<SnapshotRow[]>;
   skipRecipients(sendingId: string, seqs: number[], reason: string): Promise<void>;
   heldSummary(sendingId: string): Promise<HeldSummary>;
   checkDispatch(projectId: string, contactId: string, e164: string): Promise<DispatchCheck>;
@@ -193,6 +195,7 @@ export interface Directory {
   abandonExpiredClaims(sendingId: string, detail: string, nowMs: number): Promise<number>;
   holdRecipient(sendingId: string, seq: number, untilMs: number): Promise<boolean>;
   skipRecipient(sendingId: string, seq: number, reason: string): Promise<boolean>;
+  resetForRetry(sendingId: string, states: readonly ('failed' | 'unknown')[]): Promise<{ failed: number; unknown: number }>;
   stopDispatch(sendingId: string, stop: DispatchStop): Promise<void>;
   resumeDispatch(sendingId: string): Promise<void>;
   dispatchStop(sendingId: string): Promise<DispatchStop | null>;

@@ -202,6 +202,20 @@ export async function heldSummary(db: SqlStore, sendingId: string): Promise<Held
   return count === 0 ? { count: 0, nextMs: null, lastMs: null } : { count, nextMs: Number(row!.first), lastMs: Number(row!.last) };
 }
 
+/** Puts the sending's `failed` and/or `unknown` recipients back to `pending` for a retry; answers how many of each. */
+export async function resetForRetry(db: SqlStore, sendingId: string, states: readonly ('failed' | 'unknown')[]): Promise<{ failed: number; unknown: number }> {
+  return db.transaction(async (tx) => {
+    const reset = { failed: 0, unknown: 0 };
+    for (const state of new Set(states)) {
+      reset[state] = await tx.run(
+        `UPDATE sending_recipients SET state = 'pending', detail = ?, claim_token = NULL, lease_until = NULL, updated_at = ? WHERE sending_id = ? AND state = ?`,
+        [`retry of a ${state} message`, Date.now(), sendingId, state],
+      );
+    }
+    return reset;
+  });
+}
+
 /** Records that the sending's dispatch is stopped: from now on no claim succeeds. Returns when it is written. */
 export async function stopDispatch(db: SqlStore, sendingId: string, stop: DispatchStop): Promise<void> {
   const changed = await db.run('UPDATE sendings SET dispatch_stop = ?, dispatch_stop_reason = ?, dispatch_stop_at = ? WHERE id = ?', [

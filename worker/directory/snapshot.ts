@@ -134,6 +134,17 @@ export async function readDueHeld(db: SqlStore, sendingId: string, nowMs: number
   return rows.map(toSnapshotRow);
 }
 
+/** Pending or in-flight rows up to `upToSeq` (recipients put back for a retry), in seq order. */
+export async function readPendingUpTo(db: SqlStore, sendingId: string, upToSeq: number, limit: number): Promise<SnapshotRow[]> {
+  const rows = await db.all<SnapshotJoinRow>(
+    `SELECT ${SNAPSHOT_ROW_COLUMNS}
+     FROM sending_recipients s LEFT JOIN contacts c ON c.id = s.contact_id
+     WHERE s.sending_id = ? AND s.seq <= ? AND s.state IN ('pending', 'dispatching') ORDER BY s.seq LIMIT ?`,
+    [sendingId, upToSeq, limit],
+  );
+  return rows.map(toSnapshotRow);
+}
+
 function toSnapshotRow(row: SnapshotJoinRow): SnapshotRow {
   return {
     seq: Number(row.seq),

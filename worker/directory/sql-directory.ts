@@ -36,6 +36,7 @@ import {
   progress,
   releaseClaim,
   renewClaim,
+  resetForRetry,
   resumeDispatch,
   settleClaim,
   skipRecipient,
@@ -48,7 +49,7 @@ import { migrate } from './migrations';
 import { addOptOut, removeOptOut } from './opt-outs';
 import { getProject, listProjects, requireProject, upsertProject } from './projects';
 import { audit, createSending, getSending, readAudit, readOutbox, writeOutbox } from './sendings';
-import { prepareSnapshot, readDueHeld, readSnapshot, refreshSnapshot } from './snapshot';
+import { prepareSnapshot, readDueHeld, readPendingUpTo, readSnapshot, refreshSnapshot } from './snapshot';
 import type { SqlStore } from './sql-store';
 
 export class SqlDirectory implements Directory {
@@ -133,6 +134,14 @@ export class SqlDirectory implements Directory {
 
   readDueHeld(sendingId: string, nowMs: number, limit: number): Promise<SnapshotRow[]> {
     return readDueHeld(this.db, sendingId, nowMs, limit);
+  }
+
+  readPendingUpTo(sendingId: string, upToSeq: number, limit: number): Promise<SnapshotRow[]> {
+    return readPendingUpTo(this.db, sendingId, upToSeq, limit);
+  }
+
+  resetForRetry(sendingId: string, states: readonly ('failed' | 'unknown')[]): Promise<{ failed: number; unknown: number }> {
+    return resetForRetry(this.db, sendingId, states);
   }
 
   skipRecipients(sendingId: string, seqs: number[], reason: string): Promise<void> {

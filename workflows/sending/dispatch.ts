@@ -1,0 +1,245 @@
+/**
+ * Sending: the first pass over the snapshot in batches, then recipients put back for a retry, then the ones
+ * held by quiet hours as their windows open. A batch that ends early says why: the workflow waits on a
+ * durable timer (the provider asked to wait), or pauses the sending (the account was refused, the breaker
+ * tripped, too many waits in a row, the worker could not send), or stops (pause, cancel).
+ */
+import { ActivityFailure, ApplicationFailure, CancellationScope, condition, isCancellation, log, patched, workflowInfo } from '@temporalio/workflow';
+import type { BatchCounts, BatchInterruption } from '../../worker/activities';
+import type { ProgressCounts } from '../../worker/directory/directory';
+import type { Progress } from '../messages';
+import { directory, dispatch, settling } from './activities';
+import type { SendingContext } from './context';
+
+/** `continueAsNew`: the run is long, the next one carries on; `ended`: the sending reached a final state. */
+export type DispatchEnd = 'continueAsNew' | 'ended';
+type PassOutcome = 'done' | 'continueAsNew' | 'interrupted';
+
+/** Used when the directory could not say it (it was down while the sending paused itself). */
+const FALLBACK_MAX_PAUSED_MS = 72 * 3_600_000;
+
+/** Version gates: sendings started before these changes replay their recorded path. */
+export const PROGRESS_FROM_DIRECTORY = 'progress-from-directory-at-the-end';
+
+export async function runDispatch(s: SendingContext): Promise<DispatchEnd> {
+  const { status } = s;
+  for (;;) {
+    if (status.cancellation !== null) {
+      await finishCancelled(s);
+      return 'ended';
+    }
+    if (status.state === 'sending' && status.pause) {
+      await settlePause(s);
+      continue;
+    }
+    if (status.state === 'paused') {
+      const pause = status.pause!;
+      const woken = await condition(() => status.state !== 'paused' || status.cancellation !== null, Math.max(1, pause.expiresAtMs - Date.now()));
+      if (!woken) {
+        await s.fail(new Error(`paused for longer than allowed (since ${new Date(pause.atMs).toISOString()}, by ${pause.by}): ${pause.reason}`));
+        return 'ended';
+      }
+      // Resumed: the counts of the first pass come again from the directory (a retry may have moved some).
+      if (stateOf(s) === 'sending') Object.assign(status.progress, asProgress(await directory.dispatchProgress(s.id, status.progress.cursor)));
+      continue;
+    }
+    if (status.state !== 'sending') return 'ended';
+    const outcome = await runPasses(s);
+    if (outcome === 'continueAsNew') return 'continueAsNew';
+    if (outcome === 'done' && status.cancellation === null && !status.pause) {
+      await complete(s);
+      return 'ended';
+    }
+  }
+}
+
+/** Read again after an await: handlers may have changed it meanwhile. */
+const stateOf = (s: SendingContext) => s.status.state;
+
+const stopRequested = (s: SendingContext): boolean => s.status.cancellation !== null || Boolean(s.status.pause);
+
+async function runPasses(s: SendingContext): Promise<PassOutcome> {
+  const { status, id, tuning } = s;
+  const p = status.progress;
+  let batches = 0;
+  const request = () => ({ sendingId: id, projectId: status.selection!.projectId, limit: tuning.batchSize, message: status.prepared!.message, senderId: status.prepared!.senderId });
+  const add = (counts: BatchCounts, firstPass: boolean): void => {
+    if (firstPass) p.total += counts.total;
+    p.sent += counts.sent;
+    p.failed += counts.failed;
+    p.skipped += counts.skipped;
+    p.unknown += counts.unknown;
+  };
+  /** A long sending continues as new between batches, so each run's history stays bounded. */
+  const runIsLong = (): boolean => {
+    batches += 1;
+    return batches >= tuning.batchesPerRun || workflowInfo().continueAsNewSuggested;
+  };
+
+  try {
+    for (;;) {
+      if (stopRequested(s)) return 'interrupted';
+      const batch = await inBatchScope(s, () => dispatch.sendBatch({ ...request(), afterSeq: p.cursor }));
+      if (batch === 'stopped') return 'interrupted';
+      if (batch.interrupted) {
+        if (await waitOrPause(s, batch.interrupted, batch.backoffRoundsBeforePause)) continue;
+        return 'interrupted';
+      }
+      status.backoff = null;
+      p.cursor = batch.lastSeq;
+      add(batch.counts, true);
+      p.held += batch.counts.held;
+      if (batch.done) break;
+      if (runIsLong()) return 'continueAsNew';
+    }
+    while ((p.pending ?? 0) > 0) {
+      if (stopRequested(s)) return 'interrupted';
+      const batch = await inBatchScope(s, () => dispatch.retryBatch({ ...request(), afterSeq: 0 }, p.cursor));
+      if (batch === 'stopped') return 'interrupted';
+      add(batch.counts, false);
+      p.held += batch.counts.held;
+      p.pending = batch.pendingLeft;
+      if (batch.interrupted) {
+        if (await waitOrPause(s, batch.interrupted, batch.backoffRoundsBeforePause)) continue;
+        return 'interrupted';
+      }
+      status.backoff = null;
+      if (runIsLong()) return 'continueAsNew';
+    }
+    if (!stopRequested(s) && p.held > 0) {
+      status.held = await directory.heldSummary(id);
+      p.held = status.held.count;
+    }
+    while (status.held && status.held.count > 0) {
+      if (stopRequested(s)) return 'interrupted';
+      const waitMs = (status.held.nextMs ?? 0) - Date.now();
+      if (waitMs > 0) await condition(() => stopRequested(s), waitMs);
+      if (stopRequested(s)) return 'interrupted';
+      const batch = await inBatchScope(s, () => dispatch.releaseHeldBatch(request()));
+      if (batch === 'stopped') return 'interrupted';
+      add(batch.counts, false);
+      status.held = batch.held;
+      p.held = batch.held.count;
+      if (batch.interrupted) {
+        if (await waitOrPause(s, batch.interrupted, batch.backoffRoundsBeforePause)) continue;
+        return 'interrupted';
+      }
+      if (runIsLong()) return 'continueAsNew';
+    }
+    return 'done';
+  } catch (err) {
+    if (err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.nonRetryable) {
+      await s.fail(err);
+      return 'interrupted';
+    }
+    if (err instanceof ActivityFailure) {
+      await autoPause(s, `the worker could not send: ${err.cause?.message ?? err.message}`);
+      return 'interrupted';
+    }
+    throw err;
+  }
+}
+
+/** Runs one batch in a scope that a pause or a cancel cancels. */
+async function inBatchScope<T>(s: SendingContext, call: () => Promise<T>): Promise<T | 'stopped'> {
+  const scope = new CancellationScope();
+  s.batchScope = scope;
+  try {
+    return await scope.run(call);
+  } catch (err) {
+    if (isCancellation(err) && stopRequested(s)) return 'stopped';
+    throw err;
+  } finally {
+    s.batchScope = null;
+  }
+}
+
+/** True: waited for the provider, run the batch again. False: the sending stops or pauses. */
+async function waitOrPause(s: SendingContext, interruption: BatchInterruption, roundsBeforePause: number): Promise<boolean> {
+  const { status } = s;
+  switch (interruption.kind) {
+    case 'stopped':
+      if (!stopRequested(s)) await autoPause(s, 'the directory says the dispatch of this sending is stopped');
+      return false;
+    case 'account':
+      await autoPause(s, `the provider refused the account: ${interruption.reason}`, interruption.code);
+      return false;
+    case 'breaker':
+      await autoPause(s, `the provider keeps failing (circuit breaker): ${interruption.reason}`);
+      return false;
+    case 'backoff': {
+      const rounds = (status.backoff?.rounds ?? 0) + 1;
+      if (rounds > roundsBeforePause) {
+        await autoPause(s, `the provider kept asking to wait (${rounds - 1} times in a row); the last time: ${interruption.reason}`);
+        return false;
+      }
+      status.backoff = { untilMs: interruption.untilMs, reason: interruption.reason, rounds };
+      await s.audit('provider_backoff', 'system', { untilMs: interruption.untilMs, reason: interruption.reason, rounds });
+      await condition(() => stopRequested(s), Math.max(1, interruption.untilMs - Date.now()));
+      return !stopRequested(s);
+    }
+  }
+}
+
+/** The workflow pauses the sending itself: nothing starts until an operator resumes it (or it fails at its limit). */
+async function autoPause(s: SendingContext, reason: string, code?: string): Promise<void> {
+  const { status, id } = s;
+  const now = Date.now();
+  let maxPausedMs = FALLBACK_MAX_PAUSED_MS;
+  try {
+    ({ maxPausedMs } = await directory.stopDispatch(id, { kind: 'paused', reason, atMs: now }));
+  } catch {
+    // The directory is down: no batch of this sending runs while it is paused anyway.
+  }
+  status.pause = { by: 'system', automatic: true, reason, ...(code ? { code } : {}), atMs: now, expiresAtMs: now + maxPausedMs };
+  log.warn(`Sending ${id} paused itself: ${reason}. Fix the cause, then resume it (npm run sms -- resume ${id}).`, { sendingId: id });
+}
+
+/** A pause asked for (by an operator or the workflow): the messages in flight settle, then the sending is paused. */
+async function settlePause(s: SendingContext): Promise<void> {
+  const { status, id } = s;
+  const pause = status.pause!;
+  try {
+    Object.assign(status.progress, asProgress(await settling.settleDispatch(id, { abandonExpired: false })));
+    await s.audit('paused', pause.by, { automatic: pause.automatic, reason: pause.reason, ...(pause.code ? { code: pause.code } : {}), expiresAtMs: pause.expiresAtMs });
+  } catch {
+    // The directory is down: the sending pauses all the same; the counts are the last known.
+  }
+  s.setState('paused');
+}
+
+async function finishCancelled(s: SendingContext): Promise<void> {
+  const { status, id } = s;
+  if (status.state === 'cancelled') return;
+  Object.assign(status.progress, asProgress(await settling.settleDispatch(id, { abandonExpired: true })));
+  status.pause = null;
+  status.backoff = null;
+  await s.audit('cancelled', 'system', { ...status.progress });
+  s.setState('cancelled');
+}
+
+async function complete(s: SendingContext): Promise<void> {
+  const { status, id, tuning } = s;
+  // The counts as the directory has them: exact even when a batch's answer was lost to a retry.
+  if (patched(PROGRESS_FROM_DIRECTORY)) {
+    Object.assign(status.progress, asProgress(await directory.dispatchProgress(id, undefined)));
+    status.retryUntilMs = Date.now() + tuning.retryWindowMs;
+  }
+  status.backoff = null;
+  await s.audit('completed', 'system', { ...status.progress });
+  s.setState('completed');
+}
+
+/** The workflow's progress from the directory's counts per state (`total`: every recipient counted). */
+function asProgress(counts: ProgressCounts): Omit<Progress, 'cursor'> {
+  const pending = counts.pending + counts.dispatching;
+  return {
+    total: counts.pending + counts.held + counts.dispatching + counts.sent + counts.failed + counts.skipped + counts.unknown,
+    sent: counts.sent,
+    failed: counts.failed,
+    skipped: counts.skipped,
+    unknown: counts.unknown,
+    held: counts.held,
+    pending,
+  };
+}

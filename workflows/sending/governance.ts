@@ -1,0 +1,150 @@
+/** Approval: the request and its expiry, approvals by distinct people bound to the hash, rejection. */
+import { condition, setHandler } from '@temporalio/workflow';
+import { approveSignal, approveUpdate, rejectSignal, rejectUpdate, requestApprovalUpdate, type ApproveInput, type RejectInput, type SendingStatus } from '../messages';
+import { HOUR_MS, iso, refuse, requireActor, requireReason, type SendingContext } from './context';
+
+const samePerson = (a: string, b: string): boolean => a.trim().toLowerCase() === b.trim().toLowerCase();
+
+/** A new approval round: earlier approvals no longer count; it expires per the project, at the latest at the send time. */
+export function openApprovalRequest(s: SendingContext, requestedBy: string): void {
+  const { status } = s;
+  const now = Date.now();
+  const expiry = now + Math.round(status.prepared!.approvalRules.expiresAfterHours * HOUR_MS);
+  const sendAt = status.prepared!.sendAtMs;
+  status.approvals = [];
+  status.approval = null;
+  status.approvalRequest = { requestedBy, atMs: now, expiresAtMs: sendAt === null ? expiry : Math.min(expiry, sendAt), hash: status.approvalHash!, expiredAtMs: null };
+}
+
+export function dropApproval(s: SendingContext): void {
+  s.status.approvals = [];
+  s.status.approval = null;
+  s.status.approvalRequest = null;
+}
+
+export function registerGovernanceHandlers(s: SendingContext): void {
+  const { status, id } = s;
+
+  setHandler(
+    requestApprovalUpdate,
+    ({ actor }) =>
+      s.exclusive(async () => {
+        s.requireAllowed('requestApproval', 'request approval for');
+        openApprovalRequest(s, actor);
+        const request = status.approvalRequest!;
+        await s.audit('approval_requested', actor, { hash: request.hash, expiresAtMs: request.expiresAtMs, approvalsRequired: status.prepared!.approvalRules.approvalsRequired });
+        s.setState('awaiting_approval');
+        return status;
+      }),
+    {
+      validator: ({ actor }) => {
+        s.requireAllowed('requestApproval', 'request approval for');
+        requireActor(actor, 'actor');
+        const sendAt = status.prepared!.sendAtMs;
+        if (sendAt !== null && sendAt <= Date.now()) {
+          throw refuse(`The scheduled time of sending ${id} (${iso(sendAt)}) has passed: reschedule it before requesting approval.`, 'SchedulePassed');
+        }
+      },
+    },
+  );
+
+  const validateApprove = (decision: ApproveInput): void => {
+    if (status.state === 'prepared') {
+      const expired = status.approvalRequest?.expiredAtMs;
+      throw refuse(
+        expired
+          ? `The approval request of sending ${id} expired at ${iso(expired)}; an expired request cannot be approved. Request approval again.`
+          : `No approval has been requested for sending ${id}: request approval first.`,
+        expired ? 'ApprovalExpired' : 'InvalidState',
+      );
+    }
+    s.requireAllowed('approve', 'approve');
+    requireActor(decision?.approver, 'approver');
+    const request = status.approvalRequest!;
+    if (Date.now() >= request.expiresAtMs) {
+      throw refuse(`The approval request of sending ${id} expired at ${iso(request.expiresAtMs)}; an expired request cannot be approved. Request approval again.`, 'ApprovalExpired');
+    }
+    if (decision.hash !== undefined && decision.hash !== status.approvalHash) {
+      throw refuse(`Sending ${id} changed after you saw it (approval hash ${decision.hash.slice(0, 12)}… is now ${status.approvalHash!.slice(0, 12)}…): review it again before approving.`, 'ApprovalOutdated');
+    }
+    const rules = status.prepared!.approvalRules;
+    if (!rules.allowSelfApproval && samePerson(decision.approver, status.prepared!.preparedBy)) {
+      throw refuse(
+        `${decision.approver.trim()} prepared sending ${id} and cannot approve it too: another person must approve it (project setting compliance.approval.allowSelfApproval is off).`,
+        'SelfApproval',
+      );
+    }
+    if (status.approvals.some((a) => samePerson(a.approver, decision.approver))) {
+      throw refuse(`${decision.approver.trim()} has already approved sending ${id}; ${rules.approvalsRequired} different approvers are needed.`, 'AlreadyApproved');
+    }
+  };
+  const approve = (decision: ApproveInput): Promise<SendingStatus> =>
+    s.exclusive(async () => {
+      validateApprove(decision);
+      const record = { approver: decision.approver, atMs: Date.now(), hash: status.approvalHash!, ...(decision.comment ? { comment: decision.comment } : {}) };
+      const required = status.prepared!.approvalRules.approvalsRequired;
+      await s.audit('approved', decision.approver, { hash: record.hash, approval: status.approvals.length + 1, of: required, ...(decision.comment ? { comment: decision.comment } : {}) });
+      status.approvals.push(record);
+      if (status.approvals.length >= required) {
+        status.approval = record;
+        s.setState('approved');
+      }
+      return status;
+    });
+  const validateReject = (decision: RejectInput): void => {
+    s.requireAllowed('reject', 'reject');
+    requireActor(decision?.approver, 'approver');
+    requireReason(decision.reason, 'reject');
+  };
+  const reject = (decision: RejectInput): Promise<SendingStatus> =>
+    s.exclusive(async () => {
+      validateReject(decision);
+      await s.audit('rejected', decision.approver, { reason: decision.reason, hash: status.approvalHash });
+      status.rejection = { approver: decision.approver, reason: decision.reason, atMs: Date.now() };
+      s.setState('rejected');
+      return status;
+    });
+
+  setHandler(approveUpdate, approve, { validator: validateApprove });
+  setHandler(rejectUpdate, reject, { validator: validateReject });
+  // Signals cannot answer their sender, so a refused one is written to the audit log instead.
+  const viaSignal =
+    <T extends { approver?: string }>(validate: (d: T) => void, apply: (d: T) => Promise<SendingStatus>, action: string) =>
+    async (decision: T): Promise<void> => {
+      await condition(() => !s.busy);
+      const refused = (err: unknown) => s.audit(`${action}_signal_refused`, decision?.approver || 'unknown', { error: (err as Error).message });
+      try {
+        validate(decision);
+      } catch (err) {
+        await refused(err);
+        return;
+      }
+      // Checked again once it runs: another change may have come first.
+      await apply(decision).catch(refused);
+    };
+  setHandler(approveSignal, viaSignal(validateApprove, approve, 'approve'));
+  setHandler(rejectSignal, viaSignal(validateReject, reject, 'reject'));
+}
+
+/** Waits for a send request; a pending approval request expires meanwhile (back to prepared). */
+export async function waitForSendRequest(s: SendingContext): Promise<void> {
+  const { status } = s;
+  while (!s.sendRequested && !s.isTerminal()) {
+    const version = s.stateVersion;
+    const changed = () => s.sendRequested || s.isTerminal() || s.stateVersion !== version;
+    const request = status.state === 'awaiting_approval' ? status.approvalRequest : null;
+    if (!request) {
+      await condition(changed);
+      continue;
+    }
+    if (await condition(changed, Math.max(1, request.expiresAtMs - Date.now()))) continue;
+    await s.exclusive(async () => {
+      if (status.state === 'awaiting_approval' && s.stateVersion === version) {
+        request.expiredAtMs = Date.now();
+        await s.audit('approval_expired', 'system', { hash: request.hash, requestedAtMs: request.atMs, approvals: status.approvals.length });
+        status.approvals = [];
+        s.setState('prepared');
+      }
+    });
+  }
+}
