@@ -14,7 +14,8 @@ export function formatProgress(status: SendingStatus): string {
   const done = p.sent + p.failed + p.skipped + p.unknown;
   const pct = total > 0 ? Math.floor((100 * done) / Math.max(total, done)) : 0;
   const held = status.held && status.held.count > 0 ? `, held by quiet hours ${status.held.count} (next ${iso(status.held.nextMs!)}, last ${iso(status.held.lastMs!)})` : '';
-  return `${status.state}: ${done}/${total} (${pct}%) sent ${p.sent}, failed ${p.failed}, skipped ${p.skipped}, unknown ${p.unknown}${held}`;
+  const pending = p.pending ? `, waiting ${p.pending}` : '';
+  return `${status.state}: ${done}/${total} (${pct}%) sent ${p.sent}, failed ${p.failed}, skipped ${p.skipped}, unknown ${p.unknown}${pending}${held}`;
 }
 
 export function formatStatus(status: SendingStatus): string {
@@ -44,8 +45,17 @@ export function formatStatus(status: SendingStatus): string {
   for (const a of status.approvals) lines.push(`  approved by ${a.approver} at ${iso(a.atMs)}${a.comment ? `: ${a.comment}` : ''}`);
   if (status.rejection) lines.push(`  rejected by ${status.rejection.approver}: ${status.rejection.reason}`);
   if (status.cancellation) lines.push(`  cancelled by ${status.cancellation.actor}: ${status.cancellation.reason}`);
+  if (status.pause) {
+    const pause = status.pause;
+    lines.push(`  paused ${pause.automatic ? 'automatically' : `by ${pause.by}`} at ${iso(pause.atMs)}: ${pause.reason}${pause.code ? ` (code ${pause.code})` : ''}`);
+    lines.push(`  resume it with: npm run sms -- resume ${status.sendingId}   (it fails at ${iso(pause.expiresAtMs)} if nobody does)`);
+  }
+  if (status.backoff) lines.push(`  waiting for the provider until ${iso(status.backoff.untilMs)} (${status.backoff.rounds} time(s) in a row): ${status.backoff.reason}`);
+  if (status.state === 'completed' && status.retryUntilMs && status.progress.failed + status.progress.unknown > 0) {
+    lines.push(`  failed or unknown recipients can be sent again until ${iso(status.retryUntilMs)}: npm run sms -- retry ${status.sendingId} --failed [--unknown --confirm-possible-duplicates]`);
+  }
   if (status.refresh) lines.push(`  refreshed at send time: +${status.refresh.added} -${status.refresh.removed}, ${status.refresh.total} recipient(s)`);
-  if (['sending', 'completed', 'cancelled', 'failed'].includes(status.state)) lines.push(`  ${formatProgress(status)}`);
+  if (['sending', 'paused', 'completed', 'cancelled', 'failed'].includes(status.state)) lines.push(`  ${formatProgress(status)}`);
   if (status.failure) lines.push(`  failure: ${status.failure}`);
   const recent = status.audit.slice(-5);
   if (recent.length) lines.push(`  latest actions (all: audit ${status.sendingId}):`, ...recent.map((a) => `    ${iso(a.atMs)}  ${a.action} by ${a.actor}`));

@@ -32,7 +32,11 @@ Sendings (through Temporal):
   reject ID --reason TEXT
   send ID [--watch]
   reschedule ID (--now | --at YYYY-MM-DDTHH:mm --time-zone ZONE)
-  cancel ID --reason TEXT
+  cancel ID --reason TEXT              answers once nothing is in flight any more
+  pause ID --reason TEXT               stops starting messages; answers once nothing is in flight
+  resume ID
+  retry ID [--failed] [--unknown --confirm-possible-duplicates]
+                                       sends failed and/or unknown recipients again (paused, or completed within its retry window)
   status ID
   watch ID                             live progress line until the sending ends
   list [--project ID] [--state STATE]
@@ -48,6 +52,7 @@ const { values: opts, positionals } = parseArgs({
     message: { type: 'string' }, at: { type: 'string' }, now: { type: 'boolean' }, refresh: { type: 'boolean' },
     comment: { type: 'string' }, reason: { type: 'string' }, watch: { type: 'boolean' }, state: { type: 'string' },
     compliance: { type: 'string' }, hash: { type: 'string' },
+    failed: { type: 'boolean' }, unknown: { type: 'boolean' }, 'confirm-possible-duplicates': { type: 'boolean' },
     as: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
   },
 });
@@ -98,7 +103,7 @@ async function withSendings<T>(work: (sendings: SendingClient) => Promise<T>): P
 
 async function watch(sendings: SendingClient, id: string): Promise<void> {
   const tty = process.stdout.isTTY;
-  const final = await sendings.waitFor(id, ['completed', 'cancelled', 'failed', 'rejected'], {
+  const final = await sendings.waitFor(id, ['completed', 'cancelled', 'failed', 'rejected', 'paused'], {
     timeoutMs: Number.MAX_SAFE_INTEGER,
     onStatus: (s) => { if (tty) process.stdout.write(`\r${formatProgress(s)}   `); },
   });
@@ -165,6 +170,17 @@ async function run(command: string | undefined, args: string[]): Promise<void> {
       return withSendings(async (s) => out(formatStatus(await s.reschedule(sendingId(), scheduleFromFlags(), actor))));
     case 'cancel':
       return withSendings(async (s) => out(formatStatus(await s.cancel(sendingId(), opts.reason ?? '', actor))));
+    case 'pause':
+      return withSendings(async (s) => out(formatStatus(await s.pause(sendingId(), opts.reason ?? '', actor))));
+    case 'resume':
+      return withSendings(async (s) => out(formatStatus(await s.resume(sendingId(), actor))));
+    case 'retry': {
+      const include = [...(opts.failed ? ['failed' as const] : []), ...(opts.unknown ? ['unknown' as const] : [])];
+      if (include.length === 0) throw new ConfigError('retry needs --failed and/or --unknown: which recipients to send again.');
+      return withSendings(async (s) =>
+        out(formatStatus(await s.retryRecipients(sendingId(), { include, confirmPossibleDuplicates: opts['confirm-possible-duplicates'] ?? false }, actor))),
+      );
+    }
     case 'status':
       return withSendings(async (s) => { const status = await s.status(sendingId()); out(formatStatus(status), status); });
     case 'watch':

@@ -10,10 +10,13 @@ import {
   approveUpdate,
   cancelUpdate,
   countUpdate,
+  pauseUpdate,
   prepareUpdate,
   rejectUpdate,
   requestApprovalUpdate,
   rescheduleUpdate,
+  resumeUpdate,
+  retryRecipientsUpdate,
   selectUpdate,
   sendUpdate,
   directoryLookupWorkflowId,
@@ -24,6 +27,7 @@ import {
   type ApproveInput,
   type PrepareInput,
   type RejectInput,
+  type RetryRecipientsInput,
   type Schedule,
   type SendingStatus,
   type SendingTuning,
@@ -144,8 +148,20 @@ export class SendingClient {
   reschedule(sendingId: string, schedule: Schedule, actor: string): Promise<SendingStatus> {
     return this.update(sendingId, rescheduleUpdate, [{ schedule, actor }]);
   }
+  /** Answers once the sending is cancelled: nothing starts after the stop is recorded, and what was in flight has settled. */
   cancel(sendingId: string, reason: string, actor: string): Promise<SendingStatus> {
     return this.update(sendingId, cancelUpdate, [{ reason, actor }]);
+  }
+  /** Answers once the sending is paused (the messages in flight have settled). */
+  pause(sendingId: string, reason: string, actor: string): Promise<SendingStatus> {
+    return this.update(sendingId, pauseUpdate, [{ reason, actor }]);
+  }
+  resume(sendingId: string, actor: string): Promise<SendingStatus> {
+    return this.update(sendingId, resumeUpdate, [{ actor }]);
+  }
+  /** Sends the failed and/or unknown recipients again (unknown ones only with `confirmPossibleDuplicates`). */
+  retryRecipients(sendingId: string, input: Omit<RetryRecipientsInput, 'actor'>, actor: string): Promise<SendingStatus> {
+    return this.update(sendingId, retryRecipientsUpdate, [{ ...input, actor }]);
   }
 
   async status(sendingId: string): Promise<SendingStatus> {

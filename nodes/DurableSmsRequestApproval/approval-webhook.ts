@@ -5,7 +5,7 @@ import { statusItem } from '../shared/output';
 import { sendingsFor } from '../shared/transport';
 import { APPROVAL_PAGE_CSP, renderApprovalPage, renderMessagePage } from './approval-page';
 
-const DECIDED_APPROVED = ['approved', 'scheduled', 'sending', 'completed'];
+const DECIDED_APPROVED = ['approved', 'scheduled', 'sending', 'paused', 'completed'];
 const DECIDED_REJECTED = ['rejected', 'cancelled', 'failed'];
 
 interface HttpResponse {
@@ -33,6 +33,15 @@ function resume(status: SendingStatus, html: string, outcome?: 'superseded'): IW
   return { webhookResponse: html, workflowData: approved ? [[item], []] : [[], [item]] };
 }
 
+/** Where a decided sending stands, for a link used again. */
+function decidedText(status: SendingStatus): string {
+  const pause = status.pause;
+  if (status.state === 'paused' && pause) {
+    return `This sending was approved and is paused ${pause.automatic ? 'automatically' : `by ${pause.by}`} since ${new Date(pause.atMs).toISOString().replace('T', ' ').slice(0, 16)} UTC: ${pause.reason}. An operator resumes it once the cause is fixed.`;
+  }
+  return `This sending is already ${status.state}.`;
+}
+
 /**
  * GET shows the page and keeps the execution waiting; POST applies the decision to the sending and
  * resumes. Never throws: n8n would resume the node on its first output.
@@ -48,7 +57,7 @@ export async function approvalWebhook(this: IWebhookFunctions): Promise<IWebhook
     const sendings = await sendingsFor(this);
     let status = await sendings.status(sendingId);
     if (DECIDED_APPROVED.includes(status.state) || DECIDED_REJECTED.includes(status.state)) {
-      return resume(status, renderMessagePage('No action required', `This sending is already ${status.state}.`));
+      return resume(status, renderMessagePage('No action required', decidedText(status)));
     }
     const request = this.getRequestObject() as unknown as { method: string };
     const formAction = `?${new URLSearchParams(query as Record<string, string>).toString()}`;

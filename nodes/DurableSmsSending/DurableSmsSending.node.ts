@@ -5,7 +5,7 @@ import { statusItem } from '../shared/output';
 import { scheduleFromParameters } from '../shared/parameters';
 import { requireSendingId, runPerItem } from '../shared/run-per-item';
 
-const withReason = { show: { operation: ['cancel', 'reject'] } };
+const withReason = { show: { operation: ['cancel', 'pause', 'reject'] } };
 
 export class DurableSmsSending implements INodeType {
   description: INodeTypeDescription = {
@@ -15,7 +15,7 @@ export class DurableSmsSending implements INodeType {
     group: ['transform'],
     version: 1,
     subtitle: '={{ $parameter["operation"] }}',
-    description: 'Get the status of a sending, cancel or reschedule it, or record an approval decision made elsewhere',
+    description: 'Get the status of a sending; cancel, pause, resume or reschedule it; send its failed recipients again; or record an approval decision made elsewhere',
     defaults: { name: 'Sending' },
     usableAsTool: true,
     inputs: [NodeConnectionTypes.Main],
@@ -23,17 +23,42 @@ export class DurableSmsSending implements INodeType {
     credentials: [{ name: 'durableSmsTemporalApi', required: true, testedBy: 'temporalConnectionTest' }],
     properties: [
       {
+        displayName: 'Resource',
+        name: 'resource',
+        type: 'options',
+        noDataExpression: true,
+        default: 'sending',
+        options: [
+          { name: 'Sending', value: 'sending', description: 'Status, schedule and delivery of a sending' },
+          { name: 'Approval', value: 'approval', description: 'Record an approval decision made elsewhere' },
+        ],
+      },
+      {
         displayName: 'Operation',
         name: 'operation',
         type: 'options',
         noDataExpression: true,
         default: 'getStatus',
+        displayOptions: { show: { resource: ['sending'] } },
         options: [
-          { name: 'Approve', value: 'approve', action: 'Approve a sending', description: 'Record an approval (the approver is "Acting As")' },
           { name: 'Cancel', value: 'cancel', action: 'Cancel a sending', description: 'Stop a sending before or while it sends; a reason is required' },
           { name: 'Get Status', value: 'getStatus', action: 'Get the status of a sending', description: 'State, counts, schedule and delivery progress' },
-          { name: 'Reject', value: 'reject', action: 'Reject a sending', description: 'A reason is required' },
+          { name: 'Pause', value: 'pause', action: 'Pause a sending', description: 'Stop starting messages until it is resumed; a reason is required' },
           { name: 'Reschedule', value: 'reschedule', action: 'Reschedule a sending', description: 'Move the send time, also while it waits for it' },
+          { name: 'Resume', value: 'resume', action: 'Resume a paused sending', description: 'Continue sending once the cause of the pause is fixed' },
+          { name: 'Retry Recipients', value: 'retryRecipients', action: 'Send failed recipients again', description: 'Of a paused sending, or a completed one within its retry window' },
+        ],
+      },
+      {
+        displayName: 'Operation',
+        name: 'operation',
+        type: 'options',
+        noDataExpression: true,
+        default: 'approve',
+        displayOptions: { show: { resource: ['approval'] } },
+        options: [
+          { name: 'Approve', value: 'approve', action: 'Approve a sending', description: 'Record an approval (the approver is "Acting As")' },
+          { name: 'Reject', value: 'reject', action: 'Reject a sending', description: 'A reason is required' },
         ],
       },
       sendingIdProperty,
@@ -45,6 +70,14 @@ export class DurableSmsSending implements INodeType {
         required: true,
         displayOptions: withReason,
         description: 'Why; written to the audit log',
+      },
+      {
+        displayName: 'Include Unknown Recipients',
+        name: 'includeUnknown',
+        type: 'boolean',
+        default: false,
+        displayOptions: { show: { operation: ['retryRecipients'] } },
+        description: 'Whether to also send again to recipients whose outcome is unknown (the provider may already have delivered to them: they may get a second copy)',
       },
       ...scheduleProperties.map((p) => ({ ...p, displayOptions: { show: { ...p.displayOptions?.show, operation: ['reschedule'] } } })),
       { ...actorProperty, displayOptions: { hide: { operation: ['getStatus'] } } },
@@ -68,6 +101,15 @@ export class DurableSmsSending implements INodeType {
           return statusItem(await sendings.cancel(sendingId, reason(), actor()));
         case 'reschedule':
           return statusItem(await sendings.reschedule(sendingId, scheduleFromParameters(this, i), actor()));
+        case 'pause':
+          return statusItem(await sendings.pause(sendingId, reason(), actor()));
+        case 'resume':
+          return statusItem(await sendings.resume(sendingId, actor()));
+        case 'retryRecipients': {
+          const includeUnknown = this.getNodeParameter('includeUnknown', i) as boolean;
+          const include: ('failed' | 'unknown')[] = includeUnknown ? ['failed', 'unknown'] : ['failed'];
+          return statusItem(await sendings.retryRecipients(sendingId, { include, confirmPossibleDuplicates: includeUnknown }, actor()));
+        }
         default:
           return statusItem(await sendings.status(sendingId));
       }

@@ -90,6 +90,17 @@ async function asInputFailure<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
+/** Heartbeats once a second while `work` runs (a statement on PostgreSQL leaves the event loop free). */
+async function heartbeating<T>(work: () => Promise<T>): Promise<T> {
+  const context = Context.current();
+  const timer = setInterval(() => context.heartbeat(), HEARTBEAT_EVERY_MS);
+  try {
+    return await work();
+  } finally {
+    clearInterval(timer);
+  }
+}
+
 /**
  * Heartbeats once a second whatever the lanes do (a provider call or a wait may take long), and turns the
  * activity's cancellation into a stop of the batch: no new message starts, the ones in flight settle.
@@ -133,7 +144,7 @@ export const createActivities = (deps: ActivityDeps) => {
     },
 
     async prepareSnapshot(sendingId: string, selection: AudienceSelection): Promise<SnapshotSummary> {
-      return asInputFailure(async () => {
+      return heartbeating(() => asInputFailure(async () => {
         const project = await projectFor(selection);
         if (!project.smsEnabled) {
           throw new DirectoryInputError(`SMS is not enabled for project "${project.id}": enable the SMS module in the project settings (smsEnabled) before preparing.`);
@@ -144,11 +155,18 @@ export const createActivities = (deps: ActivityDeps) => {
           throw new DirectoryInputError(`No recipient to send to: ${summary.targeted} contact(s) targeted${why ? `, excluded: ${why}` : ''}. Change the selection or fix the contacts' numbers.`);
         }
         return summary;
-      });
+      }));
     },
 
+    /** Heartbeats page by page; a cancelled prepare stops at the next page. */
     async validateSending(request: ValidateSendingRequest): Promise<SendingValidation> {
-      return asInputFailure(() => validateSending(directory, request));
+      const context = Context.current();
+      return asInputFailure(() =>
+        validateSending(directory, request, (recipients) => {
+          context.heartbeat({ recipients });
+          if (context.cancellationSignal.aborted) throw context.cancellationSignal.reason;
+        }),
+      );
     },
 
     async refreshSnapshot(sendingId: string, selection: AudienceSelection): Promise<RefreshResult> {

@@ -36,13 +36,14 @@ export interface SendingValidation {
  * Reads the snapshot page by page: takes out the recipients the project's rules exclude, then
  * personalizes each message and gathers the facts the validation points judge.
  */
-export async function validateSending(directory: Directory, request: ValidateSendingRequest): Promise<SendingValidation> {
+export async function validateSending(directory: Directory, request: ValidateSendingRequest, onPage: (recipientsSoFar: number) => void = () => undefined): Promise<SendingValidation> {
   const project = await directory.getProject(request.projectId);
   if (!project) throw new DirectoryInputError(`Unknown project "${request.projectId}".`);
   const rules = createRecipientRules(project);
   const stats = emptyStats();
   const atMs = request.sendAtMs ?? Date.now();
   for (let after = 0; ; ) {
+    onPage(stats.recipients);
     const rows = await directory.readSnapshot(request.sendingId, after, PAGE);
     const excluded = new Map<string, number[]>();
     for (const row of rows) {

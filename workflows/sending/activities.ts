@@ -10,10 +10,13 @@ export const directory = proxyActivities<Activities>({
   retry: { initialInterval: '1s', maximumInterval: '30s', maximumAttempts: 25, nonRetryableErrorTypes: ['DirectoryInputError'] },
 });
 
-/** Prepare's long passes over the snapshot: they heartbeat, and a cancel stops them at once. */
+/**
+ * Prepare's long passes over the snapshot: they heartbeat (a single SQLite statement of a big snapshot holds
+ * the worker's event loop for a while, hence the generous timeout), and a cancel does not wait for them.
+ */
 export const preparation = proxyActivities<Activities>({
   startToCloseTimeout: '30 minutes',
-  heartbeatTimeout: '1 minute',
+  heartbeatTimeout: '5 minutes',
   cancellationType: ActivityCancellationType.TRY_CANCEL,
   retry: { initialInterval: '1s', maximumInterval: '30s', maximumAttempts: 10, nonRetryableErrorTypes: ['DirectoryInputError'] },
 });
