@@ -1,0 +1,116 @@
+/**
+ * The operator's controls through the real workflow: cancel goes first even during a long prepare or a
+ * hanging provider, a paused sending fails once paused past its limit, and the transition table's refusals.
+ */
+import type { Directory } from '../../worker/directory/directory';
+import { createProvider } from '../../worker/providers/create-provider';
+import { openFreshSqliteDirectory, type FreshDirectory } from '../support/directories';
+import { startFakeProvider, type FakeProvider } from '../support/fake-provider';
+import { seedBulk } from '../support/seed';
+import { startTestWorker, type TestWorker } from '../support/temporal';
+
+const PROVIDER_TIMEOUT_MS = 2000;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const everyone = { projectId: 'ctl', audience: 'all' as const, groups: [], duplicatePolicy: 'perContact' as const };
+
+describe('operator controls', () => {
+  let fresh: FreshDirectory;
+  let directory: Directory;
+  let fake: FakeProvider;
+  let env: TestWorker;
+  /** When set, every snapshot read takes this long: a database under load. */
+  let slowReadsMs = 0;
+
+  beforeAll(async () => {
+    fresh = await openFreshSqliteDirectory();
+    directory = fresh.directory;
+    await seedBulk(directory, 'ctl', 12);
+    fake = await startFakeProvider();
+    const slowDirectory: Directory = Object.create(directory, {
+      readSnapshot: { value: async (...args: Parameters<Directory['readSnapshot']>) => (slowReadsMs > 0 && (await sleep(slowReadsMs)), directory.readSnapshot(...args)) },
+    });
+    const provider = createProvider({ kind: 'twilio', accountSid: fake.accountSid, authToken: fake.authToken, from: '+15145550000', baseUrl: fake.url, timeoutMs: PROVIDER_TIMEOUT_MS }, { outboxStore: directory });
+    env = await startTestWorker({ directory: slowDirectory, provider, concurrency: 4, dispatch: { providerTimeoutMs: PROVIDER_TIMEOUT_MS, maxPausedMs: 4000 } });
+  });
+  afterAll(async () => {
+    await env?.stop();
+    await fake?.close();
+    await fresh?.close();
+  });
+
+  async function approvedSending(): Promise<string> {
+    const { sendingId } = await env.client.create(everyone, 'paula');
+    await env.client.prepare(sendingId, { message: 'Hello {{firstName}}, reply STOP to opt out', schedule: { mode: 'now' } }, 'paula');
+    await env.client.requestApproval(sendingId, 'paula');
+    await env.client.approve(sendingId, { approver: 'alex' });
+    return sendingId;
+  }
+
+  test('cancel goes first while a prepare reads a slow database: the prepare is refused as cancelled, the cancel answers at once', async () => {
+    const { sendingId } = await env.client.create(everyone, 'paula');
+    slowReadsMs = 8000;
+    try {
+      const prepare = env.client.prepare(sendingId, { message: 'Hi', schedule: { mode: 'now' } }, 'paula').catch((err: Error) => err);
+      await sleep(1500);
+      const asked = Date.now();
+      const cancelled = await env.client.cancel(sendingId, 'wrong message', 'ops');
+      expect(Date.now() - asked).toBeLessThan(3000);
+      expect(cancelled.state).toBe('cancelled');
+      const refused = await prepare;
+      expect(refused).toBeInstanceOf(Error);
+      expect((refused as Error).message).toContain('was cancelled while this change was being made');
+      expect(cancelled.prepared).toBeNull();
+    } finally {
+      slowReadsMs = 0;
+    }
+  }, 60_000);
+
+  test('cancel while the provider hangs: answered within the provider time-out + 2 s; the in-flight messages are unknown, the rest never sent', async () => {
+    fake.reset();
+    fake.setDelay(60_000);
+    try {
+      const id = await approvedSending();
+      await env.client.send(id, 'paula');
+      while (fake.requests.length < 4) await sleep(20);
+      const asked = Date.now();
+      const cancelled = await env.client.cancel(id, 'the provider hangs', 'ops');
+      const answered = Date.now();
+      expect(answered - asked).toBeLessThan(PROVIDER_TIMEOUT_MS + 2000);
+      expect(cancelled.state).toBe('cancelled');
+      expect(fake.requests.filter((r) => r.at > answered)).toEqual([]);
+      const counts = await directory.progress(id);
+      expect(counts).toMatchObject({ sent: 0, dispatching: 0 });
+      expect(counts.unknown).toBe(fake.requests.length);
+      expect(counts.pending).toBe(12 - counts.unknown);
+    } finally {
+      fake.setDelay(0);
+    }
+  }, 60_000);
+
+  test('a sending paused past its limit fails with the reason it was paused for', async () => {
+    fake.reset();
+    fake.setDelay(200);
+    const id = await approvedSending();
+    await env.client.send(id, 'paula');
+    await fake.waitForAccepted(2);
+    const paused = await env.client.pause(id, 'waiting for legal', 'ops');
+    expect(paused.pause!.expiresAtMs - paused.pause!.atMs).toBe(4000);
+    const failed = await env.client.waitFor(id, ['failed', 'sending', 'completed'], { timeoutMs: 20_000 });
+    expect(failed.state).toBe('failed');
+    expect(failed.failure).toContain('paused for longer than allowed');
+    expect(failed.failure).toContain('waiting for legal');
+    const requests = fake.requests.length;
+    await sleep(500);
+    expect(fake.requests.length).toBe(requests);
+    fake.setDelay(0);
+  }, 60_000);
+
+  test('resume, pause and retry are refused in states where the transition table does not allow them, with the states that do', async () => {
+    const { sendingId } = await env.client.create(everyone, 'paula');
+    await expect(env.client.resume(sendingId, 'ops')).rejects.toThrow(`Cannot resume sending ${sendingId}: it is draft; resume is possible when it is paused.`);
+    await expect(env.client.pause(sendingId, 'x', 'ops')).rejects.toThrow('pause is possible when it is sending.');
+    await expect(env.client.retryRecipients(sendingId, { include: ['failed'] }, 'ops')).rejects.toThrow('is possible when it is paused or completed.');
+    await expect(env.client.pause(sendingId, ' ', 'ops')).rejects.toThrow('pause');
+    await env.client.cancel(sendingId, 'test done', 'ops');
+  });
+});
