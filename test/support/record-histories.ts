@@ -1,7 +1,8 @@
 /**
- * Records the histories replayed by test/workflow/replay.test.ts. Run it after a deliberate change to
- * the workflow (with a version gate for running sendings), against a dev server:
- *   TEMPORAL_ADDRESS=127.0.0.1:7233 node --import tsx test/support/record-histories.ts
+ * Records the histories replayed by test/workflow/replay.test.ts, against a dev server:
+ *   TEMPORAL_ADDRESS=127.0.0.1:7233 node --import tsx test/support/record-histories.ts [name ...]
+ * Histories recorded by an earlier version of the workflow stay: they prove that sendings started before a
+ * change still replay (the change needs a version gate, `patched()`). Record only the new scenarios by name.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,12 +10,17 @@ import { DateTime } from 'luxon';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { sendingWorkflowId } from '../../workflows/messages';
+import { createOutboxProvider } from '../../worker/providers/outbox-provider';
+import { ProviderAccountError, type SmsProvider } from '../../worker/providers/provider';
 import { openFreshSqliteDirectory } from './directories';
 import { ROOT, WORKFLOW_BUNDLE_PATH } from './paths';
 import { seedAcme, seedBulk } from './seed';
 import { startTestWorker } from './temporal';
 
 const OUT = join(ROOT, 'test', 'fixtures', 'histories');
+const ONLY = process.argv.slice(2);
+const wanted = (name: string): boolean => ONLY.length === 0 || ONLY.includes(name);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const soon = (seconds: number) => DateTime.now().setZone('America/Toronto').plus({ seconds }).toFormat("yyyy-MM-dd'T'HH:mm:ss");
 
 async function main(): Promise<void> {
@@ -26,7 +32,20 @@ async function main(): Promise<void> {
   await directory.upsertProject({ id: 'hasty', name: 'Hasty', compliance: { approval: { expiresAfterHours: 2 / 3600 } } });
   await seedAcme(directory, 'night');
   await seedBulk(directory, 'bulk', 120);
-  const env = await startTestWorker({ directory });
+  // The outbox, steered by the scenarios: it can refuse the account, answer slowly, or refuse one number.
+  const outbox = createOutboxProvider(directory);
+  const steer = { refuseAccount: false, delayMs: 0, refuseNumber: null as string | null };
+  const provider: SmsProvider = {
+    name: 'outbox',
+    idempotent: true,
+    async send(sms) {
+      if (steer.delayMs > 0) await sleep(steer.delayMs);
+      if (steer.refuseAccount) throw new ProviderAccountError('the outbox refused the account (recording)', '20003');
+      if (sms.to === steer.refuseNumber) return { status: 'rejected', reason: '21408: region not enabled (recording)', code: '21408' };
+      return outbox.send(sms);
+    },
+  };
+  const env = await startTestWorker({ directory, provider });
   const s = env.client;
   const save = async (name: string, sendingId: string, runId?: string) => {
     const history = await s.client.workflow.getHandle(sendingWorkflowId(sendingId), runId).fetchHistory();
@@ -34,73 +53,123 @@ async function main(): Promise<void> {
   };
   const vip = { projectId: 'acme', audience: 'groups' as const, groups: ['vip', 'newsletter'], duplicatePolicy: 'perNumber' as const };
   try {
-    const now = (await s.create(vip, 'paula')).sendingId;
-    await s.count(now, 'paula');
-    await s.prepare(now, { message: 'Hi {{firstName}}', schedule: { mode: 'now' } }, 'paula');
-    await s.requestApproval(now, 'paula');
-    await s.approve(now, { approver: 'alex' });
-    await s.send(now, 'paula');
-    await s.waitFor(now, ['completed']);
-    await save('completed-now', now);
+    if (wanted('completed-now')) {
+      const now = (await s.create(vip, 'paula')).sendingId;
+      await s.count(now, 'paula');
+      await s.prepare(now, { message: 'Hi {{firstName}}', schedule: { mode: 'now' } }, 'paula');
+      await s.requestApproval(now, 'paula');
+      await s.approve(now, { approver: 'alex' });
+      await s.send(now, 'paula');
+      await s.waitFor(now, ['completed']);
+      await save('completed-now', now);
+    }
 
-    const later = (await s.create(vip, 'paula')).sendingId;
-    await s.prepare(later, { message: 'Hi', schedule: { mode: 'later', localDateTime: soon(3600), timeZone: 'America/Toronto' }, refreshAtSend: true }, 'paula');
-    await s.requestApproval(later, 'paula');
-    await s.handle(later).signal('reject', { approver: 'alex', reason: '' });
-    await s.handle(later).signal('approve', { approver: 'alex' });
-    await s.waitFor(later, ['approved']);
-    await s.send(later, 'paula');
-    const moved = await s.reschedule(later, { mode: 'later', localDateTime: soon(4), timeZone: 'America/Toronto' }, 'paula');
-    await s.approve(later, { approver: 'alex', hash: moved.approvalHash! });
-    await s.send(later, 'paula');
-    await s.waitFor(later, ['completed']);
-    await save('rescheduled-refreshed', later);
+    if (wanted('rescheduled-refreshed')) {
+      const later = (await s.create(vip, 'paula')).sendingId;
+      await s.prepare(later, { message: 'Hi', schedule: { mode: 'later', localDateTime: soon(3600), timeZone: 'America/Toronto' }, refreshAtSend: true }, 'paula');
+      await s.requestApproval(later, 'paula');
+      await s.handle(later).signal('reject', { approver: 'alex', reason: '' });
+      await s.handle(later).signal('approve', { approver: 'alex' });
+      await s.waitFor(later, ['approved']);
+      await s.send(later, 'paula');
+      const moved = await s.reschedule(later, { mode: 'later', localDateTime: soon(4), timeZone: 'America/Toronto' }, 'paula');
+      await s.approve(later, { approver: 'alex', hash: moved.approvalHash! });
+      await s.send(later, 'paula');
+      await s.waitFor(later, ['completed']);
+      await save('rescheduled-refreshed', later);
+    }
 
-    const expiring = (await s.create({ ...vip, projectId: 'hasty' }, 'paula')).sendingId;
-    await s.prepare(expiring, { message: 'Hi', schedule: { mode: 'now' } }, 'paula');
-    await s.requestApproval(expiring, 'paula');
-    await s.waitFor(expiring, ['prepared']);
-    await s.cancel(expiring, 'approval expired', 'paula');
-    await save('approval-expired', expiring);
+    if (wanted('approval-expired')) {
+      const expiring = (await s.create({ ...vip, projectId: 'hasty' }, 'paula')).sendingId;
+      await s.prepare(expiring, { message: 'Hi', schedule: { mode: 'now' } }, 'paula');
+      await s.requestApproval(expiring, 'paula');
+      await s.waitFor(expiring, ['prepared']);
+      await s.cancel(expiring, 'approval expired', 'paula');
+      await save('approval-expired', expiring);
+    }
 
-    // Montreal numbers: the Quebec window opens 3 s from now; two approvers.
-    const opens = DateTime.now().setZone('America/Toronto').plus({ seconds: 3 }).toFormat('HH:mm:ss');
-    await directory.upsertProject({
-      id: 'night',
-      name: 'Night',
-      compliance: { quietHours: { enabled: true, rules: [{ region: 'CA-QC', windows: [{ days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], start: opens, end: '24:00' }] }] }, approval: { approvalsRequired: 2 } },
-    });
-    const held = (await s.create({ ...vip, projectId: 'night' }, 'paula')).sendingId;
-    await s.prepare(held, { message: 'Hi', schedule: { mode: 'now' } }, 'paula');
-    await s.requestApproval(held, 'paula');
-    await s.approve(held, { approver: 'alex' });
-    await s.approve(held, { approver: 'bea' });
-    await s.send(held, 'paula');
-    await s.waitFor(held, ['completed']);
-    await save('held-by-quiet-hours', held);
+    if (wanted('held-by-quiet-hours')) {
+      // Montreal numbers: the Quebec window opens 3 s from now; two approvers.
+      const opens = DateTime.now().setZone('America/Toronto').plus({ seconds: 3 }).toFormat('HH:mm:ss');
+      await directory.upsertProject({
+        id: 'night',
+        name: 'Night',
+        compliance: { quietHours: { enabled: true, rules: [{ region: 'CA-QC', windows: [{ days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], start: opens, end: '24:00' }] }] }, approval: { approvalsRequired: 2 } },
+      });
+      const held = (await s.create({ ...vip, projectId: 'night' }, 'paula')).sendingId;
+      await s.prepare(held, { message: 'Hi', schedule: { mode: 'now' } }, 'paula');
+      await s.requestApproval(held, 'paula');
+      await s.approve(held, { approver: 'alex' });
+      await s.approve(held, { approver: 'bea' });
+      await s.send(held, 'paula');
+      await s.waitFor(held, ['completed']);
+      await save('held-by-quiet-hours', held);
+    }
 
-    const rejected = (await s.create(vip, 'paula')).sendingId;
-    await s.prepare(rejected, { message: 'Hi', schedule: { mode: 'now' } }, 'paula');
-    await s.reject(rejected, { approver: 'alex', reason: 'typo' });
-    await save('rejected', rejected);
+    if (wanted('rejected')) {
+      const rejected = (await s.create(vip, 'paula')).sendingId;
+      await s.prepare(rejected, { message: 'Hi', schedule: { mode: 'now' } }, 'paula');
+      await s.reject(rejected, { approver: 'alex', reason: 'typo' });
+      await save('rejected', rejected);
+    }
 
-    const cancelled = (await s.create(vip, 'paula')).sendingId;
-    await s.prepare(cancelled, { message: 'Hi', schedule: { mode: 'later', localDateTime: soon(3600), timeZone: 'America/Toronto' } }, 'paula');
-    await s.requestApproval(cancelled, 'paula');
-    await s.approve(cancelled, { approver: 'alex' });
-    await s.send(cancelled, 'paula');
-    await s.cancel(cancelled, 'postponed', 'paula');
-    await save('cancelled-while-scheduled', cancelled);
+    if (wanted('cancelled-while-scheduled')) {
+      const cancelled = (await s.create(vip, 'paula')).sendingId;
+      await s.prepare(cancelled, { message: 'Hi', schedule: { mode: 'later', localDateTime: soon(3600), timeZone: 'America/Toronto' } }, 'paula');
+      await s.requestApproval(cancelled, 'paula');
+      await s.approve(cancelled, { approver: 'alex' });
+      await s.send(cancelled, 'paula');
+      await s.cancel(cancelled, 'postponed', 'paula');
+      await save('cancelled-while-scheduled', cancelled);
+    }
 
-    const bulk = (await s.create({ projectId: 'bulk', audience: 'all', groups: [], duplicatePolicy: 'perContact' }, 'ops', { tuning: { batchSize: 20, batchesPerRun: 2 } })).sendingId;
-    const firstRun = (await s.handle(bulk).describe()).runId;
-    await s.prepare(bulk, { message: 'Bulk', schedule: { mode: 'now' } }, 'ops');
-    await s.requestApproval(bulk, 'ops');
-    await s.approve(bulk, { approver: 'boss' });
-    await s.send(bulk, 'ops');
-    await s.waitFor(bulk, ['completed']);
-    await save('continued-as-new-first-run', bulk, firstRun);
-    await save('continued-as-new-last-run', bulk);
+    if (wanted('continued-as-new')) {
+      const bulk = (await s.create({ projectId: 'bulk', audience: 'all', groups: [], duplicatePolicy: 'perContact' }, 'ops', { tuning: { batchSize: 20, batchesPerRun: 2 } })).sendingId;
+      const firstRun = (await s.handle(bulk).describe()).runId;
+      await s.prepare(bulk, { message: 'Bulk', schedule: { mode: 'now' } }, 'ops');
+      await s.requestApproval(bulk, 'ops');
+      await s.approve(bulk, { approver: 'boss' });
+      await s.send(bulk, 'ops');
+      await s.waitFor(bulk, ['completed']);
+      await save('continued-as-new-first-run', bulk, firstRun);
+      await save('continued-as-new-last-run', bulk);
+    }
+    const approvedBulk = async (): Promise<string> => {
+      const id = (await s.create({ projectId: 'bulk', audience: 'all', groups: [], duplicatePolicy: 'perContact' }, 'ops')).sendingId;
+      await s.prepare(id, { message: 'Bulk', schedule: { mode: 'now' } }, 'ops');
+      await s.requestApproval(id, 'ops');
+      await s.approve(id, { approver: 'boss' });
+      return id;
+    };
+    if (wanted('paused-resumed')) {
+      const id = await approvedBulk();
+      steer.refuseAccount = true;
+      await s.send(id, 'ops');
+      await s.waitFor(id, ['paused']);
+      steer.refuseAccount = false;
+      await s.resume(id, 'ops');
+      await s.waitFor(id, ['completed']);
+      await save('paused-resumed', id);
+    }
+    if (wanted('cancelled-while-sending')) {
+      const id = await approvedBulk();
+      steer.delayMs = 200;
+      await s.send(id, 'ops');
+      await sleep(700);
+      await s.cancel(id, 'wrong audience', 'ops');
+      steer.delayMs = 0;
+      await save('cancelled-while-sending', id);
+    }
+    if (wanted('retried-after-completion')) {
+      const id = await approvedBulk();
+      steer.refuseNumber = (await directory.readSnapshot(id, 0, 1))[0].e164;
+      await s.send(id, 'ops');
+      await s.waitFor(id, ['completed']);
+      steer.refuseNumber = null;
+      await s.retryRecipients(id, { include: ['failed'] }, 'ops');
+      await s.waitFor(id, ['completed'], { until: (status) => status.progress.failed === 0 });
+      await save('retried-after-completion', id);
+    }
   } finally {
     await env.stop();
     await fresh.close();

@@ -11,8 +11,20 @@ import { ROOT, WORKFLOW_BUNDLE_PATH } from '../support/paths';
 const DIR = join(ROOT, 'test', 'fixtures', 'histories');
 const files = readdirSync(DIR).filter((f) => f.endsWith('.json')).sort();
 
-test('the recorded histories cover every ending, a timer, continue-as-new, an expired approval and quiet hours', () => {
-  expect(files).toEqual(['approval-expired.json', 'cancelled-while-scheduled.json', 'completed-now.json', 'continued-as-new-first-run.json', 'continued-as-new-last-run.json', 'held-by-quiet-hours.json', 'rejected.json', 'rescheduled-refreshed.json']);
+test('the recorded histories cover every ending, a timer, continue-as-new, an expired approval, quiet hours, a pause, a cancel mid-send and a retry', () => {
+  expect(files).toEqual([
+    'approval-expired.json',
+    'cancelled-while-scheduled.json',
+    'cancelled-while-sending.json',
+    'completed-now.json',
+    'continued-as-new-first-run.json',
+    'continued-as-new-last-run.json',
+    'held-by-quiet-hours.json',
+    'paused-resumed.json',
+    'rejected.json',
+    'rescheduled-refreshed.json',
+    'retried-after-completion.json',
+  ]);
 });
 
 test('every recorded history replays without a non-determinism error', async () => {
