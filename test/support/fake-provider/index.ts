@@ -1,50 +1,57 @@
 /**
- * A local SMS provider for tests and benchmarks (127.0.0.1, random port). It speaks:
+ * A local SMS provider that injects faults, for tests, benchmarks and chaos runs. It listens on
+ * 127.0.0.1 only (random port unless told) and speaks:
  * - Twilio's Messages API: POST /2010-04-01/Accounts/{AccountSid}/Messages.json (basic auth, form body);
- * - a generic JSON endpoint: POST /messages, deduplicated by the Idempotency-Key header.
- * It records every request (`requests`) and every message it accepted (`accepted`), and can be told
- * to refuse numbers, fail the next requests with 429/5xx, or answer slowly.
+ * - a generic JSON endpoint: POST /messages, deduplicated by the Idempotency-Key header (the same
+ *   key is one message: a repeat is answered as the first time, without a new message).
+ * It records every request (`requests`) and every message it accepted (`accepted`, the ledger).
+ *
+ * What goes wrong is a scenario (scenario.ts has the JSON shape): fault rules, the first matching a
+ * request deciding its fault (a status such as 429 + Retry-After or 5xx; 401 "credentials revoked";
+ * a hang or a connection reset, before or after the message is accepted; an answer sent late),
+ * matched by API, by number, for the next N requests or a seeded fraction of them; a latency
+ * distribution for every answer; numbers the provider refuses. Draws come from the seed and the
+ * request's index since the scenario was set, so a scenario replays the same faults.
+ * Faults apply to the messaging APIs only; other routes answer 404.
+ *
+ * Control API (same server, for another process; `controlFakeProvider` in control-client.ts calls it):
+ * - GET  /_control/scenario: the scenario being played;
+ * - POST /_control/scenario: replaces it with the JSON scenario of the body (400 names a wrong field);
+ *   the ledger and the idempotency keys stay;
+ * - POST /_control/reset: forgets requests, messages, idempotency keys and the scenario; ids start at 1;
+ * - GET  /_control/ledger[?sendingId=…][&messages=0]: `{ accepted, distinctNumbers, countsByNumber,
+ *   duplicates: { numbers, idempotencyKeys }, messages }`;
+ * - GET  /_control/requests: `{ total, replayed, byApi, byStatus, byFault }`.
+ * main.ts runs one as a process of its own.
  */
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { CONTROL_PREFIX, controlAnswer } from './control-api';
+import { FaultPlan } from './fault-plan';
+import { countsByNumber, duplicates, type AcceptedMessage, type Duplicates } from './ledger';
+import { actOn, apiOf, idempotencyKeyOf, recipientOf, statusAnswer, unauthorizedAnswer, type Answer, type ProviderState } from './messaging-apis';
+import { summarize, type ReceivedRequest, type RequestsSummary } from './request-log';
+import { parseScenario, type FaultKind, type FaultRule, type Refusal, type Scenario } from './scenario';
 
-export type FakeApi = 'twilio' | 'http' | 'unknown';
-
-export interface ReceivedRequest {
-  api: FakeApi;
-  method: string;
-  path: string;
-  headers: IncomingHttpHeaders;
-  body: string;
-  /** The status the fake answered. */
-  status: number;
-  /** True when the generic endpoint answered from its idempotency cache. */
-  replayed: boolean;
-  at: number;
-}
-
-export interface AcceptedMessage {
-  api: 'twilio' | 'http';
-  /** The id the fake answered (`SM…` for Twilio, `msg_…` for the generic endpoint). */
-  id: string;
-  to: string;
-  from: string | null;
-  body: string;
-  messagingServiceSid: string | null;
-  idempotencyKey: string | null;
-  sendingId: string | null;
-  at: number;
-}
+export type { AcceptedMessage, Duplicates } from './ledger';
+export type { FakeApi, ReceivedRequest, RequestsSummary } from './request-log';
+export type { Fault, FaultKind, FaultRule, Latency, RequestMatch, Scenario, Stage } from './scenario';
+export { controlFakeProvider, type FakeProviderControl } from './control-client';
+export type { LedgerReport } from './control-api';
 
 export interface FakeProviderOptions {
-  /** Twilio account the fake serves; default `AC00000000000000000000000000000001`. */
+  /** Twilio account the fake serves; default {@link DEFAULT_ACCOUNT_SID}. */
   accountSid?: string;
-  /** Default `fake-auth-token`. */
+  /** Default {@link DEFAULT_AUTH_TOKEN}. */
   authToken?: string;
   /** Also accept this Twilio API key (basic auth with its SID and secret). */
   apiKey?: { sid: string; secret: string };
   /** When set, the generic endpoint requires exactly this Authorization header. */
   httpAuthorization?: string;
+  /** The scenario to play from the start. */
+  scenario?: Scenario;
+  /** Default 0: a free port. */
+  port?: number;
 }
 
 export interface FakeProvider {
@@ -58,204 +65,193 @@ export interface FakeProvider {
   readonly requests: ReceivedRequest[];
   /** Every message accepted, once per idempotency key on the generic endpoint. */
   readonly accepted: AcceptedMessage[];
-  /** The next `count` requests (either API) answer `status` (default 503), optionally with Retry-After. */
+  /** Replaces the scenario (validated like the control API's); starts its request count and rule counts again. */
+  setScenario(scenario: Scenario): void;
+  scenario(): Scenario;
+  /** The next `count` requests (either API) answer `status` (default 503), optionally with Retry-After; replaces an earlier failNext. */
   failNext(count: number, status?: number, options?: { retryAfterSeconds?: number }): void;
   /** Messages to `to` are refused with this provider error code and message (HTTP `status`, default 400). */
   rejectNumber(to: string, code: number, message: string, status?: number): void;
-  /** Every answer waits this long (after the request has been recorded and acted on). */
+  /** Every answer waits this long (after the request has been recorded and acted on): the scenario's fixed latency. */
   setDelay(ms: number): void;
-  /** Forgets requests, messages, idempotency keys, failures, rejections and delay; ids start again at 1. */
+  /** Forgets requests, messages, idempotency keys and the scenario; ids start again at 1. */
   reset(): void;
+  /** Messages per number, of one sending when `sendingId` is given. */
+  countsByNumber(sendingId?: string): Record<string, number>;
+  /** Numbers and idempotency keys accepted more than once, of one sending when `sendingId` is given. */
+  duplicates(sendingId?: string): Duplicates;
+  requestsSummary(): RequestsSummary;
   /** Resolves once at least `count` messages were accepted; rejects after `timeoutMs`. */
   waitForAccepted(count: number, timeoutMs?: number): Promise<void>;
+  /** Resolves once at least `count` requests were received; rejects after `timeoutMs`. */
+  waitForRequests(count: number, timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
 }
 
-interface Answer {
-  status: number;
-  body: unknown;
-  headers?: Record<string, string>;
-}
-
-const TWILIO_PATH = /^\/2010-04-01\/Accounts\/([^/]+)\/Messages\.json$/;
-const E164 = /^\+[1-9]\d{6,14}$/;
+export const DEFAULT_ACCOUNT_SID = 'AC00000000000000000000000000000001';
+export const DEFAULT_AUTH_TOKEN = 'fake-auth-token';
 
 export async function startFakeProvider(options: FakeProviderOptions = {}): Promise<FakeProvider> {
-  const accountSid = options.accountSid ?? 'AC00000000000000000000000000000001';
-  const authToken = options.authToken ?? 'fake-auth-token';
-  const validAuthorizations = new Set([basic(accountSid, authToken)]);
-  if (options.apiKey) validAuthorizations.add(basic(options.apiKey.sid, options.apiKey.secret));
+  const accountSid = options.accountSid ?? DEFAULT_ACCOUNT_SID;
+  const authToken = options.authToken ?? DEFAULT_AUTH_TOKEN;
+  const validTwilioAuthorizations = new Set([basic(accountSid, authToken)]);
+  if (options.apiKey) validTwilioAuthorizations.add(basic(options.apiKey.sid, options.apiKey.secret));
 
   const requests: ReceivedRequest[] = [];
   const accepted: AcceptedMessage[] = [];
   const answersByKey = new Map<string, Answer>();
-  const rejections = new Map<string, { code: number; message: string; status: number }>();
-  let failures: { remaining: number; status: number; retryAfterSeconds?: number } = { remaining: 0, status: 503 };
-  let delayMs = 0;
+  const refusals = new Map<string, Refusal>();
+  const pendingAnswers = new Set<NodeJS.Timeout>();
+  let plan = new FaultPlan();
+  let failNextRule: FaultRule | undefined;
   let nextId = 1;
 
-  const injectedFailure = (api: FakeApi): Answer | undefined => {
-    if (failures.remaining <= 0) return undefined;
-    failures.remaining--;
-    const { status, retryAfterSeconds } = failures;
-    const headers: Record<string, string> = retryAfterSeconds === undefined ? {} : { 'Retry-After': String(retryAfterSeconds) };
-    const message = status === 429 ? 'Too Many Requests' : 'Service Unavailable';
-    const body = api === 'twilio' ? { code: status === 429 ? 20429 : 20500, message, status } : { error: message };
-    return { status, body, headers };
+  const state: ProviderState = {
+    accountSid,
+    validTwilioAuthorizations,
+    httpAuthorization: options.httpAuthorization,
+    refusalFor: (to) => refusals.get(to),
+    accept(message, prefix) {
+      const id = prefix(nextId++);
+      accepted.push({ ...message, id, at: Date.now() });
+      return id;
+    },
   };
 
-  const twilio = (pathAccountSid: string, req: IncomingMessage, raw: string): Answer => {
-    const error = (status: number, code: number, message: string): Answer => ({ status, body: { code, message, more_info: `https://www.twilio.com/docs/errors/${code}`, status } });
-    if (!validAuthorizations.has(req.headers.authorization ?? '')) return error(401, 20003, 'Authenticate');
-    if (decodeURIComponent(pathAccountSid) !== accountSid) return error(404, 20404, 'The requested resource was not found');
-    if (!(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) {
-      return error(400, 20001, 'Content-Type must be application/x-www-form-urlencoded');
-    }
-    const form = new URLSearchParams(raw);
-    const to = form.get('To');
-    const body = form.get('Body');
-    const from = form.get('From');
-    const messagingServiceSid = form.get('MessagingServiceSid');
-    if (!to) return error(400, 21604, "A 'To' phone number is required.");
-    if (!body) return error(400, 21602, 'Message body is required.');
-    if (!from && !messagingServiceSid) return error(400, 21603, "A 'From' phone number is required.");
-    const rejection = rejections.get(to);
-    if (rejection) return error(rejection.status, rejection.code, rejection.message);
-    if (!E164.test(to)) return error(400, 21211, `The 'To' number ${to} is not a valid phone number.`);
-
-    const sid = `SM${String(nextId++).padStart(32, '0')}`;
-    accepted.push({ api: 'twilio', id: sid, to, from, body, messagingServiceSid, idempotencyKey: null, sendingId: null, at: Date.now() });
-    return {
-      status: 201,
-      body: {
-        sid,
-        account_sid: accountSid,
-        to,
-        from,
-        body,
-        messaging_service_sid: messagingServiceSid,
-        status: 'queued',
-        api_version: '2010-04-01',
-        date_created: new Date().toUTCString(),
-        uri: `/2010-04-01/Accounts/${accountSid}/Messages/${sid}.json`,
-      },
-    };
-  };
-
-  const generic = (req: IncomingMessage, raw: string): Answer => {
-    const error = (status: number, message: string, code?: number): Answer => ({ status, body: code === undefined ? { error: message } : { error: message, code } });
-    if (options.httpAuthorization !== undefined && req.headers.authorization !== options.httpAuthorization) return error(401, 'Unauthorized');
-    let payload: unknown;
-    try {
-      payload = JSON.parse(raw);
-    } catch {
-      return error(400, 'The body is not JSON.');
-    }
-    const message = (typeof payload === 'object' && payload !== null ? payload : {}) as Record<string, unknown>;
-    if (typeof message.to !== 'string' || message.to === '') return error(400, '"to" is required.');
-    if (typeof message.body !== 'string' || message.body === '') return error(400, '"body" is required.');
-    const rejection = rejections.get(message.to);
-    if (rejection) return error(rejection.status, rejection.message, rejection.code);
-
-    const id = `msg_${nextId++}`;
-    accepted.push({
-      api: 'http',
-      id,
-      to: message.to,
-      from: typeof message.from === 'string' ? message.from : null,
-      body: message.body,
-      messagingServiceSid: null,
-      idempotencyKey: headerValue(req.headers['idempotency-key']),
-      sendingId: typeof message.sendingId === 'string' ? message.sendingId : null,
-      at: Date.now(),
-    });
-    return { status: 201, body: { id, status: 'accepted' } };
+  const answerAfter = (res: ServerResponse, answer: Answer, delayMs: number): void => {
+    if (delayMs <= 0) return write(res, answer);
+    const timer = setTimeout(() => {
+      pendingAnswers.delete(timer);
+      write(res, answer);
+    }, delayMs);
+    pendingAnswers.add(timer);
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const raw = await readBody(req);
-    const path = (req.url ?? '/').split('?')[0];
-    const twilioMatch = TWILIO_PATH.exec(path);
-    const api: FakeApi = req.method === 'POST' && twilioMatch ? 'twilio' : req.method === 'POST' && path === '/messages' ? 'http' : 'unknown';
-    const key = api === 'http' ? headerValue(req.headers['idempotency-key']) : null;
+    const method = req.method ?? '';
+    const [path, query = ''] = (req.url ?? '/').split('?');
+    if (path.startsWith(CONTROL_PREFIX)) return write(res, controlAnswer(method, path, new URLSearchParams(query), raw, provider));
 
-    let answer: Answer;
-    let replayed = false;
+    const api = apiOf(method, path);
+    const to = api === 'unknown' ? null : recipientOf(api, raw);
+    const record = (status: number | null, replayed: boolean, fault: FaultKind | null, delayMs: number) =>
+      requests.push({ api, method, path, headers: req.headers, body: raw, to, status, replayed, fault, delayMs, at: Date.now() });
+    if (api === 'unknown') {
+      const answer = { status: 404, body: { error: `No route for ${method} ${path}` } };
+      record(answer.status, false, null, 0);
+      return write(res, answer);
+    }
+
+    const { fault, delayMs } = plan.decide({ api, to });
+    if (fault?.kind === 'status' || fault?.kind === 'unauthorized') {
+      const answer = fault.kind === 'status' ? statusAnswer(api, fault.status, fault.retryAfterSeconds) : unauthorizedAnswer(api, fault.status);
+      record(answer.status, false, fault.kind, delayMs);
+      return answerAfter(res, answer, delayMs);
+    }
+    const breaksOff = fault?.kind === 'hang' || fault?.kind === 'reset';
+    if (breaksOff && fault.stage === 'before-accept') {
+      record(null, false, fault.kind, 0);
+      return breakOff(req, fault.kind);
+    }
+
+    const key = api === 'http' ? idempotencyKeyOf(req.headers) : null;
     const cached = key === null ? undefined : answersByKey.get(key);
-    const failure = injectedFailure(api);
-    if (failure) answer = failure;
-    else if (cached) [answer, replayed] = [cached, true];
-    else if (api === 'twilio') answer = twilio(twilioMatch![1], req, raw);
-    else if (api === 'http') answer = generic(req, raw);
-    else answer = { status: 404, body: { error: `No route for ${req.method} ${path}` } };
-    if (key !== null && !failure && !cached) answersByKey.set(key, answer);
-
-    requests.push({ api, method: req.method ?? '', path, headers: req.headers, body: raw, status: answer.status, replayed, at: Date.now() });
-    if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
-    res.writeHead(answer.status, { 'Content-Type': 'application/json', ...answer.headers });
-    res.end(JSON.stringify(answer.body));
+    const answer = cached ?? actOn(api, path, { headers: req.headers, body: raw }, state);
+    if (key !== null && !cached) answersByKey.set(key, answer);
+    if (breaksOff) {
+      record(null, cached !== undefined, fault.kind, 0);
+      return breakOff(req, fault.kind);
+    }
+    record(answer.status, cached !== undefined, fault?.kind ?? null, delayMs);
+    answerAfter(res, answer, delayMs);
   };
 
   const server = createServer((req, res) => {
-    handle(req, res).catch(() => {
-      if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'application/json' });
-      res.end(JSON.stringify({ error: 'fake provider failure' }));
-    });
+    handle(req, res).catch(() => write(res, { status: 500, body: { error: 'fake provider failure' } }));
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
   });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const ofSending = (sendingId?: string) => (sendingId === undefined ? accepted : accepted.filter((m) => m.sendingId === sendingId));
 
-  return {
+  const provider: FakeProvider = {
     url,
     httpUrl: `${url}/messages`,
     accountSid,
     authToken,
     requests,
     accepted,
+    setScenario(scenario) {
+      const checked = parseScenario(scenario);
+      plan = new FaultPlan(checked.seed, checked.faults, checked.latency);
+      failNextRule = undefined;
+      refusals.clear();
+      for (const refusal of checked.refuse ?? []) refusals.set(refusal.to, refusal);
+    },
+    scenario() {
+      const { seed, rules, latency } = plan;
+      return { seed, ...(rules.length > 0 ? { faults: rules } : {}), ...(latency ? { latency } : {}), ...(refusals.size > 0 ? { refuse: [...refusals.values()] } : {}) };
+    },
     failNext(count, status = 503, failOptions = {}) {
-      failures = { remaining: count, status, retryAfterSeconds: failOptions.retryAfterSeconds };
+      if (failNextRule) plan.remove(failNextRule);
+      const retryAfter = failOptions.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: failOptions.retryAfterSeconds };
+      failNextRule = plan.prepend({ when: { next: count }, fault: { kind: 'status', status, ...retryAfter } });
     },
     rejectNumber(to, code, message, status = 400) {
-      rejections.set(to, { code, message, status });
+      refusals.set(to, { to, code, message, status });
     },
     setDelay(ms) {
-      delayMs = ms;
+      plan.latency = ms > 0 ? { kind: 'fixed', ms } : undefined;
     },
     reset() {
       requests.length = 0;
       accepted.length = 0;
       answersByKey.clear();
-      rejections.clear();
-      failures = { remaining: 0, status: 503 };
-      delayMs = 0;
+      provider.setScenario({});
       nextId = 1;
     },
-    async waitForAccepted(count, timeoutMs = 10_000) {
-      const deadline = Date.now() + timeoutMs;
-      while (accepted.length < count) {
-        if (Date.now() > deadline) throw new Error(`The fake provider accepted ${accepted.length} message(s) in ${timeoutMs} ms, expected ${count}.`);
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
-    },
+    countsByNumber: (sendingId) => countsByNumber(ofSending(sendingId)),
+    duplicates: (sendingId) => duplicates(ofSending(sendingId)),
+    requestsSummary: () => summarize(requests),
+    waitForAccepted: (count, timeoutMs = 10_000) => waitForLength(accepted, count, timeoutMs, 'accepted', 'message(s)'),
+    waitForRequests: (count, timeoutMs = 10_000) => waitForLength(requests, count, timeoutMs, 'received', 'request(s)'),
     close() {
+      for (const timer of pendingAnswers) clearTimeout(timer);
+      pendingAnswers.clear();
       return new Promise<void>((resolve, reject) => {
         server.close((err) => (err ? reject(err) : resolve()));
         server.closeAllConnections();
       });
     },
   };
+  if (options.scenario) provider.setScenario(options.scenario);
+  return provider;
+}
+
+async function waitForLength(list: readonly unknown[], count: number, timeoutMs: number, verb: string, noun: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (list.length < count) {
+    if (Date.now() > deadline) throw new Error(`The fake provider ${verb} ${list.length} ${noun} in ${timeoutMs} ms, expected ${count}.`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/** A hang keeps the connection open until the client gives up; a reset sends a TCP RST. */
+function breakOff(req: IncomingMessage, kind: 'hang' | 'reset'): void {
+  if (kind === 'reset') req.socket.resetAndDestroy();
+}
+
+function write(res: ServerResponse, answer: Answer): void {
+  if (res.destroyed || res.headersSent) return;
+  res.writeHead(answer.status, { 'Content-Type': 'application/json', ...answer.headers });
+  res.end(JSON.stringify(answer.body));
 }
 
 function basic(user: string, password: string): string {
   return `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
-}
-
-function headerValue(value: string | string[] | undefined): string | null {
-  const first = Array.isArray(value) ? value[0] : value;
-  return first === undefined || first === '' ? null : first;
 }
 
 function readBody(req: IncomingMessage): Promise<string> {
