@@ -1,5 +1,5 @@
 import { createProvider, type ProviderKind } from '../../worker/providers/create-provider';
-import { RetryableProviderError, type OutgoingSms, type ProviderResult, type SmsProvider } from '../../worker/providers/provider';
+import { ProviderAccountError, RetryableProviderError, type OutgoingSms, type ProviderResult, type SmsProvider } from '../../worker/providers/provider';
 import { startFakeProvider, type FakeProvider, type Scenario } from '../support/fake-provider';
 
 const outboxStore = { writeOutbox: async () => undefined };
@@ -10,12 +10,12 @@ const SLACK_MS = 1000;
 
 const sms = (n: number): OutgoingSms => ({ to: `+1416555${String(n).padStart(4, '0')}`, from: null, body: 'Hi', idempotencyKey: `s:${n}`, sendingId: 's', seq: n });
 
-async function outcome(promise: Promise<ProviderResult>): Promise<ProviderResult | RetryableProviderError> {
+/** What a send resolved, or the error it threw. */
+async function outcome(promise: Promise<ProviderResult>): Promise<ProviderResult | Error> {
   try {
     return await promise;
   } catch (err) {
-    if (err instanceof RetryableProviderError) return err;
-    throw err;
+    return err as Error;
   }
 }
 
@@ -91,11 +91,15 @@ describe.each<Exclude<ProviderKind, 'outbox'>>(['twilio', 'http'])('fault inject
     expect(ms).toBeGreaterThanOrEqual(100 - 2);
   });
 
-  it('credentials revoked: every request is refused until it is switched off', async () => {
+  it('credentials revoked: every request raises an account error until it is switched off', async () => {
     const revoked: Scenario = { faults: [{ fault: { kind: 'unauthorized' } }] };
     play(revoked);
-    const refused = kind === 'twilio' ? { status: 'rejected', reason: '20003: Authenticate', code: '20003' } : { status: 'rejected', reason: 'HTTP 401: Unauthorized' };
-    for (const n of [1, 2]) await expect(client().send(sms(n))).resolves.toEqual(refused);
+    const refusal = kind === 'twilio' ? { code: '20003', reason: '20003: Authenticate' } : { code: undefined, reason: 'HTTP 401: Unauthorized' };
+    for (const n of [1, 2]) {
+      const error = await outcome(client().send(sms(n)));
+      expect(error).toBeInstanceOf(ProviderAccountError);
+      expect(error).toMatchObject({ code: refusal.code, message: expect.stringMatching(new RegExp(`refused the account: ${refusal.reason}$`)) });
+    }
     expect(fake.requests.map((r) => r.status)).toEqual([401, 401]);
 
     play({});
@@ -193,7 +197,7 @@ describe.each<Exclude<ProviderKind, 'outbox'>>(['twilio', 'http'])('fault inject
     for (const n of [2, 1, 1, 2]) {
       const { value, ms } = await timed(outcome(client().send(sms(n))));
       expect(ms).toBeGreaterThanOrEqual(50 - 2);
-      statuses.push(value instanceof RetryableProviderError ? Number(/answered (\d+)/.exec(value.message)![1]) : value.status);
+      statuses.push(value instanceof Error ? Number(/answered (\d+)/.exec(value.message)?.[1]) : value.status);
     }
     expect(statuses).toEqual([429, 503, 503, 'sent']);
   });
