@@ -1,4 +1,4 @@
-import { startFakeProvider, type FakeProvider } from '../support/fake-provider';
+import { startFakeProvider, type FakeProvider, type Scenario } from '../support/fake-provider';
 
 const basic = (user: string, secret: string): string => `Basic ${Buffer.from(`${user}:${secret}`).toString('base64')}`;
 
@@ -51,6 +51,34 @@ describe('fake provider', () => {
     expect(await replay.json()).toEqual({ id: 'msg_1', status: 'accepted' });
     expect(fake.requests.map((r) => r.replayed)).toEqual([false, true]);
     expect(fake.accepted).toHaveLength(1);
+  });
+
+  it('refuses revoked credentials in each API\'s format: Twilio 401 code 20003, the generic API the status asked for', async () => {
+    fake.setScenario({ faults: [{ fault: { kind: 'unauthorized', status: 403 } }] });
+    const twilio = await twilioPost({ To: '+14165550100', From: '+14165550199', Body: 'x' });
+    expect([twilio.status, await twilio.json()]).toEqual([401, expect.objectContaining({ code: 20003, message: 'Authenticate', status: 401 })]);
+    const generic = await fetch(fake.httpUrl, { method: 'POST', body: JSON.stringify({ to: '+14165550100', body: 'x' }) });
+    expect([generic.status, await generic.json()]).toEqual([403, { error: 'Forbidden' }]);
+    expect(fake.accepted).toHaveLength(0);
+  });
+
+  it('counts messages per number and finds numbers sent twice, for one sending or all', async () => {
+    const post = (to: string, sendingId: string) => fetch(fake.httpUrl, { method: 'POST', body: JSON.stringify({ to, body: 'x', sendingId }) });
+    for (const [to, sendingId] of [['+14165550100', 'a'], ['+14165550100', 'a'], ['+14165550101', 'a'], ['+14165550101', 'b']]) await post(to, sendingId);
+    expect(fake.countsByNumber()).toEqual({ '+14165550100': 2, '+14165550101': 2 });
+    expect(fake.countsByNumber('a')).toEqual({ '+14165550100': 2, '+14165550101': 1 });
+    expect(fake.duplicates('a')).toEqual({ numbers: { '+14165550100': 2 }, idempotencyKeys: {} });
+    expect(fake.duplicates('b')).toEqual({ numbers: {}, idempotencyKeys: {} });
+  });
+
+  it.each<[string, unknown, string]>([
+    ['an unknown field', { faults: [], chaos: true }, 'the scenario has an unknown field "chaos" (known: seed, faults, latency, refuse)'],
+    ['a fraction above 1', { faults: [{ when: { fraction: 1.5 }, fault: { kind: 'status', status: 503 } }] }, 'faults[0].when.fraction must be a number from 0 to 1'],
+    ['a hang without its stage', { faults: [{ fault: { kind: 'hang' } }] }, 'faults[0].fault.stage must be one of "before-accept", "after-accept"'],
+    ['percentiles that stop before 100', { latency: { kind: 'percentiles', points: [[0, 1], [90, 5]] } }, 'latency.points must run from percentile 0 to percentile 100'],
+    ['percentiles whose latency falls', { latency: { kind: 'percentiles', points: [[0, 10], [50, 5], [100, 20]] } }, 'latency.points must rise: percentiles strictly, milliseconds never down'],
+  ])('refuses a scenario with %s, naming the field', (_case, scenario, message) => {
+    expect(() => fake.setScenario(scenario as Scenario)).toThrow(message);
   });
 
   it('waits for accepted messages, and says how many came when they do not', async () => {
