@@ -109,19 +109,20 @@ describe.each(STORES)('provider faults during a send (%s)', (store) => {
 
   test('a revoked key (401 / 20003) pauses the sending after a few calls instead of failing the audience; resume after the fix sends everyone once', async () => {
     fake.reset();
-    fake.failNext(100_000, 401);
+    fake.setScenario({ faults: [{ fault: { kind: 'unauthorized' } }] });
     const id = await approvedSending();
     await env.client.send(id, 'paula');
     const paused = await env.client.waitFor(id, ['paused', 'completed', 'failed'], { timeoutMs: 30_000 });
     expect(paused.state).toBe('paused');
     expect(paused.pause).toMatchObject({ automatic: true, by: 'system' });
-    expect(paused.pause!.reason).toContain('refused the account');
+    expect(paused.pause!.reason).toContain('refused the account: 20003: Authenticate');
+    expect(paused.pause!.code).toBe('20003');
     // At most one call per lane, not one per recipient; nobody is marked failed.
     expect(fake.requests.length).toBeLessThanOrEqual(4);
     expect(await directory.progress(id)).toMatchObject({ failed: 0, unknown: 0, dispatching: 0, pending: RECIPIENTS });
     expect((await directory.readAudit(id)).filter((a) => a.action === 'paused')).toHaveLength(1);
 
-    fake.failNext(0);
+    fake.setScenario({});
     const resumed = await env.client.resume(id, 'ops');
     expect(resumed.state).toBe('sending');
     const done = await env.client.waitFor(id, ['completed', 'paused', 'failed'], { timeoutMs: 30_000 });
