@@ -1,0 +1,145 @@
+/** Plays one round: a sending through the chaos stack while its plan's faults and events happen, then the verdict. */
+import { randomUUID } from 'node:crypto';
+import { DateTime } from 'luxon';
+import { SendingError, type SendingClient } from '../../client/sending-client';
+import type { SnapshotRow } from '../../worker/directory/directory';
+import { LEASE_MARGIN_MS } from '../../worker/activities/dispatch-settings';
+import type { SendingStatus } from '../../workflows/messages';
+import { seedBulk } from '../../test/support/seed';
+import { openBenchDirectory } from '../support/directory-for-bench';
+import { checkRound, type RoundVerdict } from './invariants';
+import type { ChaosEvent, RoundPlan } from './plan';
+import type { ChaosStack } from './stack';
+
+export const PROVIDER_TIMEOUT_MS = 3000;
+const ROUND_LIMIT_MS = 4 * 60_000;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export interface RoundResult extends RoundVerdict {
+  sendingId: string;
+  messages: number;
+  seconds: number;
+  endedAs: string;
+}
+
+export async function playRound(stack: ChaosStack, plan: RoundPlan, log: (line: string) => void): Promise<RoundResult> {
+  const started = Date.now();
+  const bench = await openBenchDirectory(plan.store);
+  const taskQueue = `chaos-${randomUUID()}`;
+  try {
+    await seedBulk(bench.directory, 'chaos', plan.recipients);
+    await stack.provider.reset();
+    await stack.startWorkers(2, { taskQueue, directoryEnv: bench.workerEnv, provider: plan.provider, providerTimeoutMs: PROVIDER_TIMEOUT_MS });
+    const sendings = await stack.sendings(taskQueue);
+    const sendingId = await approvedSending(sendings, plan);
+    await stack.provider.setScenario(plan.faulty);
+    const sentAt = Date.now();
+    await sendings.send(sendingId, 'chaos');
+
+    let paused = false;
+    let cancelled: { askedAtMs: number; answeredAtMs: number; boundMs: number } | null = null;
+    let lastDisruptionMs = 0;
+    const healthy = setTimeout(() => void stack.provider.setScenario({ latency: plan.faulty.latency }).catch(() => undefined), plan.faultyForMs);
+    const play = async (event: ChaosEvent): Promise<void> => {
+      await sleep(Math.max(0, sentAt + event.atMs - Date.now()));
+      if (cancelled) return;
+      log(`  ${((Date.now() - sentAt) / 1000).toFixed(1)}s ${event.kind}`);
+      switch (event.kind) {
+        case 'killWorker':
+          lastDisruptionMs = Date.now() + event.downMs;
+          await stack.killWorker(0, event.downMs);
+          break;
+        case 'restartServer':
+          lastDisruptionMs = Date.now() + event.downMs;
+          stack.server.kill();
+          await sleep(event.downMs);
+          await stack.server.start();
+          break;
+        case 'pause':
+          paused = true;
+          await retrying(() => sendings.pause(sendingId, 'chaos: an operator pauses', 'chaos-operator')).catch(() => undefined);
+          await sleep(event.forMs);
+          paused = false;
+          await retrying(() => sendings.resume(sendingId, 'chaos-operator')).catch(() => undefined);
+          break;
+        case 'revokeKey':
+          await stack.provider.setScenario({ ...plan.faulty, faults: [{ fault: { kind: 'unauthorized' } }] });
+          await sleep(event.forMs);
+          await stack.provider.setScenario(Date.now() - sentAt < plan.faultyForMs ? plan.faulty : { latency: plan.faulty.latency });
+          break;
+        case 'cancel': {
+          const askedAtMs = Date.now();
+          const recentlyDisrupted = askedAtMs - lastDisruptionMs < PROVIDER_TIMEOUT_MS + LEASE_MARGIN_MS;
+          await retrying(() => sendings.cancel(sendingId, 'chaos: cancelled', 'chaos-operator')).catch(() => undefined);
+          cancelled = { askedAtMs, answeredAtMs: Date.now(), boundMs: PROVIDER_TIMEOUT_MS + 2000 + (recentlyDisrupted ? LEASE_MARGIN_MS + 5000 : 0) };
+          break;
+        }
+      }
+    };
+    // Each event on its own timer: a worker may be down while the server restarts.
+    const events = Promise.all(plan.events.map(play));
+
+    // The operator: a sending that paused itself is resumed after a moment (the faults may pause it again).
+    let status: SendingStatus | null = null;
+    for (;;) {
+      status = await sendings.status(sendingId).catch(() => null);
+      if (status && (status.state === 'completed' || status.state === 'cancelled' || status.state === 'failed')) break;
+      if (status?.state === 'paused' && !paused && !cancelled) {
+        log(`  ${((Date.now() - sentAt) / 1000).toFixed(1)}s paused itself: ${status.pause?.reason}; resuming`);
+        await sleep(1000);
+        await sendings.resume(sendingId, 'chaos-operator').catch(() => undefined);
+      }
+      if (Date.now() - started > ROUND_LIMIT_MS) break;
+      await sleep(500);
+    }
+    await events;
+    clearTimeout(healthy);
+    if (status?.state === 'completed' || status?.state === 'cancelled') status = await retrying(() => sendings.status(sendingId));
+    await stack.stopWorkers();
+    const rows = await allRows(bench.directory, sendingId);
+    const ledger = (await stack.provider.ledger()).messages ?? [];
+    const verdict = status
+      ? checkRound({ provider: plan.provider, rows, ledger, status, cancelled })
+      : { twice: 0, lost: rows.length, unknown: 0, violations: ['the sending could not be read'] };
+    if (status && !['completed', 'cancelled'].includes(status.state)) verdict.violations.push(`still ${status.state} after ${ROUND_LIMIT_MS / 60_000} minutes`);
+    return { ...verdict, sendingId, messages: rows.length, seconds: Math.round((Date.now() - started) / 1000), endedAs: status?.state ?? 'unknown' };
+  } finally {
+    await stack.stopWorkers().catch(() => undefined);
+    await bench.close();
+  }
+}
+
+async function approvedSending(sendings: SendingClient, plan: RoundPlan): Promise<string> {
+  const schedule =
+    plan.laterMs === null
+      ? ({ mode: 'now' } as const)
+      : ({ mode: 'later', localDateTime: DateTime.now().setZone('America/Toronto').plus({ milliseconds: plan.laterMs }).toFormat("yyyy-MM-dd'T'HH:mm:ss"), timeZone: 'America/Toronto' } as const);
+  const { sendingId } = await sendings.create({ projectId: 'chaos', audience: 'all', groups: [], duplicatePolicy: 'perContact' }, 'chaos', { tuning: { batchSize: 100, batchesPerRun: 4 } });
+  await sendings.prepare(sendingId, { message: 'Chaos {{firstName}}. Reply STOP to opt out', schedule }, 'chaos');
+  await sendings.requestApproval(sendingId, 'chaos');
+  await sendings.approve(sendingId, { approver: 'chaos-approver' });
+  return sendingId;
+}
+
+async function allRows(directory: Awaited<ReturnType<typeof openBenchDirectory>>['directory'], sendingId: string): Promise<SnapshotRow[]> {
+  const rows: SnapshotRow[] = [];
+  for (let after = 0; ; ) {
+    const page = await directory.readSnapshot(sendingId, after, 1000);
+    rows.push(...page);
+    if (page.length < 1000) return rows;
+    after = page[page.length - 1].seq;
+  }
+}
+
+/** Retries a call for up to a minute while the Temporal server restarts. */
+async function retrying<T>(call: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      return await call();
+    } catch (err) {
+      if (Date.now() > deadline || err instanceof SendingError) throw err;
+      await sleep(500);
+    }
+  }
+}
