@@ -6,6 +6,7 @@
  * pause, at WARN (the default level), that the sending paused itself and why.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -170,4 +171,20 @@ describe('the worker\'s Prometheus endpoint and its WARN log (a real worker proc
     expect(pauseLines(id)).toHaveLength(1);
     expect(pauseLines(id)[0]).toMatch(/ \[WARN\] Sending \S+ paused itself: the provider keeps failing \(circuit breaker\): 5 provider calls in a row failed/);
   }, 120_000);
+});
+
+test('a metrics port already taken stops the worker at start with the variable and the fix', async () => {
+  const taken = createServer();
+  await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+  const { port } = taken.address() as { port: number };
+  const folder = mkdtempSync(join(tmpdir(), 'sms-metrics-'));
+  try {
+    const worker = spawnWorker({ TEMPORAL_ADDRESS, WORKER_METRICS_PORT: String(port), DIRECTORY_SQLITE_PATH: join(folder, 'directory.sqlite') });
+    expect(await worker.exited).toBe(1);
+    expect(worker.output()).toContain(`[worker] WORKER_METRICS_PORT: the metrics endpoint cannot listen on 127.0.0.1:${port} (Failed to start prometheus metrics exporter: Address already in use`);
+    expect(worker.output()).toContain('Choose a free port, or unset WORKER_METRICS_PORT to turn it off.');
+  } finally {
+    taken.close();
+    rmSync(folder, { recursive: true, force: true });
+  }
 });
