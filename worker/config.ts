@@ -1,5 +1,6 @@
 /** Worker settings from environment variables; README "Configuration" documents each one. */
 import { existsSync, readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import type { ClientSettings } from '../client/sending-client';
 import { DEFAULT_SQLITE_PATH, type DirectoryConfig } from './directory/open-directory';
 import { DEFAULT_DISPATCH_SETTINGS, type DispatchSettings } from './activities/dispatch-settings';
@@ -23,6 +24,8 @@ export interface WorkerSettings {
   concurrency: number;
   /** WORKER_WORKFLOW_BUNDLE: workflow code bundled ahead (bundleWorkflowCode); unset: bundled at start. */
   workflowBundlePath?: string;
+  /** WORKER_METRICS_PORT as `host:port` (default host 127.0.0.1): where Prometheus scrapes `/metrics`; unset: no metrics. */
+  metricsAddress?: string;
 }
 
 const RATE_LIMIT_KEY_MAX = 200;
@@ -94,6 +97,24 @@ function workflowBundle(env: NodeJS.ProcessEnv): { workflowBundlePath?: string }
   return { workflowBundlePath: path };
 }
 
+const METRICS_HOST_DEFAULT = '127.0.0.1';
+
+function metricsAddress(env: NodeJS.ProcessEnv): { metricsAddress?: string } {
+  const raw = env.WORKER_METRICS_PORT?.trim();
+  if (!raw) return {};
+  const match = /^(?:(\[[^\]]+\]|[^:]+):)?(\d+)$/.exec(raw);
+  const host = match?.[1] ?? METRICS_HOST_DEFAULT;
+  const port = Number(match?.[2]);
+  // The SDK binds a socket address, not a name: IPv4, or IPv6 in brackets.
+  const ipHost = host.startsWith('[') ? isIP(host.slice(1, -1)) === 6 : isIP(host) === 4;
+  if (!match || port < 1 || port > 65535 || !ipHost) {
+    throw new ConfigError(
+      `WORKER_METRICS_PORT="${raw}" is not a port or an IP address and port: set it to e.g. 9464 (listens on ${METRICS_HOST_DEFAULT}), 0.0.0.0:9464 (every interface) or [::1]:9464, or unset it to turn the metrics endpoint off.`,
+    );
+  }
+  return { metricsAddress: `${host}:${port}` };
+}
+
 /** Where the directory is (DIRECTORY_URL, DIRECTORY_SQLITE_PATH): all the CLI and the demo need of the worker's settings. */
 export function directoryLocationFromEnv(env: NodeJS.ProcessEnv): DirectoryConfig {
   return { url: env.DIRECTORY_URL || undefined, sqlitePath: env.DIRECTORY_SQLITE_PATH || DEFAULT_SQLITE_PATH };
@@ -109,6 +130,7 @@ export function workerSettingsFromEnv(env: NodeJS.ProcessEnv): WorkerSettings {
     ...(key ? { rateLimitKey: key } : {}),
     concurrency: Math.max(1, Math.floor(positiveNumber(env, 'SMS_CONCURRENCY', 8))),
     ...workflowBundle(env),
+    ...metricsAddress(env),
   };
 }
 

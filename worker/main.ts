@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /** `npm run worker`: one worker process from environment variables; SIGINT/SIGTERM drain it and exit. */
-import { DefaultLogger, Runtime, type LogLevel } from '@temporalio/worker';
+import { DefaultLogger, type LogLevel } from '@temporalio/worker';
 import { ConfigError, dispatchSettingsFromEnv, inboundSettingsFromEnv, workerSettingsFromEnv } from './config';
 import { connectWorker, createSmsWorker } from './create-worker';
 import { openDirectory } from './directory/open-directory';
@@ -8,10 +8,13 @@ import { startInboundServer, type InboundServer } from './inbound/inbound-server
 import { createProvider, providerConfigFromEnv } from './providers/create-provider';
 import { describeRateLimit, openRateLimiter, type RateLimitSettings } from './providers/create-rate-limiter';
 import type { RateLimiter } from './providers/rate-limiter';
+import { installRuntime } from './metrics/install-runtime';
+import { createSmsMetrics, type SmsMetrics } from './metrics/sms-metrics';
+import { watchPausedSendings } from './metrics/watch-paused-sendings';
 
 async function main(): Promise<void> {
-  Runtime.install({ logger: new DefaultLogger((process.env.WORKER_LOG_LEVEL as LogLevel | undefined) ?? 'WARN') });
   const settings = workerSettingsFromEnv(process.env);
+  const meter = installRuntime(new DefaultLogger((process.env.WORKER_LOG_LEVEL as LogLevel | undefined) ?? 'WARN'), settings.metricsAddress);
   const providerConfig = providerConfigFromEnv(process.env);
   const inboundSettings = inboundSettingsFromEnv(process.env);
   const dispatch = dispatchSettingsFromEnv(process.env, providerConfig);
@@ -19,25 +22,34 @@ async function main(): Promise<void> {
   const connection = await connectWorker(settings.temporal);
   let inbound: InboundServer | undefined;
   let limiter: RateLimiter | undefined;
+  let stopWatching = (): void => undefined;
   const rateLimit: RateLimitSettings = { perSecond: settings.rateLimitPerSecond, scope: settings.rateLimitScope, key: settings.rateLimitKey };
   try {
     // Before the worker: a taken port then fails alone, with its clear message.
     if (inboundSettings) inbound = await startInboundServer({ ...inboundSettings, directory });
     limiter = openRateLimiter(rateLimit, settings.directory, providerConfig);
+    const provider = createProvider(providerConfig, { outboxStore: directory });
+    let metrics: SmsMetrics | undefined;
+    if (meter) {
+      metrics = createSmsMetrics(meter, provider.name);
+      stopWatching = watchPausedSendings(directory, metrics);
+    }
     const worker = await createSmsWorker({
       connection,
       namespace: settings.temporal.namespace,
       taskQueue: settings.temporal.taskQueue,
       directory,
-      provider: createProvider(providerConfig, { outboxStore: directory }),
+      provider,
       limiter,
       concurrency: settings.concurrency,
       dispatch,
+      metrics,
       ...(settings.workflowBundlePath ? { workflowBundle: { codePath: settings.workflowBundlePath } } : {}),
     });
     process.stdout.write(
       `[worker] task queue "${settings.temporal.taskQueue}" on ${settings.temporal.address} (namespace ${settings.temporal.namespace}); ` +
-        `directory: ${directory.kind}; provider: ${providerConfig.kind}; ${describeRateLimit(rateLimit, providerConfig)}\n`,
+        `directory: ${directory.kind}; provider: ${providerConfig.kind}; ${describeRateLimit(rateLimit, providerConfig)}; ` +
+        `metrics: ${settings.metricsAddress ? `http://${settings.metricsAddress}/metrics` : 'off (WORKER_METRICS_PORT)'}\n`,
     );
     if (inbound && inboundSettings) {
       const auth = [inboundSettings.twilioAuthToken ? `Twilio signature for ${inboundSettings.publicUrl}` : '', inboundSettings.token ? 'INBOUND_TOKEN' : ''].filter(Boolean).join(' or ');
@@ -46,6 +58,7 @@ async function main(): Promise<void> {
     // worker.run() returns once SIGINT/SIGTERM has drained the worker; the endpoint stops with it.
     await worker.run();
   } finally {
+    stopWatching();
     await inbound?.close();
     await limiter?.close();
     await connection.close();

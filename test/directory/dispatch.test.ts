@@ -140,6 +140,18 @@ describe.each(STORES)('dispatch (%s)', (store) => {
     await expect(directory.stopDispatch('no-such-sending', { kind: 'paused', reason: 'x', atMs: 1 })).rejects.toBeInstanceOf(DirectoryInputError);
   });
 
+  test('pausedSendings counts the sendings paused now, across the directory: not the cancelled or resumed ones', async () => {
+    const before = await directory.pausedSendings();
+    await freshSending('paused-a');
+    await freshSending('paused-b');
+    await directory.stopDispatch('paused-a', { kind: 'paused', reason: 'account refused', atMs: 1 });
+    await directory.stopDispatch('paused-b', { kind: 'paused', reason: 'breaker', atMs: 2 });
+    expect(await directory.pausedSendings()).toBe(before + 2);
+    await directory.resumeDispatch('paused-a');
+    await directory.stopDispatch('paused-b', { kind: 'cancelled', reason: 'wrong audience', atMs: 3 });
+    expect(await directory.pausedSendings()).toBe(before);
+  });
+
   test('claimDispatch marks a row dispatching only when the recipient may still get it, and otherwise skips it with the reason', async () => {
     const claim = 'dispatch-claim';
     await directory.createSending({ id: claim, projectId: PROJECT, selection: everyone, createdBy: 'paula', createdAt: 1 });

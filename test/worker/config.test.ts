@@ -58,4 +58,20 @@ describe('worker settings from the environment', () => {
     writeFileSync(join(dir, 'c.pem'), 'CERT');
     expect(() => workerSettingsFromEnv({ TEMPORAL_TLS_CERT: join(dir, 'c.pem') })).toThrow('Mutual TLS needs both TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY (PEM files).');
   });
+
+  test('the metrics endpoint: off unless WORKER_METRICS_PORT is set; a port listens on 127.0.0.1, an IP address and port where it says', () => {
+    expect(workerSettingsFromEnv({}).metricsAddress).toBeUndefined();
+    expect(workerSettingsFromEnv({ WORKER_METRICS_PORT: ' ' }).metricsAddress).toBeUndefined();
+    expect(workerSettingsFromEnv({ WORKER_METRICS_PORT: '9464' }).metricsAddress).toBe('127.0.0.1:9464');
+    expect(workerSettingsFromEnv({ WORKER_METRICS_PORT: '0.0.0.0:9464' }).metricsAddress).toBe('0.0.0.0:9464');
+    expect(workerSettingsFromEnv({ WORKER_METRICS_PORT: '[::1]:9464' }).metricsAddress).toBe('[::1]:9464');
+  });
+
+  test.each(['metrics', '0', '65536', 'localhost:9464', '::1:9464', '0.0.0.0:', '10.0.0.1:http'])('WORKER_METRICS_PORT="%s" is refused with the variable and the fix', (value) => {
+    expect(() => workerSettingsFromEnv({ WORKER_METRICS_PORT: value })).toThrow(
+      new ConfigError(
+        `WORKER_METRICS_PORT="${value}" is not a port or an IP address and port: set it to e.g. 9464 (listens on 127.0.0.1), 0.0.0.0:9464 (every interface) or [::1]:9464, or unset it to turn the metrics endpoint off.`,
+      ),
+    );
+  });
 });

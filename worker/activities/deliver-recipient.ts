@@ -1,5 +1,6 @@
 import { renderMessage } from '../../domain/template';
 import type { SnapshotRow } from '../directory/directory';
+import { counted } from '../metrics/sms-metrics';
 import { ProviderAccountError, ProviderConfigError, RetryableProviderError, type OutgoingSms } from '../providers/provider';
 import { quarantineSource } from '../providers/quarantine';
 import { sleepUnlessStopped, type BatchControl } from './batch-control';
@@ -53,7 +54,7 @@ export async function deliverRecipient(deps: ActivityDeps, request: SendBatchReq
             return 'interrupted';
           }
         } else if (await directory.abandonClaim(request.sendingId, row.seq, token, `the worker stopped during the ${provider.name} call; not resent, to never send twice`, now)) {
-          return 'unknown';
+          return counted(deps.metrics, 'unknown');
         }
         break;
       }
@@ -71,7 +72,7 @@ export async function deliverRecipient(deps: ActivityDeps, request: SendBatchReq
           control.stop({ kind: 'stopped' });
           return 'interrupted';
         } else if (outcome !== 'taken') {
-          return 'skipped';
+          return counted(deps.metrics, 'skipped');
         }
         break;
       }
@@ -88,8 +89,8 @@ async function applyRules(deps: ActivityDeps, request: SendBatchRequest, row: Sn
   // The kill list and the contact come first, so the reason recorded is the same whatever the project's rules.
   const check = await deps.directory.checkDispatch(request.projectId, row.contactId, row.e164);
   const skip = check !== 'ok' ? check : exclusion ?? (heldUntil === Infinity ? 'quietHours:noWindow' : null);
-  if (skip) return (await deps.directory.skipRecipient(request.sendingId, row.seq, skip)) ? 'skipped' : null;
-  return (await deps.directory.holdRecipient(request.sendingId, row.seq, heldUntil!)) ? 'held' : null;
+  if (skip) return (await deps.directory.skipRecipient(request.sendingId, row.seq, skip)) ? counted(deps.metrics, 'skipped') : null;
+  return (await deps.directory.holdRecipient(request.sendingId, row.seq, heldUntil!)) ? counted(deps.metrics, 'held') : null;
 }
 
 /** The provider call for a row this attempt holds, with its retries; only this attempt's claim is written. */
@@ -103,7 +104,7 @@ async function send(deps: ActivityDeps, request: SendBatchRequest, row: Snapshot
     return now && (now.state === 'sent' || now.state === 'failed' || now.state === 'skipped' || now.state === 'unknown') ? now.state : 'interrupted';
   };
   const settle = async (state: 'sent' | 'failed' | 'unknown', detail: string | null): Promise<DeliveryOutcome> =>
-    (await directory.settleClaim(request.sendingId, row.seq, control.token, state, detail)) ? state : decidedElsewhere();
+    (await directory.settleClaim(request.sendingId, row.seq, control.token, state, detail)) ? counted(deps.metrics, state) : decidedElsewhere();
   const release = async (): Promise<DeliveryOutcome> => {
     await directory.releaseClaim(request.sendingId, row.seq, control.token);
     return 'interrupted';

@@ -37,5 +37,6 @@ export async function deliverRows(deps: ActivityDeps, request: SendBatchRequest,
   if (!control.stopped && undecided > 0) {
     control.stop({ kind: 'backoff', untilMs: Date.now() + UNDECIDED_BACKOFF_MS, reason: `${undecided} message(s) of the batch were still held by another attempt` });
   }
+  if (control.stopped) deps.metrics?.batchInterrupted(control.stopped.kind);
   return { counts, interrupted: control.stopped };
 }

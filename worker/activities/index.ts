@@ -5,6 +5,8 @@ import { DirectoryInputError } from '../directory/errors';
 import type { SmsProvider } from '../providers/provider';
 import type { RateLimiter } from '../providers/rate-limiter';
 import type { DirectoryLookup, DirectoryOption } from '../../workflows/messages';
+import type { SmsMetrics } from '../metrics/sms-metrics';
+import { timedProvider } from '../metrics/timed-provider';
 import { BatchControl, sleepUnlessStopped, type BatchInterruption } from './batch-control';
 import { deliverRows, emptyCounts } from './deliver-rows';
 import type { DispatchSettings } from './dispatch-settings';
@@ -20,6 +22,8 @@ export interface ActivityDeps {
   /** Messages in flight at once within one batch. */
   concurrency: number;
   dispatch: DispatchSettings;
+  /** Prometheus metrics (worker/metrics); none when unset. */
+  metrics?: SmsMetrics;
 }
 
 export interface SendBatchRequest {
@@ -120,7 +124,8 @@ async function asHeartbeatingBatch<T>(control: BatchControl, details: () => unkn
   }
 }
 
-export const createActivities = (deps: ActivityDeps) => {
+export const createActivities = (given: ActivityDeps) => {
+  const deps: ActivityDeps = { ...given, provider: timedProvider(given.provider, given.metrics) };
   const { directory } = deps;
 
   async function projectFor(selection: AudienceSelection) {
@@ -245,7 +250,8 @@ export const createActivities = (deps: ActivityDeps) => {
         const flight = await directory.inFlight(sendingId, now);
         if (flight.live === 0) {
           if (request.abandonExpired && flight.expired > 0) {
-            await directory.abandonExpiredClaims(sendingId, 'in flight when the sending was cancelled, and its worker stopped before the answer; it may or may not have been sent', now);
+            const abandoned = await directory.abandonExpiredClaims(sendingId, 'in flight when the sending was cancelled, and its worker stopped before the answer; it may or may not have been sent', now);
+            deps.metrics?.messageDecided('unknown', abandoned);
           }
           return directory.progress(sendingId);
         }

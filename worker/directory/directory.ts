@@ -199,6 +199,8 @@ export interface Directory {
   stopDispatch(sendingId: string, stop: DispatchStop): Promise<void>;
   resumeDispatch(sendingId: string): Promise<void>;
   dispatchStop(sendingId: string): Promise<DispatchStop | null>;
+  /** Sendings whose dispatch is paused, across the directory. */
+  pausedSendings(): Promise<number>;
   inFlight(sendingId: string, nowMs: number): Promise<InFlight>;
   /** Recipients per state; with `upToSeq`, only the snapshot's rows up to that position. */
   progress(sendingId: string, upToSeq?: number): Promise<ProgressCounts>;

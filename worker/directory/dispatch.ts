@@ -240,6 +240,12 @@ export async function dispatchStopOf(db: SqlStore, sendingId: string): Promise<D
   return row?.stop ? { kind: row.stop as DispatchStop['kind'], reason: row.reason ?? '', atMs: Number(row.at) } : null;
 }
 
+/** How many sendings are paused (their dispatch stop is `paused`), across the directory. */
+export async function pausedSendings(db: SqlStore): Promise<number> {
+  const row = await db.get<{ count: number }>("SELECT COUNT(*) AS count FROM sendings WHERE dispatch_stop = 'paused'");
+  return Number(row?.count ?? 0);
+}
+
 /** Messages of the sending in flight: held by an attempt whose lease still runs, or whose lease ran out. */
 export async function inFlight(db: SqlStore, sendingId: string, nowMs: number): Promise<InFlight> {
   const row = await db.get<{ live: number; expired: number; last: number | null }>(

@@ -33,6 +33,7 @@ import {
   heldSummary,
   holdRecipient,
   inFlight,
+  pausedSendings,
   progress,
   releaseClaim,
   renewClaim,
@@ -202,6 +203,10 @@ export class SqlDirectory implements Directory {
 
   dispatchStop(sendingId: string): Promise<DispatchStop | null> {
     return dispatchStopOf(this.db, sendingId);
+  }
+
+  pausedSendings(): Promise<number> {
+    return pausedSendings(this.db);
   }
 
   inFlight(sendingId: string, nowMs: number): Promise<InFlight> {
