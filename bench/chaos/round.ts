@@ -81,8 +81,13 @@ export async function playRound(stack: ChaosStack, plan: RoundPlan, log: (line: 
 
     // The operator: a sending that paused itself is resumed after a moment (the faults may pause it again).
     let status: SendingStatus | null = null;
+    let lastState = '';
     for (;;) {
       status = await sendings.status(sendingId).catch(() => null);
+      if (status && status.state !== lastState) {
+        lastState = status.state;
+        log(`  ${((Date.now() - sentAt) / 1000).toFixed(1)}s state ${status.state}`);
+      }
       if (status && (status.state === 'completed' || status.state === 'cancelled' || status.state === 'failed')) break;
       if (status?.state === 'paused' && !paused && !cancelled) {
         log(`  ${((Date.now() - sentAt) / 1000).toFixed(1)}s paused itself: ${status.pause?.reason}; resuming`);

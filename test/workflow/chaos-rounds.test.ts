@@ -54,6 +54,10 @@ describe('chaos rounds with every fault', () => {
     data = mkdtempSync(join(tmpdir(), 'sms-chaos-test-'));
     stack = await startChaosStack(data);
   }, 180_000);
+  afterEach(() => {
+    // What the round did, for the reader of a failure.
+    if (log.length) process.stdout.write(`${log.splice(0).join('\n')}\n`);
+  });
   afterAll(async () => {
     await stack?.close();
     rmSync(data, { recursive: true, force: true });
