@@ -53,13 +53,13 @@ say() {
   printf '%s [start] the output of npm start was closed; what the stop printed:\n%s\n' "$(date '+%F %T')" "$*"
 }
 
-# Waits up to $3 s for process $1 (the $2, sent SIGTERM) to exit, then kills it.
+# Waits up to $2 s for process $1 (sent SIGTERM) to exit, then kills it; $3 names it in what it prints.
 await_exit() {
-  local pid=$1 name=$2 grace=$3 i
+  local pid=$1 grace=$2 name=$3 i
   [ -n "$pid" ] || return 0
   for ((i = 0; i < grace * 4; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
-  if kill -0 "$pid" 2>/dev/null; then kill -KILL "$pid" 2>/dev/null; say "[$name] still running after $grace s; killed"; fi
-  say "[$name] stopped"
+  if kill -0 "$pid" 2>/dev/null; then kill -KILL "$pid" 2>/dev/null; say "$name still running after $grace s; killed"; fi
+  say "$name stopped"
 }
 
 # Stops every piece that was started, once, whatever interrupts it: each Ctrl-C reaches this shell twice
@@ -68,8 +68,8 @@ stop_all() {
   [ -z "$stopping" ] || return 0
   stopping=1
   trap '' INT TERM HUP QUIT PIPE USR1
-  set +e
-  local pid i
+  set +e  # stop every piece, whatever the previous one answered
+  local pid i n8n_pid=""
   say ""
   [ -z "${1:-}" ] || say "$1"
   [ -n "$watcher_pid" ] && kill "$watcher_pid" 2>/dev/null
@@ -77,10 +77,16 @@ stop_all() {
   if [ -n "$n8n_started" ]; then
     # n8n writes its pid file as it starts: a stop in that instant waits for it.
     for ((i = 0; i < 20; i++)); do [ -f "$(_n8n_pidfile)" ] && break; sleep 0.25; done
+    n8n_pid=$(cat "$(_n8n_pidfile)" 2>/dev/null)
     say "$(n8n_stop 2>&1)"
   fi
-  await_exit "$demo_pid" demo 10
-  await_exit "$worker_pid" worker 30
+  await_exit "$demo_pid" 10 "[demo]"
+  await_exit "$worker_pid" 30 "[worker]"
+  # A piece launched in the instant the signal came, before its pid was noted, is still a job of this shell.
+  for pid in $(jobs -p); do
+    case " $watcher_pid $n8n_pid $demo_pid $worker_pid " in *" $pid "*) continue ;; esac
+    kill -TERM "$pid" 2>/dev/null && await_exit "$pid" 30 "[start] process $pid (launched as the stop began)"
+  done
   say "$(scripts/temporal-dev.sh stop 2>&1)"
   say "[start] everything stopped; data kept in $DURABLE_SMS_DATA"
 }
@@ -93,7 +99,8 @@ trap 'stop_and_exit "[start] stopping (SIGQUIT)"' QUIT
 trap 'stop_and_exit "[start] stopping: its output was closed"' PIPE
 trap 'stop_and_exit "[start] stopping: nobody reads the output of npm start any more"' USR1
 
-# Nobody sees a stack whose output nobody reads, and nothing would tell it: it stops.
+# When nobody reads the output any more (tee or head ended), the stack stops: once up it writes nothing,
+# so no failed write would tell it.
 { wait_while_output_is_read && kill -USR1 $$; } &
 watcher_pid=$!
 
