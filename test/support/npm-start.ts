@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort } from './n8n';
 import { ROOT } from './paths';
-import { childrenOf, commandOf, withDescendants } from './processes';
+import { childrenOf, commandOf, withDescendants, type ProcessRef } from './processes';
 
 export const STACK_PORT_SETTINGS = ['TEMPORAL_PORT', 'TEMPORAL_UI_PORT', 'TEMPORAL_HTTP_PORT', 'N8N_PORT', 'N8N_RUNNERS_BROKER_PORT', 'DEMO_INBOX_PORT'] as const;
 export type StackPorts = Record<(typeof STACK_PORT_SETTINGS)[number], number>;
@@ -56,7 +56,7 @@ export interface PipedStart {
   npmPid(): number;
   teePid(): number;
   /** Every process of the stack now: the pipeline and its descendants, the Temporal dev server and n8n (from their pid files), theirs. */
-  processes(): number[];
+  processes(): ProcessRef[];
   untilOutput(marker: string, timeoutMs: number): Promise<void>;
 }
 

@@ -1,9 +1,17 @@
-/** Processes and ports as Linux shows them (/proc), to check that a stack left nothing running behind. */
+/**
+ * Processes and ports as Linux shows them (/proc), to check that a stack left nothing running behind.
+ * A process is known by its pid and its start time, so a pid the kernel gives again later is not taken for it.
+ */
 import { readFileSync, readdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 
-interface ProcessEntry {
+export interface ProcessRef {
   pid: number;
+  /** Start time in clock ticks after boot (field 22 of /proc/<pid>/stat). */
+  started: string;
+}
+
+interface ProcessEntry extends ProcessRef {
   ppid: number;
   state: string;
 }
@@ -12,8 +20,8 @@ function entry(pid: number): ProcessEntry | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // "pid (comm) state ppid …": comm may hold spaces and parentheses, so split after the last ')'.
-    const [state, ppid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return { pid, ppid: Number(ppid), state };
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return { pid, state: fields[0], ppid: Number(fields[1]), started: fields[19] };
   } catch {
     return undefined;
   }
@@ -27,7 +35,7 @@ function allProcesses(): ProcessEntry[] {
 }
 
 /** The given processes and all their descendants. */
-export function withDescendants(roots: number[]): number[] {
+export function withDescendants(roots: number[]): ProcessRef[] {
   const table = allProcesses();
   const found = new Set(roots);
   for (let grew = true; grew; ) {
@@ -39,7 +47,7 @@ export function withDescendants(roots: number[]): number[] {
       }
     }
   }
-  return [...found];
+  return table.filter((p) => found.has(p.pid)).map(({ pid, started }) => ({ pid, started }));
 }
 
 /** The direct children of a process. */
@@ -55,12 +63,15 @@ export function commandOf(pid: number): string {
   }
 }
 
-/** Of the given pids, those still running (a zombie holds nothing: it is not counted), with their command lines. */
-export function stillRunning(pids: number[]): string[] {
-  return pids.filter((pid) => {
-    const e = entry(pid);
-    return e !== undefined && e.state !== 'Z';
-  }).map((pid) => `${pid} ${commandOf(pid)}`);
+/** Whether the process is still running (a zombie holds nothing: it does not count). */
+function running(ref: ProcessRef): boolean {
+  const e = entry(ref.pid);
+  return e !== undefined && e.started === ref.started && e.state !== 'Z';
+}
+
+/** Of the given processes, those still running, as "pid command line". */
+export function stillRunning(refs: ProcessRef[]): string[] {
+  return refs.filter(running).map((ref) => `${ref.pid} ${commandOf(ref.pid)}`);
 }
 
 /** Of the given ports, those something still listens on at 127.0.0.1. */
@@ -77,18 +88,11 @@ export async function portsInUse(ports: number[]): Promise<number[]> {
   return busy;
 }
 
-/** SIGKILL to each still-running process of the list (and its process group when it leads one): what a failed case left. */
-export function killAll(pids: number[]): void {
-  for (const pid of pids) {
-    const e = entry(pid);
-    if (!e || e.state === 'Z') continue;
+/** SIGKILL to each of the given processes still running: what a failed case left. */
+export function killAll(refs: ProcessRef[]): void {
+  for (const ref of refs.filter(running)) {
     try {
-      process.kill(-pid, 'SIGKILL');
-    } catch {
-      // not a group leader
-    }
-    try {
-      process.kill(pid, 'SIGKILL');
+      process.kill(ref.pid, 'SIGKILL');
     } catch {
       // gone meanwhile
     }
