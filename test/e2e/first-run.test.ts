@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { freePort } from '../support/n8n';
+import { freeStackPorts, stackEnv, type StackPorts } from '../support/npm-start';
 import { ROOT, TEST_OUTPUT } from '../support/paths';
 
 const run = promisify(execFile);
@@ -22,15 +22,6 @@ interface Stack {
   child: ChildProcess;
   output(): string;
   exited: Promise<number | null>;
-}
-
-/** The environment of a user's shell: none of the test run's Temporal, directory or n8n settings. */
-function userEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    if (!/^(TEMPORAL_|DIRECTORY_|N8N_|DURABLE_SMS_DATA|DEMO_|NODE_ENV|JEST_|SMS_)/.test(key)) env[key] = value;
-  }
-  return { ...env, ...extra };
 }
 
 function startStack(env: NodeJS.ProcessEnv): Stack {
@@ -76,7 +67,7 @@ const portOpen = async (port: number) => {
 describe('first run: npm start, the example workflow in n8n, approval, outbox, npm run demo, restart', () => {
   const data = mkdtempSync(join(tmpdir(), 'durable-sms-first-run-'));
   let env: NodeJS.ProcessEnv;
-  let ports: Record<string, number>;
+  let ports: StackPorts;
   let stack: Stack | undefined;
   let browser: Browser;
   let sendingId: string;
@@ -84,21 +75,9 @@ describe('first run: npm start, the example workflow in n8n, approval, outbox, n
   const sms = async (...args: string[]) => (await run('npm', ['run', '--silent', 'sms', '--', ...args], { cwd: ROOT, env, maxBuffer: 16 * 1024 * 1024 })).stdout;
 
   beforeAll(async () => {
-    ports = {} as Record<string, number>;
-    const used = new Set<number>();
-    for (const name of ['TEMPORAL_PORT', 'TEMPORAL_UI_PORT', 'TEMPORAL_HTTP_PORT', 'N8N_PORT', 'N8N_RUNNERS_BROKER_PORT', 'DEMO_INBOX_PORT']) {
-      let port = await freePort();
-      while (used.has(port)) port = await freePort();
-      used.add(port);
-      ports[name] = port;
-    }
+    ports = await freeStackPorts();
     // As a user sets them in both terminals: the ports for npm start, and where the CLI finds Temporal and the directory.
-    env = userEnv({
-      DURABLE_SMS_DATA: data,
-      ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])),
-      TEMPORAL_ADDRESS: `127.0.0.1:${ports.TEMPORAL_PORT}`,
-      DIRECTORY_SQLITE_PATH: join(data, 'directory.sqlite'),
-    });
+    env = stackEnv(data, ports);
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
   }, 60_000);
 
