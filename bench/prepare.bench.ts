@@ -2,10 +2,12 @@
  * Prepare at scale: Count and Prepare (resolve, normalize, dedup, snapshot, then the validation
  * report) of generated directories of 10k, 100k and 1M contacts on SQLite and PostgreSQL, through
  * the sending workflow with a real worker. Each case runs in a fresh process (bench/support/prepare-run.ts)
- * so its peak RSS is its own. `--quick`: 10k and 100k.
+ * so its peak RSS is its own; in that process the audience is also prepared with a message holding
+ * emoji, personalized with each contact's number so that every body differs. `--quick`: 10k and 100k.
  */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import type { AudienceSelection } from '../domain/types';
 import { loadDirectories, type BenchStore, type LoadedDirectory } from './support/bulk-load';
 import type { RunInput, RunResult } from './support/prepare-run';
 import { loadAverage } from './support/cpu';
@@ -16,6 +18,9 @@ const SIZES = process.env.BENCH_PREPARE_SIZES?.split(',').map(Number) ?? (QUICK 
 const STORES: BenchStore[] = ['sqlite', 'postgres'];
 const PROJECT = 'bench';
 const MESSAGE = 'Hi {{firstName}}, your order is ready for pickup in {{city}} until Saturday. Reply STOP to opt out.';
+const EMOJI_MESSAGE = 'Hi {{firstName}} 🎉 the order for {{mobile}} is ready for pickup in {{city}} until Saturday 👍🏽 Reply STOP to opt out.';
+
+const ALL: AudienceSelection = { projectId: PROJECT, audience: 'all', groups: [], duplicatePolicy: 'perNumber' };
 
 const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
 const sum = (values: Record<string, number>, names: string[]) => names.reduce((total, name) => total + (values[name] ?? 0), 0);
@@ -73,7 +78,10 @@ async function main(): Promise<void> {
       for (const loaded of STORES.map((store) => directories.find((d) => d.store === store)!)) {
         const results = await runCase({
           config: loaded.config, projectId: PROJECT, bundlePath, taskQueue: `bench-prepare-${process.pid}-${loaded.store}-${size}`, message: MESSAGE,
-          selections: [{ label: 'all', selection: { projectId: PROJECT, audience: 'all', groups: [], duplicatePolicy: 'perNumber' } }],
+          selections: [
+            { label: 'all', selection: ALL },
+            { label: 'all, emoji message', selection: ALL, message: EMOJI_MESSAGE },
+          ],
         });
         for (const result of results) {
           const row = rowOf(loaded.store, size, result);
@@ -89,6 +97,7 @@ async function main(): Promise<void> {
   report('prepare', rows, {
     load: { before: loadBefore, after: loadAverage() },
     message: MESSAGE,
+    emojiMessage: EMOJI_MESSAGE,
     selection: 'audience all, one SMS per number (perNumber), quiet hours off, sender +15145550000',
     generationSeconds: loading,
     excludedByReason,

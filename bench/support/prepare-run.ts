@@ -26,7 +26,8 @@ export interface RunInput {
   bundlePath: string;
   taskQueue: string;
   message: string;
-  selections: { label: string; selection: AudienceSelection }[];
+  /** Each prepared with `message` unless it names its own. */
+  selections: { label: string; selection: AudienceSelection; message?: string }[];
 }
 
 export interface Measured {
@@ -125,7 +126,7 @@ async function runCase(client: SendingClient, input: RunInput, item: RunInput['s
   (globalThis as { gc?: () => void }).gc?.();
   const count = await measured(() => client.count(sendingId, 'bench'), take);
   (globalThis as { gc?: () => void }).gc?.();
-  const prepare = await measured(() => client.prepare(sendingId, { message: input.message, senderId: null, schedule: { mode: 'now' } }, 'bench'), take);
+  const prepare = await measured(() => client.prepare(sendingId, { message: item.message ?? input.message, senderId: null, schedule: { mode: 'now' } }, 'bench'), take);
   const summary = prepare.result.prepared!.summary;
   const excluded: Record<string, number> = { ...summary.excluded, ...summary.policyExcluded };
   await client.cancel(sendingId, 'benchmark done', 'bench');
