@@ -60,10 +60,19 @@ export async function startChaosStack(dataFolder: string): Promise<ChaosStack> {
       ? { SMS_PROVIDER: 'http', SMS_HTTP_URL: `${endpoint.url}/messages` }
       : { SMS_PROVIDER: 'twilio', TWILIO_BASE_URL: endpoint.url, TWILIO_ACCOUNT_SID: DEFAULT_ACCOUNT_SID, TWILIO_AUTH_TOKEN: DEFAULT_AUTH_TOKEN, TWILIO_FROM: '+15145550000' }),
   });
+  /** A worker started while the server is down exits at once: start it again until the server answers, as a process supervisor would. */
   const start = async (): Promise<WorkerProcess> => {
-    const worker = spawnWorker(env);
-    await worker.ready;
-    return worker;
+    const deadline = Date.now() + 90_000;
+    for (;;) {
+      const worker = spawnWorker(env);
+      try {
+        await worker.ready;
+        return worker;
+      } catch (err) {
+        if (Date.now() > deadline) throw err;
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+      }
+    }
   };
 
   return {
