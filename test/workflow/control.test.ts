@@ -99,6 +99,9 @@ describe('operator controls', () => {
     expect(failed.state).toBe('failed');
     expect(failed.failure).toContain('paused for longer than allowed');
     expect(failed.failure).toContain('waiting for legal');
+    // Its dispatch stop says it failed: it no longer counts among the paused sendings.
+    expect(await directory.dispatchStop(id)).toMatchObject({ kind: 'failed' });
+    expect(await directory.pausedSendings()).toBe(0);
     const requests = fake.requests.length;
     await sleep(500);
     expect(fake.requests.length).toBe(requests);

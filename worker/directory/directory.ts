@@ -104,9 +104,9 @@ export interface Claim {
  */
 export type ClaimOutcome = 'claimed' | Exclude<DispatchCheck, 'ok'> | 'stopped' | 'taken';
 
-/** A sending's dispatch stopped by an operator or automatically: no claim succeeds until it is lifted. */
+/** A sending's dispatch stopped (paused, cancelled, or failed): no claim succeeds until a resume lifts a pause. */
 export interface DispatchStop {
-  kind: 'paused' | 'cancelled';
+  kind: 'paused' | 'cancelled' | 'failed';
   reason: string;
   atMs: number;
 }

@@ -36,7 +36,7 @@ export async function runDispatch(s: SendingContext): Promise<DispatchEnd> {
       const pause = status.pause!;
       const woken = await condition(() => status.state !== 'paused' || status.cancellation !== null, Math.max(1, pause.expiresAtMs - Date.now()));
       if (!woken) {
-        await s.fail(new Error(`paused for longer than allowed (since ${new Date(pause.atMs).toISOString()}, by ${pause.by}): ${pause.reason}`));
+        await endDispatch(s, new Error(`paused for longer than allowed (since ${new Date(pause.atMs).toISOString()}, by ${pause.by}): ${pause.reason}`));
         return 'ended';
       }
       // Resumed: the counts of the first pass come again from the directory (a retry may have moved some).
@@ -129,7 +129,7 @@ async function runPasses(s: SendingContext): Promise<PassOutcome> {
     return 'done';
   } catch (err) {
     if (err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.nonRetryable) {
-      await s.fail(err);
+      await endDispatch(s, err);
       return 'interrupted';
     }
     if (err instanceof ActivityFailure) {
@@ -179,6 +179,17 @@ async function waitOrPause(s: SendingContext, interruption: BatchInterruption, r
       return !stopRequested(s);
     }
   }
+}
+
+/** The sending fails: its dispatch stop says so (no claim, and it no longer counts as paused), then the state. */
+async function endDispatch(s: SendingContext, err: unknown): Promise<void> {
+  const reason = err instanceof Error ? err.message : String(err);
+  try {
+    await directory.stopDispatch(s.id, { kind: 'failed', reason, atMs: Date.now() });
+  } catch {
+    // The directory is down: the sending fails all the same.
+  }
+  await s.fail(err);
 }
 
 /** The workflow pauses the sending itself: nothing starts until an operator resumes it (or it fails at its limit). */
