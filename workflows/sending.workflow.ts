@@ -8,7 +8,7 @@ import { allHandlersFinished, condition, continueAsNew, setHandler } from '@temp
 import { statusQuery, type SendingStatus, type SendingWorkflowInput } from './messages';
 import { SendingContext } from './sending/context';
 import { registerControlHandlers } from './sending/control';
-import { runDispatch } from './sending/dispatch';
+import { runDispatch, stopRequested } from './sending/dispatch';
 import { registerGovernanceHandlers, waitForSendRequest } from './sending/governance';
 import { registerPreparationHandlers } from './sending/preparation';
 import { registerScheduleHandlers, waitForSendTime } from './sending/schedule';
@@ -33,8 +33,10 @@ export async function smsSendingWorkflow(input: SendingWorkflowInput): Promise<S
     await waitForSendTime(s);
     if (status.state === 'sending' || status.state === 'paused') {
       if ((await runDispatch(s)) === 'continueAsNew') {
-        await condition(() => allHandlersFinished() && !s.busy);
-        return await continueAsNew<typeof smsSendingWorkflow>({ sendingId: s.id, createdBy: status.createdBy, tuning: s.tuning, carried: status });
+        // A pause or a cancel waits for the dispatch loop to act on it: the loop goes on instead of continuing as new.
+        await condition(() => (allHandlersFinished() && !s.busy) || stopRequested(s));
+        if (!stopRequested(s)) return await continueAsNew<typeof smsSendingWorkflow>({ sendingId: s.id, createdBy: status.createdBy, tuning: s.tuning, carried: status });
+        continue;
       }
     }
     if (status.state === 'completed' && status.retryUntilMs) {

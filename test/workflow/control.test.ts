@@ -108,6 +108,33 @@ describe('operator controls', () => {
     fake.setDelay(0);
   }, 60_000);
 
+  test('pauses and resumes that land between batches, where a run continues as new, neither hang nor send twice', async () => {
+    fake.reset();
+    fake.setDelay(30);
+    const { sendingId: id } = await env.client.create(everyone, 'paula', { tuning: { batchSize: 2, batchesPerRun: 1 } });
+    await env.client.prepare(id, { message: 'Hello {{firstName}}, reply STOP to opt out', schedule: { mode: 'now' } }, 'paula');
+    await env.client.requestApproval(id, 'paula');
+    await env.client.approve(id, { approver: 'alex' });
+    await env.client.send(id, 'paula');
+    for (let i = 0; i < 4; i++) {
+      await sleep(60 + 40 * i);
+      const paused = await env.client.pause(id, `check ${i}`, 'ops').catch((err: Error) => err);
+      if (paused instanceof Error) {
+        expect(paused.message).toMatch(/it is completed/);
+        break;
+      }
+      expect(paused.state).toBe('paused');
+      await env.client.resume(id, 'ops');
+    }
+    const done = await env.client.waitFor(id, ['completed'], { timeoutMs: 30_000 });
+    expect(done.progress).toMatchObject({ total: 12, sent: 12 });
+    const perNumber = new Map<string, number>();
+    for (const m of fake.accepted) perNumber.set(m.to, (perNumber.get(m.to) ?? 0) + 1);
+    expect([...perNumber.values()].every((n) => n === 1)).toBe(true);
+    expect(done.runs).toBeGreaterThan(2);
+    fake.setDelay(0);
+  }, 60_000);
+
   test('resume, pause and retry are refused in states where the transition table does not allow them, with the states that do', async () => {
     const { sendingId } = await env.client.create(everyone, 'paula');
     await expect(env.client.resume(sendingId, 'ops')).rejects.toThrow(`Cannot resume sending ${sendingId}: it is draft; resume is possible when it is paused.`);

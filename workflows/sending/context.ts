@@ -107,14 +107,14 @@ export class SendingContext {
 
   /**
    * Runs changes one at a time, in the order they came (an update that arrives while another runs waits
-   * for it, then checks again that it still applies). The work runs in a scope a cancel can cancel, so a
-   * cancel does not wait for a long prepare.
+   * for it, then checks again that it still applies). `cancellable` work (a prepare, a count, a refresh)
+   * runs in a scope a cancel cancels, so a cancel does not wait for it.
    */
-  async exclusive<T>(work: () => Promise<T>): Promise<T> {
+  async exclusive<T>(work: () => Promise<T>, options: { cancellable?: boolean } = {}): Promise<T> {
     while (this.locked) await condition(() => !this.locked);
     this.locked = true;
     const scope = new CancellationScope();
-    this.workScope = scope;
+    this.workScope = options.cancellable ? scope : null;
     try {
       return await scope.run(work);
     } catch (err) {
@@ -139,7 +139,7 @@ export class SendingContext {
     return this.locked;
   }
 
-  /** Cancels the change being made (a prepare, a count), so that a cancel goes first. */
+  /** Cancels the change being made when it is cancellable (a prepare, a count), so that a cancel goes first. */
   cancelWorkInProgress(): void {
     this.workScope?.cancel();
   }

@@ -46,17 +46,15 @@ export async function runDispatch(s: SendingContext): Promise<DispatchEnd> {
     if (status.state !== 'sending') return 'ended';
     const outcome = await runPasses(s);
     if (outcome === 'continueAsNew') return 'continueAsNew';
-    if (outcome === 'done' && status.cancellation === null && !status.pause) {
-      await complete(s);
-      return 'ended';
-    }
+    // Under the lock: a pause or a cancel that got there first is acted on instead (the loop goes round).
+    if (outcome === 'done' && (await s.exclusive(async () => !stopRequested(s) && (await complete(s), true)))) return 'ended';
   }
 }
 
 /** Read again after an await: handlers may have changed it meanwhile. */
 const stateOf = (s: SendingContext) => s.status.state;
 
-const stopRequested = (s: SendingContext): boolean => s.status.cancellation !== null || Boolean(s.status.pause);
+export const stopRequested = (s: SendingContext): boolean => s.status.cancellation !== null || Boolean(s.status.pause);
 
 async function runPasses(s: SendingContext): Promise<PassOutcome> {
   const { status, id, tuning } = s;
@@ -90,7 +88,7 @@ async function runPasses(s: SendingContext): Promise<PassOutcome> {
       add(batch.counts, true);
       p.held += batch.counts.held;
       if (batch.done) break;
-      if (runIsLong()) return 'continueAsNew';
+      if (!stopRequested(s) && runIsLong()) return 'continueAsNew';
     }
     while ((p.pending ?? 0) > 0) {
       if (stopRequested(s)) return 'interrupted';
@@ -104,7 +102,7 @@ async function runPasses(s: SendingContext): Promise<PassOutcome> {
         return 'interrupted';
       }
       status.backoff = null;
-      if (runIsLong()) return 'continueAsNew';
+      if (!stopRequested(s) && runIsLong()) return 'continueAsNew';
     }
     if (!stopRequested(s) && p.held > 0) {
       status.held = await directory.heldSummary(id);
@@ -124,7 +122,7 @@ async function runPasses(s: SendingContext): Promise<PassOutcome> {
         if (await waitOrPause(s, batch.interrupted, batch.backoffRoundsBeforePause)) continue;
         return 'interrupted';
       }
-      if (runIsLong()) return 'continueAsNew';
+      if (!stopRequested(s) && runIsLong()) return 'continueAsNew';
     }
     return 'done';
   } catch (err) {

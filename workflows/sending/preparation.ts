@@ -43,7 +43,7 @@ export function registerPreparationHandlers(s: SendingContext): void {
         dropApproval(s);
         s.setState('draft');
         return status;
-      }),
+      }, { cancellable: true }),
     {
       validator: (selection) => {
         s.requireAllowed('select', 'select recipients for');
@@ -69,7 +69,7 @@ export function registerPreparationHandlers(s: SendingContext): void {
         await s.audit('counted', actor, { ...count });
         status.lastCount = count;
         return count;
-      }),
+      }, { cancellable: true }),
     {
       validator: ({ actor }) => {
         s.requireAllowed('count', 'count');
@@ -121,7 +121,7 @@ export function registerPreparationHandlers(s: SendingContext): void {
         dropApproval(s);
         s.setState('prepared');
         return status;
-      }),
+      }, { cancellable: true }),
     {
       validator: (request) => {
         s.requireAllowed('prepare', 'prepare');

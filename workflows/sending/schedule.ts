@@ -91,7 +91,7 @@ export async function waitForSendTime(s: SendingContext): Promise<void> {
         await s.audit('refreshed', 'system', { ...status.refresh });
       }
       s.setState('sending');
-    });
+    }, { cancellable: true });
   } catch (err) {
     if (status.cancellation !== null || isCancellation(err)) return;
     await s.fail(err);
