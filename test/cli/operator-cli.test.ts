@@ -69,6 +69,14 @@ describe('operator CLI', () => {
     expect(audit).toEqual(['selected by paula', 'counted by paula', 'prepared by paula', 'approval_requested by paula', 'approved by alex', 'send_requested by paula', 'completed by system']);
     const status = JSON.parse(await sms('status', id, '--json'));
     expect(status).toMatchObject({ state: 'completed', progress: { sent: 4 } });
+
+    // The operator's controls, on a sending that is over: refused with the states where they apply.
+    expect(await smsFails('pause', id, '--reason', 'check')).toEqual({ code: 1, stderr: `error: Cannot pause sending ${id}: it is completed; pause is possible when it is sending.` });
+    expect(await smsFails('resume', id)).toEqual({ code: 1, stderr: `error: Cannot resume sending ${id}: it is completed; resume is possible when it is paused.` });
+    expect(await smsFails('retry', id)).toEqual({ code: 1, stderr: 'error: retry needs --failed and/or --unknown: which recipients to send again.' });
+    expect(await smsFails('retry', id, '--unknown')).toEqual({ code: 1, stderr: expect.stringMatching(/may give them a second copy.*--confirm-possible-duplicates/) });
+    expect(await sms('retry', id, '--failed')).toContain(`sending ${id}: completed`);
+    expect((await sms('audit', id)).split('\n').at(-1)).toMatch(/retry_requested  by paula  .*"failed":0,"unknown":0/);
   });
 
   test("the worker's own settings are not the CLI's: a shell with a wrong SMS_RATE_LIMIT_SCOPE still runs it", async () => {
