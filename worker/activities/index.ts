@@ -117,7 +117,11 @@ async function asHeartbeatingBatch<T>(control: BatchControl, details: () => unkn
   context.cancellationSignal.addEventListener('abort', onCancel, { once: true });
   beat();
   try {
-    return await work();
+    const result = await work();
+    // Cancelled by the workflow (it no longer waits for this answer) or by the worker's shutdown: the
+    // batch settled what it had started, and the failure lets Temporal run it again elsewhere.
+    if (context.cancellationSignal.aborted) throw context.cancellationSignal.reason;
+    return result;
   } finally {
     clearInterval(timer);
     context.cancellationSignal.removeEventListener('abort', onCancel);
