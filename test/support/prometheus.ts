@@ -1,5 +1,4 @@
 /** Reads a Prometheus text exposition (`GET /metrics`) the way a scraper would, for assertions. */
-import { createServer } from 'node:net';
 
 export async function scrape(url: string): Promise<string> {
   const response = await fetch(url);
@@ -28,16 +27,4 @@ export function labelValues(text: string, name: string, label: string): string[]
     if (value !== undefined) values.add(value);
   }
   return [...values].sort();
-}
-
-/** A TCP port nobody listens on right now (on 127.0.0.1). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
