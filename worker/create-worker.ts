@@ -1,6 +1,7 @@
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { connectionOptions } from '../client/sending-client';
 import { createActivities, type ActivityDeps } from './activities';
+import { heartbeatWhileRunning } from './activities/heartbeat-interceptor';
 import type { TemporalSettings } from './config';
 
 export function connectWorker(settings: TemporalSettings): Promise<NativeConnection> {
@@ -24,6 +25,7 @@ export function createSmsWorker(options: SmsWorkerOptions): Promise<Worker> {
     activities: createActivities(deps),
     ...(workflowBundle ? { workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
     maxConcurrentActivityTaskExecutions: 20,
+    interceptors: { activity: [heartbeatWhileRunning] },
     // Heartbeats reach the server within a second, so a batch learns of a cancellation within a second.
     maxHeartbeatThrottleInterval: '1 second',
   });

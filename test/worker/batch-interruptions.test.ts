@@ -5,7 +5,7 @@
  */
 import { MockActivityEnvironment } from '@temporalio/testing';
 import type { AudienceSelection } from '../../domain/types';
-import { createActivities } from '../../worker/activities';
+import { createActivities, type SendBatchResult } from '../../worker/activities';
 import { DEFAULT_DISPATCH_SETTINGS } from '../../worker/activities/dispatch-settings';
 import { createProvider } from '../../worker/providers/create-provider';
 import { createRateLimiter } from '../../worker/providers/rate-limiter';
@@ -29,7 +29,7 @@ describe('a batch that ends early', () => {
     await fresh?.close();
   });
 
-  async function runBatch(sendingId: string, provider: ReturnType<typeof createProvider>) {
+  async function runBatch(sendingId: string, provider: ReturnType<typeof createProvider>): Promise<SendBatchResult> {
     await fresh.directory.createSending({ id: sendingId, projectId: 'cut', selection: everyone, createdBy: 'ops', createdAt: Date.now() });
     await fresh.directory.prepareSnapshot(sendingId, everyone);
     const activities = createActivities({ directory: fresh.directory, provider, limiter: createRateLimiter(0), concurrency: 4, dispatch: DEFAULT_DISPATCH_SETTINGS });

@@ -1,7 +1,8 @@
 /**
- * A worker stopped with SIGTERM in the middle of a send (a deploy, a scale-down): it stops starting
- * messages, settles the ones in flight and exits; the batch runs again on the next worker; the sending
- * neither pauses nor sends anyone twice.
+ * A worker that goes away in the middle of its work. Stopped with SIGTERM during a send (a deploy, a
+ * scale-down): it stops starting messages, settles the ones in flight and exits; the batch runs again on
+ * the next worker; the sending neither pauses nor sends anyone twice. Killed during a short directory
+ * step: the step runs again on another worker within its heartbeat timeout, not its 10-minute limit.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,11 +15,12 @@ import { startFakeProvider, type FakeProvider } from '../support/fake-provider';
 import { WORKFLOW_BUNDLE_PATH } from '../support/paths';
 import { seedBulk } from '../support/seed';
 import { TEMPORAL_ADDRESS } from '../support/temporal';
+import { startWriteLockHolder } from '../support/write-lock';
 import { spawnWorker, type WorkerProcess } from '../support/worker-process';
 
 const RECIPIENTS = 300;
 
-describe('SIGTERM of a worker during a send', () => {
+describe('a worker that goes away', () => {
   let dir: string;
   let directory: Directory;
   let fake: FakeProvider;
@@ -78,4 +80,28 @@ describe('SIGTERM of a worker during a send', () => {
     expect(done.progress).toMatchObject({ total: RECIPIENTS, sent: RECIPIENTS, unknown: 0 });
     expect((await directory.readAudit(id)).map((a) => a.action)).not.toContain('paused');
   }, 180_000);
+
+  test('killed (SIGKILL) while a directory step waits for a lock: another worker runs the step within its heartbeat timeout', async () => {
+    for (const w of workers.splice(0)) w.child.kill('SIGKILL');
+    const doomed = await startWorker();
+    const holder = await startWriteLockHolder(join(dir, 'directory.sqlite'));
+    try {
+      const lock = await holder.hold(6000);
+      const asked = Date.now();
+      // Creating a sending writes to the directory: the step waits for the lock on the doomed worker.
+      const created = sendings.create({ projectId: 'bulk', audience: 'all', groups: [], duplicatePolicy: 'perContact' }, 'ops');
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+      doomed.child.kill('SIGKILL');
+      await doomed.exited;
+      await startWorker();
+      await lock.released;
+      const status = await created;
+      expect(status.state).toBe('draft');
+      expect(status.lastCount?.messages).toBe(RECIPIENTS);
+      // The 30 s heartbeat timeout, the retry, and the lock: well under the step's 10-minute limit.
+      expect(Date.now() - asked).toBeLessThan(60_000);
+    } finally {
+      await holder.stop();
+    }
+  }, 120_000);
 });

@@ -94,20 +94,10 @@ async function asInputFailure<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-/** Heartbeats once a second while `work` runs (a statement on PostgreSQL leaves the event loop free). */
-async function heartbeating<T>(work: () => Promise<T>): Promise<T> {
-  const context = Context.current();
-  const timer = setInterval(() => context.heartbeat(), HEARTBEAT_EVERY_MS);
-  try {
-    return await work();
-  } finally {
-    clearInterval(timer);
-  }
-}
-
 /**
- * Heartbeats once a second whatever the lanes do (a provider call or a wait may take long), and turns the
- * activity's cancellation into a stop of the batch: no new message starts, the ones in flight settle.
+ * Heartbeats the batch's progress once a second whatever the lanes do (a provider call or a wait may take
+ * long), and turns the activity's cancellation into a stop of the batch: no new message starts, the ones
+ * in flight settle.
  */
 async function asHeartbeatingBatch<T>(control: BatchControl, details: () => unknown, work: () => Promise<T>): Promise<T> {
   const context = Context.current();
@@ -153,7 +143,7 @@ export const createActivities = (given: ActivityDeps) => {
     },
 
     async prepareSnapshot(sendingId: string, selection: AudienceSelection): Promise<SnapshotSummary> {
-      return heartbeating(() => asInputFailure(async () => {
+      return asInputFailure(async () => {
         const project = await projectFor(selection);
         if (!project.smsEnabled) {
           throw new DirectoryInputError(`SMS is not enabled for project "${project.id}": enable the SMS module in the project settings (smsEnabled) before preparing.`);
@@ -164,7 +154,7 @@ export const createActivities = (given: ActivityDeps) => {
           throw new DirectoryInputError(`No recipient to send to: ${summary.targeted} contact(s) targeted${why ? `, excluded: ${why}` : ''}. Change the selection or fix the contacts' numbers.`);
         }
         return summary;
-      }));
+      });
     },
 
     /** Heartbeats page by page; a cancelled prepare stops at the next page. */

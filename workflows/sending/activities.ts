@@ -4,15 +4,21 @@ import type { createActivities } from '../../worker/activities';
 
 export type Activities = ReturnType<typeof createActivities>;
 
-/** Short directory work (audit, selection, counts, stops). Bounded retries: a directory down for ~10 minutes fails the call. */
+/**
+ * Short directory work (audit, selection, counts, stops). Every activity heartbeats while it runs
+ * (worker/activities/heartbeat-interceptor.ts): a worker that dies during one is noticed within 30 s.
+ * Bounded retries: a directory down for ~10 minutes fails the call.
+ */
 export const directory = proxyActivities<Activities>({
   startToCloseTimeout: '10 minutes',
+  heartbeatTimeout: '30s',
   retry: { initialInterval: '1s', maximumInterval: '30s', maximumAttempts: 25, nonRetryableErrorTypes: ['DirectoryInputError'] },
 });
 
 /**
- * Prepare's long passes over the snapshot: they heartbeat (a single SQLite statement of a big snapshot holds
- * the worker's event loop for a while, hence the generous timeout), and a cancel does not wait for them.
+ * Prepare's and refresh's long passes over the snapshot: they heartbeat (a single SQLite statement of a big
+ * snapshot holds the worker's event loop for a while, hence the generous timeout), and a cancel does not
+ * wait for them.
  */
 export const preparation = proxyActivities<Activities>({
   startToCloseTimeout: '30 minutes',
