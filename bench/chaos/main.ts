@@ -28,6 +28,16 @@ async function main(): Promise<number> {
   const log = (line: string) => process.stdout.write(`${line}\n`);
   log(`[chaos] seed ${seed} (replay this run with --seed ${seed}), ${minutes} min, stores ${stores.join(' and ')}; data in ${data}`);
   const stack = await startChaosStack(data);
+  // Ctrl-C or a kill: the dev server runs in its own session, so it is stopped here with the rest.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.once(signal, () => {
+      log(`[chaos] ${signal}: stopping the workers, the provider and the dev server`);
+      void stack.close().finally(() => {
+        rmSync(data, { recursive: true, force: true });
+        process.exit(1);
+      });
+    });
+  }
   const deadline = Date.now() + minutes * 60_000;
   const totals = { rounds: 0, messages: 0, twice: 0, lost: 0, unknown: 0, broken: 0 };
   try {

@@ -136,12 +136,12 @@ async function allRows(directory: Awaited<ReturnType<typeof openBenchDirectory>>
   }
 }
 
-/** Retries a call for up to a minute while the Temporal server restarts. */
+/** Retries a call for up to a minute while the Temporal server restarts; an answer that does not come within a minute is an error. */
 async function retrying<T>(call: () => Promise<T>): Promise<T> {
   const deadline = Date.now() + 60_000;
   for (;;) {
     try {
-      return await call();
+      return await Promise.race([call(), sleep(60_000).then(() => Promise.reject(new Error('no answer within a minute')))]);
     } catch (err) {
       if (Date.now() > deadline || err instanceof SendingError) throw err;
       await sleep(500);
