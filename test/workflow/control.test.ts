@@ -135,6 +135,37 @@ describe('operator controls', () => {
     fake.setDelay(0);
   }, 60_000);
 
+  test('updates that arrive together wait their turn instead of being refused as busy, and each is checked again when its turn comes', async () => {
+    const { sendingId } = await env.client.create(everyone, 'paula');
+    slowReadsMs = 1500;
+    try {
+      // Sent 100 ms apart, so they arrive in this order; the prepare reads a slow database for seconds.
+      const later = <T>(ms: number, call: () => Promise<T>): Promise<T> => sleep(ms).then(call);
+      const [count, prepared, approval, secondCount] = await Promise.all([
+        env.client.count(sendingId, 'paula'),
+        later(100, () => env.client.prepare(sendingId, { message: 'Hello {{firstName}}, reply STOP to opt out', schedule: { mode: 'now' } }, 'paula')),
+        // Validated on arrival, while the sending is still a draft: refused at once.
+        later(200, () => env.client.requestApproval(sendingId, 'paula').catch((err: Error) => err)),
+        later(300, () => env.client.count(sendingId, 'bea')),
+      ]);
+      expect(count.messages).toBe(12);
+      expect(secondCount.messages).toBe(12);
+      expect(prepared.state).toBe('prepared');
+      expect((approval as Error).message).toContain('request approval is possible when it is prepared or awaiting_approval');
+      // One that arrives behind a prepare (allowed when it arrives) waits for it, then runs.
+      const [, requested] = await Promise.all([
+        env.client.prepare(sendingId, { message: 'Hi again, reply STOP to opt out', schedule: { mode: 'now' } }, 'paula'),
+        later(100, () => env.client.requestApproval(sendingId, 'paula')),
+      ]);
+      expect(requested.state).toBe('awaiting_approval');
+      const actions = (await directory.readAudit(sendingId)).map((a) => `${a.action} ${a.actor}`);
+      expect(actions).toEqual(['selected paula', 'counted paula', 'prepared paula', 'counted bea', 'prepared paula', 'approval_requested paula']);
+    } finally {
+      slowReadsMs = 0;
+    }
+    await env.client.cancel(sendingId, 'test done', 'ops');
+  }, 60_000);
+
   test('resume, pause and retry are refused in states where the transition table does not allow them, with the states that do', async () => {
     const { sendingId } = await env.client.create(everyone, 'paula');
     await expect(env.client.resume(sendingId, 'ops')).rejects.toThrow(`Cannot resume sending ${sendingId}: it is draft; resume is possible when it is paused.`);

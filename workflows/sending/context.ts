@@ -101,7 +101,8 @@ export class SendingContext {
   /** Refuses the action unless the transition table allows it in the current state. */
   requireAllowed(action: SendingAction, verb: string): void {
     if (!isAllowed(action, this.status.state)) {
-      throw refuse(`Cannot ${verb} sending ${this.id}: it is ${this.status.state}; ${verb} is possible when it is ${allowedFrom(action).join(' or ')}.`, 'InvalidState');
+      const what = verb.replace(/ (for|of)$/, '');
+      throw refuse(`Cannot ${verb} sending ${this.id}: it is ${this.status.state}; ${what} is possible when it is ${allowedFrom(action).join(' or ')}.`, 'InvalidState');
     }
   }
 
