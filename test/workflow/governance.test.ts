@@ -41,6 +41,9 @@ describe('approval governance', () => {
   test('the preparer cannot approve their own sending by default; another person can', async () => {
     const id = await awaitingApproval();
     await expect(env.client.approve(id, { approver: 'Paula ' })).rejects.toThrow(/paula prepared sending .* and cannot approve it too: another person must approve it/i);
+    // Invisible characters, fullwidth letters or case do not make another person.
+    await expect(env.client.approve(id, { approver: 'paula\u200b' })).rejects.toThrow(/cannot approve it too/);
+    await expect(env.client.approve(id, { approver: 'Ｐａｕｌａ' })).rejects.toThrow(/cannot approve it too/);
     expect((await env.client.status(id)).state).toBe('awaiting_approval');
     expect((await env.client.approve(id, { approver: 'alex' })).state).toBe('approved');
   });
@@ -56,6 +59,7 @@ describe('approval governance', () => {
     expect(first).toMatchObject({ state: 'awaiting_approval', approvals: [{ approver: 'alex', comment: 'text ok', hash: first.approvalHash }] });
     await expect(env.client.send(id, 'paula')).rejects.toThrow(/is not approved \(it is awaiting_approval\)/);
     await expect(env.client.approve(id, { approver: 'ALEX' })).rejects.toThrow(/ALEX has already approved .* 2 different approvers are needed/);
+    await expect(env.client.approve(id, { approver: 'al\u200dex\u2060' })).rejects.toThrow(/already approved/);
     const second = await env.client.approve(id, { approver: 'bea' });
     expect(second).toMatchObject({ state: 'approved', approval: { approver: 'bea' } });
     expect(second.approvals.map((a) => a.approver)).toEqual(['alex', 'bea']);

@@ -1,9 +1,9 @@
 /** Approval: the request and its expiry, approvals by distinct people bound to the hash, rejection. */
 import { condition, setHandler } from '@temporalio/workflow';
+import { samePerson } from '../../domain/identity';
 import { approveSignal, approveUpdate, rejectSignal, rejectUpdate, requestApprovalUpdate, type ApproveInput, type RejectInput, type SendingStatus } from '../messages';
 import { HOUR_MS, iso, refuse, requireActor, requireReason, type SendingContext } from './context';
 
-const samePerson = (a: string, b: string): boolean => a.trim().toLowerCase() === b.trim().toLowerCase();
 
 /** A new approval round: earlier approvals no longer count; it expires per the project, at the latest at the send time. */
 export function openApprovalRequest(s: SendingContext, requestedBy: string): void {
