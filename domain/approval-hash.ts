@@ -9,10 +9,12 @@ export interface ApprovedContent {
   senderId: string | null;
   schedule: Schedule;
   refreshAtSend: boolean;
+  /** SHA-256 of every recipient's number and personalized message (the prepared set); absent for sendings prepared before it existed. */
+  contentDigest?: string;
 }
 
 export function approvalHashOf(content: ApprovedContent): string {
-  const { selection, message, senderId, schedule, refreshAtSend } = content;
+  const { selection, message, senderId, schedule, refreshAtSend, contentDigest } = content;
   const canonical = {
     projectId: selection.projectId,
     audience: selection.audience,
@@ -22,6 +24,7 @@ export function approvalHashOf(content: ApprovedContent): string {
     senderId,
     schedule: schedule.mode === 'now' ? { mode: 'now' } : { mode: 'later', localDateTime: schedule.localDateTime, timeZone: schedule.timeZone },
     refreshAtSend,
+    ...(contentDigest === undefined ? {} : { contentDigest }),
   };
   return sha256Hex(JSON.stringify(canonical));
 }

@@ -13,6 +13,7 @@ export class TemplateError extends Error {
 }
 
 /** A field name: a letter or `_`, then letters, digits, `_`, `-` or `.` (e.g. `firstName`, `address.city`). */
+export const FIELD_NAME = /^[A-Za-z_][\w.-]*$/;
 const PLACEHOLDER = /\{\{\s*([A-Za-z_][\w.-]*)\s*\}\}/g;
 /** Anything between double braces, to find the ones that are not a valid placeholder. */
 const BRACED = /\{\{([^{}]*)\}\}/g;

@@ -141,6 +141,8 @@ export interface PreparedSending {
   report: ValidationReport;
   /** The project's approval rules when it was prepared. */
   approvalRules: ApprovalSettings;
+  /** SHA-256 of every recipient's number and personalized message as prepared (part of the approval hash). */
+  contentDigest?: string;
 }
 
 export interface SendingStatus {
@@ -220,8 +222,8 @@ export type DirectoryLookup =
   | { kind: 'projects' }
   | { kind: 'groups'; projectId: string }
   | { kind: 'timeZones' }
-  /** The first recipients' personalized messages (numbers masked), for the approval page. */
-  | { kind: 'preview'; sendingId: string; message: string; limit: number };
+  /** The first recipients' personalized messages of the sending's prepared message (numbers masked), for the approval page. */
+  | { kind: 'preview'; sendingId: string; limit: number };
 
 export interface DirectoryOption {
   name: string;

@@ -62,7 +62,7 @@ export async function approvalWebhook(this: IWebhookFunctions): Promise<IWebhook
     const request = this.getRequestObject() as unknown as { method: string };
     const formAction = `?${new URLSearchParams(query as Record<string, string>).toString()}`;
     const showPage = async (code: number, error?: string, approver?: string, reason?: string) => {
-      const preview = await sendings.lookup({ kind: 'preview', sendingId, message: status.prepared?.message ?? '', limit: 5 });
+      const preview = await sendings.lookup({ kind: 'preview', sendingId, limit: 5 });
       return respond(this, code, renderApprovalPage({ status, preview, formAction, error, approver, reason }));
     };
     // The link was sent for what the sending was then; after a change a new approval is needed.

@@ -210,6 +210,16 @@ describe.each(STORES)('dispatch (%s)', (store) => {
     expect(await directory.progress(skip)).toMatchObject({ skipped: 1, sent: 1, pending: 1 });
   });
 
+  test('a contact whose number changed since the snapshot is not claimed: skipped as changedAfterApproval, never sent to either number', async () => {
+    const [r1, r3] = await freshSending('cas-renumbered');
+    await directory.upsertContacts(PROJECT, [{ externalId: 'd1', fields: { mobile: '514 555 0399' } }]);
+    expect(await directory.checkDispatch(PROJECT, r1.contactId, r1.e164)).toBe('changedAfterApproval');
+    expect(await directory.claimDispatch(refOf('cas-renumbered', r1), claimOf('t'))).toBe('changedAfterApproval');
+    expect(await directory.claimDispatch(refOf('cas-renumbered', r3), claimOf('t'))).toBe('claimed');
+    expect((await directory.readSnapshot('cas-renumbered', 0, 1))[0]).toMatchObject({ state: 'skipped' });
+    await directory.upsertContacts(PROJECT, [{ externalId: 'd1', fields: { mobile: '514 555 0301' } }]);
+  });
+
   test('holding or skipping a recipient that is not in the snapshot is an input error', async () => {
     await expect(directory.holdRecipient(SENDING, 99, 1000)).rejects.toBeInstanceOf(DirectoryInputError);
     await expect(directory.skipRecipient(SENDING, 99, 'optedOut')).rejects.toThrow('Sending "dispatch-1" has no recipient #99 in its snapshot.');

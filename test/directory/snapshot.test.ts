@@ -79,6 +79,27 @@ describe.each(STORES)('snapshot (%s)', (store) => {
     expect(await directory.readSnapshot(id, 3, 100)).toEqual([]);
   });
 
+  test("prepare freezes the message's fields per recipient: an edit after it changes the profile, not what is sent; refresh freezes the ones it adds", async () => {
+    const id = await newSending(vip());
+    await directory.prepareSnapshot(id, vip(), ['firstName', 'city']);
+    await directory.upsertContacts(PROJECT, [{ externalId: 's1', fields: { firstName: 'Changed', mobile: '514 555 0201', city: 'Laval' } }]);
+    const [s1] = await directory.readSnapshot(id, 0, 1);
+    expect(s1.frozenFields).toEqual({ firstName: 'S1', city: null });
+    expect(s1.fields).toMatchObject({ firstName: 'Changed', city: 'Laval' });
+
+    await directory.upsertContacts(PROJECT, [{ externalId: 's5', fields: { firstName: 'S5', mobile: '514 555 0205', city: 'Québec' }, groups: ['vip'] }]);
+    expect(await directory.refreshSnapshot(id, vip(), ['firstName', 'city'])).toMatchObject({ added: 1 });
+    expect((await directory.readSnapshot(id, 3, 1))[0].frozenFields).toEqual({ firstName: 'S5', city: 'Québec' });
+    // A message without fields freezes an empty set; a snapshot made without a field list freezes nothing.
+    const bare = await newSending(vip());
+    await directory.prepareSnapshot(bare, vip(), []);
+    expect((await directory.readSnapshot(bare, 0, 1))[0].frozenFields).toEqual({});
+    await directory.prepareSnapshot(bare, vip());
+    expect((await directory.readSnapshot(bare, 0, 1))[0]).not.toHaveProperty('frozenFields');
+    await expect(directory.prepareSnapshot(bare, vip(), ["first'Name"])).rejects.toThrow('"first\'Name" is not a field name');
+    expect(await directory.deleteContact?.(PROJECT, 's5')).toBe(true);
+  });
+
   test('preparing again replaces the snapshot', async () => {
     const id = await newSending(vip());
     await directory.prepareSnapshot(id, vip());

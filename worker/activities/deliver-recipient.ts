@@ -59,7 +59,7 @@ export async function deliverRecipient(deps: ActivityDeps, request: SendBatchReq
         break;
       }
       default: {
-        const decided = await applyRules(deps, request, row, rules);
+        const decided = (await applyRules(deps, request, row, rules)) ?? (await applyMessageRules(deps, request, row, rules));
         if (decided) return decided;
         let permit = await deps.limiter.acquire();
         const outcome = await directory.claimDispatch({ sendingId: request.sendingId, seq: row.seq, projectId: request.projectId, contactId: row.contactId, e164: row.e164 }, control.claim());
@@ -93,10 +93,19 @@ async function applyRules(deps: ActivityDeps, request: SendBatchRequest, row: Sn
   return (await deps.directory.holdRecipient(request.sendingId, row.seq, heldUntil!)) ? counted(deps.metrics, 'held') : null;
 }
 
+/** A message that may not go as it would be rendered (over the providers' cap; a refresh's recipient against the project's rules): skipped with the reason. */
+async function applyMessageRules(deps: ActivityDeps, request: SendBatchRequest, row: SnapshotRow, rules: RecipientRules): Promise<DeliveryOutcome | null> {
+  const validated = request.validatedUpToSeq === undefined || row.seq <= request.validatedUpToSeq;
+  const finding = rules.messageFinding(renderMessage(request.message, row.frozenFields ?? row.fields), validated);
+  if (!finding) return null;
+  return (await deps.directory.skipRecipient(request.sendingId, row.seq, finding)) ? counted(deps.metrics, 'skipped') : null;
+}
+
 /** The provider call for a row this attempt holds, with its retries; only this attempt's claim is written. */
 async function send(deps: ActivityDeps, request: SendBatchRequest, row: SnapshotRow, control: BatchControl): Promise<DeliveryOutcome> {
   const { directory, provider, dispatch } = deps;
-  const { body } = renderMessage(request.message, row.fields);
+  // The values frozen when the snapshot was made: the message approved, whatever the contact says now.
+  const { body } = renderMessage(request.message, row.frozenFields ?? row.fields);
   const sms: OutgoingSms = { to: row.e164, from: request.senderId, body, idempotencyKey: `${request.sendingId}:${row.seq}`, sendingId: request.sendingId, seq: row.seq };
   // Another attempt took the row over after this one's lease ran out: the row says what it decided.
   const decidedElsewhere = async (): Promise<DeliveryOutcome> => {

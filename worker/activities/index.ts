@@ -34,6 +34,8 @@ export interface SendBatchRequest {
   limit: number;
   message: string;
   senderId: string | null;
+  /** Recipients up to this seq were judged by Prepare's validation; later ones (added by a refresh) are judged at send. */
+  validatedUpToSeq?: number;
 }
 
 export interface BatchCounts {
@@ -142,13 +144,14 @@ export const createActivities = (given: ActivityDeps) => {
       return asInputFailure(() => directory.countAudience(selection));
     },
 
-    async prepareSnapshot(sendingId: string, selection: AudienceSelection): Promise<SnapshotSummary> {
+    /** `fields`: the message's fields, whose values are frozen per recipient (what is approved is what is sent). */
+    async prepareSnapshot(sendingId: string, selection: AudienceSelection, fields?: string[]): Promise<SnapshotSummary> {
       return asInputFailure(async () => {
         const project = await projectFor(selection);
         if (!project.smsEnabled) {
           throw new DirectoryInputError(`SMS is not enabled for project "${project.id}": enable the SMS module in the project settings (smsEnabled) before preparing.`);
         }
-        const summary = await directory.prepareSnapshot(sendingId, selection);
+        const summary = await directory.prepareSnapshot(sendingId, selection, fields);
         if (summary.messages === 0) {
           const why = Object.entries(summary.excluded).filter(([, n]) => n > 0).map(([reason, n]) => `${n} ${reason}`).join(', ');
           throw new DirectoryInputError(`No recipient to send to: ${summary.targeted} contact(s) targeted${why ? `, excluded: ${why}` : ''}. Change the selection or fix the contacts' numbers.`);
@@ -168,8 +171,8 @@ export const createActivities = (given: ActivityDeps) => {
       );
     },
 
-    async refreshSnapshot(sendingId: string, selection: AudienceSelection): Promise<RefreshResult> {
-      return asInputFailure(() => directory.refreshSnapshot(sendingId, selection));
+    async refreshSnapshot(sendingId: string, selection: AudienceSelection, fields?: string[]): Promise<RefreshResult> {
+      return asInputFailure(() => directory.refreshSnapshot(sendingId, selection, fields));
     },
 
     async lookupDirectory(request: DirectoryLookup): Promise<DirectoryOption[]> {

@@ -1,10 +1,8 @@
 import type { Directory } from '../directory/directory';
 import { DirectoryInputError } from '../directory/errors';
+import { maskE164, maskPhoneNumbers } from '../../domain/mask-numbers';
 import { renderMessage } from '../../domain/template';
 import type { DirectoryLookup, DirectoryOption } from '../../workflows/messages';
-
-/** `+1514•••••01`: enough to recognise a test phone, not enough to read the number. */
-const maskNumber = (e164: string): string => `${e164.slice(0, 5)}${'•'.repeat(Math.max(0, e164.length - 7))}${e164.slice(-2)}`;
 
 export async function lookupDirectory(directory: Directory, request: DirectoryLookup): Promise<DirectoryOption[]> {
   switch (request.kind) {
@@ -19,8 +17,12 @@ export async function lookupDirectory(directory: Directory, request: DirectoryLo
       return (await directory.listGroups(request.projectId)).map((g) => ({ name: `${g.name} (${g.memberCount})`, value: g.name, description: `${g.memberCount} member(s)` }));
     }
     case 'preview': {
+      // Only the sending's own prepared message, as frozen for each recipient, with numbers masked: the
+      // answer lands in Temporal's history, where no phone number may be.
+      const message = await directory.preparedMessage(request.sendingId);
+      if (message === null) throw new DirectoryInputError(`Sending "${request.sendingId}" has not been prepared: nothing to preview.`);
       const rows = await directory.readSnapshot(request.sendingId, 0, Math.min(Math.max(1, request.limit), 50));
-      return rows.map((row) => ({ name: renderMessage(request.message, row.fields).body, value: String(row.seq), description: maskNumber(row.e164) }));
+      return rows.map((row) => ({ name: maskPhoneNumbers(renderMessage(message, row.frozenFields ?? row.fields).body), value: String(row.seq), description: maskE164(row.e164) }));
     }
     case 'timeZones':
       return Intl.supportedValuesOf('timeZone').map((zone) => ({ name: zone, value: zone }));

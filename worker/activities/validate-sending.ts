@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { ApprovalSettings } from '../../domain/compliance/settings';
 import { renderMessage } from '../../domain/template';
 import type { PolicyExclusionReason } from '../../domain/types';
@@ -30,6 +31,8 @@ export interface SendingValidation {
   policyExcluded: Record<PolicyExclusionReason, number>;
   /** The project's approval rules, fixed for this preparation. */
   approval: ApprovalSettings;
+  /** SHA-256 over every recipient's seq, number and personalized message, in seq order: what the approval binds to. */
+  contentDigest: string;
 }
 
 /**
@@ -41,6 +44,7 @@ export async function validateSending(directory: Directory, request: ValidateSen
   if (!project) throw new DirectoryInputError(`Unknown project "${request.projectId}".`);
   const rules = createRecipientRules(project);
   const stats = emptyStats();
+  const digest = createHash('sha256');
   const atMs = request.sendAtMs ?? Date.now();
   for (let after = 0; ; ) {
     onPage(stats.recipients);
@@ -57,7 +61,8 @@ export async function validateSending(directory: Directory, request: ValidateSen
         stats.excluded[exclusion] = (stats.excluded[exclusion] ?? 0) + 1;
         continue;
       }
-      const { body, missing } = renderMessage(request.message, row.fields);
+      const { body, missing } = renderMessage(request.message, row.frozenFields ?? row.fields);
+      digest.update(`${row.seq}\u0000${row.e164}\u0000${body}\u0001`);
       addRecipient(stats, { contactId: row.externalId ?? row.contactId, body, missing, facts, heldUntilMs: rules.heldUntil(row, atMs) });
     }
     for (const [reason, seqs] of excluded) await directory.skipRecipients(request.sendingId, seqs, reason);
@@ -67,5 +72,6 @@ export async function validateSending(directory: Directory, request: ValidateSen
   const report = evaluateSending({ message: request.message, senderId: request.senderId ?? project.senderId, stats, compliance: project.compliance, atMs });
   const policyExcluded: Record<PolicyExclusionReason, number> = { countryNotAllowed: 0, numberType: 0 };
   for (const [reason, n] of Object.entries(stats.excluded)) policyExcluded[reason.split(':')[0] as PolicyExclusionReason] += n;
-  return { report, policyExcluded, approval: project.compliance.approval };
+  await directory.recordPreparedMessage(request.sendingId, request.message);
+  return { report, policyExcluded, approval: project.compliance.approval, contentDigest: digest.digest('hex') };
 }

@@ -59,6 +59,8 @@ export interface SnapshotRow {
   fields: Record<string, string>;
   state: MessageState;
   attempts: number;
+  /** The values of the message's fields frozen when the snapshot was made (absent for snapshots made before). */
+  frozenFields?: Record<string, string>;
   /** A `dispatching` row: the token of the attempt holding it and when its lease runs out (null: claimed before claims had them). */
   claim?: { token: string | null; leaseUntilMs: number | null };
   /** The caller's id of the contact (absent when the contact was deleted since preparation). */
@@ -80,7 +82,8 @@ export interface RefreshResult {
   renumbered?: number;
 }
 
-export type DispatchCheck = 'ok' | 'optedOut' | 'inactive' | 'removed';
+/** `changedAfterApproval`: the contact's number is no longer the one in the snapshot (what was approved). */
+export type DispatchCheck = 'ok' | 'optedOut' | 'inactive' | 'removed' | 'changedAfterApproval';
 
 /** A recipient of a sending, as the dispatch ledger's calls name it. */
 export interface RecipientRef {
@@ -174,8 +177,12 @@ export interface Directory {
 
   createSending(record: SendingRecord): Promise<void>;
   getSending(id: string): Promise<SendingRecord | undefined>;
-  prepareSnapshot(sendingId: string, selection: AudienceSelection): Promise<SnapshotSummary>;
-  refreshSnapshot(sendingId: string, selection: AudienceSelection): Promise<RefreshResult>;
+  /** The message of the sending's latest preparation (what previews render). */
+  recordPreparedMessage(sendingId: string, message: string): Promise<void>;
+  preparedMessage(sendingId: string): Promise<string | null>;
+  /** `fields`: the message's fields, whose values are frozen per recipient (see snapshot.ts). */
+  prepareSnapshot(sendingId: string, selection: AudienceSelection, fields?: readonly string[]): Promise<SnapshotSummary>;
+  refreshSnapshot(sendingId: string, selection: AudienceSelection, fields?: readonly string[]): Promise<RefreshResult>;
   readSnapshot(sendingId: string, afterSeq: number, limit: number): Promise<SnapshotRow[]>;
   /** Held rows whose time has come (`not_before` ≤ nowMs), in seq order. */
   readDueHeld(sendingId: string, nowMs: number, limit: number): Promise<SnapshotRow[]>;

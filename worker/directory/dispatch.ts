@@ -21,7 +21,8 @@ const contactKey = (contactId: string): number => (/^\d+$/.test(contactId) ? Num
 const rowKey = (sendingId: string, seq: number): string => `${sendingId}\u0000${seq}`;
 
 /**
- * Whether the recipient may still get the message: the kill list first, then the contact itself.
+ * Whether the recipient may still get the message: the kill list first, then the contact itself (still
+ * there, active, and still at the number in the snapshot — the one that was approved).
  * The checks the lanes of a batch ask at the same moment are answered by one statement.
  */
 export function checkDispatch(db: SqlStore, projectId: string, contactId: string, e164: string): Promise<DispatchCheck> {
@@ -30,17 +31,19 @@ export function checkDispatch(db: SqlStore, projectId: string, contactId: string
 }
 
 async function checkAll(db: SqlStore, items: StatementItem[]): Promise<DispatchCheck[]> {
-  const rows = await db.all<{ i: number | string; opted_out: number; active: number | null }>(
+  const rows = await db.all<{ i: number | string; opted_out: number; active: number | null; same_number: number | null }>(
     `SELECT CAST(j.value ->> 0 AS INTEGER) AS i,
             (SELECT COUNT(*) FROM opt_outs o WHERE o.project_id = j.value ->> 1 AND o.e164 = j.value ->> 2) AS opted_out,
-            (SELECT c.active FROM contacts c WHERE c.project_id = j.value ->> 1 AND c.id = CAST(j.value ->> 3 AS BIGINT)) AS active
+            (SELECT c.active FROM contacts c WHERE c.project_id = j.value ->> 1 AND c.id = CAST(j.value ->> 3 AS BIGINT)) AS active,
+            (SELECT CASE WHEN c.sms_e164 = j.value ->> 2 THEN 1 ELSE 0 END FROM contacts c WHERE c.project_id = j.value ->> 1 AND c.id = CAST(j.value ->> 3 AS BIGINT)) AS same_number
        FROM ${jsonRows(db.dialect)}`,
     [jsonRowsParam(items.map((item, i) => [i, ...item.params]))],
   );
   const checks: DispatchCheck[] = new Array(items.length).fill('removed');
   for (const row of rows) {
     const active = row.active === null || row.active === undefined ? null : Number(row.active);
-    checks[Number(row.i)] = Number(row.opted_out ?? 0) > 0 ? 'optedOut' : active === null ? 'removed' : active === 1 ? 'ok' : 'inactive';
+    checks[Number(row.i)] =
+      Number(row.opted_out ?? 0) > 0 ? 'optedOut' : active === null ? 'removed' : active !== 1 ? 'inactive' : Number(row.same_number) === 1 ? 'ok' : 'changedAfterApproval';
   }
   return checks;
 }
@@ -77,7 +80,7 @@ async function claimAll(db: SqlStore, items: StatementItem[]): Promise<boolean[]
         AND r.state IN ('pending', 'held')
         AND ${notStopped}
         AND NOT EXISTS (SELECT 1 FROM opt_outs o WHERE o.project_id = j.value ->> 2 AND o.e164 = j.value ->> 3)
-        AND EXISTS (SELECT 1 FROM contacts c WHERE c.project_id = j.value ->> 2 AND c.id = CAST(j.value ->> 4 AS BIGINT) AND c.active = 1)
+        AND EXISTS (SELECT 1 FROM contacts c WHERE c.project_id = j.value ->> 2 AND c.id = CAST(j.value ->> 4 AS BIGINT) AND c.active = 1 AND c.sms_e164 = r.e164)
   RETURNING sending_id, seq`,
     [Date.now(), jsonRowsParam(items.map((item) => item.params))],
   );

@@ -140,6 +140,13 @@ export const MIGRATIONS: readonly Migration[] = [
       'ALTER TABLE sendings ADD COLUMN dispatch_stop_at BIGINT',
     ],
   },
+  {
+    version: 6,
+    name: 'frozen_messages',
+    // What was approved is what is sent (snapshot.ts): the values of the message's fields frozen per recipient
+    // when the snapshot is made, and the prepared message itself (the approval page's preview renders it).
+    statements: () => ['ALTER TABLE sending_recipients ADD COLUMN frozen_fields TEXT', 'ALTER TABLE sendings ADD COLUMN message TEXT'],
+  },
 ];
 
 /** Applies missing migrations in one transaction; concurrent callers wait for each other. */

@@ -36,6 +36,16 @@ export async function getSending(db: SqlStore, id: string): Promise<SendingRecor
   };
 }
 
+export async function recordPreparedMessage(db: SqlStore, sendingId: string, message: string): Promise<void> {
+  const changed = await db.run('UPDATE sendings SET message = ? WHERE id = ?', [message, sendingId]);
+  if (changed === 0) throw new DirectoryInputError(`Unknown sending "${sendingId}": record it with createSending first.`);
+}
+
+export async function preparedMessage(db: SqlStore, sendingId: string): Promise<string | null> {
+  const row = await db.get<{ message: string | null }>('SELECT message FROM sendings WHERE id = ?', [sendingId]);
+  return row?.message ?? null;
+}
+
 /** The sending, checked to belong to the selection's project. */
 export async function requireSending(db: SqlStore, id: string, projectId: string): Promise<SendingRecord> {
   const sending = await getSending(db, id);

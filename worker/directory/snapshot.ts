@@ -2,6 +2,7 @@
 import type { AudienceSelection, MessageState } from '../../domain/types';
 import { countResolvedAudience, recipientsCte, resolveAudience } from './audience';
 import { parseFields } from './contact-number';
+import { frozenFieldsSql } from './frozen-fields';
 import type { RefreshResult, SnapshotRow, SnapshotSummary } from './directory';
 import { requireSending } from './sendings';
 import { freshenAudienceStatistics } from './planner-statistics';
@@ -9,10 +10,14 @@ import type { SqlStore } from './sql-store';
 
 /** Largest INTEGER of PostgreSQL. */
 const MAX_SEQ = 2 ** 31 - 1;
-const SNAPSHOT_COLUMNS = 'sending_id, seq, contact_id, e164, state, attempts, detail, updated_at';
+const SNAPSHOT_COLUMNS = 'sending_id, seq, contact_id, e164, state, attempts, detail, updated_at, frozen_fields';
 
-/** Replaces the sending's snapshot with the current recipients, seq 1..n in contact order. */
-export async function prepareSnapshot(db: SqlStore, sendingId: string, selection: AudienceSelection): Promise<SnapshotSummary> {
+/**
+ * Replaces the sending's snapshot with the current recipients, seq 1..n in contact order, each with the
+ * values of `fields` (the message's fields) frozen as they are now; without `fields`, nothing is frozen
+ * and messages render from the contact's fields at send time (snapshots made before freezing existed).
+ */
+export async function prepareSnapshot(db: SqlStore, sendingId: string, selection: AudienceSelection, fields?: readonly string[]): Promise<SnapshotSummary> {
   await freshenAudienceStatistics(db);
   return db.transaction(
     async (tx) => {
@@ -21,12 +26,13 @@ export async function prepareSnapshot(db: SqlStore, sendingId: string, selection
       const count = await countResolvedAudience(tx, audience);
       await tx.run('DELETE FROM sending_recipients WHERE sending_id = ?', [sendingId]);
       const cte = recipientsCte(tx.dialect, audience);
+      const frozen = fields ? frozenFieldsSql(tx.dialect, fields, 'c') : { sql: 'NULL', params: [] };
       const snapshotSize = await tx.run(
         `${cte.sql}
          INSERT INTO sending_recipients (${SNAPSHOT_COLUMNS})
-         SELECT CAST(? AS TEXT), ROW_NUMBER() OVER (ORDER BY id), id, e164, 'pending', 0, NULL, CAST(? AS BIGINT)
-         FROM recipients`,
-        [...cte.params, sendingId, Date.now()],
+         SELECT CAST(? AS TEXT), ROW_NUMBER() OVER (ORDER BY r.id), r.id, r.e164, 'pending', 0, NULL, CAST(? AS BIGINT), ${frozen.sql}
+         FROM recipients r JOIN contacts c ON c.id = r.id`,
+        [...cte.params, sendingId, Date.now(), ...frozen.params],
       );
       return { ...count, snapshotSize };
     },
@@ -38,7 +44,7 @@ export async function prepareSnapshot(db: SqlStore, sendingId: string, selection
  * Re-resolves the recipients at send time: pending rows of contacts no longer targeted become
  * `skipped`/`removed`, pending rows follow a changed number, and new recipients are appended.
  */
-export async function refreshSnapshot(db: SqlStore, sendingId: string, selection: AudienceSelection): Promise<RefreshResult> {
+export async function refreshSnapshot(db: SqlStore, sendingId: string, selection: AudienceSelection, fields?: readonly string[]): Promise<RefreshResult> {
   await freshenAudienceStatistics(db);
   return db.transaction(
     async (tx) => {
@@ -71,14 +77,15 @@ export async function refreshSnapshot(db: SqlStore, sendingId: string, selection
           ? `AND e164 IN (SELECT e164 FROM refresh_recipients
                           EXCEPT SELECT e164 FROM sending_recipients WHERE sending_id = ? AND state <> 'skipped')`
           : '';
+      const frozen = fields ? frozenFieldsSql(tx.dialect, fields, 'c') : { sql: 'NULL', params: [] };
       const added = await tx.run(
         `INSERT INTO sending_recipients (${SNAPSHOT_COLUMNS})
-         SELECT CAST(? AS TEXT), CAST(? AS INTEGER) + ROW_NUMBER() OVER (ORDER BY contact_id), contact_id, e164, 'pending', 0, NULL, CAST(? AS BIGINT)
-         FROM refresh_recipients
-         WHERE contact_id IN (SELECT contact_id FROM refresh_recipients
-                              EXCEPT SELECT contact_id FROM sending_recipients WHERE sending_id = ? AND state <> 'skipped')
-           ${numberNotCovered}`,
-        [sendingId, Number(last?.max_seq ?? 0), now, sendingId, ...(numberNotCovered ? [sendingId] : [])],
+         SELECT CAST(? AS TEXT), CAST(? AS INTEGER) + ROW_NUMBER() OVER (ORDER BY n.contact_id), n.contact_id, n.e164, 'pending', 0, NULL, CAST(? AS BIGINT), ${frozen.sql}
+         FROM refresh_recipients n JOIN contacts c ON c.id = n.contact_id
+         WHERE n.contact_id IN (SELECT contact_id FROM refresh_recipients
+                                EXCEPT SELECT contact_id FROM sending_recipients WHERE sending_id = ? AND state <> 'skipped')
+           ${numberNotCovered.replace('AND e164 IN', 'AND n.e164 IN')}`,
+        [sendingId, Number(last?.max_seq ?? 0), now, ...frozen.params, sendingId, ...(numberNotCovered ? [sendingId] : [])],
       );
       await tx.run('DROP TABLE refresh_recipients');
       const total = await tx.get<{ total: number }>(
@@ -92,7 +99,7 @@ export async function refreshSnapshot(db: SqlStore, sendingId: string, selection
 }
 
 /** The row, the contact's current fields, and its number's stored facts when they are those of the row's number. */
-const SNAPSHOT_ROW_COLUMNS = `s.seq, s.contact_id, s.e164, s.state, s.attempts, s.claim_token, s.lease_until, c.external_id, c.fields,
+const SNAPSHOT_ROW_COLUMNS = `s.seq, s.contact_id, s.e164, s.state, s.attempts, s.claim_token, s.lease_until, s.frozen_fields, c.external_id, c.fields,
   CASE WHEN c.sms_e164 = s.e164 THEN c.sms_country END AS sms_country, CASE WHEN c.sms_e164 = s.e164 THEN c.sms_type END AS sms_type`;
 
 interface SnapshotJoinRow {
@@ -103,6 +110,7 @@ interface SnapshotJoinRow {
   attempts: number;
   claim_token: string | null;
   lease_until: number | null;
+  frozen_fields: string | null;
   external_id: string | null;
   fields: string | null;
   sms_country: string | null;
@@ -153,6 +161,7 @@ function toSnapshotRow(row: SnapshotJoinRow): SnapshotRow {
     fields: parseFields(row.fields),
     state: row.state,
     attempts: Number(row.attempts),
+    ...(row.frozen_fields === null ? {} : { frozenFields: parseFields(row.frozen_fields) }),
     ...(row.state === 'dispatching' ? { claim: { token: row.claim_token, leaseUntilMs: row.lease_until === null ? null : Number(row.lease_until) } } : {}),
     ...(row.external_id === null ? {} : { externalId: row.external_id }),
     ...(row.sms_country === null || row.sms_type === null ? {} : { facts: { country: row.sms_country, type: row.sms_type } }),

@@ -49,7 +49,7 @@ import { listGroups } from './groups';
 import { migrate } from './migrations';
 import { addOptOut, removeOptOut } from './opt-outs';
 import { getProject, listProjects, requireProject, upsertProject } from './projects';
-import { audit, createSending, getSending, readAudit, readOutbox, writeOutbox } from './sendings';
+import { audit, createSending, getSending, preparedMessage, readAudit, readOutbox, recordPreparedMessage, writeOutbox } from './sendings';
 import { prepareSnapshot, readDueHeld, readPendingUpTo, readSnapshot, refreshSnapshot } from './snapshot';
 import type { SqlStore } from './sql-store';
 
@@ -121,12 +121,20 @@ export class SqlDirectory implements Directory {
     return getSending(this.db, id);
   }
 
-  prepareSnapshot(sendingId: string, selection: AudienceSelection): Promise<SnapshotSummary> {
-    return prepareSnapshot(this.db, sendingId, selection);
+  recordPreparedMessage(sendingId: string, message: string): Promise<void> {
+    return recordPreparedMessage(this.db, sendingId, message);
   }
 
-  refreshSnapshot(sendingId: string, selection: AudienceSelection): Promise<RefreshResult> {
-    return refreshSnapshot(this.db, sendingId, selection);
+  preparedMessage(sendingId: string): Promise<string | null> {
+    return preparedMessage(this.db, sendingId);
+  }
+
+  prepareSnapshot(sendingId: string, selection: AudienceSelection, fields?: readonly string[]): Promise<SnapshotSummary> {
+    return prepareSnapshot(this.db, sendingId, selection, fields);
+  }
+
+  refreshSnapshot(sendingId: string, selection: AudienceSelection, fields?: readonly string[]): Promise<RefreshResult> {
+    return refreshSnapshot(this.db, sendingId, selection, fields);
   }
 
   readSnapshot(sendingId: string, afterSeq: number, limit: number): Promise<SnapshotRow[]> {

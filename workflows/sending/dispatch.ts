@@ -60,7 +60,14 @@ async function runPasses(s: SendingContext): Promise<PassOutcome> {
   const { status, id, tuning } = s;
   const p = status.progress;
   let batches = 0;
-  const request = () => ({ sendingId: id, projectId: status.selection!.projectId, limit: tuning.batchSize, message: status.prepared!.message, senderId: status.prepared!.senderId });
+  const request = () => ({
+    sendingId: id,
+    projectId: status.selection!.projectId,
+    limit: tuning.batchSize,
+    message: status.prepared!.message,
+    senderId: status.prepared!.senderId,
+    validatedUpToSeq: status.prepared!.summary.snapshotSize,
+  });
   const add = (counts: BatchCounts, firstPass: boolean): void => {
     if (firstPass) p.total += counts.total;
     p.sent += counts.sent;

@@ -2,7 +2,7 @@
 import { setHandler } from '@temporalio/workflow';
 import { approvalHashOf } from '../../domain/approval-hash';
 import { resolveSendAt } from '../../domain/schedule';
-import { validateMessageText } from '../../domain/template';
+import { listPlaceholders, validateMessageText } from '../../domain/template';
 import { countUpdate, prepareUpdate, selectUpdate, type Schedule } from '../messages';
 import { directory, preparation } from './activities';
 import { refuse, requireActor, type SendingContext } from './context';
@@ -19,7 +19,7 @@ export function sendAtOf(schedule: Schedule): number | null {
 /** The fingerprint of what is to be approved. */
 export function hashOfPrepared(s: SendingContext): string {
   const p = s.status.prepared!;
-  return approvalHashOf({ selection: s.status.selection!, message: p.message, senderId: p.senderId, schedule: p.schedule, refreshAtSend: p.refreshAtSend });
+  return approvalHashOf({ selection: s.status.selection!, message: p.message, senderId: p.senderId, schedule: p.schedule, refreshAtSend: p.refreshAtSend, contentDigest: p.contentDigest });
 }
 
 export function registerPreparationHandlers(s: SendingContext): void {
@@ -86,7 +86,8 @@ export function registerPreparationHandlers(s: SendingContext): void {
         s.requireAllowed('prepare', 'prepare');
         const sendAtMs = sendAtOf(request.schedule);
         const refreshAtSend = request.schedule.mode === 'later' && request.refreshAtSend === true;
-        const summary = await preparation.prepareSnapshot(id, status.selection!);
+        // The values of the message's fields are frozen per recipient: what is approved is what is sent.
+        const summary = await preparation.prepareSnapshot(id, status.selection!, listPlaceholders(request.message));
         const senderId = request.senderId ?? null;
         const validation = await preparation.validateSending({ sendingId: id, projectId: status.selection!.projectId, message: request.message, senderId, sendAtMs });
         const { report } = validation;
@@ -107,6 +108,7 @@ export function registerPreparationHandlers(s: SendingContext): void {
           summary: { ...summary, messages: summary.messages - excluded, policyExcluded: validation.policyExcluded },
           report,
           approvalRules: validation.approval,
+          contentDigest: validation.contentDigest,
         };
         status.approvalHash = hashOfPrepared(s);
         await s.audit('prepared', request.actor, {

@@ -2,6 +2,7 @@
 import { condition, setHandler } from '@temporalio/workflow';
 import { isCancellation } from '@temporalio/workflow';
 import { rescheduleUpdate, sendUpdate } from '../messages';
+import { listPlaceholders } from '../../domain/template';
 import { preparation } from './activities';
 import { iso, refuse, requireActor, type SendingContext } from './context';
 import { dropApproval, openApprovalRequest } from './governance';
@@ -87,7 +88,7 @@ export async function waitForSendTime(s: SendingContext): Promise<void> {
     await s.exclusive(async () => {
       if (status.state !== 'scheduled') return;
       if (status.prepared!.refreshAtSend) {
-        status.refresh = await preparation.refreshSnapshot(s.id, status.selection!);
+        status.refresh = await preparation.refreshSnapshot(s.id, status.selection!, listPlaceholders(status.prepared!.message));
         await s.audit('refreshed', 'system', { ...status.refresh });
       }
       s.setState('sending');
