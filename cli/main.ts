@@ -95,7 +95,7 @@ async function withSendings<T>(work: (sendings: SendingClient) => Promise<T>): P
   const settings = temporalSettingsFromEnv(process.env);
   const client = await connectClient(settings);
   try {
-    return await work(new SendingClient(client, settings.taskQueue));
+    return await work(new SendingClient(client, settings.taskQueue, { established: 'operator' }));
   } finally {
     await client.connection.close();
   }

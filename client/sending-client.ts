@@ -26,6 +26,7 @@ import {
   type DirectoryOption,
   type ApproveInput,
   type PrepareInput,
+  type IdentityEstablished,
   type RejectInput,
   type RetryRecipientsInput,
   type Schedule,
@@ -73,10 +74,16 @@ function translate(err: unknown, sendingId: string): never {
 }
 
 export class SendingClient {
+  /** `established`: how this client's callers are known, recorded in the audit log with every action (CLI: operator). */
   constructor(
     readonly client: Client,
     readonly taskQueue: string,
+    readonly options: { established?: IdentityEstablished } = {},
   ) {}
+
+  private who<T extends object>(input: T): T & { established?: IdentityEstablished } {
+    return this.options.established && !('established' in input) ? { ...input, established: this.options.established } : input;
+  }
 
   handle(sendingId: string): WorkflowHandle {
     return this.client.workflow.getHandle(sendingWorkflowId(sendingId));
@@ -95,16 +102,16 @@ export class SendingClient {
       ],
     });
     try {
-      return await handle.executeUpdate(selectUpdate, { args: [{ ...selection, actor }] });
+      return await handle.executeUpdate(selectUpdate, { args: [this.who({ ...selection, actor })] });
     } catch (err) {
-      await handle.executeUpdate(cancelUpdate, { args: [{ actor, reason: 'recipient selection was refused' }] }).catch(() => undefined);
+      await handle.executeUpdate(cancelUpdate, { args: [this.who({ actor, reason: 'recipient selection was refused' })] }).catch(() => undefined);
       return translate(err, sendingId);
     }
   }
 
   private async update<R, A extends [unknown]>(sendingId: string, def: UpdateDefinition<R, A>, args: A): Promise<R> {
     try {
-      return await this.handle(sendingId).executeUpdate(def, { args });
+      return await this.handle(sendingId).executeUpdate(def, { args: [this.who(args[0] as object)] as unknown as A });
     } catch (err) {
       if (!(err instanceof WorkflowUpdateFailedError)) {
         const closed = await this.describeClosed(sendingId);

@@ -21,9 +21,17 @@ export interface PrepareInput {
   refreshAtSend?: boolean;
 }
 
+/**
+ * How the acting person's identity was established, as the audit log records it: `signedLink` (a link n8n
+ * signed for a named approver), `nodeParameter` (an n8n node's "Acting As", e.g. from the trigger's data),
+ * `operator` (the operator CLI's --as), `selfDeclared` (a name typed on the approval page, or not said).
+ */
+export type IdentityEstablished = 'signedLink' | 'nodeParameter' | 'operator' | 'selfDeclared';
+
 export interface Actor {
-  /** Who acts: a user name, an e-mail, `n8n:<workflow>` ... recorded in the audit log. */
+  /** Who acts: a user name, an e-mail, an n8n workflow's name and id ... recorded in the audit log. */
   actor: string;
+  established?: IdentityEstablished;
 }
 
 export interface ApproveInput {
@@ -31,11 +39,13 @@ export interface ApproveInput {
   comment?: string;
   /** The approval hash the approver saw (status.approvalHash); refused when the sending changed since. */
   hash?: string;
+  established?: IdentityEstablished;
 }
 
 export interface RejectInput {
   approver: string;
   reason: string;
+  established?: IdentityEstablished;
 }
 
 export interface RescheduleInput extends Actor {
@@ -73,6 +83,8 @@ export interface Progress {
 
 export interface ApprovalRecord {
   approver: string;
+  /** How the approver's identity was established (absent in records made before it was kept). */
+  established?: IdentityEstablished;
   atMs: number;
   comment?: string;
   /** What was approved (status.approvalHash at that moment). */

@@ -1,4 +1,5 @@
 /** A project's compliance settings: which validation points block, limits, price, countries, quiet hours, approvals. Pure. */
+import { canonicalIdentity } from '../identity';
 import { parseQuietHoursRules, type QuietHoursRule } from '../quiet-hours';
 
 /** Validation points whose finding a project may make blocking (`block`) or a warning only (`warn`). */
@@ -10,9 +11,20 @@ export type PointPolicy = 'block' | 'warn';
 export const NUMBER_TYPES = ['FIXED_LINE', 'TOLL_FREE', 'PREMIUM_RATE', 'SHARED_COST', 'VOIP', 'PERSONAL_NUMBER', 'PAGER', 'UAN', 'VOICEMAIL'] as const;
 export type ExcludableNumberType = (typeof NUMBER_TYPES)[number];
 
+/** Someone who may approve the project's sendings; `phone` (E.164) receives proof sends and never leaves the directory. */
+export interface NamedApprover {
+  email: string;
+  name: string;
+  phone?: string;
+}
+
 export interface ApprovalSettings {
   /** The person who prepared a sending may approve it (off by default: four eyes). */
   allowSelfApproval: boolean;
+  /** Who may approve; each gets a link signed for them (Request Approval). Empty: anyone with the link, by a typed name. */
+  approvers: NamedApprover[];
+  /** Only the named approvers, each through their own signed link, can approve. */
+  requireNamedApprovers: boolean;
   /** Distinct approvers needed. */
   approvalsRequired: number;
   /** A pending approval request expires after this many hours (and at the latest at the scheduled time). */
@@ -62,7 +74,7 @@ export const DEFAULT_COMPLIANCE: ComplianceSettings = {
   allowedCountries: null,
   excludedNumberTypes: ['FIXED_LINE', 'TOLL_FREE', 'PREMIUM_RATE', 'SHARED_COST'],
   quietHours: { enabled: true, timeZoneField: 'timeZone', rules: [] },
-  approval: { allowSelfApproval: false, approvalsRequired: 1, expiresAfterHours: 72 },
+  approval: { allowSelfApproval: false, approvers: [], requireNamedApprovers: false, approvalsRequired: 1, expiresAfterHours: 72 },
 };
 
 export const policyOf = (settings: ComplianceSettings, point: PolicyPoint): PointPolicy => settings.points[point] ?? DEFAULT_POINT_POLICY[point];
@@ -96,7 +108,7 @@ export function parseCompliance(input: unknown, base: ComplianceSettings = DEFAU
   if (!isObject(input)) return fail('', 'must be an object, e.g. {"pricePerSegment": 0.0079}.');
   const unknownKeys = Object.keys(input).filter((key) => !(key in DEFAULT_COMPLIANCE));
   if (unknownKeys.length) fail(unknownKeys[0], `unknown setting; the settings are ${Object.keys(DEFAULT_COMPLIANCE).join(', ')}.`);
-  const out: ComplianceSettings = { ...base, points: { ...base.points }, quietHours: { ...base.quietHours }, approval: { ...base.approval } };
+  const out: ComplianceSettings = { ...base, points: { ...base.points }, quietHours: { ...base.quietHours }, approval: { ...DEFAULT_COMPLIANCE.approval, ...base.approval } };
 
   if (input.points !== undefined) {
     if (!isObject(input.points)) fail('points', 'must map point codes to "block" or "warn", e.g. {"OPT_OUT_WORDING": "block"}.');
@@ -157,6 +169,37 @@ export function parseCompliance(input: unknown, base: ComplianceSettings = DEFAU
     }
     if (approval.approvalsRequired !== undefined) out.approval.approvalsRequired = number('approval.approvalsRequired', approval.approvalsRequired, 1, 10, true);
     if (approval.expiresAfterHours !== undefined) out.approval.expiresAfterHours = number('approval.expiresAfterHours', approval.expiresAfterHours, 1 / 3600, 24 * 90);
+    if (approval.approvers !== undefined) out.approval.approvers = parseApprovers(approval.approvers);
+    if (approval.requireNamedApprovers !== undefined) {
+      if (typeof approval.requireNamedApprovers !== 'boolean') fail('approval.requireNamedApprovers', 'must be true or false.');
+      out.approval.requireNamedApprovers = approval.requireNamedApprovers as boolean;
+    }
+  }
+  const { approvers, requireNamedApprovers, approvalsRequired } = out.approval;
+  if (requireNamedApprovers && approvers.length < approvalsRequired) {
+    fail('approval.approvers', `lists ${approvers.length} approver(s) but ${approvalsRequired} approval(s) are required and only named approvers may approve: add approvers or lower approval.approvalsRequired.`);
   }
   return out;
+}
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+function parseApprovers(value: unknown): NamedApprover[] {
+  const example = '[{"email": "alex@example.com", "name": "Alex Martin"}]';
+  if (!Array.isArray(value)) return fail('approval.approvers', `must be a list such as ${example}.`);
+  const seen = new Set<string>();
+  return value.map((entry, i) => {
+    const field = `approval.approvers[${i}]`;
+    if (!isObject(entry)) fail(field, `must be an object such as ${example.slice(1, -1)}.`);
+    const { email, name, phone, ...rest } = entry as Record<string, unknown>;
+    const extra = Object.keys(rest)[0];
+    if (extra !== undefined) fail(`${field}.${extra}`, 'unknown setting; an approver has email, name and phone.');
+    if (typeof email !== 'string' || !EMAIL.test(email.trim())) fail(`${field}.email`, `"${String(email)}" is not an e-mail address: each approver is identified by one.`);
+    const canonical = canonicalIdentity(email as string);
+    if (seen.has(canonical)) fail(`${field}.email`, `${String(email)} is listed twice.`);
+    seen.add(canonical);
+    if (typeof name !== 'string' || name.trim() === '') fail(`${field}.name`, 'must be the name the approval page shows, e.g. "Alex Martin".');
+    if (phone !== undefined && (typeof phone !== 'string' || !/^\+[1-9]\d{6,14}$/.test(phone))) fail(`${field}.phone`, 'must be an E.164 number such as +15145550100 (it receives proof sends).');
+    return { email: (email as string).trim(), name: (name as string).trim(), ...(phone === undefined ? {} : { phone: phone as string }) };
+  });
 }

@@ -83,10 +83,10 @@ export async function approvalWebhook(this: IWebhookFunctions): Promise<IWebhook
     const reason = String(body.reason ?? '').trim();
     if (!approver) return await showPage(422, 'Enter your name or e-mail: it is recorded with your decision.', approver, reason);
     try {
-      if (body.decision === 'approve') status = await sendings.approve(sendingId, { approver, ...(query.hash ? { hash: query.hash } : {}) });
+      if (body.decision === 'approve') status = await sendings.approve(sendingId, { approver, established: 'selfDeclared', ...(query.hash ? { hash: query.hash } : {}) });
       else if (body.decision === 'reject') {
         if (!reason) return await showPage(422, 'A reason is required to reject: say what must change.', approver, reason);
-        status = await sendings.reject(sendingId, { approver, reason });
+        status = await sendings.reject(sendingId, { approver, reason, established: 'selfDeclared' });
       } else return await showPage(422, 'Choose Approve or Reject.', approver, reason);
     } catch (err) {
       if (!(err instanceof SendingError)) return unavailable(this, err);

@@ -42,7 +42,7 @@ function clientFor(settings: ClientSettings): Promise<Client> {
 
 export async function sendingsFor(context: NodeContext): Promise<SendingClient> {
   const settings = settingsFromCredential(await context.getCredentials(CREDENTIAL_NAME));
-  return new SendingClient(await clientFor(settings), settings.taskQueue);
+  return new SendingClient(await clientFor(settings), settings.taskQueue, { established: 'nodeParameter' });
 }
 
 /** Connects, checks the namespace, and that a worker polls the task queue. */

@@ -67,6 +67,8 @@ describe('operator CLI', () => {
     ]);
     const audit = (await sms('audit', id)).split('\n').map((line) => line.split('  ').slice(1, 3).join(' '));
     expect(audit).toEqual(['selected by paula', 'counted by paula', 'prepared by paula', 'approval_requested by paula', 'approved by alex', 'send_requested by paula', 'completed by system']);
+    // What the CLI does is an operator's action, and the audit log says so.
+    expect((await sms('audit', id)).split('\n').filter((line) => line.includes('"established":"operator"'))).toHaveLength(6);
     const status = JSON.parse(await sms('status', id, '--json'));
     expect(status).toMatchObject({ state: 'completed', progress: { sent: 4 } });
 

@@ -53,6 +53,25 @@ describe.each(STORES)('projects and contacts (%s)', (store) => {
     expect(await directory.getProject('p2')).toBeUndefined();
   });
 
+  test('named approvers: each an e-mail and a name (a phone for proof sends), listed once; enough of them for the approvals required', async () => {
+    const approvers = [
+      { email: 'alex@example.com', name: 'Alex Martin', phone: '+15145550190' },
+      { email: 'bea@example.com', name: 'Béa Roy' },
+    ];
+    const project = await directory.upsertProject({ id: 'named', name: 'Named', compliance: { approval: { approvers, requireNamedApprovers: true, approvalsRequired: 2 } } });
+    expect(project.compliance.approval).toMatchObject({ approvers, requireNamedApprovers: true, approvalsRequired: 2 });
+    const refused = async (approval: unknown) => directory.upsertProject({ id: 'bad', name: 'Bad', compliance: { approval } }).catch((err: Error) => err.message);
+    expect(await refused({ approvers: [{ email: 'alex', name: 'Alex' }] })).toBe('Project "bad": compliance.approval.approvers[0].email: "alex" is not an e-mail address: each approver is identified by one.');
+    expect(await refused({ approvers: [approvers[1], { email: 'BEA@example.com\u200b', name: 'Again' }] })).toBe('Project "bad": compliance.approval.approvers[1].email: BEA@example.com\u200b is listed twice.');
+    expect(await refused({ approvers: [{ email: 'c@example.com', name: ' ' }] })).toBe('Project "bad": compliance.approval.approvers[0].name: must be the name the approval page shows, e.g. "Alex Martin".');
+    expect(await refused({ approvers: [{ email: 'c@example.com', name: 'C', phone: '514 555 0100' }] })).toBe('Project "bad": compliance.approval.approvers[0].phone: must be an E.164 number such as +15145550100 (it receives proof sends).');
+    expect(await refused({ approvers: [{ email: 'c@example.com', name: 'C', role: 'boss' }] })).toBe('Project "bad": compliance.approval.approvers[0].role: unknown setting; an approver has email, name and phone.');
+    expect(await refused({ approvers: [approvers[1]], requireNamedApprovers: true, approvalsRequired: 2 })).toBe(
+      'Project "bad": compliance.approval.approvers: lists 1 approver(s) but 2 approval(s) are required and only named approvers may approve: add approvers or lower approval.approvalsRequired.',
+    );
+    expect(await directory.getProject('bad')).toBeUndefined();
+  });
+
   test('upsert counts inserts and updates; the last of two inputs with one id wins; unset active keeps the stored one', async () => {
     await directory.upsertProject({ id: 'up', name: 'Up', defaultCountry: 'CA' });
     expect(

@@ -23,6 +23,23 @@ describe('approval governance', () => {
     await directory.upsertProject({ id: 'solo', name: 'Solo', compliance: { ...ANY_HOUR, approval: { allowSelfApproval: true } } });
     await seedAcme(directory, 'hasty');
     await directory.upsertProject({ id: 'hasty', name: 'Hasty', compliance: { ...ANY_HOUR, approval: { expiresAfterHours: 3 / 3600 } } });
+    await seedAcme(directory, 'named');
+    await directory.upsertProject({
+      id: 'named',
+      name: 'Named approvers',
+      compliance: {
+        ...ANY_HOUR,
+        approval: {
+          approvalsRequired: 2,
+          requireNamedApprovers: true,
+          approvers: [
+            { email: 'alex@example.com', name: 'Alex Martin', phone: '+15145550190' },
+            { email: 'bea@example.com', name: 'Béa Roy' },
+            { email: 'paula@example.com', name: 'Paula Durand' },
+          ],
+        },
+      },
+    });
     env = await startTestWorker({ directory });
   });
   afterAll(async () => {
@@ -46,6 +63,31 @@ describe('approval governance', () => {
     await expect(env.client.approve(id, { approver: 'Ｐａｕｌａ' })).rejects.toThrow(/cannot approve it too/);
     expect((await env.client.status(id)).state).toBe('awaiting_approval');
     expect((await env.client.approve(id, { approver: 'alex' })).state).toBe('approved');
+  });
+
+  test('named approvers: only they approve, each through their signed link, each once; the preparer is still not one of the two', async () => {
+    const s = env.client;
+    const { sendingId: id } = await s.create(vip('named'), 'paula@example.com');
+    const prepared = await s.prepare(id, { message: 'Hi {{firstName}}. STOP to opt out', schedule: { mode: 'now' } }, 'paula@example.com');
+    // The approvers' phones stay in the directory: what the workflow holds is in Temporal's history.
+    expect(prepared.prepared?.approvalRules.approvers).toEqual([
+      { email: 'alex@example.com', name: 'Alex Martin' },
+      { email: 'bea@example.com', name: 'Béa Roy' },
+      { email: 'paula@example.com', name: 'Paula Durand' },
+    ]);
+    await s.requestApproval(id, 'paula@example.com');
+    await expect(s.approve(id, { approver: 'alex@example.com' })).rejects.toThrow(/takes approvals only through the link sent to each approver/);
+    await expect(s.approve(id, { approver: 'alex@example.com', established: 'operator' })).rejects.toThrow(/only through the link/);
+    await expect(s.approve(id, { approver: 'zoe@example.com', established: 'signedLink' })).rejects.toThrow(/zoe@example.com is not one of the approvers of this project/);
+    await expect(s.approve(id, { approver: 'PAULA@example.com', established: 'signedLink' })).rejects.toThrow(/prepared sending .* cannot approve it too/);
+    expect((await s.approve(id, { approver: 'alex@example.com', established: 'signedLink' })).state).toBe('awaiting_approval');
+    await expect(s.approve(id, { approver: 'Alex@Example.com\u200b', established: 'signedLink' })).rejects.toThrow(/already approved/);
+    const done = await s.approve(id, { approver: 'bea@example.com', established: 'signedLink' });
+    expect(done.state).toBe('approved');
+    expect(done.approvals.map((a) => [a.approver, a.established])).toEqual([['alex@example.com', 'signedLink'], ['bea@example.com', 'signedLink']]);
+    const audit = await directory.readAudit(id);
+    expect(audit.filter((a) => a.action === 'approved').map((a) => a.detail?.established)).toEqual(['signedLink', 'signedLink']);
+    expect(audit.find((a) => a.action === 'prepared')?.detail?.established).toBe('selfDeclared');
   });
 
   test('a project that allows self-approval lets the preparer approve', async () => {

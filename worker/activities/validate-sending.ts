@@ -73,5 +73,7 @@ export async function validateSending(directory: Directory, request: ValidateSen
   const policyExcluded: Record<PolicyExclusionReason, number> = { countryNotAllowed: 0, numberType: 0 };
   for (const [reason, n] of Object.entries(stats.excluded)) policyExcluded[reason.split(':')[0] as PolicyExclusionReason] += n;
   await directory.recordPreparedMessage(request.sendingId, request.message);
-  return { report, policyExcluded, approval: project.compliance.approval, contentDigest: digest.digest('hex') };
+  // Approvers' phones (proof sends) stay in the directory: what goes to the workflow is in Temporal's history.
+  const approval = { ...project.compliance.approval, approvers: project.compliance.approval.approvers.map(({ email, name }) => ({ email, name })) };
+  return { report, policyExcluded, approval, contentDigest: digest.digest('hex') };
 }

@@ -6,7 +6,7 @@
 import { ActivityFailure, ApplicationFailure, CancellationScope, condition, isCancellation, upsertSearchAttributes } from '@temporalio/workflow';
 import { allowedFrom, isAllowed, type SendingAction } from '../../domain/sending-transitions';
 import { TERMINAL_STATES, type SendingState } from '../../domain/types';
-import { AUDIT_IN_STATUS, type SendingStatus, type SendingTuning, type SendingWorkflowInput } from '../messages';
+import { AUDIT_IN_STATUS, type IdentityEstablished, type SendingStatus, type SendingTuning, type SendingWorkflowInput } from '../messages';
 import { SMS_PROJECT_ID, SMS_SENDING_STATE } from '../search-attributes';
 import { directory } from './activities';
 
@@ -91,8 +91,12 @@ export class SendingContext {
     ]);
   }
 
-  /** Written to the directory's audit log first; the latest entries also stay in the status. */
-  async audit(action: string, actor: string, detail?: Record<string, unknown>): Promise<void> {
+  /**
+   * Written to the directory's audit log first; the latest entries also stay in the status. A person's
+   * action says how their identity was established (`selfDeclared` when the caller did not say).
+   */
+  async audit(action: string, actor: string, detail?: Record<string, unknown>, established?: IdentityEstablished | 'system'): Promise<void> {
+    if (actor !== 'system') detail = { ...detail, established: established ?? 'selfDeclared' };
     await directory.recordAudit({ sendingId: this.id, action, actor, detail });
     this.status.audit.push({ atMs: Date.now(), action, actor, ...(detail ? { detail } : {}) });
     if (this.status.audit.length > AUDIT_IN_STATUS) this.status.audit.splice(0, this.status.audit.length - AUDIT_IN_STATUS);

@@ -23,7 +23,7 @@ export function registerControlHandlers(s: SendingContext): void {
         const during = status.state;
         const now = Date.now();
         if (dispatching(s)) await directory.stopDispatch(id, { kind: 'cancelled', reason: request.reason, atMs: now });
-        await s.audit('cancel_requested', request.actor, { reason: request.reason, during });
+        await s.audit('cancel_requested', request.actor, { reason: request.reason, during }, request.established);
         status.cancellation = { actor: request.actor, reason: request.reason, atMs: now };
         if (!dispatching(s)) {
           s.setState('cancelled');
@@ -52,7 +52,7 @@ export function registerControlHandlers(s: SendingContext): void {
         s.requireAllowed('pause', 'pause');
         const now = Date.now();
         const { maxPausedMs } = await directory.stopDispatch(id, { kind: 'paused', reason: request.reason, atMs: now });
-        await s.audit('pause_requested', request.actor, { reason: request.reason });
+        await s.audit('pause_requested', request.actor, { reason: request.reason }, request.established);
         status.pause = { by: request.actor, automatic: false, reason: request.reason, atMs: now, expiresAtMs: now + maxPausedMs };
         s.batchScope?.cancel();
       });
@@ -70,12 +70,12 @@ export function registerControlHandlers(s: SendingContext): void {
 
   setHandler(
     resumeUpdate,
-    ({ actor }) =>
+    ({ actor, established }) =>
       s.exclusive(async () => {
         s.requireAllowed('resume', 'resume');
         await directory.resumeDispatch(id);
         const pause = status.pause;
-        await s.audit('resumed', actor, { pausedBy: pause?.by, reason: pause?.reason, pausedMs: pause ? Date.now() - pause.atMs : null });
+        await s.audit('resumed', actor, { pausedBy: pause?.by, reason: pause?.reason, pausedMs: pause ? Date.now() - pause.atMs : null }, established);
         status.pause = null;
         status.backoff = null;
         s.setState('sending');
@@ -114,7 +114,7 @@ export function registerControlHandlers(s: SendingContext): void {
       s.exclusive(async () => {
         validateRetry(request);
         const reset = await directory.resetForRetry(id, request.include);
-        await s.audit('retry_requested', request.actor, { include: request.include, failed: reset.failed, unknown: reset.unknown, possibleDuplicates: reset.unknown });
+        await s.audit('retry_requested', request.actor, { include: request.include, failed: reset.failed, unknown: reset.unknown, possibleDuplicates: reset.unknown }, request.established);
         const p = status.progress;
         p.failed -= reset.failed;
         p.unknown -= reset.unknown;

@@ -217,7 +217,7 @@ async function settlePause(s: SendingContext): Promise<void> {
   const pause = status.pause!;
   try {
     Object.assign(status.progress, asProgress(await settling.settleDispatch(id, { abandonExpired: false })));
-    await s.audit('paused', pause.by, { automatic: pause.automatic, reason: pause.reason, ...(pause.code ? { code: pause.code } : {}), expiresAtMs: pause.expiresAtMs });
+    await s.audit('paused', pause.automatic ? 'system' : pause.by, { automatic: pause.automatic, reason: pause.reason, ...(pause.code ? { code: pause.code } : {}), expiresAtMs: pause.expiresAtMs });
   } catch {
     // The directory is down: the sending pauses all the same; the counts are the last known.
   }

@@ -1,7 +1,7 @@
 /** Approval: the request and its expiry, approvals by distinct people bound to the hash, rejection. */
 import { condition, setHandler } from '@temporalio/workflow';
 import { samePerson } from '../../domain/identity';
-import { approveSignal, approveUpdate, rejectSignal, rejectUpdate, requestApprovalUpdate, type ApproveInput, type RejectInput, type SendingStatus } from '../messages';
+import { approveSignal, approveUpdate, rejectSignal, rejectUpdate, requestApprovalUpdate, type ApproveInput, type IdentityEstablished, type RejectInput, type SendingStatus } from '../messages';
 import { HOUR_MS, iso, refuse, requireActor, requireReason, type SendingContext } from './context';
 
 
@@ -27,12 +27,12 @@ export function registerGovernanceHandlers(s: SendingContext): void {
 
   setHandler(
     requestApprovalUpdate,
-    ({ actor }) =>
+    ({ actor, established }) =>
       s.exclusive(async () => {
         s.requireAllowed('requestApproval', 'request approval for');
         openApprovalRequest(s, actor);
         const request = status.approvalRequest!;
-        await s.audit('approval_requested', actor, { hash: request.hash, expiresAtMs: request.expiresAtMs, approvalsRequired: status.prepared!.approvalRules.approvalsRequired });
+        await s.audit('approval_requested', actor, { hash: request.hash, expiresAtMs: request.expiresAtMs, approvalsRequired: status.prepared!.approvalRules.approvalsRequired }, established);
         s.setState('awaiting_approval');
         return status;
       }),
@@ -68,6 +68,15 @@ export function registerGovernanceHandlers(s: SendingContext): void {
       throw refuse(`Sending ${id} changed after you saw it (approval hash ${decision.hash.slice(0, 12)}… is now ${status.approvalHash!.slice(0, 12)}…): review it again before approving.`, 'ApprovalOutdated');
     }
     const rules = status.prepared!.approvalRules;
+    if (rules.requireNamedApprovers) {
+      const approvers = rules.approvers ?? [];
+      if (!approvers.some((a) => samePerson(a.email, decision.approver))) {
+        throw refuse(`${decision.approver.trim()} is not one of the approvers of this project (${approvers.map((a) => a.email).join(', ')}): only they can approve sending ${id}.`, 'NotAnApprover');
+      }
+      if (decision.established !== 'signedLink') {
+        throw refuse(`Sending ${id} takes approvals only through the link sent to each approver (project setting compliance.approval.requireNamedApprovers): approve from your link.`, 'SignedLinkRequired');
+      }
+    }
     if (!rules.allowSelfApproval && samePerson(decision.approver, status.prepared!.preparedBy)) {
       throw refuse(
         `${decision.approver.trim()} prepared sending ${id} and cannot approve it too: another person must approve it (project setting compliance.approval.allowSelfApproval is off).`,
@@ -81,9 +90,15 @@ export function registerGovernanceHandlers(s: SendingContext): void {
   const approve = (decision: ApproveInput): Promise<SendingStatus> =>
     s.exclusive(async () => {
       validateApprove(decision);
-      const record = { approver: decision.approver, atMs: Date.now(), hash: status.approvalHash!, ...(decision.comment ? { comment: decision.comment } : {}) };
+      const record = {
+        approver: decision.approver,
+        established: decision.established ?? 'selfDeclared',
+        atMs: Date.now(),
+        hash: status.approvalHash!,
+        ...(decision.comment ? { comment: decision.comment } : {}),
+      };
       const required = status.prepared!.approvalRules.approvalsRequired;
-      await s.audit('approved', decision.approver, { hash: record.hash, approval: status.approvals.length + 1, of: required, ...(decision.comment ? { comment: decision.comment } : {}) });
+      await s.audit('approved', decision.approver, { hash: record.hash, approval: status.approvals.length + 1, of: required, ...(decision.comment ? { comment: decision.comment } : {}) }, decision.established);
       status.approvals.push(record);
       if (status.approvals.length >= required) {
         status.approval = record;
@@ -99,7 +114,7 @@ export function registerGovernanceHandlers(s: SendingContext): void {
   const reject = (decision: RejectInput): Promise<SendingStatus> =>
     s.exclusive(async () => {
       validateReject(decision);
-      await s.audit('rejected', decision.approver, { reason: decision.reason, hash: status.approvalHash });
+      await s.audit('rejected', decision.approver, { reason: decision.reason, hash: status.approvalHash }, decision.established);
       status.rejection = { approver: decision.approver, reason: decision.reason, atMs: Date.now() };
       s.setState('rejected');
       return status;
@@ -109,10 +124,10 @@ export function registerGovernanceHandlers(s: SendingContext): void {
   setHandler(rejectUpdate, reject, { validator: validateReject });
   // Signals cannot answer their sender, so a refused one is written to the audit log instead.
   const viaSignal =
-    <T extends { approver?: string }>(validate: (d: T) => void, apply: (d: T) => Promise<SendingStatus>, action: string) =>
+    <T extends { approver?: string; established?: IdentityEstablished }>(validate: (d: T) => void, apply: (d: T) => Promise<SendingStatus>, action: string) =>
     async (decision: T): Promise<void> => {
       await condition(() => !s.busy);
-      const refused = (err: unknown) => s.audit(`${action}_signal_refused`, decision?.approver || 'unknown', { error: (err as Error).message });
+      const refused = (err: unknown) => s.audit(`${action}_signal_refused`, decision?.approver || 'unknown', { error: (err as Error).message }, decision?.established);
       try {
         validate(decision);
       } catch (err) {

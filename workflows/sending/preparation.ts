@@ -33,9 +33,9 @@ export function registerPreparationHandlers(s: SendingContext): void {
     (selection) =>
       s.exclusive(async () => {
         s.requireAllowed('select', 'select recipients for');
-        const { actor, ...chosen } = selection;
+        const { actor, established, ...chosen } = selection;
         const count = await directory.registerSelection(id, chosen, actor);
-        await s.audit('selected', actor, { audience: chosen.audience, groups: chosen.groups, duplicatePolicy: chosen.duplicatePolicy, voidedPreparation: status.state !== 'draft' });
+        await s.audit('selected', actor, { audience: chosen.audience, groups: chosen.groups, duplicatePolicy: chosen.duplicatePolicy, voidedPreparation: status.state !== 'draft' }, established);
         status.lastCount = count;
         status.selection = chosen;
         status.prepared = null;
@@ -62,11 +62,11 @@ export function registerPreparationHandlers(s: SendingContext): void {
 
   setHandler(
     countUpdate,
-    ({ actor }) =>
+    ({ actor, established }) =>
       s.exclusive(async () => {
         s.requireAllowed('count', 'count');
         const count = await directory.countAudience(status.selection!);
-        await s.audit('counted', actor, { ...count });
+        await s.audit('counted', actor, { ...count }, established);
         status.lastCount = count;
         return count;
       }, { cancellable: true }),
@@ -92,7 +92,7 @@ export function registerPreparationHandlers(s: SendingContext): void {
         const validation = await preparation.validateSending({ sendingId: id, projectId: status.selection!.projectId, message: request.message, senderId, sendAtMs });
         const { report } = validation;
         if (report.blocking) {
-          await s.audit('prepare_refused', request.actor, { failed: report.points.filter((p) => p.level === 'fail').map((p) => p.code) });
+          await s.audit('prepare_refused', request.actor, { failed: report.points.filter((p) => p.level === 'fail').map((p) => p.code) }, request.established);
           const failed = report.points.filter((p) => p.level === 'fail').map((p) => `${p.code}: ${p.message}`);
           throw refuse(`The sending cannot be prepared: ${failed.join(' | ')}`, 'ValidationFailed');
         }
@@ -119,7 +119,7 @@ export function registerPreparationHandlers(s: SendingContext): void {
           warnings: report.points.filter((p) => p.level === 'warn').map((p) => p.code),
           hash: status.approvalHash,
           voidedApprovals: status.approvals.length,
-        });
+        }, request.established);
         dropApproval(s);
         s.setState('prepared');
         return status;

@@ -13,11 +13,11 @@ export function registerScheduleHandlers(s: SendingContext): void {
 
   setHandler(
     sendUpdate,
-    ({ actor }) =>
+    ({ actor, established }) =>
       s.exclusive(async () => {
         s.requireAllowed('send', 'send');
         const later = status.prepared!.sendAtMs;
-        await s.audit('send_requested', actor, { sendAtMs: later, hash: status.approvalHash });
+        await s.audit('send_requested', actor, { sendAtMs: later, hash: status.approvalHash }, established);
         s.sendRequested = true;
         status.sendAtMs = later ?? Date.now();
         s.setState(later !== null ? 'scheduled' : 'sending');
@@ -52,14 +52,14 @@ export function registerScheduleHandlers(s: SendingContext): void {
         prepared.sendAtMs = sendAtMs;
         if (request.schedule.mode === 'now') prepared.refreshAtSend = false;
         status.approvalHash = hashOfPrepared(s);
-        await s.audit('rescheduled', request.actor, { schedule: request.schedule, sendAtMs, hash: status.approvalHash, voidedApprovals: voided });
+        await s.audit('rescheduled', request.actor, { schedule: request.schedule, sendAtMs, hash: status.approvalHash, voidedApprovals: voided }, request.established);
         // What was approved has changed: back to approval (a pending request starts over).
         if (status.state === 'prepared') dropApproval(s);
         else {
           openApprovalRequest(s, request.actor);
           s.sendRequested = false;
           status.sendAtMs = null;
-          await s.audit('approval_requested', request.actor, { hash: status.approvalHash, expiresAtMs: status.approvalRequest!.expiresAtMs, after: wasApproved ? 'reschedule voided the approval' : 'reschedule' });
+          await s.audit('approval_requested', request.actor, { hash: status.approvalHash, expiresAtMs: status.approvalRequest!.expiresAtMs, after: wasApproved ? 'reschedule voided the approval' : 'reschedule' }, request.established);
           s.setState('awaiting_approval');
         }
         return status;
