@@ -17,6 +17,7 @@ import {
   rescheduleUpdate,
   resumeUpdate,
   retryRecipientsUpdate,
+  proofSendUpdate,
   selectUpdate,
   sendUpdate,
   directoryLookupWorkflowId,
@@ -29,6 +30,8 @@ import {
   type IdentityEstablished,
   type RejectInput,
   type RetryRecipientsInput,
+  type ProofSendInput,
+  type ProofSendResult,
   type Schedule,
   type SendingStatus,
   type SendingTuning,
@@ -165,6 +168,10 @@ export class SendingClient {
   }
   resume(sendingId: string, actor: string): Promise<SendingStatus> {
     return this.update(sendingId, resumeUpdate, [{ actor }]);
+  }
+  /** The prepared message, rendered for a sample recipient, to a named approver's own phone (marked test, not counted). */
+  proofSend(sendingId: string, input: ProofSendInput): Promise<ProofSendResult> {
+    return this.update(sendingId, proofSendUpdate, [input]);
   }
   /** Sends the failed and/or unknown recipients again (unknown ones only with `confirmPossibleDuplicates`). */
   retryRecipients(sendingId: string, input: Omit<RetryRecipientsInput, 'actor'>, actor: string): Promise<SendingStatus> {

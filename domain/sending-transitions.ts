@@ -12,6 +12,7 @@ export type SendingAction =
   | 'requestApproval'
   | 'approve'
   | 'reject'
+  | 'proofSend'
   | 'expireApproval'
   | 'send'
   | 'reschedule'
@@ -45,6 +46,7 @@ export const TRANSITIONS: readonly Transition[] = [
   { action: 'approve', from: ['awaiting_approval'], to: null, by: 'person', when: 'more approvals needed' },
   { action: 'approve', from: ['awaiting_approval'], to: 'approved', by: 'person', when: 'the last approval needed' },
   { action: 'reject', from: ['prepared', 'awaiting_approval'], to: 'rejected', by: 'person' },
+  { action: 'proofSend', from: ['awaiting_approval'], to: null, by: 'person', when: "to an approver's own phone" },
   { action: 'expireApproval', from: ['awaiting_approval'], to: 'prepared', by: 'workflow' },
   { action: 'send', from: ['approved'], to: 'sending', by: 'person', when: 'now' },
   { action: 'send', from: ['approved'], to: 'scheduled', by: 'person', when: 'later' },

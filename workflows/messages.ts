@@ -48,6 +48,24 @@ export interface RejectInput {
   established?: IdentityEstablished;
 }
 
+/** An approver asks for the prepared message, rendered for a sample recipient, on their own phone before deciding. */
+export interface ProofSendInput {
+  /** A named approver of the project (their phone is in the project's settings, never in a payload). */
+  approver: string;
+  established?: IdentityEstablished;
+}
+
+export interface ProofSendResult {
+  /** The approver's number, masked. */
+  sentTo: string;
+  /** The recipient the message was rendered for. */
+  sampleSeq: number;
+  /** Proof sends left for this approver in this approval round. */
+  left: number;
+}
+
+export const PROOF_SENDS_PER_APPROVER = 3;
+
 export interface RescheduleInput extends Actor {
   schedule: Schedule;
 }
@@ -169,6 +187,8 @@ export interface SendingStatus {
   approvalRequest: ApprovalRequest | null;
   /** Approvals of the current request. */
   approvals: ApprovalRecord[];
+  /** Proof sends of the current approval request, per approver (canonical identity → count). */
+  proofSends?: Record<string, number>;
   /** The approval that made it approved (the last one needed). */
   approval: ApprovalRecord | null;
   rejection: { approver: string; reason: string; atMs: number } | null;
@@ -204,6 +224,7 @@ export const cancelUpdate = defineUpdate<SendingStatus, [CancelInput]>('cancel')
 export const pauseUpdate = defineUpdate<SendingStatus, [PauseInput]>('pause');
 export const resumeUpdate = defineUpdate<SendingStatus, [Actor]>('resume');
 export const retryRecipientsUpdate = defineUpdate<SendingStatus, [RetryRecipientsInput]>('retryRecipients');
+export const proofSendUpdate = defineUpdate<ProofSendResult, [ProofSendInput]>('proofSend');
 
 /** Fire-and-forget routes for approvers (e.g. `temporal workflow signal`); same rules as the updates. */
 export const approveSignal = defineSignal<[ApproveInput]>('approve');

@@ -16,6 +16,8 @@ export interface NamedApprover {
   email: string;
   name: string;
   phone?: string;
+  /** Set instead of `phone` where the settings leave the directory (the workflow's copy): whether proof sends can reach them. */
+  hasPhone?: boolean;
 }
 
 export interface ApprovalSettings {

@@ -71,9 +71,9 @@ describe('approval governance', () => {
     const prepared = await s.prepare(id, { message: 'Hi {{firstName}}. STOP to opt out', schedule: { mode: 'now' } }, 'paula@example.com');
     // The approvers' phones stay in the directory: what the workflow holds is in Temporal's history.
     expect(prepared.prepared?.approvalRules.approvers).toEqual([
-      { email: 'alex@example.com', name: 'Alex Martin' },
-      { email: 'bea@example.com', name: 'Béa Roy' },
-      { email: 'paula@example.com', name: 'Paula Durand' },
+      { email: 'alex@example.com', name: 'Alex Martin', hasPhone: true },
+      { email: 'bea@example.com', name: 'Béa Roy', hasPhone: false },
+      { email: 'paula@example.com', name: 'Paula Durand', hasPhone: false },
     ]);
     await s.requestApproval(id, 'paula@example.com');
     await expect(s.approve(id, { approver: 'alex@example.com' })).rejects.toThrow(/takes approvals only through the link sent to each approver/);

@@ -11,6 +11,7 @@ import { BatchControl, sleepUnlessStopped, type BatchInterruption } from './batc
 import { deliverRows, emptyCounts } from './deliver-rows';
 import type { DispatchSettings } from './dispatch-settings';
 import { lookupDirectory } from './lookup-directory';
+import { proofSend, type ProofSendRequest } from './proof-send';
 import { validateSending, type SendingValidation, type ValidateSendingRequest } from './validate-sending';
 
 export type { BatchInterruption } from './batch-control';
@@ -173,6 +174,10 @@ export const createActivities = (given: ActivityDeps) => {
 
     async refreshSnapshot(sendingId: string, selection: AudienceSelection, fields?: string[]): Promise<RefreshResult> {
       return asInputFailure(() => directory.refreshSnapshot(sendingId, selection, fields));
+    },
+
+    async proofSend(request: ProofSendRequest): Promise<{ sentTo: string; sampleSeq: number }> {
+      return proofSend(deps, request);
     },
 
     async lookupDirectory(request: DirectoryLookup): Promise<DirectoryOption[]> {

@@ -74,6 +74,6 @@ export async function validateSending(directory: Directory, request: ValidateSen
   for (const [reason, n] of Object.entries(stats.excluded)) policyExcluded[reason.split(':')[0] as PolicyExclusionReason] += n;
   await directory.recordPreparedMessage(request.sendingId, request.message);
   // Approvers' phones (proof sends) stay in the directory: what goes to the workflow is in Temporal's history.
-  const approval = { ...project.compliance.approval, approvers: project.compliance.approval.approvers.map(({ email, name }) => ({ email, name })) };
+  const approval = { ...project.compliance.approval, approvers: project.compliance.approval.approvers.map(({ email, name, phone }) => ({ email, name, hasPhone: phone !== undefined })) };
   return { report, policyExcluded, approval, contentDigest: digest.digest('hex') };
 }

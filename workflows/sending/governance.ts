@@ -1,7 +1,21 @@
 /** Approval: the request and its expiry, approvals by distinct people bound to the hash, rejection. */
 import { condition, setHandler } from '@temporalio/workflow';
-import { samePerson } from '../../domain/identity';
-import { approveSignal, approveUpdate, rejectSignal, rejectUpdate, requestApprovalUpdate, type ApproveInput, type IdentityEstablished, type RejectInput, type SendingStatus } from '../messages';
+import { canonicalIdentity, samePerson } from '../../domain/identity';
+import {
+  approveSignal,
+  approveUpdate,
+  PROOF_SENDS_PER_APPROVER,
+  proofSendUpdate,
+  rejectSignal,
+  rejectUpdate,
+  requestApprovalUpdate,
+  type ApproveInput,
+  type IdentityEstablished,
+  type ProofSendInput,
+  type RejectInput,
+  type SendingStatus,
+} from '../messages';
+import { directory } from './activities';
 import { HOUR_MS, iso, refuse, requireActor, requireReason, type SendingContext } from './context';
 
 
@@ -13,10 +27,12 @@ export function openApprovalRequest(s: SendingContext, requestedBy: string): voi
   const sendAt = status.prepared!.sendAtMs;
   status.approvals = [];
   status.approval = null;
+  status.proofSends = {};
   status.approvalRequest = { requestedBy, atMs: now, expiresAtMs: sendAt === null ? expiry : Math.min(expiry, sendAt), hash: status.approvalHash!, expiredAtMs: null };
 }
 
 export function dropApproval(s: SendingContext): void {
+  s.status.proofSends = {};
   s.status.approvals = [];
   s.status.approval = null;
   s.status.approvalRequest = null;
@@ -137,6 +153,33 @@ export function registerGovernanceHandlers(s: SendingContext): void {
       // Checked again once it runs: another change may have come first.
       await apply(decision).catch(refused);
     };
+  const validateProofSend = (input: ProofSendInput): void => {
+    s.requireAllowed('proofSend', 'proof-send');
+    requireActor(input?.approver, 'approver');
+    const rules = status.prepared!.approvalRules;
+    if (!(rules.approvers ?? []).some((a) => samePerson(a.email, input.approver))) {
+      throw refuse(`${input.approver.trim()} is not one of the approvers of this project: proof sends go only to a named approver's phone.`, 'NotAnApprover');
+    }
+    if ((status.proofSends?.[canonicalIdentity(input.approver)] ?? 0) >= PROOF_SENDS_PER_APPROVER) {
+      throw refuse(`${input.approver.trim()} has had the ${PROOF_SENDS_PER_APPROVER} proof sends of this approval round.`, 'ProofSendLimit');
+    }
+  };
+  setHandler(
+    proofSendUpdate,
+    (input) =>
+      s.exclusive(async () => {
+        validateProofSend(input);
+        const key = canonicalIdentity(input.approver);
+        const used = status.proofSends?.[key] ?? 0;
+        const p = status.prepared!;
+        const sent = await directory.proofSend({ sendingId: id, projectId: status.selection!.projectId, approver: input.approver, message: p.message, senderId: p.senderId, number: used + 1 });
+        status.proofSends = { ...status.proofSends, [key]: used + 1 };
+        await s.audit('proof_sent', input.approver, { sentTo: sent.sentTo, sampleSeq: sent.sampleSeq, test: true }, input.established);
+        return { ...sent, left: PROOF_SENDS_PER_APPROVER - used - 1 };
+      }),
+    { validator: validateProofSend },
+  );
+
   setHandler(approveSignal, viaSignal(validateApprove, approve, 'approve'));
   setHandler(rejectSignal, viaSignal(validateReject, reject, 'reject'));
 }
