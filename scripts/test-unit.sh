@@ -5,4 +5,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/setup.sh
 ensure_node24 && ensure_dependencies
-exec node node_modules/.bin/jest --selectProjects unit "$@"
+exec node node_modules/.bin/jest "$@" --selectProjects unit

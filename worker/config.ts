@@ -14,6 +14,8 @@ export class ConfigError extends Error {}
 export type TemporalSettings = ClientSettings;
 
 export interface WorkerSettings {
+  /** WORKER_LOG_LEVEL (default WARN). */
+  logLevel: WorkerLogLevel;
   temporal: TemporalSettings;
   directory: DirectoryConfig;
   rateLimitPerSecond: number;
@@ -120,9 +122,21 @@ export function directoryLocationFromEnv(env: NodeJS.ProcessEnv): DirectoryConfi
   return { url: env.DIRECTORY_URL || undefined, sqlitePath: env.DIRECTORY_SQLITE_PATH || DEFAULT_SQLITE_PATH };
 }
 
+const LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
+export type WorkerLogLevel = (typeof LOG_LEVELS)[number];
+
+function logLevel(env: NodeJS.ProcessEnv): WorkerLogLevel {
+  const raw = env.WORKER_LOG_LEVEL?.trim() ?? '';
+  if (raw === '') return 'WARN';
+  const level = raw.toUpperCase() as WorkerLogLevel;
+  if (!LOG_LEVELS.includes(level)) throw new ConfigError(`WORKER_LOG_LEVEL="${raw}" is not a log level: set it to ${LOG_LEVELS.join(', ')} (default WARN), or unset it.`);
+  return level;
+}
+
 export function workerSettingsFromEnv(env: NodeJS.ProcessEnv): WorkerSettings {
   const key = rateLimitKey(env);
   return {
+    logLevel: logLevel(env),
     temporal: temporalSettingsFromEnv(env),
     directory: directoryLocationFromEnv(env),
     rateLimitPerSecond: positiveNumber(env, 'SMS_RATE_LIMIT', 50),

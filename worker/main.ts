@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /** `npm run worker`: one worker process from environment variables; SIGINT/SIGTERM drain it and exit. */
-import { DefaultLogger, type LogLevel } from '@temporalio/worker';
+import { DefaultLogger } from '@temporalio/worker';
 import { ConfigError, dispatchSettingsFromEnv, inboundSettingsFromEnv, workerSettingsFromEnv } from './config';
 import { connectWorker, createSmsWorker } from './create-worker';
 import { openDirectory } from './directory/open-directory';
@@ -14,7 +14,7 @@ import { watchPausedSendings } from './metrics/watch-paused-sendings';
 
 async function main(): Promise<void> {
   const settings = workerSettingsFromEnv(process.env);
-  const meter = installRuntime(new DefaultLogger((process.env.WORKER_LOG_LEVEL as LogLevel | undefined) ?? 'WARN'), settings.metricsAddress);
+  const meter = installRuntime(new DefaultLogger(settings.logLevel), settings.metricsAddress);
   const providerConfig = providerConfigFromEnv(process.env);
   const inboundSettings = inboundSettingsFromEnv(process.env);
   const dispatch = dispatchSettingsFromEnv(process.env, providerConfig);

@@ -6,6 +6,7 @@ import { ConfigError, workerSettingsFromEnv } from '../../worker/config';
 describe('worker settings from the environment', () => {
   test('defaults: local dev server, SQLite under .data, 50 messages/s shared by the workers on the directory, 8 in flight', () => {
     expect(workerSettingsFromEnv({})).toEqual({
+      logLevel: 'WARN',
       temporal: { address: '127.0.0.1:7233', namespace: 'default', taskQueue: 'durable-sms' },
       directory: { url: undefined, sqlitePath: '.data/directory.sqlite' },
       rateLimitPerSecond: 50,
@@ -73,5 +74,10 @@ describe('worker settings from the environment', () => {
         `WORKER_METRICS_PORT="${value}" is not a port or an IP address and port: set it to e.g. 9464 (listens on 127.0.0.1), 0.0.0.0:9464 (every interface) or [::1]:9464, or unset it to turn the metrics endpoint off.`,
       ),
     );
+  });
+
+  test('the log level: one of TRACE, DEBUG, INFO, WARN, ERROR, in any case; anything else is refused with the values', () => {
+    expect(workerSettingsFromEnv({ WORKER_LOG_LEVEL: ' info ' }).logLevel).toBe('INFO');
+    expect(() => workerSettingsFromEnv({ WORKER_LOG_LEVEL: 'verbose' })).toThrow('WORKER_LOG_LEVEL="verbose" is not a log level: set it to TRACE, DEBUG, INFO, WARN, ERROR (default WARN), or unset it.');
   });
 });
