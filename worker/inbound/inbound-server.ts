@@ -218,8 +218,8 @@ function printable(text: string): string {
   return text.replace(/[\p{Cc}\p{Cf}]/gu, ' ').slice(0, 300);
 }
 
-/** An error for the log with anything that looks like a phone number masked. */
+/** An error for the log with anything that looks like a phone number (digits of any script) masked. */
 function redacted(error: unknown): string {
   const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  return printable(text.replace(/\+?\d[\d\s().-]{5,}\d/g, '[number]'));
+  return printable(text.replace(/[+＋]?\p{Nd}[\p{Nd}\s().-]{5,}\p{Nd}/gu, '[number]'));
 }
