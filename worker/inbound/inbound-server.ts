@@ -6,14 +6,14 @@
  *
  * Answers: 200 for every authenticated, well-formed message, keyword or not, so the provider does
  * not retry (form → empty TwiML, JSON → {"recorded": "optOut" | "optIn" | "ignored"}); 401 when
- * neither the Twilio signature nor the token is valid; 404 unknown path or project; 400 bad field;
+ * neither a Twilio signature covering the body nor the token is valid; 404 unknown path or project; 400 bad field;
  * 405 not POST; 413 body over 64 KiB; 415 neither form nor JSON. The log gets outcomes only, never
  * a phone number, a message text or a secret.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ConfigError, checkInboundSettings } from '../config';
-import { authenticate, authHint, type InboundAuthSettings } from './inbound-auth';
+import { authenticate, authRefusal, type InboundAuthSettings } from './inbound-auth';
 import { formParams, inboundFormat, InboundRequestError, messageFromForm, messageFromJson, unsupportedFormatError } from './parse-inbound';
 import { recordInboundMessage, type InboundDirectory } from './record-inbound';
 
@@ -102,11 +102,12 @@ function requestHandler(ctx: HandlerContext) {
     }
 
     const params = format === 'form' ? formParams(raw) : [];
-    const by = authenticate(ctx.auth, { target, headers: req.headers, params });
-    if (!by) {
+    const verdict = authenticate(ctx.auth, { target, headers: req.headers, format, params, body: raw });
+    if (verdict.by === null) {
       if (ctx.auth.token) res.setHeader('WWW-Authenticate', 'Bearer realm="inbound"');
-      return answerError(res, ctx, new InboundRequestError(401, authHint(ctx.auth)));
+      return answerError(res, ctx, new InboundRequestError(401, authRefusal(ctx.auth, verdict.refusal)));
     }
+    const by = verdict.by;
 
     try {
       if (!format) throw unsupportedFormatError(contentType);
