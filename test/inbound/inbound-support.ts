@@ -90,18 +90,19 @@ export function postTwilio(
 /** A Twilio message id, new at each call (`SM` and 32 hex digits, as Twilio's). */
 export const newMessageSid = (): string => `SM${randomBytes(16).toString('hex')}`;
 
-/** A Twilio inbound message webhook's parameters (what Twilio posts for an SMS reply). */
+/** A Twilio inbound message webhook's parameters (what Twilio posts for an SMS reply), with a new MessageSid. */
 export function twilioInbound(from: string, body: string, extra: Record<string, string> = {}): Record<string, string> {
+  const sid = extra.MessageSid ?? newMessageSid();
   return {
     ToCountry: 'CA',
-    SmsMessageSid: 'SM0123456789abcdef0123456789abcdef',
+    SmsMessageSid: sid,
     NumMedia: '0',
-    SmsSid: 'SM0123456789abcdef0123456789abcdef',
+    SmsSid: sid,
     SmsStatus: 'received',
     Body: body,
     To: '+15145550000',
     NumSegments: '1',
-    MessageSid: 'SM0123456789abcdef0123456789abcdef',
+    MessageSid: sid,
     AccountSid: 'AC0123456789abcdef0123456789abcdef',
     From: from,
     ApiVersion: '2010-04-01',
