@@ -167,6 +167,9 @@ describe.each(STORES)('inbound opt-out endpoint (%s directory)', (store) => {
     expect(get.headers.get('allow')).toBe('POST');
     expect((await postJson(server.url, '/elsewhere', {})).status).toBe(404);
     expect((await postJson(server.url, '/inbound/', {})).status).toBe(404);
+    // A control character in the project id never reaches the database (PostgreSQL refuses NUL: it was a 500).
+    const nul = await postJson(server.url, '/inbound/acme%00', { from: ANA, body: 'STOP' }, { Authorization: `Bearer ${INBOUND_TOKEN}` });
+    expect({ status: nul.status, error: JSON.parse(nul.text).error }).toEqual({ status: 404, error: 'Not found: post inbound messages to /inbound/<projectId>.' });
 
     const big = await postJson(server.url, '/inbound/acme', { from: ANA, body: 'x'.repeat(70 * 1024) }, { Authorization: `Bearer ${INBOUND_TOKEN}` });
     expect(big.status).toBe(413);

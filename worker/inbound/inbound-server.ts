@@ -145,9 +145,11 @@ function answer(res: ServerResponse, status: number, contentType: string, body: 
   res.end(body);
 }
 
+/** The project id from the path; none when it does not decode or holds control characters (PostgreSQL refuses NUL). */
 function decodedSegment(segment: string): string | undefined {
   try {
-    return decodeURIComponent(segment) || undefined;
+    const id = decodeURIComponent(segment);
+    return id && !/\p{Cc}/u.test(id) ? id : undefined;
   } catch {
     return undefined;
   }
