@@ -8,6 +8,7 @@ import {
   type PhoneNumber,
   type ValidatePhoneNumberLengthResult,
 } from 'libphonenumber-js/max';
+import { asciiDigits } from './unicode-digits';
 
 export type NumberStatus = 'valid' | 'missing' | 'invalid';
 
@@ -19,11 +20,12 @@ export type NormalizedNumber =
 /**
  * Reads a number written in E.164/international form, or in the local format of
  * `defaultCountry` (ISO 3166-1 alpha-2), and returns its E.164 form or why it cannot be used.
+ * Digits of any script count as their ASCII values (`+١ ٥١٤ …` is `+1 514 …`).
  */
 export function normalizeNumber(raw: string | undefined | null, defaultCountry: string): NormalizedNumber {
-  const text = (raw ?? '').trim();
+  const text = asciiDigits((raw ?? '').trim());
   if (text === '') return { status: 'missing' };
-  if (!/\d/.test(text)) return invalid('Not a phone number (it has no digits).');
+  if (!/[0-9]/.test(text)) return invalid('Not a phone number (it has no digits).');
 
   const country = toCountryCode(defaultCountry);
   let parsed: PhoneNumber;

@@ -1,6 +1,7 @@
 /** A project's compliance settings: which validation points block, limits, price, countries, quiet hours, approvals. Pure. */
 import { canonicalIdentity } from '../identity';
 import { parseQuietHoursRules, type QuietHoursRule } from '../quiet-hours';
+import { asciiDigits } from '../unicode-digits';
 
 /** Validation points whose finding a project may make blocking (`block`) or a warning only (`warn`). */
 export const POLICY_POINTS = ['FIELDS_RESOLVE', 'ENCODING', 'SEGMENTS', 'OPT_OUT_WORDING', 'SENDER_ID', 'COUNTRIES', 'NUMBER_TYPE', 'QUIET_HOURS'] as const;
@@ -201,7 +202,8 @@ function parseApprovers(value: unknown): NamedApprover[] {
     if (seen.has(canonical)) fail(`${field}.email`, `${String(email)} is listed twice.`);
     seen.add(canonical);
     if (typeof name !== 'string' || name.trim() === '') fail(`${field}.name`, 'must be the name the approval page shows, e.g. "Alex Martin".');
-    if (phone !== undefined && (typeof phone !== 'string' || !/^\+[1-9]\d{6,14}$/.test(phone))) fail(`${field}.phone`, 'must be an E.164 number such as +15145550100 (it receives proof sends).');
-    return { email: (email as string).trim(), name: (name as string).trim(), ...(phone === undefined ? {} : { phone: phone as string }) };
+    const e164 = typeof phone === 'string' ? asciiDigits(phone) : phone;
+    if (e164 !== undefined && (typeof e164 !== 'string' || !/^\+[1-9]\d{6,14}$/.test(e164))) fail(`${field}.phone`, 'must be an E.164 number such as +15145550100 (it receives proof sends).');
+    return { email: (email as string).trim(), name: (name as string).trim(), ...(e164 === undefined ? {} : { phone: e164 as string }) };
   });
 }

@@ -72,6 +72,12 @@ describe.each(STORES)('projects and contacts (%s)', (store) => {
     expect(await directory.getProject('bad')).toBeUndefined();
   });
 
+  test("an approver's phone written with another script's digits is stored with ASCII digits", async () => {
+    const approvers = [{ email: 'alex@example.com', name: 'Alex Martin', phone: '+١٥١٤٥٥٥٠١٩٠' }];
+    const project = await directory.upsertProject({ id: 'digits', name: 'Digits', compliance: { approval: { approvers } } });
+    expect(project.compliance.approval.approvers).toEqual([{ email: 'alex@example.com', name: 'Alex Martin', phone: '+15145550190' }]);
+  });
+
   test('upsert counts inserts and updates; the last of two inputs with one id wins; unset active keeps the stored one', async () => {
     await directory.upsertProject({ id: 'up', name: 'Up', defaultCountry: 'CA' });
     expect(

@@ -43,4 +43,32 @@ describe('normalizeNumber', () => {
     expect(local.status === 'invalid' && local.reason).toMatch(/no country code/i);
     expect(normalizeNumber('+15145551234', 'XX')).toMatchObject({ status: 'valid', e164: '+15145551234' });
   });
+
+  // Written as people write them in their script; libphonenumber alone reads only some of these.
+  test.each([
+    ['+١ ٥١٤ ٥٥٥ ١٢٣٤', 'CA', '+15145551234'], // Arabic-Indic
+    ['(٥١٤) ٥٥٥-١٢٣٤', 'CA', '+15145551234'], // Arabic-Indic, local format
+    ['+۱ ۵۱۴ ۵۵۵ ۱۲۳۴', 'CA', '+15145551234'], // Persian
+    ['۰۹۱۲ ۳۴۵ ۶۷۸۹', 'IR', '+989123456789'], // Persian, Iranian local format
+    ['٠٥٠ ١٢٣ ٤٥٦٧', 'AE', '+971501234567'], // Arabic-Indic, Emirati local format
+    ['＋１ ５１４ ５５５ １２３４', 'CA', '+15145551234'], // fullwidth digits and plus
+    ['０６ １２ ３４ ５６ ７８', 'FR', '+33612345678'], // fullwidth, French local format
+    ['+१ ५१४ ५५५ १२३४', 'CA', '+15145551234'], // Devanagari
+    ['০৬ ১২ ৩৪ ৫৬ ৭৮', 'FR', '+33612345678'], // Bengali
+    ['+๑ ๕๑๔ ๕๕๕ ๑๒๓๔', 'CA', '+15145551234'], // Thai
+    ['+𝟏 𝟓𝟏𝟒 𝟓𝟓𝟓 𝟏𝟐𝟑𝟒', 'CA', '+15145551234'], // mathematical bold
+    ['+1 ٥١٤ 555 ۱۲۳۴', 'CA', '+15145551234'], // scripts mixed
+  ])('%p (default country %s) is %s', (raw, country, e164) => {
+    expect(normalizeNumber(raw, country)).toMatchObject({ status: 'valid', e164 });
+  });
+
+  test.each([
+    ['Ⅴ①¹〇 ٫', /no digits/], // numerals that are not decimal digits
+    ['٥١٤', /too short for a CA number/i],
+    ['+١ ٥٥٥ ٥٥٥ ٥٥٥٥', /not a valid number/i],
+  ])('%p is still refused with a reason', (raw, reason) => {
+    const result = normalizeNumber(raw, 'CA');
+    expect(result.status).toBe('invalid');
+    expect(result.status === 'invalid' && result.reason).toMatch(reason);
+  });
 });

@@ -46,13 +46,15 @@ describe.each(STORES)('inbound opt-out endpoint (%s directory)', (store) => {
 
   test('a Twilio-signed STOP puts the sender on the kill list; START takes it off', async () => {
     expect(await optedOut()).toBe(1);
-    const stop = await postTwilio(server.url, '/inbound/acme', twilioInbound(ANA, 'Stop.'), signing);
+    const stopMessage = twilioInbound(ANA, 'Stop.');
+    const stop = await postTwilio(server.url, '/inbound/acme', stopMessage, signing);
     expect(stop).toMatchObject({ status: 200, text: EMPTY_TWIML });
     expect(stop.contentType).toMatch(/^text\/xml/);
     expect(await optedOut()).toBe(2);
     expect(await fresh.killList('acme')).toContainEqual({ e164: ANA, source: 'inbound:STOP' });
 
-    // Twilio may deliver the same message twice: nothing changes.
+    // Twilio may deliver the same message twice, and the person may write STOP twice: nothing changes.
+    expect((await postTwilio(server.url, '/inbound/acme', stopMessage, signing)).status).toBe(200);
     expect((await postTwilio(server.url, '/inbound/acme', twilioInbound(ANA, 'STOP'), signing)).status).toBe(200);
     expect(await optedOut()).toBe(2);
 
@@ -165,6 +167,9 @@ describe.each(STORES)('inbound opt-out endpoint (%s directory)', (store) => {
     expect(get.headers.get('allow')).toBe('POST');
     expect((await postJson(server.url, '/elsewhere', {})).status).toBe(404);
     expect((await postJson(server.url, '/inbound/', {})).status).toBe(404);
+    // A control character in the project id never reaches the database (PostgreSQL refuses NUL: it was a 500).
+    const nul = await postJson(server.url, '/inbound/acme%00', { from: ANA, body: 'STOP' }, { Authorization: `Bearer ${INBOUND_TOKEN}` });
+    expect({ status: nul.status, error: JSON.parse(nul.text).error }).toEqual({ status: 404, error: 'Not found: post inbound messages to /inbound/<projectId>.' });
 
     const big = await postJson(server.url, '/inbound/acme', { from: ANA, body: 'x'.repeat(70 * 1024) }, { Authorization: `Bearer ${INBOUND_TOKEN}` });
     expect(big.status).toBe(413);

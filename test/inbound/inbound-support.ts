@@ -1,4 +1,5 @@
 /** Helpers for the inbound endpoint tests: real HTTP requests, a fresh directory whose kill list can be read back. */
+import { createHash, randomBytes } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { Client } from 'pg';
 import type { Directory } from '../../worker/directory/directory';
@@ -86,18 +87,22 @@ export function postTwilio(
   });
 }
 
-/** A Twilio inbound message webhook's parameters (what Twilio posts for an SMS reply). */
+/** A Twilio message id, new at each call (`SM` and 32 hex digits, as Twilio's). */
+export const newMessageSid = (): string => `SM${randomBytes(16).toString('hex')}`;
+
+/** A Twilio inbound message webhook's parameters (what Twilio posts for an SMS reply), with a new MessageSid. */
 export function twilioInbound(from: string, body: string, extra: Record<string, string> = {}): Record<string, string> {
+  const sid = extra.MessageSid ?? newMessageSid();
   return {
     ToCountry: 'CA',
-    SmsMessageSid: 'SM0123456789abcdef0123456789abcdef',
+    SmsMessageSid: sid,
     NumMedia: '0',
-    SmsSid: 'SM0123456789abcdef0123456789abcdef',
+    SmsSid: sid,
     SmsStatus: 'received',
     Body: body,
     To: '+15145550000',
     NumSegments: '1',
-    MessageSid: 'SM0123456789abcdef0123456789abcdef',
+    MessageSid: sid,
     AccountSid: 'AC0123456789abcdef0123456789abcdef',
     From: from,
     ApiVersion: '2010-04-01',
@@ -107,4 +112,21 @@ export function twilioInbound(from: string, body: string, extra: Record<string, 
 
 export function postJson(serverUrl: string, path: string, body: unknown, headers: Record<string, string> = {}): Promise<PostResult> {
   return post(`${serverUrl}${path}`, { headers: { 'Content-Type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+}
+
+/**
+ * Posts a JSON body with an X-Twilio-Signature as Twilio signs JSON: over the URL alone. With
+ * `bodyHash`, the URL carries the body's SHA-256 as bodySHA256 (Twilio's scheme); without it, the
+ * signature covers the URL only. `signature` overrides the computed one (a captured signature).
+ */
+export function postTwilioJson(
+  serverUrl: string,
+  path: string,
+  body: unknown,
+  signing: { authToken: string; publicUrl: string; bodyHash: boolean; signature?: string },
+): Promise<PostResult> {
+  const text = typeof body === 'string' ? body : JSON.stringify(body);
+  const target = signing.bodyHash ? `${path}${path.includes('?') ? '&' : '?'}bodySHA256=${createHash('sha256').update(text).digest('hex')}` : path;
+  const signature = signing.signature ?? twilioSignature(signing.authToken, `${signing.publicUrl}${target}`, []);
+  return post(`${serverUrl}${target}`, { headers: { 'Content-Type': 'application/json', 'X-Twilio-Signature': signature }, body: text });
 }

@@ -1,4 +1,4 @@
-import { isValidTwilioSignature, twilioSignature } from '../../worker/inbound/twilio-signature';
+import { isValidTwilioSignature, jsonBodySignatureProblem, twilioSignature } from '../../worker/inbound/twilio-signature';
 
 // Twilio's documented example ("Webhooks security"): URL, auth token, POST parameters and the signature Twilio sends.
 const URL_ = 'https://mycompany.com/myapp.php?foo=1&bar=2';
@@ -49,5 +49,36 @@ describe('Twilio request signature', () => {
     const signature = twilioSignature('secret', 'https://sms.example.com/inbound/acme', params);
     expect(isValidTwilioSignature('secret', signature, 'https://sms.example.com/inbound/acme', params)).toBe(true);
     expect(isValidTwilioSignature('secret', signature, 'https://sms.example.com/inbound/acme', [['Body', 'Arret'], ['From', '+33612345678']])).toBe(false);
+  });
+});
+
+// The JSON-body vector of Twilio's own helper library tests (twilio-node, validateRequestWithBody): the
+// signature is over the URL alone, which carries the body's SHA-256 (hex) as bodySHA256.
+describe('Twilio request signature over a JSON body', () => {
+  const JSON_BODY = Buffer.from('{"property": "value", "boolean": true}');
+  const JSON_URL = 'https://mycompany.com/myapp.php?foo=1&bar=2&bodySHA256=0a1ff7634d9ab3b95db5c9a2dfe9416e41502b283a80c7cf19632632f96e6620';
+  const JSON_SIGNATURE = 'a9nBmqA0ju/hNViExpshrM61xv4=';
+
+  test("Twilio's vector is covered", () => {
+    expect(twilioSignature(AUTH_TOKEN, JSON_URL, [])).toBe(JSON_SIGNATURE);
+    expect(jsonBodySignatureProblem(AUTH_TOKEN, JSON_SIGNATURE, JSON_URL, JSON_BODY)).toBeNull();
+  });
+
+  test('another body under the same URL and signature is refused', () => {
+    expect(jsonBodySignatureProblem(AUTH_TOKEN, JSON_SIGNATURE, JSON_URL, Buffer.from('{"property": "value", "boolean": false}'))).toBe('bodyHashMismatch');
+    expect(jsonBodySignatureProblem(AUTH_TOKEN, JSON_SIGNATURE, JSON_URL, Buffer.from(`${JSON_BODY.toString()} `))).toBe('bodyHashMismatch');
+  });
+
+  test('a URL without bodySHA256 (or with two) covers no body, even with a valid signature over the URL', () => {
+    expect(jsonBodySignatureProblem(AUTH_TOKEN, twilioSignature(AUTH_TOKEN, URL_, []), URL_, JSON_BODY)).toBe('noBodyHash');
+    const twice = `${JSON_URL}&bodySHA256=0a1ff7634d9ab3b95db5c9a2dfe9416e41502b283a80c7cf19632632f96e6620`;
+    expect(jsonBodySignatureProblem(AUTH_TOKEN, twilioSignature(AUTH_TOKEN, twice, []), twice, JSON_BODY)).toBe('noBodyHash');
+  });
+
+  test('a signature that is not over this URL is refused before the body is looked at', () => {
+    expect(jsonBodySignatureProblem('54321', JSON_SIGNATURE, JSON_URL, JSON_BODY)).toBe('signature');
+    expect(jsonBodySignatureProblem(AUTH_TOKEN, undefined, JSON_URL, JSON_BODY)).toBe('signature');
+    const notHex = 'https://mycompany.com/myapp.php?bodySHA256=not-a-hash';
+    expect(jsonBodySignatureProblem(AUTH_TOKEN, twilioSignature(AUTH_TOKEN, notHex, []), notHex, JSON_BODY)).toBe('bodyHashMismatch');
   });
 });

@@ -150,6 +150,33 @@ export interface OutboxMessage {
   createdAt: number;
 }
 
+/** An opt-out or opt-in reply (worker/inbound) as the directory applies it to the kill list. */
+export interface InboundKeyword {
+  /** The sender, read like every kill-list number. */
+  number: string;
+  intent: 'optOut' | 'optIn';
+  /** The keyword behind it, e.g. STOP: an opt-out's kill-list source is `inbound:STOP`. */
+  keyword: string;
+  /** The provider's id of the message: a message whose id was applied before changes nothing. */
+  messageId?: string;
+  /** The provider's time of the message (ms since the epoch); without it the order of arrival counts. */
+  sentAt?: number;
+}
+
+/**
+ * What applying a reply did: `added`/`alreadyOptedOut` (STOP), `removed`/`notOptedOut` (START), `kept`
+ * (START, but the entry is not one an inbound STOP made: an operator's or a quarantine), `outOfOrder`
+ * (START older than the number's latest STOP), `duplicate` (message id seen before). Only the first
+ * and `removed` change the kill list.
+ */
+export type InboundApplied = 'added' | 'alreadyOptedOut' | 'removed' | 'notOptedOut' | 'kept' | 'outOfOrder' | 'duplicate';
+
+export interface InboundKeywordOutcome {
+  applied: InboundApplied;
+  /** With `kept`: the source of the entry that stays, e.g. `cli:alex`. */
+  keptSource?: string;
+}
+
 /**
  * The contact directory: SQLite file by default, PostgreSQL when a URL is configured.
  * Every method is async so both stores share one interface.
@@ -172,6 +199,8 @@ export interface Directory {
 
   addOptOut(projectId: string, number: string, source: string): Promise<void>;
   removeOptOut(projectId: string, number: string): Promise<void>;
+  /** Applies a STOP or START reply once, in the provider's order; a START removes only what an inbound STOP added. */
+  applyInboundKeyword(projectId: string, message: InboundKeyword): Promise<InboundKeywordOutcome>;
 
   countAudience(selection: AudienceSelection): Promise<AudienceCount>;
 

@@ -147,6 +147,29 @@ export const MIGRATIONS: readonly Migration[] = [
     // when the snapshot is made, and the prepared message itself (the approval page's preview renders it).
     statements: () => ['ALTER TABLE sending_recipients ADD COLUMN frozen_fields TEXT', 'ALTER TABLE sendings ADD COLUMN message TEXT'],
   },
+  {
+    version: 7,
+    name: 'inbound_messages',
+    // Every STOP/START reply applied to a kill list (inbound-messages.ts): the provider's message id, so a
+    // message posted again changes nothing, and the time that orders STOP and START for a number.
+    statements: (dialect) => [
+      `CREATE TABLE inbound_messages (
+        id ${identityKey(dialect)},
+        project_id TEXT NOT NULL REFERENCES projects (id) ON DELETE CASCADE,
+        message_id TEXT,
+        e164 TEXT NOT NULL,
+        intent TEXT NOT NULL CHECK (intent IN ('optOut', 'optIn')),
+        keyword TEXT NOT NULL,
+        sent_at BIGINT,
+        ordered_at BIGINT NOT NULL,
+        received_at BIGINT NOT NULL,
+        outcome TEXT NOT NULL,
+        kept_source TEXT
+      )`,
+      'CREATE UNIQUE INDEX inbound_messages_by_message_id ON inbound_messages (project_id, message_id)',
+      'CREATE INDEX inbound_messages_by_number ON inbound_messages (project_id, e164, intent, ordered_at)',
+    ],
+  },
 ];
 
 /** Applies missing migrations in one transaction; concurrent callers wait for each other. */

@@ -13,6 +13,8 @@ import type {
   DispatchStop,
   GroupSummary,
   HeldSummary,
+  InboundKeyword,
+  InboundKeywordOutcome,
   InFlight,
   OutboxMessage,
   ProgressCounts,
@@ -46,6 +48,7 @@ import {
   takeOverClaim,
 } from './dispatch';
 import { listGroups } from './groups';
+import { applyInboundKeyword } from './inbound-messages';
 import { migrate } from './migrations';
 import { addOptOut, removeOptOut } from './opt-outs';
 import { getProject, listProjects, requireProject, upsertProject } from './projects';
@@ -107,6 +110,10 @@ export class SqlDirectory implements Directory {
 
   removeOptOut(projectId: string, number: string): Promise<void> {
     return removeOptOut(this.db, projectId, number);
+  }
+
+  applyInboundKeyword(projectId: string, message: InboundKeyword): Promise<InboundKeywordOutcome> {
+    return applyInboundKeyword(this.db, projectId, message);
   }
 
   countAudience(selection: AudienceSelection): Promise<AudienceCount> {

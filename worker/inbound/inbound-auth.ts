@@ -2,10 +2,13 @@
  * Who may post to the inbound endpoint: Twilio (a valid X-Twilio-Signature, when TWILIO_AUTH_TOKEN
  * is configured) or a caller holding INBOUND_TOKEN (`Authorization: Bearer <token>` or
  * `?token=<token>`). Either is enough when both are configured. Comparisons are constant-time.
+ * A Twilio signature counts only over what it covers: a form body (URL + parameters), or a JSON body
+ * through the URL's `bodySHA256`; a signature over the URL alone proves nothing about the message.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import { isValidTwilioSignature, type FormParams } from './twilio-signature';
+import type { InboundFormat } from './parse-inbound';
+import { isValidTwilioSignature, jsonBodySignatureProblem, type FormParams, type JsonBodyProblem } from './twilio-signature';
 
 export interface InboundAuthSettings {
   token?: string;
@@ -20,23 +23,47 @@ export interface InboundRequestFacts {
   /** The request target as received: path and query, e.g. `/inbound/acme?token=…`. */
   target: string;
   headers: IncomingHttpHeaders;
+  /** The body's format (undefined: neither form nor JSON). */
+  format: InboundFormat | undefined;
   /** Form parameters (empty for a JSON body). */
   params: FormParams;
+  /** The body as received (what `bodySHA256` is the hash of). */
+  body: Buffer;
 }
 
-/** How the request proved itself, or null. */
-export function authenticate(settings: InboundAuthSettings, request: InboundRequestFacts): AuthenticatedBy | null {
-  if (settings.token && tokenMatches(settings.token, presentedTokens(request))) return 'token';
+/** How the request proved itself, or why a Twilio signature it carries does not cover it (null: no proof at all). */
+export type AuthVerdict = { by: AuthenticatedBy } | { by: null; refusal: string | null };
+
+export function authenticate(settings: InboundAuthSettings, request: InboundRequestFacts): AuthVerdict {
+  if (settings.token && tokenMatches(settings.token, presentedTokens(request))) return { by: 'token' };
   const signature = header(request.headers, 'x-twilio-signature');
-  if (settings.twilioAuthToken && settings.publicUrl && signature) {
-    const url = `${settings.publicUrl}${request.target}`;
-    if (isValidTwilioSignature(settings.twilioAuthToken, signature, url, request.params)) return 'twilio';
+  if (!settings.twilioAuthToken || !settings.publicUrl || !signature) return { by: null, refusal: null };
+  const url = `${settings.publicUrl}${request.target}`;
+  if (request.format === 'form') {
+    return isValidTwilioSignature(settings.twilioAuthToken, signature, url, request.params) ? { by: 'twilio' } : { by: null, refusal: null };
   }
-  return null;
+  if (request.format === 'json') {
+    const problem = jsonBodySignatureProblem(settings.twilioAuthToken, signature, url, request.body);
+    return problem === null ? { by: 'twilio' } : { by: null, refusal: problem === 'signature' ? null : JSON_REFUSALS[problem] };
+  }
+  return { by: null, refusal: NOT_COVERED };
 }
 
-/** A sentence for the 401 answer saying what this endpoint accepts (never the secrets). */
-export function authHint(settings: InboundAuthSettings): string {
+const NOT_COVERED =
+  'X-Twilio-Signature covers only a form-encoded body (Twilio\'s inbound message webhook) or a JSON body whose SHA-256 is in the URL as bodySHA256.';
+
+const JSON_REFUSALS: Record<Exclude<JsonBodyProblem, 'signature'>, string> = {
+  noBodyHash:
+    'X-Twilio-Signature does not cover this JSON body: for JSON, Twilio signs the URL alone and covers the body with one bodySHA256 parameter in the URL, and this URL has none (or has it twice). Post Twilio\'s inbound message webhook form-encoded.',
+  bodyHashMismatch: 'The body is not the one Twilio signed: its SHA-256 differs from bodySHA256 in the URL.',
+};
+
+/** The 401 answer: why a signature was refused, if it was, and what this endpoint accepts (never the secrets). */
+export function authRefusal(settings: InboundAuthSettings, refusal: string | null): string {
+  return refusal ? `${refusal} ${authHint(settings)}` : authHint(settings);
+}
+
+function authHint(settings: InboundAuthSettings): string {
   const ways = [
     ...(settings.twilioAuthToken ? ["a valid X-Twilio-Signature (Twilio signs with the account's auth token; check that INBOUND_PUBLIC_URL is the address configured in Twilio)"] : []),
     ...(settings.token ? ['the shared token as "Authorization: Bearer <INBOUND_TOKEN>" or "?token=<INBOUND_TOKEN>"'] : []),

@@ -5,16 +5,16 @@
  * dispatch skips the number. Node's own http server; README "Inbound opt-outs".
  *
  * Answers: 200 for every authenticated, well-formed message, keyword or not, so the provider does
- * not retry (form → empty TwiML, JSON → {"recorded": "optOut" | "optIn" | "ignored"}); 401 when
- * neither the Twilio signature nor the token is valid; 404 unknown path or project; 400 bad field;
- * 405 not POST; 413 body over 64 KiB; 415 neither form nor JSON. The log gets outcomes only, never
- * a phone number, a message text or a secret.
+ * not retry (form → empty TwiML, JSON → {"recorded": "optOut" | "optIn" | "ignored" | "duplicate" |
+ * "outOfOrder" | "kept"}); 401 when neither a Twilio signature covering the body nor the token is
+ * valid; 404 unknown path or project; 400 bad field; 405 not POST; 413 body over 64 KiB; 415 neither
+ * form nor JSON. The log gets outcomes only, never a phone number, a message text or a secret.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ConfigError, checkInboundSettings } from '../config';
-import { authenticate, authHint, type InboundAuthSettings } from './inbound-auth';
-import { formParams, inboundFormat, InboundRequestError, messageFromForm, messageFromJson, unsupportedFormatError } from './parse-inbound';
+import { authenticate, authRefusal, type InboundAuthSettings } from './inbound-auth';
+import { formParams, inboundFormat, InboundRequestError, messageFromForm, messageFromJson, requireMessageId, unsupportedFormatError } from './parse-inbound';
 import { recordInboundMessage, type InboundDirectory } from './record-inbound';
 
 export const INBOUND_MAX_BODY_BYTES = 64 * 1024;
@@ -102,19 +102,23 @@ function requestHandler(ctx: HandlerContext) {
     }
 
     const params = format === 'form' ? formParams(raw) : [];
-    const by = authenticate(ctx.auth, { target, headers: req.headers, params });
-    if (!by) {
+    const verdict = authenticate(ctx.auth, { target, headers: req.headers, format, params, body: raw });
+    if (verdict.by === null) {
       if (ctx.auth.token) res.setHeader('WWW-Authenticate', 'Bearer realm="inbound"');
-      return answerError(res, ctx, new InboundRequestError(401, authHint(ctx.auth)));
+      return answerError(res, ctx, new InboundRequestError(401, authRefusal(ctx.auth, verdict.refusal)));
     }
+    const by = verdict.by;
 
     try {
       if (!format) throw unsupportedFormatError(contentType);
       const message = format === 'form' ? messageFromForm(params) : messageFromJson(raw);
+      if (by === 'twilio') requireMessageId(message);
       const result = await recordInboundMessage(ctx.directory, projectId, message);
-      ctx.log(`[inbound] 200 ${result.recorded}${result.keyword ? ` (${result.keyword})` : ''} project=${printable(projectId)} via ${by}`);
+      const kept = result.keptSource ? `: the ${printable(result.keptSource)} entry stays on the kill list` : '';
+      ctx.log(`[inbound] 200 ${result.recorded}${result.keyword ? ` (${result.keyword})` : ''} project=${printable(projectId)} via ${by}${kept}`);
       if (format === 'form') return answer(res, 200, 'text/xml; charset=utf-8', EMPTY_TWIML);
-      return answer(res, 200, 'application/json; charset=utf-8', JSON.stringify({ recorded: result.recorded }));
+      const answerBody = { recorded: result.recorded, ...(result.keptSource ? { keptSource: result.keptSource } : {}) };
+      return answer(res, 200, 'application/json; charset=utf-8', JSON.stringify(answerBody));
     } catch (error) {
       if (error instanceof InboundRequestError) return answerError(res, ctx, error);
       ctx.log(`[inbound] 500 project=${printable(projectId)}: ${redacted(error)}`);
@@ -141,9 +145,11 @@ function answer(res: ServerResponse, status: number, contentType: string, body: 
   res.end(body);
 }
 
+/** The project id from the path; none when it does not decode or holds control characters (PostgreSQL refuses NUL). */
 function decodedSegment(segment: string): string | undefined {
   try {
-    return decodeURIComponent(segment) || undefined;
+    const id = decodeURIComponent(segment);
+    return id && !/\p{Cc}/u.test(id) ? id : undefined;
   } catch {
     return undefined;
   }
@@ -218,8 +224,8 @@ function printable(text: string): string {
   return text.replace(/[\p{Cc}\p{Cf}]/gu, ' ').slice(0, 300);
 }
 
-/** An error for the log with anything that looks like a phone number masked. */
+/** An error for the log with anything that looks like a phone number (digits of any script) masked. */
 function redacted(error: unknown): string {
   const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  return printable(text.replace(/\+?\d[\d\s().-]{5,}\d/g, '[number]'));
+  return printable(text.replace(/[+＋]?\p{Nd}[\p{Nd}\s().-]{5,}\p{Nd}/gu, '[number]'));
 }

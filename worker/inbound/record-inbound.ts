@@ -1,23 +1,40 @@
-/** What an inbound message changes on a project's kill list: STOP adds the sender, START removes it. */
+/**
+ * What an inbound message changes on a project's kill list: STOP adds the sender, START removes an
+ * entry that an inbound STOP made (never an operator's or a quarantine), each message id once and a
+ * START only when it is later than the number's latest STOP (the directory's applyInboundKeyword).
+ */
 import { classifyInboundMessage, type InboundIntent } from '../../domain/opt-out-keywords';
 import { normalizeNumber } from '../../domain/phone';
-import type { Directory } from '../directory/directory';
+import type { Directory, InboundApplied } from '../directory/directory';
+import { sourceKind } from '../directory/opt-outs';
 import { InboundRequestError, type InboundMessage } from './parse-inbound';
 
-export type InboundOutcome = InboundIntent | 'ignored';
+/** `kept`: a START that left an operator's or quarantine entry in place; `outOfOrder`: a START older than the latest STOP. */
+export type InboundOutcome = InboundIntent | 'ignored' | 'duplicate' | 'outOfOrder' | 'kept';
 
 export interface InboundResult {
   recorded: InboundOutcome;
   /** The keyword behind the change, e.g. STOP (also the kill-list source `inbound:STOP`). */
   keyword?: string;
+  /** With `kept`: who made the entry that stays (`cli`, `quarantine`, …), without names. */
+  keptSource?: string;
 }
 
-export type InboundDirectory = Pick<Directory, 'getProject' | 'addOptOut' | 'removeOptOut'>;
+export type InboundDirectory = Pick<Directory, 'getProject' | 'applyInboundKeyword'>;
+
+const OUTCOMES: Record<InboundApplied, InboundOutcome> = {
+  added: 'optOut',
+  alreadyOptedOut: 'optOut',
+  removed: 'optIn',
+  notOptedOut: 'optIn',
+  kept: 'kept',
+  outOfOrder: 'outOfOrder',
+  duplicate: 'duplicate',
+};
 
 /**
  * Applies one inbound message to the project's kill list. The sender's number is read like every
  * number of the directory: E.164, or the local format of the project's default country.
- * Repeating a message changes nothing more (adding keeps the first entry, removing is idempotent).
  */
 export async function recordInboundMessage(directory: InboundDirectory, projectId: string, message: InboundMessage): Promise<InboundResult> {
   const project = await directory.getProject(projectId);
@@ -38,9 +55,18 @@ export async function recordInboundMessage(directory: InboundDirectory, projectI
   }
   const decision = intentOf(message);
   if (!decision) return { recorded: 'ignored' };
-  if (decision.intent === 'optOut') await directory.addOptOut(projectId, number.e164, `inbound:${decision.keyword}`);
-  else await directory.removeOptOut(projectId, number.e164);
-  return { recorded: decision.intent, keyword: decision.keyword };
+  const outcome = await directory.applyInboundKeyword(projectId, {
+    number: number.e164,
+    intent: decision.intent,
+    keyword: decision.keyword,
+    ...(message.messageId ? { messageId: message.messageId } : {}),
+    ...(message.sentAt === undefined ? {} : { sentAt: message.sentAt }),
+  });
+  return {
+    recorded: OUTCOMES[outcome.applied],
+    keyword: decision.keyword,
+    ...(outcome.keptSource ? { keptSource: sourceKind(outcome.keptSource) } : {}),
+  };
 }
 
 /**

@@ -2,8 +2,10 @@
  * Twilio's request signature (`X-Twilio-Signature`), per Twilio's "Webhooks security" docs: the
  * full URL Twilio called (scheme, host, path and query), followed by every POST parameter sorted by
  * name as name + value with no separators, HMAC-SHA1 with the account auth token as key, base64.
+ * A JSON body is not a list of parameters: Twilio signs the URL alone and puts the body's SHA-256
+ * (hex) in the URL as `bodySHA256`, so the body is covered only through that parameter.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 
 /** Form parameters in the order received; a name may repeat. */
 export type FormParams = Iterable<readonly [string, string]>;
@@ -52,4 +54,27 @@ function urlVariants(url: string): string[] {
   const [, host, port] = hostPort;
   if (port !== undefined && port !== defaultPort) return [url];
   return [...new Set([url, `${scheme}://${host}:${defaultPort}${rest}`, `${scheme}://${host}${rest}`])];
+}
+
+/** Why a signed JSON body is not covered by its signature, or null when it is. */
+export type JsonBodyProblem = 'noBodyHash' | 'signature' | 'bodyHashMismatch';
+
+/**
+ * Twilio's scheme for JSON bodies: the signature is over the URL alone (no parameters), and the URL's
+ * `bodySHA256` is the hex SHA-256 of the exact body bytes. Without `bodySHA256` nothing covers the body.
+ */
+export function jsonBodySignatureProblem(authToken: string, signature: string | undefined, url: string, body: Buffer): JsonBodyProblem | null {
+  const claimed = bodyHashOf(url);
+  if (claimed === undefined) return 'noBodyHash';
+  if (!isValidTwilioSignature(authToken, signature, url, [])) return 'signature';
+  const actual = createHash('sha256').update(body).digest();
+  const given = /^[0-9a-f]{64}$/i.test(claimed) ? Buffer.from(claimed, 'hex') : Buffer.alloc(0);
+  return given.length === actual.length && timingSafeEqual(given, actual) ? null : 'bodyHashMismatch';
+}
+
+function bodyHashOf(url: string): string | undefined {
+  const query = url.includes('?') ? url.slice(url.indexOf('?') + 1).split('#')[0] : '';
+  const values = new URLSearchParams(query).getAll('bodySHA256');
+  // Twilio adds it once; two values would leave open which one was meant.
+  return values.length === 1 ? values[0] : undefined;
 }
