@@ -2,6 +2,7 @@ import { NodeConnectionTypes, type IExecuteFunctions, type INodeExecutionData, t
 import { actorProperty, scheduleProperties, sendingIdProperty } from '../shared/descriptions';
 import { credentialTest, loadOptions } from '../shared/methods';
 import { statusItem } from '../shared/output';
+import { messageParameter } from '../shared/message-parameter';
 import { scheduleFromParameters } from '../shared/parameters';
 import { requireSendingId, runPerItem } from '../shared/run-per-item';
 
@@ -28,8 +29,9 @@ export class DurableSmsPrepareSending implements INodeType {
         typeOptions: { rows: 4 },
         default: '',
         required: true,
-        placeholder: 'Hi {{firstName}}, our sale starts tomorrow. Reply STOP to opt out.',
-        description: 'SMS text. {{fieldName}} is replaced by each contact\'s profile field.',
+        placeholder: 'Hi [[firstName]], our sale starts tomorrow. Reply STOP to opt out.',
+        description: 'SMS text. [[fieldName]] is replaced by each contact\'s profile field (e.g. [[firstName]]); in expression mode {{ }} belongs to n8n.',
+        hint: 'Personalize with [[fieldName]], e.g. [[firstName]]: n8n leaves [[ ]] alone, also in expression mode',
       },
       {
         displayName: 'Sender ID',
@@ -60,7 +62,7 @@ export class DurableSmsPrepareSending implements INodeType {
       const status = await sendings.prepare(
         sendingId,
         {
-          message: this.getNodeParameter('message', i) as string,
+          message: messageParameter(this, i),
           senderId: (this.getNodeParameter('senderId', i, '') as string) || null,
           schedule,
           refreshAtSend: schedule.mode === 'later' && (this.getNodeParameter('refreshAtSend', i, false) as boolean),

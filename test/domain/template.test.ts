@@ -7,6 +7,9 @@ describe('listPlaceholders', () => {
     ['{{\tcity\n}} {{address.zip}} {{loyalty_tier}} {{promo-code}}', ['city', 'address.zip', 'loyalty_tier', 'promo-code']],
     ['No fields here', []],
     ['{{first name}} {{}} {{1st}} {single}', []],
+    ['Hello [[firstName]]', ['firstName']],
+    ['Hi [[ firstName ]] {{lastName}}, [[firstName]] and {{firstName}} again', ['firstName', 'lastName']],
+    ['[[first name]] [[]] [[1st]] [single] [[a]b]]', []],
   ])('%p uses %p', (text, expected) => {
     expect(listPlaceholders(text)).toEqual(expected);
   });
@@ -16,6 +19,10 @@ describe('listMalformedPlaceholders', () => {
   it('lists double-brace groups that are not field names', () => {
     expect(listMalformedPlaceholders('Hi {{first name}}{{}} {{ok}} {{1st}} {{first name}}')).toEqual(['{{first name}}', '{{}}', '{{1st}}']);
   });
+
+  it('lists double-bracket groups that are not field names', () => {
+    expect(listMalformedPlaceholders('Hi [[first name]][[]] [[ok]] [[1st]]')).toEqual(['[[first name]]', '[[]]', '[[1st]]']);
+  });
 });
 
 describe('renderMessage', () => {
@@ -24,6 +31,14 @@ describe('renderMessage', () => {
       body: 'Hi Ana Lima, your code is 42. Ana!',
       missing: [],
     });
+  });
+
+  it('fills [[field]] placeholders like {{field}} ones, both in one text', () => {
+    expect(renderMessage('Hi [[firstName]] [[ lastName ]] ({{code}}), [[firstName]]!', { firstName: 'Ana', lastName: 'Lima', code: '42' })).toEqual({
+      body: 'Hi Ana Lima (42), Ana!',
+      missing: [],
+    });
+    expect(renderMessage('[[a]]{{a}}[[b]]', { a: 'x' })).toEqual({ body: 'xx', missing: ['b'] });
   });
 
   it('renders missing, empty and blank fields as nothing and lists each once', () => {
@@ -56,7 +71,7 @@ describe('validateMessageText', () => {
     }
     expect(thrown).toBeInstanceOf(TemplateError);
     expect((thrown as TemplateError).field).toBe('message');
-    expect((thrown as TemplateError).message).toBe('"message" is empty: write the text of the SMS (personalization fields such as {{firstName}} are allowed).');
+    expect((thrown as TemplateError).message).toBe('"message" is empty: write the text of the SMS (personalization fields such as [[firstName]] are allowed).');
   });
 
   it('refuses a message that is not text', () => {
