@@ -1,7 +1,7 @@
-import { NodeConnectionTypes, type IExecuteFunctions, type INodeExecutionData, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes, type IExecuteFunctions, type NodeExecutionHint, type INodeExecutionData, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
 import { actorProperty, scheduleProperties, sendingIdProperty } from '../shared/descriptions';
 import { credentialTest, loadOptions } from '../shared/methods';
-import { statusItem } from '../shared/output';
+import { preparedHints, preparedItem } from '../shared/output';
 import { messageParameter } from '../shared/message-parameter';
 import { scheduleFromParameters } from '../shared/parameters';
 import { requireSendingId, runPerItem } from '../shared/run-per-item';
@@ -56,7 +56,9 @@ export class DurableSmsPrepareSending implements INodeType {
   methods = { loadOptions, credentialTest };
 
   async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-    return runPerItem(this, async (sendings, i) => {
+    const items = this.getInputData().length;
+    const hints: NodeExecutionHint[] = [];
+    const output = await runPerItem(this, async (sendings, i) => {
       const sendingId = requireSendingId(this, i);
       const schedule = scheduleFromParameters(this, i);
       const status = await sendings.prepare(
@@ -69,7 +71,10 @@ export class DurableSmsPrepareSending implements INodeType {
         },
         this.getNodeParameter('actor', i) as string,
       );
-      return statusItem(status);
+      hints.push(...preparedHints(status).map((hint) => (items > 1 ? { ...hint, message: `${sendingId}: ${hint.message}` } : hint)));
+      return preparedItem(status);
     });
+    if (hints.length > 0) this.addExecutionHints(...hints);
+    return output;
   }
 }

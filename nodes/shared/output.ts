@@ -1,10 +1,38 @@
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, NodeExecutionHint } from 'n8n-workflow';
 import type { AudienceCount } from '../../domain/types';
 import type { SendingStatus } from '../../workflows/messages';
 
 /** A sending's status as an item: `sendingId` first, so the next node's default expression finds it. */
 export function statusItem(status: SendingStatus): IDataObject {
   return { ...(status as unknown as IDataObject) };
+}
+
+/**
+ * A prepared sending as an item: what a builder checks first (messages, parts, cost, warnings, send
+ * time as ISO) above the full status.
+ */
+export function preparedItem(status: SendingStatus): IDataObject {
+  const prepared = status.prepared;
+  if (!prepared) return statusItem(status);
+  const point = (code: string) => prepared.report.points.find((p) => p.code === code);
+  const cost = point('COST')?.data as { estimate?: number; currency?: string } | undefined;
+  return {
+    sendingId: status.sendingId,
+    state: status.state,
+    messages: prepared.summary.messages,
+    segments: (point('SEGMENTS')?.data as { total?: number } | undefined)?.total ?? null,
+    estimatedCost: cost?.estimate !== undefined ? { amount: cost.estimate, currency: cost.currency } : null,
+    warnings: prepared.report.points.filter((p) => p.level === 'warn').map((p) => `${p.code}: ${p.message}`),
+    sendAt: prepared.sendAtMs === null ? 'now' : new Date(prepared.sendAtMs).toISOString(),
+    ...statusItem(status),
+  };
+}
+
+/** The warnings of a prepared sending, shown above the output pane. */
+export function preparedHints(status: SendingStatus): NodeExecutionHint[] {
+  return (status.prepared?.report.points ?? [])
+    .filter((p) => p.level === 'warn')
+    .map((p) => ({ message: `${p.code}: ${p.message}`, type: 'warning', location: 'outputPane' }));
 }
 
 export function countItem(sendingId: string, count: AudienceCount): IDataObject {
