@@ -11,7 +11,7 @@ export class DurableSmsTemporalApi implements ICredentialType {
 
   icon: Icon = { light: 'file:../icons/durable-sms.svg', dark: 'file:../icons/durable-sms.dark.svg' };
 
-  documentationUrl = 'https://github.com/durable-sms/n8n-nodes-durable-sms#install-the-nodes-into-n8n';
+  documentationUrl = 'https://github.com/durable-sms/n8n-nodes-durable-sms#the-nodes';
 
   properties: INodeProperties[] = [
     {

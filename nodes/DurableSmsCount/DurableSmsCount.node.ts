@@ -8,7 +8,7 @@ export class DurableSmsCount implements INodeType {
   description: INodeTypeDescription = {
     displayName: 'Durable SMS: Count',
     name: 'durableSmsCount',
-    icon: { light: 'file:../../icons/durable-sms.svg', dark: 'file:../../icons/durable-sms.dark.svg' },
+    icon: { light: 'file:../../icons/count.svg', dark: 'file:../../icons/count.dark.svg' },
     group: ['transform'],
     version: 1,
     subtitle: 'Count recipients',

@@ -10,7 +10,7 @@ export class DurableSmsPrepareSending implements INodeType {
   description: INodeTypeDescription = {
     displayName: 'Durable SMS: Prepare Sending',
     name: 'durableSmsPrepareSending',
-    icon: { light: 'file:../../icons/durable-sms.svg', dark: 'file:../../icons/durable-sms.dark.svg' },
+    icon: { light: 'file:../../icons/prepare-sending.svg', dark: 'file:../../icons/prepare-sending.dark.svg' },
     group: ['transform'],
     version: 1,
     subtitle: '={{ $parameter["when"] === "later" ? "Send " + $parameter["localDateTime"] + " " + $parameter["timeZone"] : "Send now" }}',

@@ -17,7 +17,7 @@ export class DurableSmsRequestApproval implements INodeType {
   description: INodeTypeDescription = {
     displayName: 'Durable SMS: Request Approval',
     name: 'durableSmsRequestApproval',
-    icon: { light: 'file:../../icons/durable-sms.svg', dark: 'file:../../icons/durable-sms.dark.svg' },
+    icon: { light: 'file:../../icons/request-approval.svg', dark: 'file:../../icons/request-approval.dark.svg' },
     group: ['transform'],
     version: 1,
     subtitle: 'Send approval link and wait',

@@ -9,7 +9,7 @@ export class DurableSmsSelectRecipients implements INodeType {
   description: INodeTypeDescription = {
     displayName: 'Durable SMS: Select Recipients',
     name: 'durableSmsSelectRecipients',
-    icon: { light: 'file:../../icons/durable-sms.svg', dark: 'file:../../icons/durable-sms.dark.svg' },
+    icon: { light: 'file:../../icons/select-recipients.svg', dark: 'file:../../icons/select-recipients.dark.svg' },
     group: ['transform'],
     version: 1,
     subtitle: '={{ $parameter["audience"] === "all" ? "All active contacts" : "Groups: " + ($parameter["groups"] || []).join(", ") }}',

@@ -8,7 +8,7 @@ export class DurableSmsSend implements INodeType {
   description: INodeTypeDescription = {
     displayName: 'Durable SMS: Send SMS',
     name: 'durableSmsSend',
-    icon: { light: 'file:../../icons/durable-sms.svg', dark: 'file:../../icons/durable-sms.dark.svg' },
+    icon: { light: 'file:../../icons/send.svg', dark: 'file:../../icons/send.dark.svg' },
     group: ['output'],
     version: 1,
     subtitle: '={{ $parameter["waitForCompletion"] ? "Send and wait" : "Send" }}',

@@ -11,7 +11,7 @@ export class DurableSmsSending implements INodeType {
   description: INodeTypeDescription = {
     displayName: 'Durable SMS: Sending',
     name: 'durableSmsSending',
-    icon: { light: 'file:../../icons/durable-sms.svg', dark: 'file:../../icons/durable-sms.dark.svg' },
+    icon: { light: 'file:../../icons/sending.svg', dark: 'file:../../icons/sending.dark.svg' },
     group: ['transform'],
     version: 1,
     subtitle: '={{ $parameter["operation"] }}',
