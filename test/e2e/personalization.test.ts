@@ -72,7 +72,7 @@ describe('personalization in expression mode on a real n8n', () => {
   }
 
   test('[[firstName]] beside an n8n expression: every text carries the contact\'s name and the value from the input', async () => {
-    const execution = await run('personalize-brackets', '=Hi [[firstName]], your code is {{ $json.body.code }}. Reply STOP to opt out.', { code: 'SPRING' });
+    const execution = await run('personalize-brackets', '=Hi [[firstName]], your code is {{ $("Start").item.json.body.code }}. Reply STOP to opt out.', { code: 'SPRING' });
     expect(execution.status).toBe('success');
     const [prepared] = execution.data.resultData.runData['Prepare Sending'][0].data.main[0].map((i: { json: unknown }) => i.json);
     expect(prepared.prepared.message).toBe('Hi [[firstName]], your code is SPRING. Reply STOP to opt out.');
