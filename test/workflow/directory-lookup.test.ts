@@ -24,7 +24,9 @@ describe('directory lookups through Temporal', () => {
       { name: 'vip (3)', value: 'vip', description: '3 member(s)' },
     ]);
     const zones = await env.client.lookup({ kind: 'timeZones' });
-    expect(zones.map((z) => z.value)).toEqual(expect.arrayContaining(['America/Toronto', 'Europe/Paris', 'Asia/Tokyo']));
+    expect(zones.map((z) => z.value)).toEqual(expect.arrayContaining(['America/Toronto', 'Europe/Paris', 'Asia/Tokyo', 'Asia/Kolkata']));
+    expect(zones[0]).toEqual({ name: 'UTC', value: 'UTC' });
+    expect(zones.map((z) => z.value)).not.toContain('Asia/Calcutta');
   });
 
   test('an unknown project is a clear error', async () => {

@@ -2,6 +2,7 @@ import type { Directory } from '../directory/directory';
 import { DirectoryInputError } from '../directory/errors';
 import { maskE164, maskPhoneNumbers } from '../../domain/mask-numbers';
 import { renderMessage } from '../../domain/template';
+import { pickerTimeZones } from '../../domain/time-zones';
 import type { DirectoryLookup, DirectoryOption } from '../../workflows/messages';
 
 export async function lookupDirectory(directory: Directory, request: DirectoryLookup): Promise<DirectoryOption[]> {
@@ -25,7 +26,7 @@ export async function lookupDirectory(directory: Directory, request: DirectoryLo
       return rows.map((row) => ({ name: maskPhoneNumbers(renderMessage(message, row.frozenFields ?? row.fields).body), value: String(row.seq), description: maskE164(row.e164) }));
     }
     case 'timeZones':
-      return Intl.supportedValuesOf('timeZone').map((zone) => ({ name: zone, value: zone }));
+      return pickerTimeZones(Intl.supportedValuesOf('timeZone')).map((zone) => ({ name: zone, value: zone }));
     default:
       throw new DirectoryInputError(`Unknown lookup ${JSON.stringify(request)}.`);
   }
