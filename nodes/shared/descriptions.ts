@@ -32,10 +32,9 @@ export const scheduleProperties: INodeProperties[] = [
   {
     displayName: 'Local Date and Time',
     name: 'localDateTime',
-    type: 'string',
+    type: 'dateTime',
     default: '',
-    placeholder: '2026-12-01T09:00',
-    description: 'Wall-clock time in the time zone below, as YYYY-MM-DDTHH:mm. A time skipped by a daylight-saving change is refused; a repeated one takes its first occurrence.',
+    description: 'Wall-clock time in the time zone below (the picker\'s date and time are read in that zone; an expression such as {{ $now.plus({ days: 1 }) }} is the time it shows there). A time skipped by a daylight-saving change is refused; a repeated one takes its first occurrence.',
     displayOptions: { show: { when: ['later'] } },
     required: true,
   },

@@ -1,8 +1,31 @@
+import { DateTime } from 'luxon';
 import type { IExecuteFunctions } from 'n8n-workflow';
 import type { Schedule } from '../../domain/schedule';
+
+const WITH_OFFSET = /T.*(?:[zZ]|[+-]\d{2}:?\d{2})$/;
+
+/**
+ * Local Date and Time as wall-clock text in `timeZone`. The date-time picker gives wall time
+ * (`YYYY-MM-DDTHH:mm:ss`), kept as it is; an instant (a Date, a luxon DateTime such as `$now.plus(…)`,
+ * or ISO text with an offset) is the wall time it shows in `timeZone`.
+ */
+export function localDateTimeOf(value: unknown, timeZone: string): string {
+  const instant =
+    value instanceof Date
+      ? DateTime.fromJSDate(value)
+      : DateTime.isDateTime(value)
+        ? value
+        : typeof value === 'string' && WITH_OFFSET.test(value.trim())
+          ? DateTime.fromISO(value.trim(), { setZone: true })
+          : null;
+  if (instant === null || !instant.isValid) return String(value ?? '').trim();
+  const local = instant.setZone(timeZone);
+  return local.isValid ? local.toFormat(local.second === 0 ? "yyyy-MM-dd'T'HH:mm" : "yyyy-MM-dd'T'HH:mm:ss") : String(value).trim();
+}
 
 /** The schedule chosen with `scheduleProperties`. */
 export function scheduleFromParameters(context: IExecuteFunctions, i: number): Schedule {
   if (context.getNodeParameter('when', i) === 'now') return { mode: 'now' };
-  return { mode: 'later', localDateTime: String(context.getNodeParameter('localDateTime', i)).trim(), timeZone: String(context.getNodeParameter('timeZone', i)).trim() };
+  const timeZone = String(context.getNodeParameter('timeZone', i)).trim();
+  return { mode: 'later', localDateTime: localDateTimeOf(context.getNodeParameter('localDateTime', i), timeZone), timeZone };
 }
