@@ -1,7 +1,7 @@
 import { NodeConnectionTypes, type IExecuteFunctions, type NodeExecutionHint, type INodeExecutionData, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
-import { actorProperty, scheduleProperties, sendingIdProperty } from '../shared/descriptions';
+import { actorProperty, scheduleProperties, sendingIdProperty, simplifyProperty } from '../shared/descriptions';
 import { credentialTest, loadOptions } from '../shared/methods';
-import { preparedHints, preparedItem } from '../shared/output';
+import { preparedHints, preparedItem, simplePreparedItem } from '../shared/output';
 import { messageParameter } from '../shared/message-parameter';
 import { scheduleFromParameters } from '../shared/parameters';
 import { requireSendingId, runPerItem } from '../shared/run-per-item';
@@ -50,6 +50,7 @@ export class DurableSmsPrepareSending implements INodeType {
         displayOptions: { show: { when: ['later'] } },
       },
       actorProperty,
+      simplifyProperty,
     ],
   };
 
@@ -72,7 +73,7 @@ export class DurableSmsPrepareSending implements INodeType {
         this.getNodeParameter('actor', i) as string,
       );
       hints.push(...preparedHints(status).map((hint) => (items > 1 ? { ...hint, message: `${sendingId}: ${hint.message}` } : hint)));
-      return preparedItem(status);
+      return (this.getNodeParameter('simplify', i, true) as boolean) ? simplePreparedItem(status) : preparedItem(status);
     });
     if (hints.length > 0) this.addExecutionHints(...hints);
     return output;

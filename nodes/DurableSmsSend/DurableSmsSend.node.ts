@@ -1,7 +1,7 @@
 import { NodeConnectionTypes, type IExecuteFunctions, type INodeExecutionData, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
-import { actorProperty, sendingIdProperty } from '../shared/descriptions';
+import { actorProperty, sendingIdProperty, simplifyProperty } from '../shared/descriptions';
 import { credentialTest } from '../shared/methods';
-import { statusItem } from '../shared/output';
+import { simpleSendItem, statusItem } from '../shared/output';
 import { requireSendingId, runPerItem } from '../shared/run-per-item';
 
 export class DurableSmsSend implements INodeType {
@@ -37,6 +37,7 @@ export class DurableSmsSend implements INodeType {
         description: 'Fail this node when the sending has not finished by then (the sending itself goes on)',
       },
       actorProperty,
+      simplifyProperty,
     ],
   };
 
@@ -46,9 +47,10 @@ export class DurableSmsSend implements INodeType {
     return runPerItem(this, async (sendings, i) => {
       const sendingId = requireSendingId(this, i);
       const started = await sendings.send(sendingId, this.getNodeParameter('actor', i) as string);
-      if (!(this.getNodeParameter('waitForCompletion', i, false) as boolean)) return statusItem(started);
+      const item = (this.getNodeParameter('simplify', i, true) as boolean) ? simpleSendItem : statusItem;
+      if (!(this.getNodeParameter('waitForCompletion', i, false) as boolean)) return item(started);
       const timeoutMs = (this.getNodeParameter('waitLimitMinutes', i, 60) as number) * 60_000;
-      return statusItem(await sendings.waitFor(sendingId, ['completed', 'cancelled', 'failed'], { timeoutMs }));
+      return item(await sendings.waitFor(sendingId, ['completed', 'cancelled', 'failed'], { timeoutMs }));
     });
   }
 }

@@ -17,6 +17,14 @@ export const actorProperty: INodeProperties = {
   description: 'Who does this, for the audit log (a name or an e-mail)',
 };
 
+export const simplifyProperty: INodeProperties = {
+  displayName: 'Simplify',
+  name: 'simplify',
+  type: 'boolean',
+  default: true,
+  description: 'Whether to return a short summary instead of the full status of the sending (approvals, audit entries, hashes)',
+};
+
 export const scheduleProperties: INodeProperties[] = [
   {
     displayName: 'When',

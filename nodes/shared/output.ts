@@ -28,6 +28,33 @@ export function preparedItem(status: SendingStatus): IDataObject {
   };
 }
 
+const isoOrNull = (ms: number | null | undefined) => (typeof ms === 'number' ? new Date(ms).toISOString() : null);
+
+/** Prepare Sending's output with Simplify on: what a builder checks, and the id the next node needs. */
+export function simplePreparedItem(status: SendingStatus): IDataObject {
+  const { sendingId, state, messages, segments, estimatedCost, warnings, sendAt } = preparedItem(status);
+  return { sendingId, state, messages, segments, estimatedCost, warnings, sendAt, message: status.prepared?.message ?? null };
+}
+
+/** Send SMS's output with Simplify on: the counts first, times as ISO text. */
+export function simpleSendItem(status: SendingStatus): IDataObject {
+  const { sent, failed, skipped, unknown, held, total } = status.progress;
+  const ended = [...status.audit].reverse().find((entry) => ['completed', 'cancelled', 'failed'].includes(entry.action));
+  return {
+    sendingId: status.sendingId,
+    state: status.state,
+    sent,
+    failed,
+    skipped,
+    unknown,
+    held,
+    total,
+    sendAt: isoOrNull(status.sendAtMs),
+    completedAt: status.state === 'completed' ? isoOrNull(ended?.atMs) : null,
+    failure: status.failure ?? status.cancellation?.reason ?? null,
+  };
+}
+
 /** The warnings of a prepared sending, shown above the output pane. */
 export function preparedHints(status: SendingStatus): NodeExecutionHint[] {
   return (status.prepared?.report.points ?? [])
