@@ -1,0 +1,180 @@
+/**
+ * The editor the way a builder uses it, in the real n8n (pinned 2.x) in headless Chromium with the
+ * package installed the way users install it: find the nodes in the node creator; drag an input field
+ * into Message (which turns it into an expression) and run. The screenshots are saved under
+ * .test-results (UPDATE_SCREENSHOTS=1 copies them to docs/images).
+ */
+import { copyFileSync, existsSync, readFileSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { importContactsCsv } from '../../worker/directory/csv-import';
+import { openFreshSqliteDirectory } from '../support/directories';
+import { OWNER, packProject, startN8n, type N8n } from '../support/n8n';
+import { ROOT, TEST_OUTPUT } from '../support/paths';
+import { ANY_HOUR } from '../support/seed';
+import { TEMPORAL_ADDRESS, startTestWorker, type TestWorker } from '../support/temporal';
+
+const CHROMIUM = '/usr/bin/chromium';
+
+const PKG = 'n8n-nodes-durable-sms';
+/** Unique per run: the sendings of earlier runs on the same Temporal server are listed by project. */
+const PROJECT = `editor-${Date.now().toString(36)}`;
+
+async function save(page: Page, screenshot: string): Promise<void> {
+  await page.screenshot({ path: join(TEST_OUTPUT, screenshot) });
+  if (process.env.UPDATE_SCREENSHOTS === '1') copyFileSync(join(TEST_OUTPUT, screenshot), join(ROOT, 'docs', 'images', screenshot));
+}
+
+describe('the n8n editor: finding the nodes, personalizing a Message', () => {
+  let fresh: Awaited<ReturnType<typeof openFreshSqliteDirectory>>;
+  let env: TestWorker;
+  let n8n: N8n;
+  let tarball: string;
+  let credentialId: string;
+  let browser: Browser;
+  let page: Page;
+  let signedIn = false;
+
+  async function openWorkflow(id: string, firstNode: string): Promise<void> {
+    await page.goto(`${n8n.url}/workflow/${id}`);
+    if (!signedIn) {
+      signedIn = true;
+      await page.locator('#emailOrLdapLoginId').fill(OWNER.email);
+      await page.locator('#password').fill(OWNER.password);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+    }
+    await page.getByText(firstNode, { exact: true }).first().waitFor({ timeout: 60_000 });
+  }
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`Chromium is needed at ${CHROMIUM}: apt-get install chromium`);
+    fresh = await openFreshSqliteDirectory();
+    await fresh.directory.upsertProject({ id: PROJECT, name: 'Editor', defaultCountry: 'CA', timeZone: 'America/Toronto', compliance: ANY_HOUR });
+    await importContactsCsv(fresh.directory, PROJECT, readFileSync(join(ROOT, 'examples', 'contacts.csv'), 'utf8'));
+    env = await startTestWorker({ directory: fresh.directory });
+    tarball = await packProject();
+    n8n = await startN8n({ packageTarball: tarball });
+    const credential = await n8n.api('POST', '/credentials', {
+      name: 'Temporal',
+      type: 'durableSmsTemporalApi',
+      data: { address: TEMPORAL_ADDRESS, namespace: 'default', taskQueue: env.taskQueue, tls: 'none', apiKey: '' },
+    });
+    credentialId = credential.id;
+    const workflow = await n8n.api('POST', '/workflows', {
+      name: 'Find the SMS nodes',
+      settings: { executionOrder: 'v1' },
+      nodes: [{ id: 'trigger', name: 'When clicking Execute workflow', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} }],
+      connections: {},
+    });
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+    page = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
+    await openWorkflow(workflow.id, 'When clicking Execute workflow');
+  }, 600_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await n8n?.stop();
+    await env?.stop();
+    await fresh?.close();
+    if (tarball) rmSync(dirname(tarball), { recursive: true, force: true });
+  });
+
+  async function search(text: string, screenshot: string): Promise<string[]> {
+    const bar = page.locator('[data-test-id="node-creator-search-bar"]');
+    if (!(await bar.isVisible())) {
+      await page.locator('[data-test-id="node-creator-plus-button"]').click();
+      await bar.waitFor({ timeout: 15_000 });
+    }
+    await bar.fill(text);
+    await page.waitForTimeout(800);
+    const names = await page.locator('[data-test-id="node-creator"] [data-test-id="node-creator-item-name"]').allTextContents();
+    await save(page, screenshot);
+    return names.map((name) => name.trim());
+  }
+
+  test.each([
+    ['sms', 'node-creator-sms.png'],
+    ['bulk sms', 'node-creator-bulk-sms.png'],
+    ['text message', 'node-creator-text-message.png'],
+  ])('searching "%s" lists Select Recipients within the first five results', async (text, screenshot) => {
+    const names = await search(text, screenshot);
+    expect(names.slice(0, 5)).toContain('Durable SMS: Select Recipients');
+  });
+
+  test('searching "temporal" finds the SMS nodes', async () => {
+    const names = await search('temporal', 'node-creator-temporal.png');
+    expect(names).toEqual(expect.arrayContaining(['Durable SMS: Select Recipients', 'Durable SMS: Send SMS']));
+  });
+
+  test('dragging an input field into Message turns it into an expression: {{firstName}} is refused with the fix, [[firstName]] is personalized, the warning shows above the output', async () => {
+    const credentials = { durableSmsTemporalApi: { id: credentialId, name: 'Temporal' } };
+    const body = (message: string) => ({
+      name: 'Personalize in the editor',
+      settings: { executionOrder: 'v1' },
+      nodes: [
+        { id: 'hand', name: 'Run by Hand', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+        { id: 'select', name: 'Select Recipients', type: `${PKG}.durableSmsSelectRecipients`, typeVersion: 1, position: [240, 0], parameters: { projectId: PROJECT, audience: 'groups', groups: ['customers'], duplicatePolicy: 'perNumber' }, credentials },
+        { id: 'prepare', name: 'Prepare Sending', type: `${PKG}.durableSmsPrepareSending`, typeVersion: 1, position: [480, 0], parameters: { message, when: 'now' }, credentials },
+      ],
+      connections: {
+        'Run by Hand': { main: [[{ node: 'Select Recipients', type: 'main', index: 0 }]] },
+        'Select Recipients': { main: [[{ node: 'Prepare Sending', type: 'main', index: 0 }]] },
+      },
+    });
+    const ndv = page.locator('[data-test-id="ndv"]');
+    const canvasNode = (name: string) => page.locator(`[data-test-id="canvas-node"][data-node-name="${name}"]`);
+    const untilOutputShows = async (text: string) => {
+      try {
+        await page.waitForFunction((wanted) => document.body.innerText.includes(wanted), text, { timeout: 60_000 });
+      } catch (err) {
+        await save(page, 'editor-failed.png');
+        throw err;
+      }
+    };
+    /** Opens a node and runs it (and the steps before it) with its Execute step button. */
+    const runStep = async (node: string) => {
+      await canvasNode(node).dblclick();
+      await ndv.locator('[data-test-id="node-execute-button"]').first().click();
+    };
+
+    const workflow = await n8n.api('POST', '/workflows', body('Hi {{firstName}}, the staff meeting moves to 10:00. Reply STOP to opt out.'));
+    await openWorkflow(workflow.id, 'Prepare Sending');
+    // Run the steps before Prepare Sending so its input panel has fields to drag.
+    await runStep('Select Recipients');
+    await untilOutputShows('sendingId');
+    await page.keyboard.press('Escape');
+
+    await canvasNode('Prepare Sending').dblclick();
+    const message = ndv.locator('[data-test-id="parameter-input-message"]');
+    await message.waitFor();
+    // Dropping a field onto the fixed text turns Message into an expression: the text, then the field.
+    const from = (await page.locator('[data-test-id="ndv-input-panel"] [data-test-id="run-data-schema-item"] span').filter({ hasText: /^state$/ }).first().boundingBox())!;
+    const to = (await message.boundingBox())!;
+    await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(to.x + to.width / 2, to.y + to.height / 2, { steps: 25 });
+    await page.waitForTimeout(300);
+    await page.mouse.up();
+    const expression = message.locator('[data-test-id="inline-expression-editor-input"] .cm-content').filter({ hasText: 'Hi' });
+    await expression.waitFor();
+    expect(await expression.textContent()).toMatch(/^Hi \{\{firstName\}\}, the staff meeting moves to 10:00\. Reply STOP to opt out\. \{\{ \$json\.[\w.]+ \}\}$/);
+
+    await ndv.locator('[data-test-id="node-execute-button"]').first().click();
+    await untilOutputShows('Message is an expression, so n8n filled {{firstName}} itself (with nothing)');
+    await save(page, 'editor-message-refused.png');
+    expect(await env.client.list({ projectId: PROJECT, state: 'prepared' })).toEqual([]);
+    await page.keyboard.press('Escape');
+
+    // The fix the error gives: [[firstName]], with n8n's own expression beside it.
+    await n8n.api('PUT', `/workflows/${workflow.id}`, body('=Hi [[firstName]], the staff meeting moves to 10:00 ({{ $json.state }}). Reply STOP to opt out.'));
+    await openWorkflow(workflow.id, 'Prepare Sending');
+    await runStep('Prepare Sending');
+    await untilOutputShows('SENDER_ID:');
+    await save(page, 'editor-prepared-warning.png');
+    expect(await page.locator('body').innerText()).toContain('Hi [[firstName]], the staff meeting moves to 10:00 (draft). Reply STOP to opt out.');
+    const [prepared] = await env.client.list({ projectId: PROJECT, state: 'prepared' });
+    const preview = await env.client.lookup({ kind: 'preview', sendingId: prepared.sendingId, limit: 5 });
+    expect(preview.map((o) => o.name)).toEqual(expect.arrayContaining([expect.stringMatching(/^Hi Ana, the staff meeting moves to 10:00 \(draft\)\./)]));
+    for (const option of preview) expect(option.name).not.toMatch(/^Hi ,/);
+  });
+});
