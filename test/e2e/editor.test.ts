@@ -125,7 +125,7 @@ describe('the n8n editor: finding the nodes, personalizing a Message', () => {
     const canvasNode = (name: string) => page.locator(`[data-test-id="canvas-node"][data-node-name="${name}"]`);
     const untilOutputShows = async (text: string) => {
       try {
-        await page.waitForFunction((wanted) => document.body.innerText.includes(wanted), text, { timeout: 60_000 });
+        await page.waitForFunction(`document.body.innerText.includes(${JSON.stringify(text)})`, undefined, { timeout: 60_000 });
       } catch (err) {
         await save(page, 'editor-failed.png');
         throw err;
