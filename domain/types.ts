@@ -41,6 +41,9 @@ export type SendingState =
   | 'cancelled'
   | 'failed';
 
+/** Every state, in the order a sending goes through them. */
+export const SENDING_STATES: readonly SendingState[] = ['draft', 'prepared', 'awaiting_approval', 'approved', 'scheduled', 'sending', 'paused', 'completed', 'rejected', 'cancelled', 'failed'];
+
 export const TERMINAL_STATES: readonly SendingState[] = ['completed', 'rejected', 'cancelled', 'failed'];
 
 /** Per-recipient state of a message in the snapshot; `held`: waiting for the recipient's quiet hours to end. */
