@@ -58,7 +58,9 @@ export function checkActor(input: Input, field = 'actor'): void {
 }
 
 export function checkReason(input: Input, action: string): void {
-  checkText(input, 'reason', { max: INPUT_LIMITS.reason, required: true, hint: `say why you ${action} the sending` });
+  const reason = input.reason;
+  if (reason === undefined || reason === null || (typeof reason === 'string' && reason.trim() === '')) throw invalid(`"reason" is required to ${action} a sending: say why.`);
+  checkText(input, 'reason', { max: INPUT_LIMITS.reason });
 }
 
 export function checkOptionalBoolean(input: Input, field: string): void {
