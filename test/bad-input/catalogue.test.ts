@@ -12,9 +12,11 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { UpdateDefinition } from '@temporalio/common';
+import type { IExecuteFunctions } from 'n8n-workflow';
 import { SendingError } from '../../client/sending-client';
 import { COMMANDS } from '../../cli/commands';
 import type { SendingState } from '../../domain/types';
+import { scheduleFromParameters } from '../../nodes/shared/parameters';
 import {
   approveUpdate,
   cancelUpdate,
@@ -238,8 +240,15 @@ describe('bad-input catalogue: update payloads, node parameters, CLI, project se
   });
 
   describe('node parameters, as the nodes pass them to the client', () => {
+    /** The schedule the Prepare Sending and Sending (reschedule) nodes build from their parameters. */
+    const fromNode = (parameters: Record<string, unknown>) => {
+      const all: Record<string, unknown> = { when: 'later', timeZone: TORONTO, ...parameters };
+      const context = { getNodeParameter: (name: string, _i: number, fallback?: unknown) => (name in all ? all[name] : fallback) };
+      return scheduleFromParameters(context as unknown as IExecuteFunctions, 0);
+    };
+
     const NODE_ROWS: [string, NodeRow][] = [
-      ['Prepare Sending: Send At in the year 9999 (an expression gone wrong)', { target: 'draft', call: (id) => env.client.prepare(id, { message: 'Hi, STOP to opt out', schedule: later('9999-12-31T09:00') as never }, 'n8n workflow'), error: HORIZON }],
+      ['Prepare Sending: Send At in the year 9999 (an expression gone wrong)', { target: 'draft', call: (id) => env.client.prepare(id, { message: 'Hi, STOP to opt out', schedule: fromNode({ localDateTime: '9999-12-31T09:00' }) }, 'n8n workflow'), error: HORIZON }],
       ['Select Recipients: a group list with a number in it', { target: 'draft', call: (id) => env.client.select(id, { projectId: 'acme', audience: 'groups', groups: ['vip', 7 as never], duplicatePolicy: 'perContact' }, 'n8n workflow'), error: '"groups[1]" must be a group name, got 7.' }],
       ['Sending (reject): a reason pasted from a long e-mail', { target: 'awaiting', call: (id) => env.client.reject(id, { approver: 'alex', reason: long(2000) }), error: '"reason" is 2000 characters long; at most 1000 are accepted: shorten it.' }],
       ['Sending (approve): Acting As from trigger data with a line break', { target: 'awaiting', call: (id) => env.client.approve(id, { approver: 'alex\r\nboss', established: 'nodeParameter' }), error: '"approver" contains a control character or a line break: remove it.' }],
@@ -251,6 +260,13 @@ describe('bad-input catalogue: update payloads, node parameters, CLI, project se
       if (typeof row.error === 'string') expect(err.message).toBe(row.error);
       else expect(err.message).toMatch(row.error);
       expect(await everything()).toEqual(before);
+    });
+
+    test('Prepare Sending with "Allow More Than One Year Ahead" on: two years ahead is accepted', async () => {
+      const { sendingId } = await env.client.create({ projectId: 'acme', audience: 'all', groups: [], duplicatePolicy: 'perContact' }, 'paula');
+      const status = await env.client.prepare(sendingId, { message: 'Hi, STOP to opt out', schedule: fromNode({ localDateTime: yearsAhead(2), allowBeyondOneYear: true }) }, 'n8n workflow');
+      expect(status.prepared?.schedule).toEqual(later(yearsAhead(2), { allowBeyondOneYear: true }));
+      await env.client.cancel(sendingId, 'test over', 'paula');
     });
   });
 
