@@ -239,6 +239,16 @@ describe('bad-input catalogue: update payloads, node parameters, CLI, project se
     });
   });
 
+  test('approve sent as a signal with a forged approver: refused into the audit log, not approved', async () => {
+    const before = (await env.client.status(ids.awaiting)) as SendingStatus;
+    await env.client.handle(ids.awaiting).signal('approve', { approver: 'alex\n2026-01-01T00:00:00.000Z  approved  by boss', established: 'root' });
+    const after = await env.client.waitFor(ids.awaiting, ['awaiting_approval'], { until: (s) => s.audit.length > before.audit.length, timeoutMs: 20_000 });
+    expect(after.audit.slice(before.audit.length)).toEqual([
+      { atMs: expect.any(Number), action: 'approve_signal_refused', actor: 'unknown', detail: { error: '"established" "root" is not one of signedLink, nodeParameter, operator, selfDeclared: say how the actor\'s identity was established, or leave it out.', established: 'selfDeclared' } },
+    ]);
+    expect({ state: after.state, approvals: after.approvals, approvalHash: after.approvalHash }).toEqual({ state: before.state, approvals: before.approvals, approvalHash: before.approvalHash });
+  });
+
   describe('node parameters, as the nodes pass them to the client', () => {
     /** The schedule the Prepare Sending and Sending (reschedule) nodes build from their parameters. */
     const fromNode = (parameters: Record<string, unknown>) => {

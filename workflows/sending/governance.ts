@@ -18,7 +18,7 @@ import {
 } from '../messages';
 import { directory } from './activities';
 import { HOUR_MS, iso, refuse, requireActor, requireReason, type SendingContext } from './context';
-import { ESTABLISHED, checkActor, checkInputObject, checkReason, checkText } from './input-checks';
+import { ESTABLISHED, checkActor, checkInputObject, checkReason, checkText, isPlainName } from './input-checks';
 
 /** Signals replay: the input checks apply to approve/reject signals sent after they were introduced. */
 const SIGNAL_INPUT_CHECKS = 'signal-input-checks';
@@ -40,9 +40,8 @@ function checkRejectInput(decision: unknown): void {
   checkReason(input, 'reject');
 }
 
-/** Who the audit log names for a refused signal: the approver when it is a plausible name. */
-const signalActor = (approver: unknown): string =>
-  typeof approver === 'string' && approver.trim() !== '' && approver.length <= INPUT_LIMITS.actor ? approver : 'unknown';
+/** Who the audit log names for a refused signal: the approver when it is a plain name. */
+const signalActor = (approver: unknown): string => (isPlainName(approver) ? approver : 'unknown');
 
 /** A new approval round: earlier approvals no longer count; it expires per the project, at the latest at the send time. */
 export function openApprovalRequest(s: SendingContext, requestedBy: string): void {

@@ -37,6 +37,10 @@ export function checkEstablished(value: unknown): void {
 
 const characters = (text: string): number => [...text].length;
 
+/** A name the audit log can show as it is: text on one line, not blank, within the actor limit. */
+export const isPlainName = (value: unknown): value is string =>
+  typeof value === 'string' && value.trim() !== '' && characters(value) <= INPUT_LIMITS.actor && !CONTROL.test(value);
+
 /** A text field: a string within `max` characters; `required` ones not blank. Names may not hold control characters. */
 export function checkText(input: Input, field: string, options: { max: number; required?: boolean; name?: boolean; anyCharacter?: boolean; hint?: string }): void {
   const value = input[field];
