@@ -13,7 +13,7 @@ const timeZone = str({ check: check.timeZone });
 
 export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
   project: {
-    usage: 'project --id ID --name NAME [--number-field mobile] [--country CA] [--time-zone America/Toronto] [--sender-id ACME] [--sms-enabled true|false] [--compliance JSON|@FILE.json]',
+    usage: 'project --id ID [--name NAME] [--number-field mobile] [--country CA] [--time-zone America/Toronto] [--sender-id ACME] [--sms-enabled true|false] [--compliance JSON|@FILE.json]',
     positionals: [],
     flags: {
       id: str({ required: true, hint: 'the project id, e.g. shop', check: check.projectId }),

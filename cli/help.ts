@@ -2,7 +2,7 @@
 export const HELP = `durable-sms — operate SMS sendings (Temporal settings and the directory come from the worker's environment variables)
 
 Directory (opened directly, like the worker):
-  project --id ID --name NAME [--number-field mobile] [--country CA] [--time-zone America/Toronto] [--sender-id ACME] [--sms-enabled true|false] [--compliance JSON|@FILE.json]
+  project --id ID [--name NAME] [--number-field mobile] [--country CA] [--time-zone America/Toronto] [--sender-id ACME] [--sms-enabled true|false] [--compliance JSON|@FILE.json]
                                        validation policy, price, countries, quiet hours, approvals (README "Compliance settings")
   projects
   groups --project ID

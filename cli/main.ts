@@ -105,17 +105,19 @@ async function run(command: string | undefined, args: string[]): Promise<void> {
   const id = args[0];
   const sendingId = () => need(id, 'id', 'give the sending id as the first argument');
   switch (command) {
-    case 'project':
+    case 'project': {
+      const compliance = opts.compliance ? complianceFromFlag() : undefined;
       return withDirectory(async (d) => {
         const project = await d.upsertProject({
           id: need(opts.id, 'id', 'the project id'), name: opts.name ?? opts.id!,
           ...(opts['number-field'] ? { numberField: opts['number-field'] } : {}), ...(opts.country ? { defaultCountry: opts.country } : {}),
           ...(opts['time-zone'] ? { timeZone: opts['time-zone'] } : {}), ...(opts['sender-id'] ? { senderId: opts['sender-id'] } : {}),
           ...(opts['sms-enabled'] ? { smsEnabled: opts['sms-enabled'] === 'true' } : {}), // 'true' or 'false': checked by cli/commands.ts
-          ...(opts.compliance ? { compliance: complianceFromFlag() } : {}),
+          ...(compliance !== undefined ? { compliance } : {}),
         });
         out(`project ${project.id}: SMS ${project.smsEnabled ? 'enabled' : 'disabled'}, number field "${project.numberField}", country ${project.defaultCountry}, zone ${project.timeZone}`, project);
       });
+    }
     case 'projects':
       return withDirectory(async (d) => { const list = await d.listProjects(); out(list.map((p) => `${p.id}\t${p.name}`).join('\n'), list); });
     case 'groups':
