@@ -2,60 +2,34 @@
 /** Operator CLI: `npm run sms -- <command> ...`; `npm run sms -- help` lists the commands. */
 import { createReadStream, readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
-import { parseArgs } from 'node:util';
 import { SendingClient, SendingError, connectClient } from '../client/sending-client';
 import type { AudienceSelection } from '../domain/types';
 import { ConfigError, directoryLocationFromEnv, temporalSettingsFromEnv } from '../worker/config';
 import { importContactsCsv } from '../worker/directory/csv-import';
 import { openDirectory } from '../worker/directory/open-directory';
 import type { Schedule } from '../workflows/messages';
+import { UsageError, readCommandLine, type CommandLine } from './arguments';
+import { COMMANDS } from './commands';
 import { formatCount, formatProgress, formatStatus } from './format';
+import { HELP } from './help';
 
-const HELP = `durable-sms — operate SMS sendings (Temporal settings and the directory come from the worker's environment variables)
+let commandLine: CommandLine;
+try {
+  commandLine = readCommandLine(process.argv.slice(2), COMMANDS);
+} catch (err) {
+  usageFailed(err as Error);
+}
+const { command: commandName, positionals } = commandLine;
+type StringFlag = 'id' | 'name' | 'number-field' | 'country' | 'time-zone' | 'sender-id' | 'sms-enabled' | 'compliance' | 'project' | 'groups' | 'message' | 'at' | 'comment' | 'hash' | 'reason' | 'state' | 'as';
+type BooleanFlag = 'per-number' | 'now' | 'refresh' | 'allow-beyond-one-year' | 'watch' | 'failed' | 'unknown' | 'confirm-possible-duplicates' | 'json' | 'help';
+const opts = commandLine.flags as Partial<Record<StringFlag, string> & Record<BooleanFlag, boolean>>;
 
-Directory (opened directly, like the worker):
-  project --id ID --name NAME [--number-field mobile] [--country CA] [--time-zone America/Toronto] [--sender-id ACME] [--sms-enabled true|false]
-          [--compliance JSON|@FILE.json]   validation policy, price, countries, quiet hours, approvals (README "Compliance settings")
-  projects
-  groups --project ID
-  import --project ID FILE.csv         columns: id, active, groups ("a;b"), any profile field
-  opt-out --project ID NUMBER          add a number to the SMS kill list
-  audit SENDING_ID
-  outbox SENDING_ID                    messages recorded by the outbox provider
-
-Sendings (through Temporal):
-  create --project ID [--groups a,b] [--per-number]     prints the new sending id
-  count ID
-  prepare ID --message TEXT [--sender-id X] [--at YYYY-MM-DDTHH:mm --time-zone ZONE] [--refresh]
-  request-approval ID
-  approve ID [--comment TEXT] [--hash HASH]   --hash: the approval hash you reviewed (status shows it)
-  reject ID --reason TEXT
-  send ID [--watch]
-  reschedule ID (--now | --at YYYY-MM-DDTHH:mm --time-zone ZONE)
-  cancel ID --reason TEXT              answers once nothing is in flight any more
-  pause ID --reason TEXT               stops starting messages; answers once nothing is in flight
-  resume ID
-  retry ID [--failed] [--unknown --confirm-possible-duplicates]
-                                       sends failed and/or unknown recipients again (paused, or completed within its retry window)
-  status ID
-  watch ID                             live progress line until the sending ends
-  list [--project ID] [--state STATE]
-
-Every command accepts --as NAME (who acts; default $SMS_ACTOR or your user name) and --json.`;
-
-const { values: opts, positionals } = parseArgs({
-  allowPositionals: true,
-  options: {
-    id: { type: 'string' }, name: { type: 'string' }, 'number-field': { type: 'string' }, country: { type: 'string' },
-    'time-zone': { type: 'string' }, 'sender-id': { type: 'string' }, 'sms-enabled': { type: 'string' },
-    project: { type: 'string' }, groups: { type: 'string' }, 'per-number': { type: 'boolean' },
-    message: { type: 'string' }, at: { type: 'string' }, now: { type: 'boolean' }, refresh: { type: 'boolean' },
-    comment: { type: 'string' }, reason: { type: 'string' }, watch: { type: 'boolean' }, state: { type: 'string' },
-    compliance: { type: 'string' }, hash: { type: 'string' },
-    failed: { type: 'boolean' }, unknown: { type: 'boolean' }, 'confirm-possible-duplicates': { type: 'boolean' },
-    as: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
-  },
-});
+/** A usage error: one line naming the flag and the fix, then the command's usage; exit code 2. */
+function usageFailed(err: Error): never {
+  if (!(err instanceof UsageError)) throw err;
+  process.stderr.write(`error: ${err.message}${err.usage ? `\nusage: ${err.usage}` : ''}\n`);
+  process.exit(2);
+}
 
 const actor = opts.as ?? process.env.SMS_ACTOR ?? userInfo().username;
 const out = (text: string, data?: unknown): void => {
@@ -63,23 +37,40 @@ const out = (text: string, data?: unknown): void => {
 };
 
 function need(value: string | undefined, flag: string, hint: string): string {
-  if (!value) throw new ConfigError(`--${flag} is required: ${hint}`);
+  if (!value) throw new UsageError(`--${flag} is required: ${hint}`, `npm run sms -- ${COMMANDS[commandName]?.usage ?? 'help'}`);
   return value;
 }
+const usageError = (message: string): UsageError => new UsageError(message, `npm run sms -- ${COMMANDS[commandName].usage}`);
 
 function complianceFromFlag(): unknown {
   const raw = opts.compliance!;
-  const text = raw.startsWith('@') ? readFileSync(raw.slice(1), 'utf8') : raw;
+  let text = raw;
+  if (raw.startsWith('@')) {
+    try {
+      text = readFileSync(raw.slice(1), 'utf8');
+    } catch (err) {
+      throw usageError(`--compliance ${raw}: the file cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}): give the path of a JSON file after @, or the JSON itself`);
+    }
+  }
   try {
     return JSON.parse(text);
   } catch (err) {
-    throw new ConfigError(`--compliance is not valid JSON (${(err as Error).message}): give an object such as '{"pricePerSegment": 0.0079}' or @file.json.`);
+    throw usageError(`--compliance is not valid JSON (${(err as Error).message}): give an object such as '{"pricePerSegment": 0.0079}' or @file.json`);
   }
 }
 
+/** --at with --time-zone (and --allow-beyond-one-year) is a later send; without --at, now. --now is reschedule's explicit "now". */
 function scheduleFromFlags(): Schedule {
-  if (opts.at) return { mode: 'later', localDateTime: opts.at, timeZone: need(opts['time-zone'], 'time-zone', 'the IANA zone of --at, e.g. America/Toronto') };
-  return { mode: 'now' };
+  if (opts.now && opts.at) throw usageError('--now and --at exclude each other: give one');
+  if (!opts.at) {
+    for (const flag of ['time-zone', 'refresh', 'allow-beyond-one-year'] as const) {
+      if (opts[flag] !== undefined) throw usageError(`--${flag} applies to a later send: give --at YYYY-MM-DDTHH:mm with it, or leave --${flag} out to send now`);
+    }
+    if (commandName === 'reschedule' && !opts.now) throw usageError('give --now, or --at YYYY-MM-DDTHH:mm --time-zone ZONE');
+    return { mode: 'now' };
+  }
+  const timeZone = need(opts['time-zone'], 'time-zone', 'the IANA zone of --at, e.g. America/Toronto');
+  return { mode: 'later', localDateTime: opts.at, timeZone, ...(opts['allow-beyond-one-year'] ? { allowBeyondOneYear: true } : {}) };
 }
 
 async function withDirectory<T>(work: (directory: Awaited<ReturnType<typeof openDirectory>>) => Promise<T>): Promise<T> {
@@ -114,17 +105,19 @@ async function run(command: string | undefined, args: string[]): Promise<void> {
   const id = args[0];
   const sendingId = () => need(id, 'id', 'give the sending id as the first argument');
   switch (command) {
-    case 'project':
+    case 'project': {
+      const compliance = opts.compliance ? complianceFromFlag() : undefined;
       return withDirectory(async (d) => {
         const project = await d.upsertProject({
           id: need(opts.id, 'id', 'the project id'), name: opts.name ?? opts.id!,
           ...(opts['number-field'] ? { numberField: opts['number-field'] } : {}), ...(opts.country ? { defaultCountry: opts.country } : {}),
           ...(opts['time-zone'] ? { timeZone: opts['time-zone'] } : {}), ...(opts['sender-id'] ? { senderId: opts['sender-id'] } : {}),
-          ...(opts['sms-enabled'] ? { smsEnabled: opts['sms-enabled'] === 'true' } : {}),
-          ...(opts.compliance ? { compliance: complianceFromFlag() } : {}),
+          ...(opts['sms-enabled'] ? { smsEnabled: opts['sms-enabled'] === 'true' } : {}), // 'true' or 'false': checked by cli/commands.ts
+          ...(compliance !== undefined ? { compliance } : {}),
         });
         out(`project ${project.id}: SMS ${project.smsEnabled ? 'enabled' : 'disabled'}, number field "${project.numberField}", country ${project.defaultCountry}, zone ${project.timeZone}`, project);
       });
+    }
     case 'projects':
       return withDirectory(async (d) => { const list = await d.listProjects(); out(list.map((p) => `${p.id}\t${p.name}`).join('\n'), list); });
     case 'groups':
@@ -153,11 +146,13 @@ async function run(command: string | undefined, args: string[]): Promise<void> {
       });
     case 'count':
       return withSendings(async (s) => { const count = await s.count(sendingId(), actor); out(formatCount(count), count); });
-    case 'prepare':
+    case 'prepare': {
+      const schedule = scheduleFromFlags();
       return withSendings(async (s) => {
-        const status = await s.prepare(sendingId(), { message: opts.message ?? '', senderId: opts['sender-id'] ?? null, schedule: scheduleFromFlags(), refreshAtSend: opts.refresh ?? false }, actor);
+        const status = await s.prepare(sendingId(), { message: opts.message!, senderId: opts['sender-id'] ?? null, schedule, refreshAtSend: opts.refresh ?? false }, actor);
         out(formatStatus(status), status);
       });
+    }
     case 'request-approval':
       return withSendings(async (s) => out(formatStatus(await s.requestApproval(sendingId(), actor))));
     case 'approve':
@@ -166,8 +161,10 @@ async function run(command: string | undefined, args: string[]): Promise<void> {
       return withSendings(async (s) => out(formatStatus(await s.reject(sendingId(), { approver: actor, reason: opts.reason ?? '' }))));
     case 'send':
       return withSendings(async (s) => { const status = await s.send(sendingId(), actor); out(formatStatus(status), status); if (opts.watch) await watch(s, sendingId()); });
-    case 'reschedule':
-      return withSendings(async (s) => out(formatStatus(await s.reschedule(sendingId(), scheduleFromFlags(), actor))));
+    case 'reschedule': {
+      const schedule = scheduleFromFlags();
+      return withSendings(async (s) => out(formatStatus(await s.reschedule(sendingId(), schedule, actor))));
+    }
     case 'cancel':
       return withSendings(async (s) => out(formatStatus(await s.cancel(sendingId(), opts.reason ?? '', actor))));
     case 'pause':
@@ -176,7 +173,8 @@ async function run(command: string | undefined, args: string[]): Promise<void> {
       return withSendings(async (s) => out(formatStatus(await s.resume(sendingId(), actor))));
     case 'retry': {
       const include = [...(opts.failed ? ['failed' as const] : []), ...(opts.unknown ? ['unknown' as const] : [])];
-      if (include.length === 0) throw new ConfigError('retry needs --failed and/or --unknown: which recipients to send again.');
+      if (include.length === 0) throw usageError('retry needs --failed and/or --unknown: which recipients to send again');
+      if (opts['confirm-possible-duplicates'] && !opts.unknown) throw usageError('--confirm-possible-duplicates goes with --unknown: leave it out, or add --unknown');
       return withSendings(async (s) =>
         out(formatStatus(await s.retryRecipients(sendingId(), { include, confirmPossibleDuplicates: opts['confirm-possible-duplicates'] ?? false }, actor))),
       );
@@ -192,11 +190,12 @@ async function run(command: string | undefined, args: string[]): Promise<void> {
       });
     default:
       out(HELP);
-      if (command && command !== 'help') process.exitCode = 2;
   }
 }
 
-run(positionals[0], positionals.slice(1)).catch((err: unknown) => {
+if (opts.help) out(commandName === 'help' ? HELP : `usage: npm run sms -- ${COMMANDS[commandName].usage}`);
+else run(commandName, positionals).catch((err: unknown) => {
+  if (err instanceof UsageError) usageFailed(err);
   const known = err instanceof SendingError || err instanceof ConfigError || (err instanceof Error && err.name === 'DirectoryInputError');
   process.stderr.write(`error: ${known ? (err as Error).message : err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
   process.exitCode = 1;

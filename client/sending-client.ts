@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { Client, Connection, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure, WorkflowNotFoundError, type UpdateDefinition } from '@temporalio/common';
-import type { AudienceCount, AudienceSelection, SendingState } from '../domain/types';
+import { SENDING_STATES, type AudienceCount, type AudienceSelection, type SendingState } from '../domain/types';
 import {
   approveUpdate,
   cancelUpdate,
@@ -219,10 +219,20 @@ export class SendingClient {
     }
   }
 
-  /** Sendings of a project, newest first, from the search attributes. */
+  /**
+   * Sendings of a project, newest first, from the search attributes. The values go into Temporal's
+   * visibility query, whose string quoting differs by store: a project id with a quote, a backslash or
+   * a control character, or a state that is not a sending state, is refused rather than escaped.
+   */
   async list(filter: { projectId?: string; state?: SendingState } = {}): Promise<{ sendingId: string; state: string; projectId: string; startTime: Date }[]> {
+    if (filter.projectId !== undefined && (typeof filter.projectId !== 'string' || /['"`\\\u0000-\u001f\u007f]/.test(filter.projectId))) {
+      throw new SendingError(`"projectId" ${JSON.stringify(filter.projectId)} cannot be listed: a project id with quotes, backslashes or control characters is refused. Check the project id.`, 'InvalidInput');
+    }
+    if (filter.state !== undefined && !SENDING_STATES.includes(filter.state)) {
+      throw new SendingError(`"state" ${JSON.stringify(filter.state)} is not a sending state; the states are ${SENDING_STATES.join(', ')}.`, 'InvalidInput');
+    }
     const clauses = [`WorkflowType = 'smsSendingWorkflow'`];
-    if (filter.projectId) clauses.push(`SmsProjectId = '${filter.projectId.replace(/'/g, "''")}'`);
+    if (filter.projectId) clauses.push(`SmsProjectId = '${filter.projectId}'`);
     if (filter.state) clauses.push(`SmsSendingState = '${filter.state}'`);
     const out = [];
     for await (const wf of this.client.workflow.list({ query: clauses.join(' AND ') })) {

@@ -8,7 +8,15 @@
  */
 import { DateTime, IANAZone } from 'luxon';
 
-export type Schedule = { mode: 'now' } | { mode: 'later'; localDateTime: string; timeZone: string };
+export type Schedule =
+  | { mode: 'now' }
+  | {
+      mode: 'later';
+      localDateTime: string;
+      timeZone: string;
+      /** A send time more than a year ahead is refused as a likely typo unless this is true. */
+      allowBeyondOneYear?: boolean;
+    };
 
 export type ResolvedSchedule =
   | { mode: 'now'; sendAtMs: null }
@@ -25,7 +33,7 @@ export type ResolvedSchedule =
       display: string;
     };
 
-export type ScheduleField = 'mode' | 'localDateTime' | 'timeZone';
+export type ScheduleField = 'mode' | 'localDateTime' | 'timeZone' | 'allowBeyondOneYear';
 
 export class ScheduleError extends Error {
   readonly field: ScheduleField;
@@ -91,6 +99,30 @@ export function resolveSendAt(schedule: Schedule, nowMs: number): ResolvedSchedu
     ambiguous: instants.length > 1,
     display: formatInstantInZone(sendAtMs, zone.name),
   };
+}
+
+/** The latest send time accepted without `allowBeyondOneYear`: the same instant one calendar year after `nowMs`. */
+export function horizonOf(nowMs: number): number {
+  return DateTime.fromMillis(nowMs, { zone: 'UTC' }).plus({ years: 1 }).toMillis();
+}
+
+/**
+ * Refuses a later send more than one year after `nowMs` (year 9999 is a typo, not a plan) unless the
+ * schedule says `allowBeyondOneYear: true`. Separate from resolveSendAt: the workflow checks it in its
+ * update validators only, so sendings accepted before the horizon existed replay unchanged.
+ */
+export function checkHorizon(schedule: Schedule, resolved: ResolvedSchedule, nowMs: number): void {
+  if (resolved.mode !== 'later' || schedule.mode !== 'later') return;
+  const allow = schedule.allowBeyondOneYear;
+  if (allow !== undefined && typeof allow !== 'boolean') {
+    throw new ScheduleError('allowBeyondOneYear', `"allowBeyondOneYear" must be true or false, got ${JSON.stringify(allow)}.`);
+  }
+  if (allow === true || resolved.sendAtMs <= horizonOf(nowMs)) return;
+  throw new ScheduleError(
+    'localDateTime',
+    `"localDateTime" ${resolved.localDateTime} in ${resolved.timeZone} is more than one year ahead (the latest is ${formatInstantInZone(horizonOf(nowMs), resolved.timeZone)}): ` +
+      `check the year, or confirm it with "allowBeyondOneYear": true (CLI: --allow-beyond-one-year).`,
+  );
 }
 
 /** `2026-12-01 09:00 America/Toronto (UTC-05:00)`. */

@@ -28,18 +28,10 @@ export interface AudienceCount {
   messages: number;
 }
 
-export type SendingState =
-  | 'draft'
-  | 'prepared'
-  | 'awaiting_approval'
-  | 'approved'
-  | 'scheduled'
-  | 'sending'
-  | 'paused'
-  | 'completed'
-  | 'rejected'
-  | 'cancelled'
-  | 'failed';
+/** Every state, in the order a sending goes through them. */
+export const SENDING_STATES = ['draft', 'prepared', 'awaiting_approval', 'approved', 'scheduled', 'sending', 'paused', 'completed', 'rejected', 'cancelled', 'failed'] as const;
+
+export type SendingState = (typeof SENDING_STATES)[number];
 
 export const TERMINAL_STATES: readonly SendingState[] = ['completed', 'rejected', 'cancelled', 'failed'];
 

@@ -1,5 +1,6 @@
 /** A project's compliance settings: which validation points block, limits, price, countries, quiet hours, approvals. Pure. */
 import { canonicalIdentity } from '../identity';
+import { findPrototypeKey } from '../prototype-keys';
 import { parseQuietHoursRules, type QuietHoursRule } from '../quiet-hours';
 import { asciiDigits } from '../unicode-digits';
 
@@ -90,6 +91,13 @@ const fail = (field: string, fix: string): never => {
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
+/** Refuses keys the object does not have (own keys of `allowed`: `constructor` is not a setting). */
+function onlyKeys(field: string, value: Record<string, unknown>, allowed: object): void {
+  const names = Object.keys(allowed);
+  const unknownKey = Object.keys(value).find((key) => !Object.hasOwn(allowed, key));
+  if (unknownKey !== undefined) fail(`${field ? `${field}.` : ''}${unknownKey}`, `unknown setting; the settings${field ? ` of ${field}` : ''} are ${names.join(', ')}.`);
+}
+
 function known<T extends string>(field: string, value: unknown, allowed: readonly T[]): T {
   if (typeof value !== 'string' || !allowed.includes(value as T)) fail(field, `"${String(value)}" is not one of ${allowed.join(', ')}.`);
   return value as T;
@@ -109,8 +117,9 @@ function number(field: string, value: unknown, min: number, max: number, integer
 export function parseCompliance(input: unknown, base: ComplianceSettings = DEFAULT_COMPLIANCE): ComplianceSettings {
   if (input === undefined || input === null) return base;
   if (!isObject(input)) return fail('', 'must be an object, e.g. {"pricePerSegment": 0.0079}.');
-  const unknownKeys = Object.keys(input).filter((key) => !(key in DEFAULT_COMPLIANCE));
-  if (unknownKeys.length) fail(unknownKeys[0], `unknown setting; the settings are ${Object.keys(DEFAULT_COMPLIANCE).join(', ')}.`);
+  const prototypeKey = findPrototypeKey(input);
+  if (prototypeKey) fail(prototypeKey, 'a key named __proto__, constructor or prototype is not a setting and is refused: remove it.');
+  onlyKeys('', input, DEFAULT_COMPLIANCE);
   const out: ComplianceSettings = { ...base, points: { ...base.points }, quietHours: { ...base.quietHours }, approval: { ...DEFAULT_COMPLIANCE.approval, ...base.approval } };
 
   if (input.points !== undefined) {
@@ -147,6 +156,7 @@ export function parseCompliance(input: unknown, base: ComplianceSettings = DEFAU
   if (input.quietHours !== undefined) {
     if (!isObject(input.quietHours)) fail('quietHours', 'must be an object such as {"enabled": true, "rules": []}.');
     const quiet = input.quietHours as Record<string, unknown>;
+    onlyKeys('quietHours', quiet, DEFAULT_COMPLIANCE.quietHours);
     if (quiet.enabled !== undefined) {
       if (typeof quiet.enabled !== 'boolean') fail('quietHours.enabled', 'must be true or false.');
       out.quietHours.enabled = quiet.enabled as boolean;
@@ -166,6 +176,7 @@ export function parseCompliance(input: unknown, base: ComplianceSettings = DEFAU
   if (input.approval !== undefined) {
     if (!isObject(input.approval)) fail('approval', 'must be an object such as {"approvalsRequired": 2}.');
     const approval = input.approval as Record<string, unknown>;
+    onlyKeys('approval', approval, DEFAULT_COMPLIANCE.approval);
     if (approval.allowSelfApproval !== undefined) {
       if (typeof approval.allowSelfApproval !== 'boolean') fail('approval.allowSelfApproval', 'must be true or false.');
       out.approval.allowSelfApproval = approval.allowSelfApproval as boolean;

@@ -56,4 +56,12 @@ export const scheduleProperties: INodeProperties[] = [
     displayOptions: { show: { when: ['later'] } },
     required: true,
   },
+  {
+    displayName: 'Allow More Than One Year Ahead',
+    name: 'allowBeyondOneYear',
+    type: 'boolean',
+    default: false,
+    description: 'Whether to accept a send time more than one year from now (refused otherwise, as a likely typo in the year)',
+    displayOptions: { show: { when: ['later'] } },
+  },
 ];

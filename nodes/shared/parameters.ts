@@ -27,5 +27,11 @@ export function localDateTimeOf(value: unknown, timeZone: string): string {
 export function scheduleFromParameters(context: IExecuteFunctions, i: number): Schedule {
   if (context.getNodeParameter('when', i) === 'now') return { mode: 'now' };
   const timeZone = String(context.getNodeParameter('timeZone', i)).trim();
-  return { mode: 'later', localDateTime: localDateTimeOf(context.getNodeParameter('localDateTime', i), timeZone), timeZone };
+  const allowBeyondOneYear = context.getNodeParameter('allowBeyondOneYear', i, false) === true;
+  return {
+    mode: 'later',
+    localDateTime: localDateTimeOf(context.getNodeParameter('localDateTime', i), timeZone),
+    timeZone,
+    ...(allowBeyondOneYear ? { allowBeyondOneYear } : {}),
+  };
 }

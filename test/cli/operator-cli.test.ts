@@ -75,7 +75,10 @@ describe('operator CLI', () => {
     // The operator's controls, on a sending that is over: refused with the states where they apply.
     expect(await smsFails('pause', id, '--reason', 'check')).toEqual({ code: 1, stderr: `error: Cannot pause sending ${id}: it is completed; pause is possible when it is sending.` });
     expect(await smsFails('resume', id)).toEqual({ code: 1, stderr: `error: Cannot resume sending ${id}: it is completed; resume is possible when it is paused.` });
-    expect(await smsFails('retry', id)).toEqual({ code: 1, stderr: 'error: retry needs --failed and/or --unknown: which recipients to send again.' });
+    expect(await smsFails('retry', id)).toEqual({
+      code: 2,
+      stderr: 'error: retry needs --failed and/or --unknown: which recipients to send again\nusage: npm run sms -- retry ID [--failed] [--unknown --confirm-possible-duplicates]',
+    });
     expect(await smsFails('retry', id, '--unknown')).toEqual({ code: 1, stderr: expect.stringMatching(/may give them a second copy.*--confirm-possible-duplicates/) });
     expect(await sms('retry', id, '--failed')).toContain(`sending ${id}: completed`);
     expect((await sms('audit', id)).split('\n').at(-1)).toMatch(/retry_requested  by paula  .*"failed":0,"unknown":0/);
@@ -87,8 +90,11 @@ describe('operator CLI', () => {
       .toMatch(/^project shell: SMS enabled/);
   });
 
-  test('bad input names the field and the fix, with exit code 1', async () => {
+  test('a refusal names the field and the fix with exit code 1, a wrong command line with exit code 2', async () => {
     expect(await smsFails('create', '--project', 'nope')).toEqual({ code: 1, stderr: expect.stringMatching(/^error: Unknown project "nope"/) });
-    expect(await smsFails('prepare', 'x', '--message', 'Hi', '--at', '2027-01-01T10:00')).toEqual({ code: 1, stderr: 'error: --time-zone is required: the IANA zone of --at, e.g. America/Toronto' });
+    expect(await smsFails('prepare', 'x', '--message', 'Hi', '--at', '2027-01-01T10:00')).toEqual({
+      code: 2,
+      stderr: 'error: --time-zone is required: the IANA zone of --at, e.g. America/Toronto\nusage: npm run sms -- prepare ID --message TEXT [--sender-id X] [--at YYYY-MM-DDTHH:mm --time-zone ZONE [--refresh] [--allow-beyond-one-year]]',
+    });
   });
 });

@@ -1,4 +1,4 @@
-import { PAST_TOLERANCE_MS, ScheduleError, formatInstantInZone, resolveSendAt } from '../../domain/schedule';
+import { PAST_TOLERANCE_MS, ScheduleError, checkHorizon, formatInstantInZone, horizonOf, resolveSendAt, type Schedule } from '../../domain/schedule';
 
 const NOW = Date.parse('2026-01-15T12:00:00Z');
 const later = (localDateTime: string, timeZone: string) => ({ mode: 'later' as const, localDateTime, timeZone });
@@ -128,6 +128,49 @@ describe('resolveSendAt', () => {
     const error = scheduleError(() => resolveSendAt({ mode: 'tomorrow' } as never, NOW));
     expect(error.field).toBe('mode');
     expect(error.message).toBe('Schedule "mode" must be "now" or "later", got "tomorrow".');
+  });
+});
+
+describe('checkHorizon: at most one year ahead unless allowBeyondOneYear', () => {
+  const check = (schedule: Schedule) => checkHorizon(schedule, resolveSendAt(schedule, NOW), NOW);
+
+  it('puts the horizon one calendar year after now', () => {
+    expect(new Date(horizonOf(NOW)).toISOString()).toBe('2027-01-15T12:00:00.000Z');
+  });
+
+  it.each([
+    ['tomorrow', '2026-01-16T09:00'],
+    ['one minute before the horizon', '2027-01-15T06:59'],
+    ['the horizon itself', '2027-01-15T07:00'],
+  ])('accepts %s (%s in Toronto)', (_what, localDateTime) => {
+    expect(() => check(later(localDateTime, 'America/Toronto'))).not.toThrow();
+  });
+
+  it.each([
+    ['one minute past the horizon', '2027-01-15T07:01'],
+    ['the year 9999', '9999-12-31T23:59'],
+    ['two years ahead', '2028-01-15T09:00'],
+  ])('refuses %s (%s in Toronto), naming the field, the latest time and how to force it', (_what, localDateTime) => {
+    const error = scheduleError(() => check(later(localDateTime, 'America/Toronto')));
+    expect(error.field).toBe('localDateTime');
+    expect(error.message).toBe(
+      `"localDateTime" ${localDateTime} in America/Toronto is more than one year ahead (the latest is 2027-01-15 07:00 America/Toronto (UTC-05:00)): ` +
+        'check the year, or confirm it with "allowBeyondOneYear": true (CLI: --allow-beyond-one-year).',
+    );
+  });
+
+  it('accepts the year 9999 when forced', () => {
+    expect(() => check({ ...later('9999-12-31T23:59', 'America/Toronto'), allowBeyondOneYear: true })).not.toThrow();
+  });
+
+  it('refuses an allowBeyondOneYear that is not true or false', () => {
+    const error = scheduleError(() => check({ ...later('2026-02-01T09:00', 'UTC'), allowBeyondOneYear: 'yes' as never }));
+    expect(error.field).toBe('allowBeyondOneYear');
+    expect(error.message).toBe('"allowBeyondOneYear" must be true or false, got "yes".');
+  });
+
+  it('says nothing about a send now', () => {
+    expect(() => check({ mode: 'now' })).not.toThrow();
   });
 });
 

@@ -6,7 +6,8 @@
 import { condition, setHandler } from '@temporalio/workflow';
 import { cancelUpdate, pauseUpdate, resumeUpdate, retryRecipientsUpdate, type RetryRecipientsInput } from '../messages';
 import { directory } from './activities';
-import { iso, refuse, requireActor, requireReason, type SendingContext } from './context';
+import { iso, refuse, type SendingContext } from './context';
+import { checkActor, checkInputObject, checkOptionalBoolean, checkReason } from './input-checks';
 
 const dispatching = (s: SendingContext): boolean => s.status.state === 'sending' || s.status.state === 'paused';
 
@@ -38,9 +39,10 @@ export function registerControlHandlers(s: SendingContext): void {
     },
     {
       validator: (request) => {
+        const input = checkInputObject(request, 'cancel', ['actor', 'reason']);
+        checkActor(input);
+        checkReason(input, 'cancel');
         s.requireAllowed('cancel', 'cancel');
-        requireActor(request?.actor, 'actor');
-        requireReason(request.reason, 'cancel');
       },
     },
   );
@@ -61,9 +63,10 @@ export function registerControlHandlers(s: SendingContext): void {
     },
     {
       validator: (request) => {
+        const input = checkInputObject(request, 'pause', ['actor', 'reason']);
+        checkActor(input);
+        checkReason(input, 'pause');
         s.requireAllowed('pause', 'pause');
-        requireActor(request?.actor, 'actor');
-        requireReason(request.reason, 'pause');
       },
     },
   );
@@ -82,16 +85,15 @@ export function registerControlHandlers(s: SendingContext): void {
         return status;
       }),
     {
-      validator: ({ actor }) => {
+      validator: (request) => {
+        checkActor(checkInputObject(request, 'resume', ['actor']));
         s.requireAllowed('resume', 'resume');
-        requireActor(actor, 'actor');
       },
     },
   );
 
   const validateRetry = (request: RetryRecipientsInput): void => {
     s.requireAllowed('retryRecipients', 'retry recipients of');
-    requireActor(request?.actor, 'actor');
     const include = request.include;
     if (!Array.isArray(include) || include.length === 0 || include.some((x) => x !== 'failed' && x !== 'unknown')) {
       throw refuse('"include" must list "failed" and/or "unknown": which recipients to send again.', 'InvalidInput');
@@ -125,6 +127,13 @@ export function registerControlHandlers(s: SendingContext): void {
         }
         return status;
       }),
-    { validator: validateRetry },
+    {
+      validator: (request) => {
+        const input = checkInputObject(request, 'retryRecipients', ['actor', 'include', 'confirmPossibleDuplicates']);
+        checkActor(input);
+        checkOptionalBoolean(input, 'confirmPossibleDuplicates');
+        validateRetry(request);
+      },
+    },
   );
 }

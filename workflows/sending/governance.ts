@@ -1,6 +1,7 @@
 /** Approval: the request and its expiry, approvals by distinct people bound to the hash, rejection. */
-import { condition, setHandler } from '@temporalio/workflow';
+import { condition, patched, setHandler } from '@temporalio/workflow';
 import { canonicalIdentity, samePerson } from '../../domain/identity';
+import { INPUT_LIMITS } from '../../domain/input-limits';
 import {
   approveSignal,
   approveUpdate,
@@ -17,7 +18,30 @@ import {
 } from '../messages';
 import { directory } from './activities';
 import { HOUR_MS, iso, refuse, requireActor, requireReason, type SendingContext } from './context';
+import { ESTABLISHED, checkActor, checkInputObject, checkReason, checkText, isPlainName } from './input-checks';
 
+/** Signals replay: the input checks apply to approve/reject signals sent after they were introduced. */
+const SIGNAL_INPUT_CHECKS = 'signal-input-checks';
+
+const APPROVAL_HASH = /^[0-9a-f]{64}$/;
+
+function checkApproveInput(decision: unknown): void {
+  const input = checkInputObject(decision, 'approve', ['approver', 'comment', 'hash']);
+  checkActor(input, 'approver');
+  checkText(input, 'comment', { max: INPUT_LIMITS.comment });
+  if (input.hash !== undefined && (typeof input.hash !== 'string' || !APPROVAL_HASH.test(input.hash))) {
+    throw refuse(`"hash" must be the 64 hexadecimal characters of the approval hash you reviewed (status.approvalHash), got ${JSON.stringify(input.hash).slice(0, 80)}.`, 'InvalidInput');
+  }
+}
+
+function checkRejectInput(decision: unknown): void {
+  const input = checkInputObject(decision, 'reject', ['approver', 'reason']);
+  checkActor(input, 'approver');
+  checkReason(input, 'reject');
+}
+
+/** Who the audit log names for a refused signal: the approver when it is a plain name. */
+const signalActor = (approver: unknown): string => (isPlainName(approver) ? approver : 'unknown');
 
 /** A new approval round: earlier approvals no longer count; it expires per the project, at the latest at the send time. */
 export function openApprovalRequest(s: SendingContext, requestedBy: string): void {
@@ -53,9 +77,9 @@ export function registerGovernanceHandlers(s: SendingContext): void {
         return status;
       }),
     {
-      validator: ({ actor }) => {
+      validator: (input) => {
+        checkActor(checkInputObject(input, 'requestApproval', ['actor']));
         s.requireAllowed('requestApproval', 'request approval for');
-        requireActor(actor, 'actor');
         const sendAt = status.prepared!.sendAtMs;
         if (sendAt !== null && sendAt <= Date.now()) {
           throw refuse(`The scheduled time of sending ${id} (${iso(sendAt)}) has passed: reschedule it before requesting approval.`, 'SchedulePassed');
@@ -136,15 +160,20 @@ export function registerGovernanceHandlers(s: SendingContext): void {
       return status;
     });
 
-  setHandler(approveUpdate, approve, { validator: validateApprove });
-  setHandler(rejectUpdate, reject, { validator: validateReject });
+  setHandler(approveUpdate, approve, { validator: (d) => { checkApproveInput(d); validateApprove(d); } });
+  setHandler(rejectUpdate, reject, { validator: (d) => { checkRejectInput(d); validateReject(d); } });
   // Signals cannot answer their sender, so a refused one is written to the audit log instead.
   const viaSignal =
-    <T extends { approver?: string; established?: IdentityEstablished }>(validate: (d: T) => void, apply: (d: T) => Promise<SendingStatus>, action: string) =>
+    <T extends { approver?: string; established?: IdentityEstablished }>(checkInput: (d: unknown) => void, validate: (d: T) => void, apply: (d: T) => Promise<SendingStatus>, action: string) =>
     async (decision: T): Promise<void> => {
       await condition(() => !s.busy);
-      const refused = (err: unknown) => s.audit(`${action}_signal_refused`, decision?.approver || 'unknown', { error: (err as Error).message }, decision?.established);
+      const checked = patched(SIGNAL_INPUT_CHECKS);
+      const refused = (err: unknown) =>
+        checked
+          ? s.audit(`${action}_signal_refused`, signalActor(decision?.approver), { error: (err as Error).message }, ESTABLISHED.includes(decision?.established as IdentityEstablished) ? decision.established : undefined)
+          : s.audit(`${action}_signal_refused`, decision?.approver || 'unknown', { error: (err as Error).message }, decision?.established);
       try {
+        if (checked) checkInput(decision);
         validate(decision);
       } catch (err) {
         await refused(err);
@@ -155,7 +184,6 @@ export function registerGovernanceHandlers(s: SendingContext): void {
     };
   const validateProofSend = (input: ProofSendInput): void => {
     s.requireAllowed('proofSend', 'proof-send');
-    requireActor(input?.approver, 'approver');
     const rules = status.prepared!.approvalRules;
     if (!(rules.approvers ?? []).some((a) => samePerson(a.email, input.approver))) {
       throw refuse(`${input.approver.trim()} is not one of the approvers of this project: proof sends go only to a named approver's phone.`, 'NotAnApprover');
@@ -177,11 +205,11 @@ export function registerGovernanceHandlers(s: SendingContext): void {
         await s.audit('proof_sent', input.approver, { sentTo: sent.sentTo, sampleSeq: sent.sampleSeq, test: true }, input.established);
         return { ...sent, left: PROOF_SENDS_PER_APPROVER - used - 1 };
       }),
-    { validator: validateProofSend },
+    { validator: (input) => { checkActor(checkInputObject(input, 'proofSend', ['approver']), 'approver'); validateProofSend(input); } },
   );
 
-  setHandler(approveSignal, viaSignal(validateApprove, approve, 'approve'));
-  setHandler(rejectSignal, viaSignal(validateReject, reject, 'reject'));
+  setHandler(approveSignal, viaSignal(checkApproveInput, validateApprove, approve, 'approve'));
+  setHandler(rejectSignal, viaSignal(checkRejectInput, validateReject, reject, 'reject'));
 }
 
 /** Waits for a send request; a pending approval request expires meanwhile (back to prepared). */

@@ -1,16 +1,22 @@
 /** Select, count and prepare: the builder's steps before approval. */
 import { setHandler } from '@temporalio/workflow';
 import { approvalHashOf } from '../../domain/approval-hash';
-import { resolveSendAt } from '../../domain/schedule';
+import { INPUT_LIMITS } from '../../domain/input-limits';
+import { checkHorizon, resolveSendAt } from '../../domain/schedule';
 import { listPlaceholders, validateMessageText } from '../../domain/template';
 import { countUpdate, prepareUpdate, selectUpdate, type Schedule } from '../messages';
 import { directory, preparation } from './activities';
-import { refuse, requireActor, type SendingContext } from './context';
+import { refuse, type SendingContext } from './context';
 import { dropApproval } from './governance';
+import { checkActor, checkGroups, checkInputObject, checkOptionalBoolean, checkScheduleShape, checkText } from './input-checks';
 
-export function sendAtOf(schedule: Schedule): number | null {
+/** `horizon`: also refuse a time more than a year ahead (validators only: handlers replay what was accepted before it existed). */
+export function sendAtOf(schedule: Schedule, options: { horizon?: boolean } = {}): number | null {
   try {
-    return resolveSendAt(schedule, Date.now()).sendAtMs;
+    const now = Date.now();
+    const resolved = resolveSendAt(schedule, now);
+    if (options.horizon) checkHorizon(schedule, resolved, now);
+    return resolved.sendAtMs;
   } catch (err) {
     throw refuse((err as Error).message, 'InvalidSchedule');
   }
@@ -46,9 +52,11 @@ export function registerPreparationHandlers(s: SendingContext): void {
       }, { cancellable: true }),
     {
       validator: (selection) => {
+        const input = checkInputObject(selection, 'select', ['actor', 'projectId', 'audience', 'groups', 'duplicatePolicy']);
+        checkActor(input);
+        checkText(input, 'projectId', { max: INPUT_LIMITS.name, required: true, name: true, hint: 'pick the project whose contacts receive the SMS' });
+        if (input.groups !== undefined) checkGroups(input.groups);
         s.requireAllowed('select', 'select recipients for');
-        requireActor(selection?.actor, 'actor');
-        if (!selection.projectId) throw refuse('"projectId" is required: pick the project whose contacts receive the SMS.', 'InvalidInput');
         if (selection.audience !== 'all' && selection.audience !== 'groups') throw refuse('"audience" must be "all" or "groups".', 'InvalidInput');
         if (selection.audience === 'groups' && (!Array.isArray(selection.groups) || selection.groups.length === 0)) {
           throw refuse('"groups" is empty: pick at least one group, or choose the audience "all".', 'InvalidInput');
@@ -71,9 +79,9 @@ export function registerPreparationHandlers(s: SendingContext): void {
         return count;
       }, { cancellable: true }),
     {
-      validator: ({ actor }) => {
+      validator: (request) => {
+        checkActor(checkInputObject(request, 'count', ['actor']));
         s.requireAllowed('count', 'count');
-        requireActor(actor, 'actor');
         requireSelection();
       },
     },
@@ -126,8 +134,13 @@ export function registerPreparationHandlers(s: SendingContext): void {
       }, { cancellable: true }),
     {
       validator: (request) => {
+        const input = checkInputObject(request, 'prepare', ['actor', 'message', 'senderId', 'schedule', 'refreshAtSend']);
+        checkActor(input);
+        checkText(input, 'message', { max: INPUT_LIMITS.message, anyCharacter: true });
+        checkText(input, 'senderId', { max: INPUT_LIMITS.senderId, name: true });
+        checkScheduleShape(input.schedule);
+        checkOptionalBoolean(input, 'refreshAtSend');
         s.requireAllowed('prepare', 'prepare');
-        requireActor(request?.actor, 'actor');
         requireSelection();
         try {
           validateMessageText(request.message);
@@ -137,7 +150,7 @@ export function registerPreparationHandlers(s: SendingContext): void {
         if (request.refreshAtSend && request.schedule?.mode !== 'later') {
           throw refuse('"refreshAtSend" applies to later sends only: choose a later schedule or turn it off.', 'InvalidInput');
         }
-        sendAtOf(request.schedule);
+        sendAtOf(request.schedule, { horizon: true });
       },
     },
   );

@@ -4,8 +4,9 @@ import { isCancellation } from '@temporalio/workflow';
 import { rescheduleUpdate, sendUpdate } from '../messages';
 import { listPlaceholders } from '../../domain/template';
 import { preparation } from './activities';
-import { iso, refuse, requireActor, type SendingContext } from './context';
+import { iso, refuse, type SendingContext } from './context';
 import { dropApproval, openApprovalRequest } from './governance';
+import { checkActor, checkInputObject, checkScheduleShape } from './input-checks';
 import { hashOfPrepared, sendAtOf } from './preparation';
 
 export function registerScheduleHandlers(s: SendingContext): void {
@@ -24,8 +25,8 @@ export function registerScheduleHandlers(s: SendingContext): void {
         return status;
       }),
     {
-      validator: ({ actor }) => {
-        requireActor(actor, 'actor');
+      validator: (input) => {
+        checkActor(checkInputObject(input, 'send', ['actor']));
         const request = status.approvalRequest;
         const expired = request?.expiredAtMs ?? (status.state === 'awaiting_approval' && request && Date.now() >= request.expiresAtMs ? request.expiresAtMs : null);
         if ((status.state === 'prepared' || status.state === 'awaiting_approval') && expired) {
@@ -66,9 +67,11 @@ export function registerScheduleHandlers(s: SendingContext): void {
       }),
     {
       validator: (request) => {
+        const input = checkInputObject(request, 'reschedule', ['actor', 'schedule']);
+        checkActor(input);
+        checkScheduleShape(input.schedule);
         s.requireAllowed('reschedule', 'reschedule');
-        requireActor(request?.actor, 'actor');
-        sendAtOf(request.schedule);
+        sendAtOf(request.schedule, { horizon: true });
       },
     },
   );

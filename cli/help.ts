@@ -1,0 +1,35 @@
+/** `npm run sms -- help`: each command's line is its usage in cli/commands.ts (test/cli/cli-arguments.test.ts checks it). */
+export const HELP = `durable-sms — operate SMS sendings (Temporal settings and the directory come from the worker's environment variables)
+
+Directory (opened directly, like the worker):
+  project --id ID [--name NAME] [--number-field mobile] [--country CA] [--time-zone America/Toronto] [--sender-id ACME] [--sms-enabled true|false] [--compliance JSON|@FILE.json]
+                                       validation policy, price, countries, quiet hours, approvals (README "Compliance settings")
+  projects
+  groups --project ID
+  import --project ID FILE.csv         columns: id, active, groups ("a;b"), any profile field
+  opt-out --project ID NUMBER          add a number to the SMS kill list
+  audit ID
+  outbox ID                            messages recorded by the outbox provider
+
+Sendings (through Temporal):
+  create --project ID [--groups a,b] [--per-number]     prints the new sending id
+  count ID
+  prepare ID --message TEXT [--sender-id X] [--at YYYY-MM-DDTHH:mm --time-zone ZONE [--refresh] [--allow-beyond-one-year]]
+                                       a send time more than a year ahead needs --allow-beyond-one-year
+  request-approval ID
+  approve ID [--comment TEXT] [--hash HASH]   --hash: the approval hash you reviewed (status shows it)
+  reject ID --reason TEXT
+  send ID [--watch]
+  reschedule ID (--now | --at YYYY-MM-DDTHH:mm --time-zone ZONE [--allow-beyond-one-year])
+  cancel ID --reason TEXT              answers once nothing is in flight any more
+  pause ID --reason TEXT               stops starting messages; answers once nothing is in flight
+  resume ID
+  retry ID [--failed] [--unknown --confirm-possible-duplicates]
+                                       sends failed and/or unknown recipients again (paused, or completed within its retry window)
+  status ID
+  watch ID                             live progress line until the sending ends
+  list [--project ID] [--state STATE]  STATE: draft, prepared, awaiting_approval, approved, scheduled, sending, paused, completed, rejected, cancelled, failed
+
+Every command accepts --as NAME (who acts; default $SMS_ACTOR or your user name), --json and --help.
+Exit codes: 0 done; 1 refused (by the directory, a sending's rules or Temporal); 2 the command line is wrong (unknown flag, bad value).
+Limits and what is refused: docs/bad-input.md.`;
