@@ -1,15 +1,17 @@
 #!/usr/bin/env node
 /** Operator CLI: `npm run sms -- <command> ...`; `npm run sms -- help` lists the commands. */
-import { createReadStream, readFileSync } from 'node:fs';
+import { createReadStream, readFileSync, type ReadStream } from 'node:fs';
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import { SendingClient, SendingError, connectClient } from '../client/sending-client';
 import type { AudienceSelection } from '../domain/types';
 import { ConfigError, directoryLocationFromEnv, temporalSettingsFromEnv } from '../worker/config';
+import { csvEncoding } from '../worker/directory/csv-decode';
 import { importContactsCsv } from '../worker/directory/csv-import';
 import { openDirectory } from '../worker/directory/open-directory';
 import type { Schedule } from '../workflows/messages';
 import { formatCount, formatProgress, formatStatus } from './format';
+import { outboxCsv } from './outbox-csv';
 
 const HELP = `durable-sms — operate SMS sendings (Temporal settings and the directory come from the worker's environment variables)
 
@@ -18,10 +20,11 @@ Directory (opened directly, like the worker):
           [--compliance JSON|@FILE.json]   validation policy, price, countries, quiet hours, approvals (README "Compliance settings")
   projects
   groups --project ID
-  import --project ID FILE.csv         columns: id, active, groups ("a;b"), any profile field
+  import --project ID FILE.csv [--encoding utf-8|windows-1252|latin1|utf-16le]
+                                       columns: id, active, groups ("a;b"), any profile field; all rows or none (docs/bad-input.md)
   opt-out --project ID NUMBER          add a number to the SMS kill list
   audit SENDING_ID
-  outbox SENDING_ID                    messages recorded by the outbox provider
+  outbox SENDING_ID [--csv [--full-numbers]]   messages recorded by the outbox provider; --csv: as a CSV file, numbers masked
 
 Sendings (through Temporal):
   create --project ID [--groups a,b] [--per-number]     prints the new sending id
@@ -53,6 +56,7 @@ const { values: opts, positionals } = parseArgs({
     comment: { type: 'string' }, reason: { type: 'string' }, watch: { type: 'boolean' }, state: { type: 'string' },
     compliance: { type: 'string' }, hash: { type: 'string' },
     failed: { type: 'boolean' }, unknown: { type: 'boolean' }, 'confirm-possible-duplicates': { type: 'boolean' },
+    encoding: { type: 'string' }, csv: { type: 'boolean' }, 'full-numbers': { type: 'boolean' },
     as: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
   },
 });
@@ -80,6 +84,15 @@ function complianceFromFlag(): unknown {
 function scheduleFromFlags(): Schedule {
   if (opts.at) return { mode: 'later', localDateTime: opts.at, timeZone: need(opts['time-zone'], 'time-zone', 'the IANA zone of --at, e.g. America/Toronto') };
   return { mode: 'now' };
+}
+
+/** The file, opened before the directory is touched: a missing one is a clear error, not a stack trace. */
+function openCsvFile(path: string): Promise<ReadStream> {
+  return new Promise((resolve, reject) => {
+    const stream = createReadStream(path);
+    stream.once('open', () => resolve(stream));
+    stream.once('error', (err: NodeJS.ErrnoException) => reject(new ConfigError(`Cannot read the CSV file "${path}" (${err.code ?? err.message}): give the path of an existing file.`)));
+  });
 }
 
 async function withDirectory<T>(work: (directory: Awaited<ReturnType<typeof openDirectory>>) => Promise<T>): Promise<T> {
@@ -131,15 +144,21 @@ async function run(command: string | undefined, args: string[]): Promise<void> {
       return withDirectory(async (d) => { const list = await d.listGroups(need(opts.project, 'project', 'the project id')); out(list.map((g) => `${g.name}\t${g.memberCount}`).join('\n'), list); });
     case 'import':
       return withDirectory(async (d) => {
-        const result = await importContactsCsv(d, need(opts.project, 'project', 'the project id'), createReadStream(need(id, 'file', 'the CSV file path')));
-        out(`imported ${result.imported} contact(s)${result.errors.length ? `; ${result.errors.length} row(s) skipped:\n${result.errors.map((e) => `  line ${e.line}: ${e.message}`).join('\n')}` : ''}`, result);
+        const projectId = need(opts.project, 'project', 'the project id');
+        const encoding = csvEncoding(opts.encoding);
+        const result = await importContactsCsv(d, projectId, await openCsvFile(need(id, 'file', 'the CSV file path')), { encoding });
+        out(`imported ${result.imported} contact(s)`, result);
       });
     case 'opt-out':
       return withDirectory(async (d) => { await d.addOptOut(need(opts.project, 'project', 'the project id'), need(id, 'number', 'the number'), `cli:${actor}`); out('added to the kill list'); });
     case 'audit':
       return withDirectory(async (d) => { const log = await d.readAudit(sendingId()); out(log.map((a) => `${new Date(a.at).toISOString()}  ${a.action}  by ${a.actor}${a.detail ? `  ${JSON.stringify(a.detail)}` : ''}`).join('\n'), log); });
     case 'outbox':
-      return withDirectory(async (d) => { const list = await d.readOutbox(sendingId()); out(list.map((m) => `${m.seq}\t${m.to}\t${m.body}`).join('\n'), list); });
+      return withDirectory(async (d) => {
+        if (opts.csv) return void process.stdout.write(await outboxCsv(d, sendingId(), { fullNumbers: opts['full-numbers'] ?? false }));
+        const list = await d.readOutbox(sendingId());
+        out(list.map((m) => `${m.seq}\t${m.to}\t${m.body}`).join('\n'), list);
+      });
     case 'create':
       return withSendings(async (s) => {
         const selection: AudienceSelection = {
