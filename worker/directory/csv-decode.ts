@@ -23,7 +23,8 @@ export function csvEncoding(name: string | undefined): CsvEncoding {
 }
 
 /** The text of `chunks`; throws DirectoryInputError naming the line when the bytes cannot be read as `encoding`. */
-export async function* decodeCsv(chunks: AsyncIterable<Uint8Array | string>, encoding: CsvEncoding = 'utf-8'): AsyncGenerator<string> {
+export async function* decodeCsv(chunks: AsyncIterable<Uint8Array | string>, encodingName?: string): AsyncGenerator<string> {
+  const encoding = csvEncoding(encodingName);
   const bytes = asBytes(chunks);
   if (encoding === 'utf-8') yield* decodeUtf8ByLines(bytes);
   else yield* decodeStreaming(bytes, encoding);

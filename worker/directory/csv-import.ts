@@ -91,6 +91,10 @@ async function requireProject(directory: Directory, projectId: string): Promise<
 /** The contacts of the file in batches; throws CsvImportRefused at the end when a row was bad (nothing is written after the first). */
 async function* contactBatches(source: Readable, options: CsvImportOptions): AsyncGenerator<ContactInput[]> {
   const batchSize = Math.max(1, options.batchSize ?? 1000);
+  // A broken record (see STRUCTURE_ERRORS) ends the reading: the records parsed before it are still
+  // handed over, so csv-parse is told to skip it, and the input is cut off there.
+  let broken: { error: CsvError; after: number } | undefined;
+  let parsed = 0;
   const parser = parse({
     delimiter: options.delimiter ?? ',',
     record_delimiter: ['\r\n', '\n', '\r'],
@@ -100,10 +104,22 @@ async function* contactBatches(source: Readable, options: CsvImportOptions): Asy
     relax_column_count: true,
     skip_empty_lines: true,
     max_record_size: MAX_CSV_RECORD_CHARS,
+    skip_records_with_error: true,
+    on_record: (record) => {
+      parsed += 1;
+      return record;
+    },
+    on_skip: (error) => {
+      if (broken || !error) return;
+      broken = { error, after: parsed };
+      text.unpipe(parser);
+      parser.end();
+    },
   });
   const text = Readable.from(decodeCsv(source, options.encoding));
   text.on('error', (error) => parser.destroy(error));
   text.pipe(parser);
+
   const problems: CsvRowProblem[] = [];
   let problemCount = 0;
   const report = (line: number, message: string) => {
@@ -113,9 +129,12 @@ async function* contactBatches(source: Readable, options: CsvImportOptions): Asy
   const lineOfId = new Map<string, number>();
   let header: string[] | undefined;
   let nextLine = 1;
+  let consumed = 0;
   let batch: ContactInput[] = [];
   try {
     for await (const { record, raw } of parser as AsyncIterable<{ record: string[]; raw: string }>) {
+      if (broken && consumed >= broken.after) break;
+      consumed += 1;
       const line = nextLine + leadingLineBreaks(raw);
       nextLine += countLineBreaks(raw);
       if (!header) {
@@ -130,13 +149,14 @@ async function* contactBatches(source: Readable, options: CsvImportOptions): Asy
         batch = [];
       }
     }
-  } catch (error) {
-    const reason = STRUCTURE_ERRORS[(error as CsvError).code];
-    if (!reason) throw error;
-    report(nextLine + leadingLineBreaks(String((error as CsvError).raw ?? '')), `${reason} The rest of the file was not read.`);
   } finally {
     text.destroy();
     parser.destroy();
+  }
+  if (broken) {
+    const reason = STRUCTURE_ERRORS[broken.error.code];
+    if (!reason) throw broken.error;
+    report(nextLine + leadingLineBreaks(String(broken.error.raw ?? '')), `${reason} The rest of the file was not read.`);
   }
   if (!header) throw new DirectoryInputError('The CSV is empty: its first line must name the columns, one of them "id".');
   if (problemCount > 0) throw new CsvImportRefused(problems, problemCount);
