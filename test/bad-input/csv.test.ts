@@ -93,6 +93,11 @@ const REFUSED: [string, Refused][] = [
     { csv: `id,${rows(500, (i) => `c${i}`).replace(/\n/g, ',')}\nr1${','.repeat(500)}\n`, error: 'The header (line 1) has 501 columns; at most 500 are read. Remove the columns you do not need.' },
   ],
   ['no id column', { csv: 'name,mobile\nAnn,514 555 0101\n', error: 'The CSV has no "id" column (its columns: name, mobile). Add one holding each contact\'s id.' }],
+  [
+    'semicolons as separators (a spreadsheet in a comma-decimal locale)',
+    { csv: 'id;name;mobile\nr1;Ann;514 555 0101\n', error: 'The CSV has no "id" column (its columns: id;name;mobile). Its values look separated by ";": save the file with commas between values (CSV, comma-delimited).' },
+  ],
+  ['tabs as separators', { csv: 'id\tname\nr1\tAnn\n', error: 'The CSV has no "id" column (its columns: id\tname). Its values look separated by tabs: save the file with commas between values (CSV, comma-delimited).' }],
   ['an empty file', { csv: '', error: 'The CSV is empty: its first line must name the columns, one of them "id".' }],
   ['a byte-order mark and blank lines only', { csv: '\uFEFF\n\r\n\n', error: 'The CSV is empty: its first line must name the columns, one of them "id".' }],
   ['more values than columns', { csv: 'id,name\nr1,Roy, Jr\n', error: refusedRows(`line 2: 3 values for the 2 columns of the header: ${COLUMN_COUNT_FIX}`) }],

@@ -23,6 +23,12 @@ export function csvHeader(cells: readonly string[], line: number): string[] {
     }
     seen.set(key, index);
   });
-  if (!seen.has('id')) throw new DirectoryInputError(`The CSV has no "id" column (its columns: ${listForMessage(names)}). Add one holding each contact's id.`);
+  if (!seen.has('id')) {
+    const separator = names.length === 1 ? /[;\t|]/.exec(names[0])?.[0] : undefined;
+    const fix = separator
+      ? `Its values look separated by ${separator === '\t' ? 'tabs' : `"${separator}"`}: save the file with commas between values (CSV, comma-delimited).`
+      : "Add one holding each contact's id.";
+    throw new DirectoryInputError(`The CSV has no "id" column (its columns: ${listForMessage(names)}). ${fix}`);
+  }
   return names;
 }
