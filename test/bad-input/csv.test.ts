@@ -14,10 +14,13 @@ const PROJECT = 'catalogue';
 const latin1 = (text: string) => Buffer.from(text, 'latin1');
 const utf16le = (text: string, bom = true) => Buffer.concat([bom ? Buffer.from([0xff, 0xfe]) : Buffer.alloc(0), Buffer.from(text, 'utf16le')]);
 const bytes = (...parts: (string | number[])[]) => Buffer.concat(parts.map((part) => (typeof part === 'string' ? Buffer.from(part, 'utf8') : Buffer.from(part))));
+/** The bytes of `text` one by one: every multi-byte sequence and CRLF split across chunks. */
+const byteByByte = (text: string) => [...Buffer.from(text, 'utf8')].map((byte) => Buffer.from([byte]));
 const rows = (count: number, row: (index: number) => string) => Array.from({ length: count }, (_, index) => row(index)).join('\n');
 
 interface Case {
-  csv: string | Buffer;
+  /** The file: text, bytes, or bytes in the chunks a stream hands over. */
+  csv: string | Buffer | Buffer[];
   options?: CsvImportOptions;
 }
 
@@ -113,6 +116,7 @@ const REFUSED: [string, Refused][] = [
     '150 bad rows: the first 100 are listed, the rest counted',
     { csv: `id,active\n${rows(150, (i) => `r${i},perhaps`)}\n`, error: new RegExp(`^Nothing was imported: 150 row\\(s\\) .*\\n  line 2: .*(\\n  line \\d+: .*){99}\\n  … and 50 more bad row\\(s\\)$`) },
   ],
+  ['invalid UTF-8 on line 3, read one byte at a time', { csv: [...byteByByte('id,name\r\nr1,Zoë\r\nr2,'), Buffer.from([0xe9]), ...byteByByte('\r\n')], error: notUtf8(3) }],
   ['an unknown --encoding', { csv: 'id\nr1\n', options: { encoding: 'ebcdic' as never }, error: 'Unknown CSV encoding "ebcdic" (--encoding): use one of utf-8, windows-1252, latin1, utf-16le (or save the file as UTF-8).' }],
 ];
 
@@ -141,6 +145,7 @@ const ACCEPTED: [string, Accepted][] = [
   ['Latin-1 with --encoding latin1', { csv: latin1('id,name\na14,André Côté\n'), options: { encoding: 'latin1' }, contacts: { a14: { fields: { name: 'André Côté' } } } }],
   ['Windows-1252 curly quotes with --encoding windows-1252', { csv: latin1('id,name\na15,\x93Ann\x94 \x80\n'), options: { encoding: 'windows-1252' }, contacts: { a15: { fields: { name: '“Ann” €' } } } }],
   ['UTF-16LE with --encoding utf-16le', { csv: utf16le('id,name\r\na16,Zoë 日本\r\n'), options: { encoding: 'utf-16le' }, contacts: { a16: { fields: { name: 'Zoë 日本' } } } }],
+  ['UTF-8 with a byte-order mark read one byte at a time', { csv: byteByByte('\uFEFFid,name\r\na20,Zoë 日本\r\n'), contacts: { a20: { fields: { name: 'Zoë 日本' } } } }],
   ['blank lines, and spaces around values', { csv: '\n id , name \n\n  a17 ,  Ann Lee  \n\n', contacts: { a17: { fields: { name: 'Ann Lee' } } } }],
   ['500 columns', { csv: `id,${rows(499, (i) => `c${i}`).replace(/\n/g, ',')}\na18${',v'.repeat(499)}\n`, contacts: { a18: { fields: Object.fromEntries(Array.from({ length: 499 }, (_, i) => [`c${i}`, 'v'])) } } }],
   ['a quoted record just under 64 KiB', { csv: `id,note\na19,"${'z'.repeat(65_000)}"\n`, contacts: { a19: { fields: { note: 'z'.repeat(65_000) } } } }],
@@ -176,7 +181,7 @@ describe.each(STORES)('bad-input catalogue: CSV import (%s directory)', (store) 
     ),
     groups: await directory.listGroups(PROJECT),
   });
-  const input = (csv: string | Buffer) => (typeof csv === 'string' ? csv : Readable.from([csv]));
+  const input = (csv: Case['csv']) => (typeof csv === 'string' ? csv : Readable.from(Array.isArray(csv) ? csv : [csv]));
 
   describe('refused with the line, the column and the fix, changing nothing', () => {
     test.each(REFUSED)('%s', async (_what, { csv, options, error }) => {

@@ -44,7 +44,11 @@ async function* decodeUtf8ByLines(chunks: AsyncIterable<Uint8Array>): AsyncGener
   let first = true;
   for await (const chunk of chunks) {
     const data = pending.length === 0 ? Buffer.from(chunk) : Buffer.concat([pending, chunk]);
-    if (first && data.length >= 2) {
+    if (first) {
+      if (data.length < 2) {
+        pending = data;
+        continue;
+      }
       refuseUtf16Mark(data);
       first = false;
     }
