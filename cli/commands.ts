@@ -28,10 +28,14 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
   },
   projects: { usage: 'projects', positionals: [], flags: {} },
   groups: { usage: 'groups --project ID', positionals: [], flags: { project } },
-  import: { usage: 'import --project ID FILE.csv', positionals: [{ name: 'FILE.csv', hint: 'the CSV file path' }], flags: { project } },
+  import: {
+    usage: 'import --project ID FILE.csv [--encoding utf-8|windows-1252|latin1|utf-16le]',
+    positionals: [{ name: 'FILE.csv', hint: 'the CSV file path' }],
+    flags: { project, encoding: str({ check: check.csvEncoding }) },
+  },
   'opt-out': { usage: 'opt-out --project ID NUMBER', positionals: [{ name: 'NUMBER', hint: 'the phone number to add to the kill list' }], flags: { project } },
   audit: { usage: 'audit ID', positionals: ID, flags: {} },
-  outbox: { usage: 'outbox ID', positionals: ID, flags: {} },
+  outbox: { usage: 'outbox ID [--csv [--full-numbers]]', positionals: ID, flags: { csv: bool, 'full-numbers': bool } },
   create: {
     usage: 'create --project ID [--groups a,b] [--per-number]',
     positionals: [],

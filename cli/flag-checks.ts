@@ -2,6 +2,7 @@
 import { INPUT_LIMITS } from '../domain/input-limits';
 import { isValidTimeZone } from '../domain/schedule';
 import { SENDING_STATES } from '../domain/types';
+import { CSV_ENCODINGS } from '../worker/directory/csv-decode';
 
 type Check = (value: string) => string | undefined;
 
@@ -39,3 +40,6 @@ export const groupList: Check = (value) => {
   if (groups.length > INPUT_LIMITS.groups) return `lists ${groups.length} groups; at most ${INPUT_LIMITS.groups} are accepted`;
   return groups.map((group) => name()(group)).find(Boolean);
 };
+
+export const csvEncoding: Check = (value) =>
+  [...CSV_ENCODINGS, 'utf8'].includes(value.trim().toLowerCase() as never) ? undefined : `is not an encoding the import reads: use one of ${CSV_ENCODINGS.join(', ')} (or save the file as UTF-8)`;

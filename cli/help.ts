@@ -6,10 +6,11 @@ Directory (opened directly, like the worker):
                                        validation policy, price, countries, quiet hours, approvals (README "Compliance settings")
   projects
   groups --project ID
-  import --project ID FILE.csv         columns: id, active, groups ("a;b"), any profile field
+  import --project ID FILE.csv [--encoding utf-8|windows-1252|latin1|utf-16le]
+                                       columns: id, active, groups ("a;b"), any profile field; all rows or none (docs/bad-input.md)
   opt-out --project ID NUMBER          add a number to the SMS kill list
   audit ID
-  outbox ID                            messages recorded by the outbox provider
+  outbox ID [--csv [--full-numbers]]   messages recorded by the outbox provider; --csv: as a CSV file, numbers masked
 
 Sendings (through Temporal):
   create --project ID [--groups a,b] [--per-number]     prints the new sending id

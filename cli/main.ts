@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 /** Operator CLI: `npm run sms -- <command> ...`; `npm run sms -- help` lists the commands. */
-import { createReadStream, readFileSync } from 'node:fs';
+import { createReadStream, readFileSync, type ReadStream } from 'node:fs';
 import { userInfo } from 'node:os';
 import { SendingClient, SendingError, connectClient } from '../client/sending-client';
 import type { AudienceSelection } from '../domain/types';
 import { ConfigError, directoryLocationFromEnv, temporalSettingsFromEnv } from '../worker/config';
+import { csvEncoding } from '../worker/directory/csv-decode';
 import { importContactsCsv } from '../worker/directory/csv-import';
 import { openDirectory } from '../worker/directory/open-directory';
 import type { Schedule } from '../workflows/messages';
@@ -12,6 +13,7 @@ import { UsageError, readCommandLine, type CommandLine } from './arguments';
 import { COMMANDS } from './commands';
 import { formatCount, formatProgress, formatStatus } from './format';
 import { HELP } from './help';
+import { outboxCsv } from './outbox-csv';
 
 let commandLine: CommandLine;
 try {
@@ -20,8 +22,8 @@ try {
   usageFailed(err as Error);
 }
 const { command: commandName, positionals } = commandLine;
-type StringFlag = 'id' | 'name' | 'number-field' | 'country' | 'time-zone' | 'sender-id' | 'sms-enabled' | 'compliance' | 'project' | 'groups' | 'message' | 'at' | 'comment' | 'hash' | 'reason' | 'state' | 'as';
-type BooleanFlag = 'per-number' | 'now' | 'refresh' | 'allow-beyond-one-year' | 'watch' | 'failed' | 'unknown' | 'confirm-possible-duplicates' | 'json' | 'help';
+type StringFlag = 'encoding' | 'id' | 'name' | 'number-field' | 'country' | 'time-zone' | 'sender-id' | 'sms-enabled' | 'compliance' | 'project' | 'groups' | 'message' | 'at' | 'comment' | 'hash' | 'reason' | 'state' | 'as';
+type BooleanFlag = 'csv' | 'full-numbers' | 'per-number' | 'now' | 'refresh' | 'allow-beyond-one-year' | 'watch' | 'failed' | 'unknown' | 'confirm-possible-duplicates' | 'json' | 'help';
 const opts = commandLine.flags as Partial<Record<StringFlag, string> & Record<BooleanFlag, boolean>>;
 
 /** A usage error: one line naming the flag and the fix, then the command's usage; exit code 2. */
@@ -71,6 +73,15 @@ function scheduleFromFlags(): Schedule {
   }
   const timeZone = need(opts['time-zone'], 'time-zone', 'the IANA zone of --at, e.g. America/Toronto');
   return { mode: 'later', localDateTime: opts.at, timeZone, ...(opts['allow-beyond-one-year'] ? { allowBeyondOneYear: true } : {}) };
+}
+
+/** The file, opened before the directory is touched: a missing one is a clear error, not a stack trace. */
+function openCsvFile(path: string): Promise<ReadStream> {
+  return new Promise((resolve, reject) => {
+    const stream = createReadStream(path);
+    stream.once('open', () => resolve(stream));
+    stream.once('error', (err: NodeJS.ErrnoException) => reject(new ConfigError(`Cannot read the CSV file "${path}" (${err.code ?? err.message}): give the path of an existing file.`)));
+  });
 }
 
 async function withDirectory<T>(work: (directory: Awaited<ReturnType<typeof openDirectory>>) => Promise<T>): Promise<T> {
@@ -124,15 +135,21 @@ async function run(command: string | undefined, args: string[]): Promise<void> {
       return withDirectory(async (d) => { const list = await d.listGroups(need(opts.project, 'project', 'the project id')); out(list.map((g) => `${g.name}\t${g.memberCount}`).join('\n'), list); });
     case 'import':
       return withDirectory(async (d) => {
-        const result = await importContactsCsv(d, need(opts.project, 'project', 'the project id'), createReadStream(need(id, 'file', 'the CSV file path')));
-        out(`imported ${result.imported} contact(s)${result.errors.length ? `; ${result.errors.length} row(s) skipped:\n${result.errors.map((e) => `  line ${e.line}: ${e.message}`).join('\n')}` : ''}`, result);
+        const projectId = need(opts.project, 'project', 'the project id');
+        const encoding = csvEncoding(opts.encoding);
+        const result = await importContactsCsv(d, projectId, await openCsvFile(need(id, 'file', 'the CSV file path')), { encoding });
+        out(`imported ${result.imported} contact(s)`, result);
       });
     case 'opt-out':
       return withDirectory(async (d) => { await d.addOptOut(need(opts.project, 'project', 'the project id'), need(id, 'number', 'the number'), `cli:${actor}`); out('added to the kill list'); });
     case 'audit':
       return withDirectory(async (d) => { const log = await d.readAudit(sendingId()); out(log.map((a) => `${new Date(a.at).toISOString()}  ${a.action}  by ${a.actor}${a.detail ? `  ${JSON.stringify(a.detail)}` : ''}`).join('\n'), log); });
     case 'outbox':
-      return withDirectory(async (d) => { const list = await d.readOutbox(sendingId()); out(list.map((m) => `${m.seq}\t${m.to}\t${m.body}`).join('\n'), list); });
+      return withDirectory(async (d) => {
+        if (opts.csv) return void process.stdout.write(await outboxCsv(d, sendingId(), { fullNumbers: opts['full-numbers'] ?? false }));
+        const list = await d.readOutbox(sendingId());
+        out(list.map((m) => `${m.seq}\t${m.to}\t${m.body}`).join('\n'), list);
+      });
     case 'create':
       return withSendings(async (s) => {
         const selection: AudienceSelection = {

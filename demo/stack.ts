@@ -13,7 +13,7 @@ const log = (line: string) => process.stdout.write(`${line}\n`);
 
 async function main(): Promise<void> {
   const settings = demoStackSettings(process.env);
-  const inbox = await startApprovalInbox({ port: settings.inboxPort, host: '127.0.0.1', file: settings.approvalsFile, log }).catch((err: NodeJS.ErrnoException) => {
+  const inbox = await startApprovalInbox({ port: settings.inboxPort, host: '127.0.0.1', file: settings.approvalsFile, n8nUrl: settings.n8nUrl, log }).catch((err: NodeJS.ErrnoException) => {
     if (err.code === 'EADDRINUSE') throw new Error(`port ${settings.inboxPort} on 127.0.0.1 is already in use by another process; choose another with DEMO_INBOX_PORT`);
     throw err;
   });

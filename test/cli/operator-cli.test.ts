@@ -1,6 +1,8 @@
 /** The operator CLI, run as a user runs it (`npm run sms -- …`), against a real worker and dev server. */
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { openFreshSqliteDirectory } from '../support/directories';
@@ -82,6 +84,58 @@ describe('operator CLI', () => {
     expect(await smsFails('retry', id, '--unknown')).toEqual({ code: 1, stderr: expect.stringMatching(/may give them a second copy.*--confirm-possible-duplicates/) });
     expect(await sms('retry', id, '--failed')).toContain(`sending ${id}: completed`);
     expect((await sms('audit', id)).split('\n').at(-1)).toMatch(/retry_requested  by paula  .*"failed":0,"unknown":0/);
+  });
+
+  test('import refuses a bad file whole and reads --encoding; outbox --csv writes hostile profile values as text, numbers masked', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'cli-csv-'));
+    const file = (name: string, content: string | Buffer) => {
+      writeFileSync(join(folder, name), content);
+      return join(folder, name);
+    };
+    await sms('project', '--id', 'hostile', '--name', 'Hostile', '--country', 'CA', '--time-zone', 'America/Toronto', '--sms-enabled', 'true', '--compliance', JSON.stringify(ANY_HOUR));
+
+    const strayQuote = file('stray.csv', `id,firstName,mobile\nh0,Ann,514 555 0300\nh1,"Bob,514 555 0301\n${Array.from({ length: 1000 }, (_, i) => `x${i},N,514 555 0302`).join('\n')}\n`);
+    expect(await smsFails('import', '--project', 'hostile', strayQuote)).toEqual({
+      code: 1,
+      stderr: 'error: Nothing was imported: 1 row(s) of the CSV cannot be imported. Fix them and import the file again.\n' +
+        '  line 3: a quoted field starts here and its closing quote is missing: add the closing ", or double a " that is part of the text (""). The rest of the file was not read.',
+    });
+    const latin1 = file('latin1.csv', Buffer.from('id,firstName,mobile\nh9,Andr\xe9,514 555 0309\n', 'latin1'));
+    expect(await smsFails('import', '--project', 'hostile', latin1)).toEqual({
+      code: 1,
+      stderr: 'error: Line 2 of the CSV has an invalid UTF-8 sequence: save the file as "CSV UTF-8", or give its encoding with --encoding (windows-1252, latin1, utf-16le).',
+    });
+    expect(await smsFails('import', '--project', 'hostile', '--encoding', 'ascii', latin1)).toEqual({ code: 1, stderr: expect.stringMatching(/^error: Unknown CSV encoding "ascii" \(--encoding\): use one of/) });
+    expect(await smsFails('import', '--project', 'hostile', join(folder, 'missing.csv'))).toEqual({ code: 1, stderr: expect.stringMatching(/^error: Cannot read the CSV file ".*missing.csv" \(ENOENT\): give the path of an existing file\.$/) });
+    expect(await sms('groups', '--project', 'hostile')).toBe('');
+    expect(await sms('import', '--project', 'hostile', '--encoding', 'latin1', latin1)).toBe('imported 1 contact(s)');
+
+    const hostile = file('hostile.csv', [
+      'id,firstName,mobile,groups',
+      'h2,"=HYPERLINK(""http://evil.example"",""click"")",514 555 0302,x',
+      "h3,+cmd|' /C calc'!A0,514 555 0303,x",
+      'h4,@SUM(1+1),514 555 0304,x',
+      'h5,-2+3,514 555 0305,x',
+      '',
+    ].join('\n'));
+    expect(await sms('import', '--project', 'hostile', hostile)).toBe('imported 4 contact(s)');
+    const id = (await sms('create', '--project', 'hostile', '--groups', 'x')).split('\n')[0];
+    await sms('prepare', id, '--message', '{{firstName}} STOP to opt out');
+    await sms('request-approval', id);
+    await sms('approve', id, '--as', 'alex');
+    expect(await sms('send', id, '--watch')).toMatch(/completed: 4\/4/);
+
+    const rows = (csv: string) => csv.split('\r\n').map((line) => line.replace(/,\d{4}-\d\d-\d\dT[\d:.]+Z,/, ',TIME,')).sort();
+    const masked = await sms('outbox', id, '--csv');
+    expect(rows(masked)).toEqual([
+      `1,h2,'+1514•••••02,,"'=HYPERLINK(""http://evil.example"",""click"") STOP to opt out",TIME,sent`,
+      "2,h3,'+1514•••••03,,'+cmd|' /C calc'!A0 STOP to opt out,TIME,sent",
+      "3,h4,'+1514•••••04,,'@SUM(1+1) STOP to opt out,TIME,sent",
+      "4,h5,'+1514•••••05,,'-2+3 STOP to opt out,TIME,sent",
+      'seq,recipient,to,from,text,recorded_at,state',
+    ]);
+    expect(await sms('outbox', id, '--csv', '--full-numbers')).toContain("\r\n1,h2,'+15145550302,,");
+    rmSync(folder, { recursive: true, force: true });
   });
 
   test("the worker's own settings are not the CLI's: a shell with a wrong SMS_RATE_LIMIT_SCOPE still runs it", async () => {

@@ -22,6 +22,23 @@ export async function upsertContacts(
   });
 }
 
+/** All batches in one transaction (a transaction inside joins it), so a failing source leaves nothing behind. */
+export function upsertContactBatches(
+  db: SqlStore,
+  projectId: string,
+  batches: AsyncIterable<ContactInput[]>,
+): Promise<{ inserted: number; updated: number }> {
+  return db.transaction(async (tx) => {
+    const total = { inserted: 0, updated: 0 };
+    for await (const batch of batches) {
+      const done = await upsertContacts(tx, projectId, batch);
+      total.inserted += done.inserted;
+      total.updated += done.updated;
+    }
+    return total;
+  });
+}
+
 /** The input with its id checked and every profile field value as a string. */
 function validContactInput(contact: ContactInput, index: number): ContactInput {
   const externalId = contact?.externalId;

@@ -191,6 +191,8 @@ export interface Directory {
   listProjects(): Promise<Project[]>;
 
   upsertContacts(projectId: string, contacts: ContactInput[]): Promise<{ inserted: number; updated: number }>;
+  /** Upserts every batch in one transaction: when `batches` throws, nothing of it is kept and the error is rethrown. */
+  upsertContactBatches(projectId: string, batches: AsyncIterable<ContactInput[]>): Promise<{ inserted: number; updated: number }>;
   setContactActive(projectId: string, externalId: string, active: boolean): Promise<void>;
   setMemberships(projectId: string, externalId: string, groups: string[]): Promise<void>;
   /** Deletes a contact (and its memberships); true when it existed. */

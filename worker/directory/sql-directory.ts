@@ -1,7 +1,7 @@
 /** The Directory on a SqlStore: each method delegates to the module that owns its tables. */
 import type { AudienceCount, AudienceSelection } from '../../domain/types';
 import { countAudience } from './audience';
-import { deleteContact, setContactActive, setMemberships, upsertContacts } from './contacts';
+import { deleteContact, setContactActive, setMemberships, upsertContactBatches, upsertContacts } from './contacts';
 import type {
   AuditEntry,
   AuditRecord,
@@ -85,6 +85,10 @@ export class SqlDirectory implements Directory {
 
   upsertContacts(projectId: string, contacts: ContactInput[]): Promise<{ inserted: number; updated: number }> {
     return upsertContacts(this.db, projectId, contacts);
+  }
+
+  upsertContactBatches(projectId: string, batches: AsyncIterable<ContactInput[]>): Promise<{ inserted: number; updated: number }> {
+    return upsertContactBatches(this.db, projectId, batches);
   }
 
   setContactActive(projectId: string, externalId: string, active: boolean): Promise<void> {
