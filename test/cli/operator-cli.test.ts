@@ -105,7 +105,7 @@ describe('operator CLI', () => {
       code: 1,
       stderr: 'error: Line 2 of the CSV has an invalid UTF-8 sequence: save the file as "CSV UTF-8", or give its encoding with --encoding (windows-1252, latin1, utf-16le).',
     });
-    expect(await smsFails('import', '--project', 'hostile', '--encoding', 'ascii', latin1)).toEqual({ code: 1, stderr: expect.stringMatching(/^error: Unknown CSV encoding "ascii" \(--encoding\): use one of/) });
+    expect(await smsFails('import', '--project', 'hostile', '--encoding', 'ascii', latin1)).toEqual({ code: 2, stderr: expect.stringMatching(/^error: --encoding "ascii": is not an encoding the import reads: use one of utf-8, windows-1252, latin1, utf-16le/) });
     expect(await smsFails('import', '--project', 'hostile', join(folder, 'missing.csv'))).toEqual({ code: 1, stderr: expect.stringMatching(/^error: Cannot read the CSV file ".*missing.csv" \(ENOENT\): give the path of an existing file\.$/) });
     expect(await sms('groups', '--project', 'hostile')).toBe('');
     expect(await sms('import', '--project', 'hostile', '--encoding', 'latin1', latin1)).toBe('imported 1 contact(s)');
