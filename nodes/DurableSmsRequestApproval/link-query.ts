@@ -1,9 +1,11 @@
 /**
- * The approval link's query, read from the raw request URL. n8n signs the raw URL but hands the node a
- * query parsed with `qs`, which keeps only the first 1000 parameters and merges repeated keys into
- * arrays: a link padded or with a key repeated could pass n8n's signature check while the node reads
- * other values than the signed ones. Only a query shaped exactly like a link Request Approval issued
- * is accepted, and the node acts on these values alone. Pure.
+ * The approval link's query, read from the raw request URL. n8n (2.40.7, waiting-webhooks) checks the
+ * HMAC over the path and the query as URLSearchParams re-serializes it after dropping *every*
+ * `signature` and using the first; the node, though, is handed express's `qs` parse of the query
+ * (repeated keys merged into arrays, only the first 1000 parameters). So what n8n authenticates and what
+ * a node reads can differ: today in the `signature` parameter (repeatable, unsigned), tomorrow in
+ * whatever n8n changes. Only a query shaped exactly like a link Request Approval issued is accepted,
+ * and the node acts on these values alone. Pure.
  */
 export interface LinkQuery {
   sendingId: string;

@@ -151,14 +151,26 @@ describe('named approvers on a real n8n: one signed link each, decided in Chromi
     expect(again.status).toBe(409);
     await page.close();
 
-    // Chris's link with Béa's e-mail (or his own e-mail removed) fails n8n's signature check.
+    // Chris's link with Béa's e-mail, without an approver, or with a second approver fails n8n's
+    // signature check (n8n's own page).
+    const refusedByN8n = async (url: URL | string, body: string) => {
+      const answer = await fetch(url, form(body));
+      expect([answer.status, (await answer.text()).includes('Invalid Form Link')]).toEqual([401, true]);
+    };
     const asBea = new URL(link(CHRIS.email));
     asBea.searchParams.set('approver', BEA.email);
-    expect((await fetch(asBea, form('decision=approve'))).status).toBe(401);
+    await refusedByN8n(asBea, 'decision=approve');
     const anyone = new URL(link(CHRIS.email));
     anyone.searchParams.delete('approver');
-    expect((await fetch(anyone, form('decision=approve&approver=mallory'))).status).toBe(401);
-    // DUPLICATE_KEY_CASE
+    await refusedByN8n(anyone, 'decision=approve&approver=mallory');
+    await refusedByN8n(`${link(CHRIS.email)}&approver=${encodeURIComponent(BEA.email)}`, 'decision=approve');
+    // A repeated `signature` is outside what n8n signs (it drops every one before checking the first):
+    // n8n lets the request through, and the node's raw-URL guard refuses it.
+    const guarded = await fetch(`${link(CHRIS.email)}&signature=${'0'.repeat(64)}`, form('decision=approve'));
+    expect(guarded.status).toBe(401);
+    const guardedText = await guarded.text();
+    expect(guardedText).toContain('Invalid approval link');
+    expect(guardedText).toContain('the link carries &quot;signature&quot; more than once');
 
     expect((await env.client.status(sendingId)).approvals.map((a) => a.approver)).toEqual([BEA.email]);
 

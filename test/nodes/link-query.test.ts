@@ -14,6 +14,8 @@ test('a named link and a link for anyone are read from the raw URL', () => {
 });
 
 test.each([
+  ['a second signature (n8n drops every signature before checking the first)', `${base}&signature=${'0'.repeat(64)}`, /query parameters|"signature" more than once/],
+  ['a repeated signature in place of another key', base.replace('hash=h-1', `signature=${'0'.repeat(64)}`), /"signature" more than once/],
   ['a repeated key', `${base}&approver=alex%40acme.test`, /"approver" more than once|query parameters/],
   ['a repeated key in place of another', base.replace('hash=h-1', 'approver=alex%40acme.test'), /"approver" more than once/],
   ['a repeated key spelled with a percent-escape', base.replace('hash=h-1', 'appr%6Fver=alex%40acme.test'), /"approver" more than once/],
