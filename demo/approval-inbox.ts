@@ -10,10 +10,14 @@ import { escapeHtml } from '../nodes/DurableSmsRequestApproval/approval-page';
 export interface ApprovalRequest {
   receivedAt: string;
   sendingId: string;
+  /** The link for anyone (typed name); a project with named approvers gets `approvers` instead. */
   approvalUrl: string;
+  approvers?: { email: string; name: string; approvalUrl: string }[];
   text: string;
   messages?: number;
 }
+
+const linksOf = (r: ApprovalRequest) => (r.approvers?.length ? r.approvers.map((a) => ({ label: `${a.name} <${a.email}>`, url: a.approvalUrl })) : [{ label: '', url: r.approvalUrl }]);
 
 export interface ApprovalInbox {
   url: string;
@@ -29,7 +33,7 @@ function page(requests: ApprovalRequest[]): string {
   const rows = requests
     .slice()
     .reverse()
-    .map((r) => `<li><p><b>${escapeHtml(r.sendingId)}</b> — ${r.messages ?? '?'} message(s), received ${escapeHtml(r.receivedAt.slice(0, 19).replace('T', ' '))} UTC</p><p><a href="${escapeHtml(r.approvalUrl)}">Open the approval page</a></p></li>`)
+    .map((r) => `<li><p><b>${escapeHtml(r.sendingId)}</b> — ${r.messages ?? '?'} message(s), received ${escapeHtml(r.receivedAt.slice(0, 19).replace('T', ' '))} UTC</p>${linksOf(r).map((l) => `<p><a href="${escapeHtml(l.url)}">Open the approval page</a>${l.label ? ` (${escapeHtml(l.label)})` : ''}</p>`).join('')}</li>`)
     .join('');
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta http-equiv="refresh" content="5"><title>Approval requests</title>
 <style>body{font-family:system-ui,sans-serif;max-width:720px;margin:40px auto;padding:0 16px;color:#111}li{margin:12px 0;padding:12px;border:1px solid #d1d5db;border-radius:8px;list-style:none}ul{padding:0}</style></head>
@@ -45,9 +49,9 @@ export function startApprovalInbox(options: { port: number; host: string; file: 
       req.on('end', () => {
         try {
           const posted = JSON.parse(body) as Omit<ApprovalRequest, 'receivedAt'>;
-          const request: ApprovalRequest = { receivedAt: new Date().toISOString(), sendingId: posted.sendingId, approvalUrl: posted.approvalUrl, text: posted.text, messages: posted.messages };
+          const request: ApprovalRequest = { receivedAt: new Date().toISOString(), sendingId: posted.sendingId, approvalUrl: posted.approvalUrl, ...(posted.approvers ? { approvers: posted.approvers } : {}), text: posted.text, messages: posted.messages };
           appendFileSync(options.file, `${JSON.stringify(request)}\n`);
-          options.log(`[approvals] sending ${request.sendingId} (${request.messages ?? '?'} messages) waits for approval: ${request.approvalUrl}`);
+          for (const link of linksOf(request)) options.log(`[approvals] sending ${request.sendingId} (${request.messages ?? '?'} messages) waits for approval${link.label ? ` (${link.label})` : ''}: ${link.url}`);
           res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
         } catch {
           res.writeHead(400, { 'content-type': 'application/json' }).end('{"error":"expected the JSON body the Request Approval node posts"}');
