@@ -73,19 +73,20 @@ export class DurableSmsSending implements INodeType {
   methods = { loadOptions, credentialTest };
 
   async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-    const operation = this.getNodeParameter('operation', 0) as string;
+    const resource = this.getNodeParameter('resource', 0, 'sending') as string;
+    const operation = resource === 'sending' ? (this.getNodeParameter('operation', 0) as string) : '';
     return runPerItem(this, async (sendings, i) => {
+      if (resource !== 'sending') {
+        // Saved before approving moved out of this node (an AI agent could call it as a tool).
+        throw new NodeOperationError(this.getNode(), `The Sending node no longer approves or rejects (resource "${resource}")`, {
+          itemIndex: i,
+          description: 'Approvers decide from their signed link (Request Approval); to record a decision made elsewhere, use the "Durable SMS: Record Decision" node.',
+        });
+      }
       const sendingId = requireSendingId(this, i);
       const actor = () => this.getNodeParameter('actor', i) as string;
       const reason = () => this.getNodeParameter('reason', i) as string;
       switch (operation) {
-        case 'approve':
-        case 'reject':
-          // Saved before approving moved out of this node (an AI agent could call it as a tool).
-          throw new NodeOperationError(this.getNode(), `The Sending node no longer approves or rejects (operation "${operation}")`, {
-            itemIndex: i,
-            description: 'Approvers decide from their signed link (Request Approval); to record a decision made elsewhere, use the "Durable SMS: Record Decision" node.',
-          });
         case 'cancel':
           return statusItem(await sendings.cancel(sendingId, reason(), actor()));
         case 'reschedule':

@@ -201,20 +201,35 @@ describe('named approvers on a real n8n: one signed link each, decided in Chromi
     await env.client.cancel(sendingId, 'end of test', 'test');
   });
 
-  test('Record Decision records an operator approval, which a project requiring named approvers refuses', async () => {
-    const { sendingId } = await env.client.create({ projectId: 'acme', audience: 'all', groups: [], duplicatePolicy: 'perNumber' }, 'paula');
-    await env.client.prepare(sendingId, { message: 'Hi {{firstName}}. STOP to opt out', schedule: { mode: 'now' } }, 'paula');
-    await env.client.requestApproval(sendingId, 'paula');
+  test('approving is not in the Sending tool node; Record Decision records an operator approval, refused where named approvers are required', async () => {
+    await seedAcme(directory, 'open');
+    const awaiting = async (projectId: string) => {
+      const { sendingId } = await env.client.create({ projectId, audience: 'all', groups: [], duplicatePolicy: 'perNumber' }, 'paula');
+      await env.client.prepare(sendingId, { message: 'Hi {{firstName}}. STOP to opt out', schedule: { mode: 'now' } }, 'paula');
+      await env.client.requestApproval(sendingId, 'paula');
+      return sendingId;
+    };
+    const [named, open] = [await awaiting('acme'), await awaiting('open')];
     const workflowId = await activate({
-      name: 'Record a decision',
-      nodes: [hook('sms-record'), node('Record Decision', 'durableSmsRecordDecision', 200, { decision: 'approve', sendingId, actor: BEA.email })],
-      connections: chain(['Start', 'Record Decision']),
+      name: 'Record decisions',
+      nodes: [
+        hook('sms-record'),
+        // A workflow saved before approve moved out of the Sending node.
+        { ...node('Old Approve', 'durableSmsSending', 200, { resource: 'approval', operation: 'approve', sendingId: open, actor: BEA.email }), onError: 'continueRegularOutput' },
+        node('Record Open', 'durableSmsRecordDecision', 400, { decision: 'approve', sendingId: open, actor: BEA.email }),
+        { ...node('Record Named', 'durableSmsRecordDecision', 600, { decision: 'approve', sendingId: named, actor: BEA.email }), onError: 'continueRegularOutput' },
+      ],
+      connections: chain(['Start', 'Old Approve', 'Record Open', 'Record Named']),
     });
     await n8n.webhook('sms-record', {});
     const execution = await n8n.waitForExecution(workflowId, { timeoutMs: 60_000 });
-    expect(execution.status).toBe('error');
-    expect(execution.data?.resultData?.error?.message).toMatch(/takes approvals only through the link sent to each approver/);
-    expect((await env.client.status(sendingId)).approvals).toEqual([]);
-    await env.client.cancel(sendingId, 'end of test', 'test');
+    expect(execution.status).toBe('success');
+    expect(outputOf(execution, 'Old Approve')).toEqual([{ error: 'The Sending node no longer approves or rejects (resource "approval")' }]);
+    expect(outputOf(execution, 'Record Open')).toEqual([expect.objectContaining({ sendingId: open, state: 'approved' })]);
+    expect((await directory.readAudit(open)).filter((e) => e.action === 'approved').map((e) => [e.actor, e.detail?.established])).toEqual([[BEA.email, 'nodeParameter']]);
+    expect(outputOf(execution, 'Record Named')).toEqual([{ error: expect.stringMatching(/takes approvals only through the link sent to each approver/) }]);
+    expect((await env.client.status(named)).approvals).toEqual([]);
+    await env.client.cancel(named, 'end of test', 'test');
+    await env.client.cancel(open, 'end of test', 'test');
   });
 });
