@@ -15,7 +15,7 @@ export class DurableSmsRecordDecision implements INodeType {
   description: INodeTypeDescription = {
     displayName: 'Durable SMS: Record Decision',
     name: 'durableSmsRecordDecision',
-    icon: { light: 'file:../../icons/durable-sms.svg', dark: 'file:../../icons/durable-sms.dark.svg' },
+    icon: { light: 'file:../../icons/record-decision.svg', dark: 'file:../../icons/record-decision.dark.svg' },
     group: ['transform'],
     version: 1,
     subtitle: '={{ $parameter["decision"] }}',

@@ -103,7 +103,7 @@ describe('named approvers on a real n8n: one signed link each, decided in Chromi
       nodes: [
         hook('sms-named'),
         node('Select Recipients', 'durableSmsSelectRecipients', 200, { projectId: 'acme', audience: 'all', duplicatePolicy: 'perNumber' }),
-        node('Prepare Sending', 'durableSmsPrepareSending', 400, { message: 'Hi {{firstName}}, -20% today. Reply STOP to opt out.', when: 'now', actor: ALICE.email }),
+        node('Prepare Sending', 'durableSmsPrepareSending', 400, { message: 'Hi [[firstName]], -20% today. Reply STOP to opt out.', when: 'now', actor: ALICE.email }),
         node('Request Approval', 'durableSmsRequestApproval', 600, { webhookUrl: inbox.url, waitLimitHours: 1 }),
       ],
       connections: chain(['Start', 'Select Recipients', 'Prepare Sending', 'Request Approval']),
@@ -205,7 +205,7 @@ describe('named approvers on a real n8n: one signed link each, decided in Chromi
     await seedAcme(directory, 'open');
     const awaiting = async (projectId: string) => {
       const { sendingId } = await env.client.create({ projectId, audience: 'all', groups: [], duplicatePolicy: 'perNumber' }, 'paula');
-      await env.client.prepare(sendingId, { message: 'Hi {{firstName}}. STOP to opt out', schedule: { mode: 'now' } }, 'paula');
+      await env.client.prepare(sendingId, { message: 'Hi [[firstName]]. STOP to opt out', schedule: { mode: 'now' } }, 'paula');
       await env.client.requestApproval(sendingId, 'paula');
       return sendingId;
     };
