@@ -14,10 +14,16 @@ import { approvalRequestFromBody, linkableUrl, printable } from './approval-inbo
 export interface ApprovalRequest {
   receivedAt: string;
   sendingId: string;
-  approvalUrl: string;
+  /** The link for anyone (typed name); a project with named approvers gets `approvers` instead. */
+  approvalUrl?: string;
+  approvers?: { email: string; name: string; approvalUrl: string }[];
   text: string;
   messages?: number;
 }
+
+/** Each link of a request, with whose it is (empty for the typed-name link). */
+export const linksOf = (r: ApprovalRequest): { label: string; url: string }[] =>
+  r.approvers?.length ? r.approvers.map((a) => ({ label: `${a.name} <${a.email}>`, url: String(a.approvalUrl) })) : [{ label: '', url: String(r.approvalUrl ?? '') }];
 
 export interface ApprovalInbox {
   url: string;
@@ -59,7 +65,7 @@ function page(requests: ApprovalRequest[], n8nOrigin: string): string {
   const rows = requests
     .slice()
     .reverse()
-    .map((r) => `<li><p><b>${escapeHtml(r.sendingId)}</b> — ${escapeHtml(r.messages ?? '?')} message(s), received ${escapeHtml(String(r.receivedAt).slice(0, 19).replace('T', ' '))} UTC</p><p>${escapeHtml(r.text)}</p><p>${link(String(r.approvalUrl), n8nOrigin)}</p></li>`)
+    .map((r) => `<li><p><b>${escapeHtml(r.sendingId)}</b> — ${escapeHtml(r.messages ?? '?')} message(s), received ${escapeHtml(String(r.receivedAt).slice(0, 19).replace('T', ' '))} UTC</p><p>${escapeHtml(r.text)}</p>${linksOf(r).map((l) => `<p>${link(l.url, n8nOrigin)}${l.label ? ` (${escapeHtml(l.label)})` : ''}</p>`).join('')}</li>`)
     .join('');
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta http-equiv="refresh" content="5"><title>Approval requests</title>
 <style>body{font-family:system-ui,sans-serif;max-width:720px;margin:40px auto;padding:0 16px;color:#111}li{margin:12px 0;padding:12px;border:1px solid #d1d5db;border-radius:8px;list-style:none}ul{padding:0}code{word-break:break-all}</style></head>
@@ -107,7 +113,9 @@ function receive(req: IncomingMessage, res: ServerResponse, options: ApprovalInb
     const request = approvalRequestFromBody(Buffer.concat(chunks).toString('utf8'));
     if (typeof request === 'string') return answer(res, 400, { error: request });
     appendFileSync(options.file, `${JSON.stringify(request)}\n`);
-    options.log(`[approvals] sending ${printable(request.sendingId, 100)} (${request.messages ?? '?'} messages) waits for approval: ${printable(request.approvalUrl, 500)}`);
+    for (const l of linksOf(request)) {
+      options.log(`[approvals] sending ${printable(request.sendingId, 100)} (${request.messages ?? '?'} messages) waits for approval${l.label ? ` (${printable(l.label, 300)})` : ''}: ${printable(l.url, 500)}`);
+    }
     answer(res, 200, { ok: true });
   });
 }

@@ -7,7 +7,7 @@
 import { SendingClient, connectClient } from '../client/sending-client';
 import { formatCount, formatProgress } from '../cli/format';
 import { openDirectory } from '../worker/directory/open-directory';
-import type { ApprovalRequest } from './approval-inbox';
+import { linksOf, type ApprovalRequest } from './approval-inbox';
 import { PROCESS_EXAMPLE, readDemoState } from './n8n-setup';
 import { demoStackSettings } from './stack-settings';
 
@@ -84,7 +84,7 @@ async function main(): Promise<void> {
 
     // n8n answers the link only once it has saved the execution as waiting.
     await until('the n8n execution waiting for approval', 60_000, async () => ((await executions()).find((e) => !before.has(e.id) && e.status === 'waiting') ? true : undefined));
-    await approveOnPage(request.approvalUrl, 'demo-approver');
+    await approveOnPage(linksOf(request)[0].url, 'demo-approver');
     step('approved on the approval page by "demo-approver"');
 
     const execution = await until('the n8n execution to finish', 600_000, async () => (await executions()).find((e) => !before.has(e.id) && !['new', 'running', 'waiting'].includes(e.status)));

@@ -17,7 +17,8 @@ table{border-collapse:collapse;width:100%}td,th{text-align:left;padding:6px 8px;
 .actions{display:flex;gap:24px;flex-wrap:wrap;margin-top:12px}.actions form{flex:1;min-width:260px}
 label{display:block;font-weight:600;margin:8px 0 4px}input,textarea{width:100%;box-sizing:border-box;padding:8px;border:1px solid #d1d5db;border-radius:6px;font:inherit}
 button{margin-top:10px;padding:10px 18px;border:0;border-radius:6px;font-weight:600;font-size:15px;cursor:pointer}
-.approve{background:#059669;color:#fff}.reject{background:#dc2626;color:#fff}
+.approve{background:#059669;color:#fff}.reject{background:#dc2626;color:#fff}.proof{background:#e5e7eb;color:#111827}
+.identity{background:#eff6ff;border:1px solid #bfdbfe;padding:10px 14px;border-radius:8px}.notice{background:#ecfdf5;border:1px solid #a7f3d0;padding:10px 14px;border-radius:8px}
 .pass{color:#047857;font-weight:600}.warn{color:#b45309;font-weight:600}.fail{color:#b91c1c;font-weight:600}`;
 
 function page(title: string, body: string): string {
@@ -44,17 +45,47 @@ function approvalsText(status: SendingStatus): string {
     .join('; ');
 }
 
+/** The named approver a signed link was issued for (from the sending's approval rules). */
+export interface LinkIdentity {
+  email: string;
+  name: string;
+  hasPhone: boolean;
+}
+
 export interface ApprovalPageInput {
   status: SendingStatus;
   preview: DirectoryOption[];
-  /** Signed URL the two forms post to. */
+  /** Signed URL the forms post to. */
   formAction: string;
   error?: string;
+  /** A line shown above the decision, e.g. the result of a proof send. */
+  notice?: string;
+  /** Set for a named approver's link: the page has no name field, the decision is theirs. */
+  identity?: LinkIdentity;
   approver?: string;
   reason?: string;
 }
 
-export function renderApprovalPage({ status, preview, formAction, error, approver, reason }: ApprovalPageInput): string {
+function decisionForms(action: string, identity: LinkIdentity | undefined, approver: string | undefined, reason: string | undefined): string {
+  const nameField = (id: string) =>
+    identity ? '' : `<label for="${id}">Your name or e-mail</label><input id="${id}" name="approver" required value="${escapeHtml(approver)}">`;
+  const proof = identity?.hasPhone
+    ? `<form method="post" action="${action}"><input type="hidden" name="decision" value="proofSend">
+<p class="muted">Receive the message, rendered for the first recipient and marked [TEST], on your own phone before deciding. It is not counted in the sending.</p>
+<button class="proof" type="submit">Send me a test message</button></form>`
+    : '';
+  return `<div class="actions">
+<form method="post" action="${action}"><input type="hidden" name="decision" value="approve">
+${nameField('approver-a')}
+<button class="approve" type="submit">Approve</button></form>
+<form method="post" action="${action}"><input type="hidden" name="decision" value="reject">
+${nameField('approver-r')}
+<label for="reason">Reason for rejecting</label><textarea id="reason" name="reason" rows="3" required>${escapeHtml(reason)}</textarea>
+<button class="reject" type="submit">Reject</button></form>
+</div>${proof}`;
+}
+
+export function renderApprovalPage({ status, preview, formAction, error, notice, identity, approver, reason }: ApprovalPageInput): string {
   const prepared = status.prepared!;
   const summary = prepared.summary;
   const excluded = Object.entries(summary.excluded).filter(([, n]) => n > 0);
@@ -76,7 +107,9 @@ export function renderApprovalPage({ status, preview, formAction, error, approve
   return page(
     `Approve SMS sending ${status.sendingId}`,
     `<h1>Approve this SMS sending?</h1><p class="muted">Sending ${escapeHtml(status.sendingId)} is waiting for your decision.</p>
+${identity ? `<p class="identity">You are approving as <strong>${escapeHtml(identity.name)}</strong> (${escapeHtml(identity.email)}). This link was issued for you alone: your decision is recorded under this name.</p>` : ''}
 ${error ? `<p class="error" role="alert">${escapeHtml(error)}</p>` : ''}
+${notice ? `<p class="notice" role="status">${escapeHtml(notice)}</p>` : ''}
 <h2>Message</h2><div class="sms">${escapeHtml(prepared.message)}</div>
 <h2>Details</h2><table>${rows.map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`).join('')}</table>
 <h2>Validation report</h2>
@@ -84,15 +117,7 @@ ${error ? `<p class="error" role="alert">${escapeHtml(error)}</p>` : ''}
 <h2>Preview for the first recipients</h2>
 <table><tr><th>To</th><th>Message</th></tr>${preview.map((p) => `<tr><td>${escapeHtml(p.description)}</td><td class="sms">${escapeHtml(p.name)}</td></tr>`).join('') || '<tr><td colspan="2">No recipient</td></tr>'}</table>
 <h2>Your decision</h2>
-<div class="actions">
-<form method="post" action="${action}"><input type="hidden" name="decision" value="approve">
-<label for="approver-a">Your name or e-mail</label><input id="approver-a" name="approver" required value="${escapeHtml(approver)}">
-<button class="approve" type="submit">Approve</button></form>
-<form method="post" action="${action}"><input type="hidden" name="decision" value="reject">
-<label for="approver-r">Your name or e-mail</label><input id="approver-r" name="approver" required value="${escapeHtml(approver)}">
-<label for="reason">Reason for rejecting</label><textarea id="reason" name="reason" rows="3" required>${escapeHtml(reason)}</textarea>
-<button class="reject" type="submit">Reject</button></form>
-</div>`,
+${decisionForms(action, identity, approver, reason)}`,
   );
 }
 

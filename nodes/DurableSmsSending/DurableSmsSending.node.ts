@@ -1,11 +1,11 @@
-import { NodeConnectionTypes, type IExecuteFunctions, type INodeExecutionData, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes, NodeOperationError, type IExecuteFunctions, type INodeExecutionData, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
 import { actorProperty, scheduleProperties, sendingIdProperty } from '../shared/descriptions';
 import { credentialTest, loadOptions } from '../shared/methods';
 import { statusItem } from '../shared/output';
 import { scheduleFromParameters } from '../shared/parameters';
 import { requireSendingId, runPerItem } from '../shared/run-per-item';
 
-const withReason = { show: { operation: ['cancel', 'pause', 'reject'] } };
+const withReason = { show: { operation: ['cancel', 'pause'] } };
 
 export class DurableSmsSending implements INodeType {
   description: INodeTypeDescription = {
@@ -15,7 +15,7 @@ export class DurableSmsSending implements INodeType {
     group: ['transform'],
     version: 1,
     subtitle: '={{ $parameter["operation"] }}',
-    description: 'Get the status of a sending; cancel, pause, resume or reschedule it; send its failed recipients again; or record an approval decision made elsewhere',
+    description: 'Get the status of a sending; cancel, pause, resume or reschedule it; send its failed recipients again',
     defaults: { name: 'Sending' },
     usableAsTool: true,
     inputs: [NodeConnectionTypes.Main],
@@ -28,10 +28,8 @@ export class DurableSmsSending implements INodeType {
         type: 'options',
         noDataExpression: true,
         default: 'sending',
-        options: [
-          { name: 'Sending', value: 'sending', description: 'Status, schedule and delivery of a sending' },
-          { name: 'Approval', value: 'approval', description: 'Record an approval decision made elsewhere' },
-        ],
+        // Approving is not here (this node is an AI agent's tool): see Durable SMS: Record Decision.
+        options: [{ name: 'Sending', value: 'sending', description: 'Status, schedule and delivery of a sending' }],
       },
       {
         displayName: 'Operation',
@@ -47,18 +45,6 @@ export class DurableSmsSending implements INodeType {
           { name: 'Reschedule', value: 'reschedule', action: 'Reschedule a sending', description: 'Move the send time, also while it waits for it' },
           { name: 'Resume', value: 'resume', action: 'Resume a paused sending', description: 'Continue sending once the cause of the pause is fixed' },
           { name: 'Retry Recipients', value: 'retryRecipients', action: 'Send failed recipients again', description: 'Of a paused sending, or a completed one within its retry window' },
-        ],
-      },
-      {
-        displayName: 'Operation',
-        name: 'operation',
-        type: 'options',
-        noDataExpression: true,
-        default: 'approve',
-        displayOptions: { show: { resource: ['approval'] } },
-        options: [
-          { name: 'Approve', value: 'approve', action: 'Approve a sending', description: 'Record an approval (the approver is "Acting As")' },
-          { name: 'Reject', value: 'reject', action: 'Reject a sending', description: 'A reason is required' },
         ],
       },
       sendingIdProperty,
@@ -87,16 +73,20 @@ export class DurableSmsSending implements INodeType {
   methods = { loadOptions, credentialTest };
 
   async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-    const operation = this.getNodeParameter('operation', 0) as string;
+    const resource = this.getNodeParameter('resource', 0, 'sending') as string;
+    const operation = resource === 'sending' ? (this.getNodeParameter('operation', 0) as string) : '';
     return runPerItem(this, async (sendings, i) => {
+      if (resource !== 'sending') {
+        // Saved before approving moved out of this node (an AI agent could call it as a tool).
+        throw new NodeOperationError(this.getNode(), `The Sending node no longer approves or rejects (resource "${resource}")`, {
+          itemIndex: i,
+          description: 'Approvers decide from their signed link (Request Approval); to record a decision made elsewhere, use the "Durable SMS: Record Decision" node.',
+        });
+      }
       const sendingId = requireSendingId(this, i);
       const actor = () => this.getNodeParameter('actor', i) as string;
       const reason = () => this.getNodeParameter('reason', i) as string;
       switch (operation) {
-        case 'approve':
-          return statusItem(await sendings.approve(sendingId, { approver: actor() }));
-        case 'reject':
-          return statusItem(await sendings.reject(sendingId, { approver: actor(), reason: reason() }));
         case 'cancel':
           return statusItem(await sendings.cancel(sendingId, reason(), actor()));
         case 'reschedule':

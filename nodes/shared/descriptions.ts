@@ -13,8 +13,10 @@ export const actorProperty: INodeProperties = {
   displayName: 'Acting As',
   name: 'actor',
   type: 'string',
-  default: 'n8n',
-  description: 'Who does this, for the audit log (a name or an e-mail)',
+  // Never a bare "n8n": without a person, the workflow that acted is named.
+  default: "={{ $workflow.name + ' (n8n workflow ' + $workflow.id + ')' }}",
+  description:
+    "Who does this, for the audit log. Set an expression giving an e-mail from the trigger's data when a person started the workflow; by default the n8n workflow's name and ID. Four-eyes compares it with the approvers.",
 };
 
 export const simplifyProperty: INodeProperties = {

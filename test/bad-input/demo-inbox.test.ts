@@ -64,6 +64,9 @@ const REFUSED: [string, RefusedPost][] = [
   ['no sendingId', { headers: JSON_TYPE, body: JSON.stringify({ approvalUrl: APPROVAL_URL }), status: 400, error: /^"sendingId" must be a non-empty string$/ }],
   ['a sendingId that is an object', { headers: JSON_TYPE, body: good({ sendingId: { toString: 'x' } }), status: 400, error: /^"sendingId" must be a non-empty string$/ }],
   ['no approvalUrl', { headers: JSON_TYPE, body: JSON.stringify({ sendingId: 's-1' }), status: 400, error: /^"approvalUrl" must be a non-empty string$/ }],
+  ['named approvers that are not a list', { headers: JSON_TYPE, body: JSON.stringify({ sendingId: 's-1', approvers: 'bea' }), status: 400, error: /^"approvers" must be a list of 1 to 50 \{email, name, approvalUrl\}$/ }],
+  ['a named approver without a link', { headers: JSON_TYPE, body: JSON.stringify({ sendingId: 's-1', approvers: [{ email: 'bea@acme.test', name: 'Bea' }] }), status: 400, error: /^"approvers\[0\]\.approvalUrl" must be a non-empty string$/ }],
+  ['51 named approvers', { headers: JSON_TYPE, body: JSON.stringify({ sendingId: 's-1', approvers: Array.from({ length: 51 }, (_, i) => ({ email: `a${i}@acme.test`, name: `A${i}`, approvalUrl: APPROVAL_URL })) }), status: 400, error: /^"approvers" must be a list of 1 to 50/ }],
   ['messages as markup', { headers: JSON_TYPE, body: good({ messages: '<b>5</b>' }), status: 400, error: /^"messages" must be a whole number/ }],
   ['messages negative', { headers: JSON_TYPE, body: good({ messages: -1 }), status: 400, error: /^"messages" must be a whole number/ }],
   ['a text of 20,000 characters', { headers: JSON_TYPE, body: good({ text: 'y'.repeat(20_000) }), status: 400, error: /^"text" may be at most 10000 characters$/ }],
@@ -132,6 +135,19 @@ describe('bad-input catalogue: demo approval inbox', () => {
     expect(hrefs.length).toBeGreaterThan(0);
     for (const href of hrefs) expect(href.startsWith(`${N8N}/webhook-waiting/`)).toBe(true);
     expect(hrefs).toContain(APPROVAL_URL.replace(/&/g, '&amp;'));
+  });
+
+  test('a delivery to named approvers lists each approver\'s link with whose it is, escaped; a link elsewhere stays text', async () => {
+    const approvers = [
+      { email: 'bea@acme.test', name: 'Bea <b>Boss</b>', approvalUrl: `${APPROVAL_URL}&approver=bea` },
+      { email: 'eve@evil.example', name: 'Eve', approvalUrl: 'http://evil.example/webhook-waiting/9' },
+    ];
+    expect((await post(JSON.stringify({ sendingId: 'named-1', approvers, text: 'two links', messages: 2 }))).status).toBe(200);
+    const html = (await send(inbox.url, 'GET', '/', {})).body;
+    const item = html.split('<li>').find((li) => li.includes('<b>named-1</b>'))!;
+    expect(item).toContain(`<a href="${`${APPROVAL_URL}&approver=bea`.replace(/&/g, '&amp;')}">Open the approval page</a> (Bea &lt;b&gt;Boss&lt;/b&gt; &lt;bea@acme.test&gt;)`);
+    expect(item).toContain('shown as text: <code>http://evil.example/webhook-waiting/9</code> (Eve &lt;eve@evil.example&gt;)');
+    expect(item.match(/href=/g)).toHaveLength(1);
   });
 
   test('control characters in a request cannot rewrite the terminal it is printed in', async () => {

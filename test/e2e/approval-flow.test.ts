@@ -122,12 +122,15 @@ describe('the SMS process on a real n8n, approved and rejected from the approval
     expect(outputOf(execution, 'Select Recipients')).toEqual([expect.objectContaining({ sendingId: message.sendingId, state: 'draft', selection: { projectId: 'demo', audience: 'groups', groups: ['customers', 'vip'], duplicatePolicy: 'perNumber' } })]);
     expect(outputOf(execution, 'Count')).toEqual([{ sendingId: message.sendingId, targeted: 7, messages: 4, distinctNumbers: 4, excluded: { inactive: 1, missingNumber: 1, invalidNumber: 0, optedOut: 0, duplicateNumber: 1 } }]);
     const [prepared] = outputOf(execution, 'Prepare Sending');
-    expect(prepared).toMatchObject({ state: 'prepared', prepared: { summary: { messages: 4 }, report: { blocking: false } } });
-    expect(prepared.prepared.report.points.map((p: { code: string; level: string }) => `${p.code}:${p.level}`)).toEqual([
+    // Prepare Sending and Send SMS output their short summary by default (Simplify); the full report is in the status.
+    expect(prepared).toMatchObject({ sendingId: message.sendingId, state: 'prepared', messages: 4, sendAt: 'now', warnings: [expect.stringMatching(/^SENDER_ID: /)] });
+    const full = await env.client.status(message.sendingId);
+    expect(full.prepared).toMatchObject({ summary: { messages: 4 }, report: { blocking: false } });
+    expect(full.prepared!.report.points.map((p: { code: string; level: string }) => `${p.code}:${p.level}`)).toEqual([
       'FIELDS_RESOLVE:pass', 'ENCODING:pass', 'SEGMENTS:pass', 'COST:pass', 'OPT_OUT_WORDING:pass', 'SENDER_ID:warn', 'COUNTRIES:pass', 'NUMBER_TYPE:pass', 'QUIET_HOURS:pass', 'RECIPIENTS:pass',
     ]);
     expect(outputOf(execution, 'Request Approval', 0)).toEqual([expect.objectContaining({ sendingId: message.sendingId, decision: 'approved', approver: 'alex@acme.test' })]);
-    expect(outputOf(execution, 'Send SMS')).toEqual([expect.objectContaining({ state: 'completed', progress: expect.objectContaining({ sent: 4, failed: 0 }) })]);
+    expect(outputOf(execution, 'Send SMS')).toEqual([expect.objectContaining({ state: 'completed', sent: 4, failed: 0, total: 4 })]);
     // The messages reached the provider's HTTP endpoint, once each.
     expect(deliveredFor(message.sendingId).map((m) => [m.to, m.body.split(',')[0]]).sort()).toEqual([
       ['+14385550103', 'Hi Chloé'], ['+14385550109', 'Hi Ivan'], ['+15145550101', 'Hi Ana'], ['+15145550102', 'Hi Ben'],
@@ -240,9 +243,11 @@ describe('the SMS process on a real n8n, approved and rejected from the approval
     const execution = await n8n.waitForExecution(workflow.id, { timeoutMs: 120_000 });
     expect(execution.status).toBe('success');
     const [sent] = outputOf(execution, 'Send SMS');
-    expect(sent).toMatchObject({ state: 'scheduled', prepared: { refreshAtSend: true, schedule: { mode: 'later', timeZone: 'America/Toronto' } } });
-    expect(sent.prepared.schedule.localDateTime).toMatch(/^\d{4}-\d{2}-\d{2}T09:30$/);
-    expect(sent.sendAtMs).toBeGreaterThan(Date.now());
+    expect(sent).toMatchObject({ sendingId: message.sendingId, state: 'scheduled' });
+    expect(Date.parse(sent.sendAt)).toBeGreaterThan(Date.now());
+    const scheduled = await env.client.status(message.sendingId);
+    expect(scheduled.prepared).toMatchObject({ refreshAtSend: true, schedule: { mode: 'later', timeZone: 'America/Toronto' } });
+    expect(scheduled.prepared!.schedule.mode === 'later' && scheduled.prepared!.schedule.localDateTime).toMatch(/^\d{4}-\d{2}-\d{2}T09:30$/);
     await env.client.cancel(message.sendingId, 'end of test', 'test');
   });
 
