@@ -5,11 +5,15 @@ import { ProviderAccountError, ProviderConfigError, RetryableProviderError, type
 import { quarantineSource } from '../providers/quarantine';
 import { sleepUnlessStopped, type BatchControl } from './batch-control';
 import { EXHAUSTED_BACKOFF_MS, RETRY_BACKOFF_MS } from './dispatch-settings';
+import type { DispatchLedger, OptOutList, SnapshotStore } from '../directory/roles';
 import type { ActivityDeps, SendBatchRequest } from './index';
 import type { RecipientRules } from './recipient-rules';
 
 /** `interrupted`: the batch stopped before this recipient's message was decided; the row is as it was. */
 export type DeliveryOutcome = 'sent' | 'failed' | 'skipped' | 'unknown' | 'held' | 'interrupted';
+
+/** One recipient's delivery: the ledger's compare-and-sets, the row re-read, and the kill list for quarantines. */
+export type RecipientDeps = Omit<ActivityDeps, 'directory' | 'concurrency'> & { directory: DispatchLedger & SnapshotStore & OptOutList };
 
 const FOREIGN_CLAIM_POLL_MS = 250;
 
@@ -24,7 +28,7 @@ const FOREIGN_CLAIM_POLL_MS = 250;
  *   the row is claimed — which also checks the kill list, the contact and that the sending is not
  *   stopped — and the message is sent; only the attempt holding the claim writes its outcome.
  */
-export async function deliverRecipient(deps: ActivityDeps, request: SendBatchRequest, initial: SnapshotRow, rules: RecipientRules, control: BatchControl): Promise<DeliveryOutcome> {
+export async function deliverRecipient(deps: RecipientDeps, request: SendBatchRequest, initial: SnapshotRow, rules: RecipientRules, control: BatchControl): Promise<DeliveryOutcome> {
   const { directory, provider } = deps;
   let row = initial;
   for (;;) {
@@ -82,7 +86,7 @@ export async function deliverRecipient(deps: ActivityDeps, request: SendBatchReq
 }
 
 /** Excluded by the project's rules (skipped) or inside the recipient's quiet hours (held); null: may be sent now. */
-async function applyRules(deps: ActivityDeps, request: SendBatchRequest, row: SnapshotRow, rules: RecipientRules): Promise<DeliveryOutcome | null> {
+async function applyRules(deps: RecipientDeps, request: SendBatchRequest, row: SnapshotRow, rules: RecipientRules): Promise<DeliveryOutcome | null> {
   const exclusion = rules.exclusion(rules.facts(row.e164));
   const heldUntil = exclusion ? null : rules.heldUntil(row, Date.now());
   if (!exclusion && heldUntil === null) return null;
@@ -94,7 +98,7 @@ async function applyRules(deps: ActivityDeps, request: SendBatchRequest, row: Sn
 }
 
 /** A message that may not go as it would be rendered (over the providers' cap; a refresh's recipient against the project's rules): skipped with the reason. */
-async function applyMessageRules(deps: ActivityDeps, request: SendBatchRequest, row: SnapshotRow, rules: RecipientRules): Promise<DeliveryOutcome | null> {
+async function applyMessageRules(deps: RecipientDeps, request: SendBatchRequest, row: SnapshotRow, rules: RecipientRules): Promise<DeliveryOutcome | null> {
   const validated = request.validatedUpToSeq === undefined || row.seq <= request.validatedUpToSeq;
   const finding = rules.messageFinding(renderMessage(request.message, row.frozenFields ?? row.fields), validated);
   if (!finding) return null;
@@ -102,7 +106,7 @@ async function applyMessageRules(deps: ActivityDeps, request: SendBatchRequest, 
 }
 
 /** The provider call for a row this attempt holds, with its retries; only this attempt's claim is written. */
-async function send(deps: ActivityDeps, request: SendBatchRequest, row: SnapshotRow, control: BatchControl): Promise<DeliveryOutcome> {
+async function send(deps: RecipientDeps, request: SendBatchRequest, row: SnapshotRow, control: BatchControl): Promise<DeliveryOutcome> {
   const { directory, provider, dispatch } = deps;
   // The values frozen when the snapshot was made: the message approved, whatever the contact says now.
   const { body } = renderMessage(request.message, row.frozenFields ?? row.fields);

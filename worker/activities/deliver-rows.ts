@@ -2,7 +2,8 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { SnapshotRow } from '../directory/directory';
 import type { BatchControl, BatchInterruption } from './batch-control';
-import { deliverRecipient } from './deliver-recipient';
+import type { ProjectStore } from '../directory/roles';
+import { deliverRecipient, type RecipientDeps } from './deliver-recipient';
 import type { ActivityDeps, BatchCounts, SendBatchRequest } from './index';
 import { createRecipientRules } from './recipient-rules';
 import { runPool } from './run-pool';
@@ -17,9 +18,11 @@ export interface BatchRun {
 /** A row left undecided without a reason to stop (another attempt held it past its lease, then released it): run the batch again soon. */
 const UNDECIDED_BACKOFF_MS = 1000;
 
+export type DeliveryDeps = RecipientDeps & Pick<ActivityDeps, 'concurrency'> & { directory: RecipientDeps['directory'] & ProjectStore };
+
 export const emptyCounts = (total = 0): BatchCounts => ({ total, sent: 0, failed: 0, skipped: 0, unknown: 0, held: 0 });
 
-export async function deliverRows(deps: ActivityDeps, request: SendBatchRequest, rows: SnapshotRow[], control: BatchControl): Promise<BatchRun> {
+export async function deliverRows(deps: DeliveryDeps, request: SendBatchRequest, rows: SnapshotRow[], control: BatchControl): Promise<BatchRun> {
   const counts = emptyCounts(rows.length);
   if (rows.length === 0) return { counts, interrupted: null };
   const project = await deps.directory.getProject(request.projectId);

@@ -1,11 +1,13 @@
-import type { Directory } from '../directory/directory';
+import type { ContactStore, ProjectStore, SendingStore, SnapshotStore } from '../directory/roles';
 import { DirectoryInputError } from '../directory/errors';
 import { maskE164, maskPhoneNumbers } from '../../domain/mask-numbers';
 import { renderMessage } from '../../domain/template';
 import { pickerTimeZones } from '../../domain/time-zones';
 import type { DirectoryLookup, DirectoryOption } from '../../workflows/messages';
 
-export async function lookupDirectory(directory: Directory, request: DirectoryLookup): Promise<DirectoryOption[]> {
+export type LookupDirectory = ProjectStore & Pick<ContactStore, 'listGroups'> & SendingStore & SnapshotStore;
+
+export async function lookupDirectory(directory: LookupDirectory, request: DirectoryLookup): Promise<DirectoryOption[]> {
   switch (request.kind) {
     case 'projects':
       return (await directory.listProjects()).map((p) => ({

@@ -8,6 +8,7 @@ import { samePerson } from '../../domain/identity';
 import { maskE164 } from '../../domain/mask-numbers';
 import { renderMessage } from '../../domain/template';
 import { ProviderAccountError, ProviderConfigError, RetryableProviderError } from '../providers/provider';
+import type { ProjectStore, SnapshotStore } from '../directory/roles';
 import type { ActivityDeps } from './index';
 
 export interface ProofSendRequest {
@@ -20,11 +21,13 @@ export interface ProofSendRequest {
   number: number;
 }
 
+export type ProofSendDeps = Pick<ActivityDeps, 'provider' | 'limiter'> & { directory: ProjectStore & SnapshotStore };
+
 export const PROOF_PREFIX = '[TEST] ';
 
 const refuse = (message: string, type: string) => ApplicationFailure.nonRetryable(message, type);
 
-export async function proofSend(deps: ActivityDeps, request: ProofSendRequest): Promise<{ sentTo: string; sampleSeq: number }> {
+export async function proofSend(deps: ProofSendDeps, request: ProofSendRequest): Promise<{ sentTo: string; sampleSeq: number }> {
   const project = await deps.directory.getProject(request.projectId);
   if (!project) throw refuse(`Project "${request.projectId}" no longer exists.`, 'DirectoryInputError');
   const approver = project.compliance.approval.approvers.find((a) => samePerson(a.email, request.approver));

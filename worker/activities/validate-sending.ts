@@ -5,7 +5,7 @@ import type { PolicyExclusionReason } from '../../domain/types';
 import { addRecipient, emptyStats } from '../../domain/validation/message-stats';
 import { evaluateSending } from '../../domain/validation/evaluate';
 import type { ValidationReport } from '../../domain/validation/report';
-import type { Directory } from '../directory/directory';
+import type { DispatchLedger, ProjectStore, SendingStore, SnapshotStore } from '../directory/roles';
 import { DirectoryInputError } from '../directory/errors';
 import { createRecipientRules } from './recipient-rules';
 
@@ -35,11 +35,13 @@ export interface SendingValidation {
   contentDigest: string;
 }
 
+export type ValidationDirectory = ProjectStore & SnapshotStore & Pick<DispatchLedger, 'skipRecipients'> & SendingStore;
+
 /**
  * Reads the snapshot page by page: takes out the recipients the project's rules exclude, then
  * personalizes each message and gathers the facts the validation points judge.
  */
-export async function validateSending(directory: Directory, request: ValidateSendingRequest, onPage: (recipientsSoFar: number) => void = () => undefined): Promise<SendingValidation> {
+export async function validateSending(directory: ValidationDirectory, request: ValidateSendingRequest, onPage: (recipientsSoFar: number) => void = () => undefined): Promise<SendingValidation> {
   const project = await directory.getProject(request.projectId);
   if (!project) throw new DirectoryInputError(`Unknown project "${request.projectId}".`);
   const rules = createRecipientRules(project);

@@ -8,7 +8,8 @@
  */
 import { Readable } from 'node:stream';
 import { parse, type CsvError } from 'csv-parse';
-import type { ContactInput, Directory } from './directory';
+import type { ContactInput } from './directory';
+import type { ContactStore, ProjectStore } from './roles';
 import { countLineBreaks, decodeCsv, type CsvEncoding } from './csv-decode';
 import { csvHeader } from './csv-header';
 import { DirectoryInputError, listForMessage } from './errors';
@@ -65,7 +66,7 @@ const STRUCTURE_ERRORS: Record<string, string> = {
 };
 
 export async function importContactsCsv(
-  directory: Directory,
+  directory: ProjectStore & ContactStore,
   projectId: string,
   input: string | Readable,
   options: CsvImportOptions = {},
@@ -82,7 +83,7 @@ export async function importContactsCsv(
   }
 }
 
-async function requireProject(directory: Directory, projectId: string): Promise<void> {
+async function requireProject(directory: ProjectStore, projectId: string): Promise<void> {
   if (await directory.getProject(projectId)) return;
   const known = (await directory.listProjects()).map((project) => project.id);
   throw new DirectoryInputError(`Unknown project "${projectId}". Known projects: ${listForMessage(known)}. Create the project before importing contacts.`);

@@ -2,7 +2,24 @@ import type { NumberFacts } from '../../domain/compliance/recipient-policy';
 import type { ComplianceSettings } from '../../domain/compliance/settings';
 import type { AudienceCount, AudienceSelection, MessageState } from '../../domain/types';
 
+import type {
+  AuditLog,
+  AudienceCounter,
+  ContactStore,
+  DirectoryConnection,
+  DispatchControl,
+  DispatchLedger,
+  DispatchProgress,
+  InboundLog,
+  OptOutList,
+  OutboxStore,
+  ProjectStore,
+  SendingStore,
+  SnapshotStore,
+} from './roles';
+
 export { DirectoryInputError } from './errors';
+export type * from './roles';
 
 /** Settings of a project that drive recipient resolution and sending. */
 export interface ProjectSettings {
@@ -179,73 +196,20 @@ export interface InboundKeywordOutcome {
 
 /**
  * The contact directory: SQLite file by default, PostgreSQL when a URL is configured.
- * Every method is async so both stores share one interface.
+ * Every method is async so both stores share one interface. Only the composition root (worker/main.ts,
+ * the CLI, tests) holds the whole of it; everything else takes the roles it uses (./roles.ts).
  */
-export interface Directory {
-  readonly kind: 'sqlite' | 'postgres';
-  migrate(): Promise<void>;
-  close(): Promise<void>;
-
-  upsertProject(project: ProjectInput): Promise<Project>;
-  getProject(id: string): Promise<Project | undefined>;
-  listProjects(): Promise<Project[]>;
-
-  upsertContacts(projectId: string, contacts: ContactInput[]): Promise<{ inserted: number; updated: number }>;
-  /** Upserts every batch in one transaction: when `batches` throws, nothing of it is kept and the error is rethrown. */
-  upsertContactBatches(projectId: string, batches: AsyncIterable<ContactInput[]>): Promise<{ inserted: number; updated: number }>;
-  setContactActive(projectId: string, externalId: string, active: boolean): Promise<void>;
-  setMemberships(projectId: string, externalId: string, groups: string[]): Promise<void>;
-  /** Deletes a contact (and its memberships); true when it existed. */
-  deleteContact?(projectId: string, externalId: string): Promise<boolean>;
-  listGroups(projectId: string): Promise<GroupSummary[]>;
-
-  addOptOut(projectId: string, number: string, source: string): Promise<void>;
-  removeOptOut(projectId: string, number: string): Promise<void>;
-  /** Applies a STOP or START reply once, in the provider's order; a START removes only what an inbound STOP added. */
-  applyInboundKeyword(projectId: string, message: InboundKeyword): Promise<InboundKeywordOutcome>;
-
-  countAudience(selection: AudienceSelection): Promise<AudienceCount>;
-
-  createSending(record: SendingRecord): Promise<void>;
-  getSending(id: string): Promise<SendingRecord | undefined>;
-  /** The message of the sending's latest preparation (what previews render). */
-  recordPreparedMessage(sendingId: string, message: string): Promise<void>;
-  preparedMessage(sendingId: string): Promise<string | null>;
-  /** `fields`: the message's fields, whose values are frozen per recipient (see snapshot.ts). */
-  prepareSnapshot(sendingId: string, selection: AudienceSelection, fields?: readonly string[]): Promise<SnapshotSummary>;
-  refreshSnapshot(sendingId: string, selection: AudienceSelection, fields?: readonly string[]): Promise<RefreshResult>;
-  readSnapshot(sendingId: string, afterSeq: number, limit: number): Promise<SnapshotRow[]>;
-  /** Held rows whose time has come (`not_before` ≤ nowMs), in seq order. */
-  readDueHeld(sendingId: string, nowMs: number, limit: number): Promise<SnapshotRow[]>;
-  /** Pending or in-flight rows up to `upToSeq` (put back for a retry), in seq order. */
-  readPendingUpTo(sendingId: string, upToSeq: number, limit: number): Promise<SnapshotRow[]>;
-  skipRecipients(sendingId: string, seqs: number[], reason: string): Promise<void>;
-  heldSummary(sendingId: string): Promise<HeldSummary>;
-  checkDispatch(projectId: string, contactId: string, e164: string): Promise<DispatchCheck>;
-
-  // The dispatch ledger (worker/directory/dispatch.ts): every change a compare-and-set.
-  claimDispatch(row: RecipientRef, claim: Claim): Promise<ClaimOutcome>;
-  settleClaim(sendingId: string, seq: number, token: string, state: 'sent' | 'failed' | 'unknown', detail: string | null): Promise<boolean>;
-  releaseClaim(sendingId: string, seq: number, token: string): Promise<boolean>;
-  renewClaim(sendingId: string, seq: number, claim: Claim): Promise<boolean>;
-  takeOverClaim(sendingId: string, seq: number, expiredToken: string | null, claim: Claim, nowMs: number): Promise<boolean>;
-  abandonClaim(sendingId: string, seq: number, expiredToken: string | null, detail: string, nowMs: number): Promise<boolean>;
-  abandonExpiredClaims(sendingId: string, detail: string, nowMs: number): Promise<number>;
-  holdRecipient(sendingId: string, seq: number, untilMs: number): Promise<boolean>;
-  skipRecipient(sendingId: string, seq: number, reason: string): Promise<boolean>;
-  resetForRetry(sendingId: string, states: readonly ('failed' | 'unknown')[]): Promise<{ failed: number; unknown: number }>;
-  stopDispatch(sendingId: string, stop: DispatchStop): Promise<void>;
-  resumeDispatch(sendingId: string): Promise<void>;
-  dispatchStop(sendingId: string): Promise<DispatchStop | null>;
-  /** Sendings whose dispatch is paused, across the directory. */
-  pausedSendings(): Promise<number>;
-  inFlight(sendingId: string, nowMs: number): Promise<InFlight>;
-  /** Recipients per state; with `upToSeq`, only the snapshot's rows up to that position. */
-  progress(sendingId: string, upToSeq?: number): Promise<ProgressCounts>;
-
-  writeOutbox(message: Omit<OutboxMessage, 'createdAt'>): Promise<void>;
-  readOutbox(sendingId: string): Promise<OutboxMessage[]>;
-
-  audit(entry: AuditEntry): Promise<void>;
-  readAudit(sendingId: string): Promise<AuditRecord[]>;
-}
+export interface Directory
+  extends DirectoryConnection,
+    ProjectStore,
+    ContactStore,
+    OptOutList,
+    InboundLog,
+    AudienceCounter,
+    SendingStore,
+    SnapshotStore,
+    DispatchLedger,
+    DispatchControl,
+    DispatchProgress,
+    OutboxStore,
+    AuditLog {}

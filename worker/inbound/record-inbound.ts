@@ -5,7 +5,8 @@
  */
 import { classifyInboundMessage, type InboundIntent } from '../../domain/opt-out-keywords';
 import { normalizeNumber } from '../../domain/phone';
-import type { Directory, InboundApplied } from '../directory/directory';
+import type { InboundApplied } from '../directory/directory';
+import type { InboundLog, ProjectStore } from '../directory/roles';
 import { sourceKind } from '../directory/opt-outs';
 import { InboundRequestError, type InboundMessage } from './parse-inbound';
 
@@ -20,7 +21,7 @@ export interface InboundResult {
   keptSource?: string;
 }
 
-export type InboundDirectory = Pick<Directory, 'getProject' | 'applyInboundKeyword'>;
+export type InboundDirectory = Pick<ProjectStore, 'getProject'> & InboundLog;
 
 const OUTCOMES: Record<InboundApplied, InboundOutcome> = {
   added: 'optOut',

@@ -1,10 +1,8 @@
+import type { OutboxStore as DirectoryOutbox } from '../directory/roles';
 import type { OutgoingSms, ProviderResult, SmsProvider } from './provider';
 
-/** What the outbox provider needs from the directory's store. */
-export interface OutboxStore {
-  /** Must ignore a second write for the same sendingId + seq. */
-  writeOutbox(message: { sendingId: string; seq: number; to: string; from: string | null; body: string }): Promise<void>;
-}
+/** What the outbox provider needs from the directory: a write that ignores a second one for the same sendingId + seq. */
+export type OutboxStore = Pick<DirectoryOutbox, 'writeOutbox'>;
 
 /** The default provider: records each message in the store instead of sending it (a dry run to inspect). */
 export function createOutboxProvider(store: OutboxStore): SmsProvider {
