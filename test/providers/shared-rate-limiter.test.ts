@@ -4,7 +4,7 @@
  */
 import { openRateLimiter, rateLimitKey } from '../../worker/providers/create-rate-limiter';
 import type { DirectoryConfig } from '../../worker/directory/open-directory';
-import { openDirectorySlotStore } from '../../worker/providers/directory-slot-store';
+import { openRateLimitSlots } from '../../worker/directory/rate-limit-slots';
 import { createSlotLimiter, realClock, type Clock, type RateLimiter } from '../../worker/providers/rate-limiter';
 import { STORES, openFreshPostgresDirectory, openFreshSqliteDirectory, type FreshDirectory, type StoreKind } from '../support/directories';
 import { maxInWindow } from '../support/windows';
@@ -53,7 +53,7 @@ describe.each(STORES)('provider-wide rate limit on %s', (kind) => {
   });
 
   const open = (key: string, clock: Clock = realClock): RateLimiter => {
-    const limiter = createSlotLimiter(PER_SECOND, openDirectorySlotStore(location, key), clock);
+    const limiter = createSlotLimiter(PER_SECOND, openRateLimitSlots(location, key), clock);
     limiters.push(limiter);
     return limiter;
   };

@@ -113,7 +113,7 @@ export const MIGRATIONS: readonly Migration[] = [
   {
     version: 3,
     name: 'rate_limits',
-    // The provider-wide rate limit (worker/providers/directory-slot-store.ts): per provider key, the
+    // The provider-wide rate limit (worker/directory/rate-limit-slots.ts): per provider key, the
     // "theoretical arrival time" of the next free slot and when it was last reserved, in ms on the database's clock.
     statements: () => [
       'CREATE TABLE rate_limits (key TEXT PRIMARY KEY, tat DOUBLE PRECISION NOT NULL, reserved_at DOUBLE PRECISION NOT NULL)',

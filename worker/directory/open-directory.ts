@@ -4,6 +4,7 @@ import type { Directory } from './directory';
 import { DirectoryInputError } from './errors';
 import { PostgresStore, quoteIdentifier } from './postgres-store';
 import { SqlDirectory } from './sql-directory';
+import type { SqlStore } from './sql-store';
 import { SqliteStore } from './sqlite-store';
 
 export const DEFAULT_SQLITE_PATH = '.data/directory.sqlite';
@@ -28,6 +29,12 @@ export async function openDirectory(config: DirectoryConfig = {}): Promise<Direc
     throw error;
   }
   return directory;
+}
+
+/** A connection of its own to the directory `openDirectory` opened (its URL checked and its schema up to date). */
+export function connectStore(config: DirectoryConfig): SqlStore {
+  const url = config.url?.trim();
+  return url ? PostgresStore.open(url, config.schema) : new SqliteStore(config.sqlitePath?.trim() || DEFAULT_SQLITE_PATH);
 }
 
 async function openPostgres(url: string, schema: string | undefined): Promise<PostgresStore> {

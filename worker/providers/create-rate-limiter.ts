@@ -1,7 +1,7 @@
 /** The worker's rate limiter from its settings: shared by every worker on the directory, or this process's own. */
 import type { ProviderConfig } from './create-provider';
 import type { DirectoryConfig } from '../directory/open-directory';
-import { openDirectorySlotStore } from './directory-slot-store';
+import { openRateLimitSlots } from '../directory/rate-limit-slots';
 import { createRateLimiter, createSlotLimiter, isUnlimited, type RateLimiter } from './rate-limiter';
 
 export type RateLimitScope = 'directory' | 'worker';
@@ -31,7 +31,7 @@ export function rateLimitKey(provider: ProviderConfig): string {
 export function openRateLimiter(settings: RateLimitSettings, directory: DirectoryConfig, provider: ProviderConfig): RateLimiter {
   if (isUnlimited(settings.perSecond)) return createRateLimiter(0);
   if (settings.scope === 'worker') return createRateLimiter(settings.perSecond);
-  return createSlotLimiter(settings.perSecond, openDirectorySlotStore(directory, settings.key ?? rateLimitKey(provider)));
+  return createSlotLimiter(settings.perSecond, openRateLimitSlots(directory, settings.key ?? rateLimitKey(provider)));
 }
 
 /** For the worker's start line. */

@@ -2,7 +2,7 @@
  * Limits how many messages START per second, never more than N in any 1-second window, with the
  * starts spaced evenly (GCRA). A slot store hands out slots: each reservation moves the "theoretical
  * arrival time" (TAT) of the next free slot forward by `count × interval`. The store is this process
- * (`createRateLimiter`) or the directory's database, shared by every worker (`directory-slot-store.ts`).
+ * (`createRateLimiter`) or the directory's database, shared by every worker (`worker/directory/rate-limit-slots.ts`).
  *
  * The interval is 1000·(1 + JITTER_ALLOWANCE)/N ms, so N consecutive slots span 1025 ms: messages
  * may start up to 25 ms after their slots and still no 1-second window holds more than N. Half of

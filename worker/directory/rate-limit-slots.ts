@@ -4,11 +4,9 @@
  * reservation: the row lock (PostgreSQL) or the write lock (SQLite) orders concurrent workers. The
  * limiter has its own connection, so its round trips never queue behind the directory's work.
  */
-import { DEFAULT_SQLITE_PATH, type DirectoryConfig } from '../directory/open-directory';
-import { PostgresStore } from '../directory/postgres-store';
-import type { SqlDialect, SqlStore } from '../directory/sql-store';
-import { SqliteStore } from '../directory/sqlite-store';
-import type { SlotStore } from './rate-limiter';
+import type { SlotStore } from '../providers/rate-limiter';
+import { connectStore, type DirectoryConfig } from './open-directory';
+import type { SqlDialect } from './sql-store';
 
 /** Milliseconds since the epoch, read when the statement runs (after any lock wait). */
 const CLOCK: Record<SqlDialect, string> = {
@@ -24,10 +22,9 @@ function reserveSql(dialect: SqlDialect): string {
     RETURNING tat, reserved_at`;
 }
 
-/** The directory as `openDirectory` opened it (and brought its schema up to date). */
-export function openDirectorySlotStore(location: DirectoryConfig, key: string): SlotStore {
-  const url = location.url?.trim();
-  const db: SqlStore = url ? PostgresStore.open(url, location.schema) : new SqliteStore(location.sqlitePath?.trim() || DEFAULT_SQLITE_PATH);
+/** The rate limit's slots for `key`, in the directory as `openDirectory` opened it (and brought its schema up to date). */
+export function openRateLimitSlots(location: DirectoryConfig, key: string): SlotStore {
+  const db = connectStore(location);
   const sql = reserveSql(db.dialect);
   return {
     async reserve(spanMs) {
