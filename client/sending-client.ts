@@ -37,28 +37,12 @@ import {
   type SendingTuning,
 } from '../workflows/messages';
 import { SMS_PROJECT_ID, SMS_SENDING_STATE } from '../workflows/search-attributes';
+import { connectionOptions, type ClientSettings } from './temporal-connection';
 
 export class SendingError extends Error {
   constructor(message: string, readonly type: string) {
     super(message);
   }
-}
-
-export interface ClientSettings {
-  address: string;
-  namespace: string;
-  taskQueue: string;
-  apiKey?: string;
-  tls?: { serverRootCACertificate?: Buffer; clientCertPair?: { crt: Buffer; key: Buffer }; serverNameOverride?: string };
-}
-
-/** Address, TLS and API key in the shape both the client's and the worker's connections take. */
-export function connectionOptions(settings: ClientSettings): { address: string; tls?: ClientSettings['tls']; apiKey?: string } {
-  return {
-    address: settings.address,
-    ...(settings.tls ? { tls: settings.tls } : {}),
-    ...(settings.apiKey ? { apiKey: settings.apiKey } : {}),
-  };
 }
 
 export async function connectClient(settings: ClientSettings): Promise<Client> {

@@ -1,4 +1,5 @@
 import type { ICredentialType, INodeProperties, Icon } from 'n8n-workflow';
+import { DEFAULT_TASK_QUEUE } from '../client/temporal-connection';
 
 /**
  * Where the durable SMS worker runs: a Temporal frontend, namespace and task queue. Tested by the
@@ -28,7 +29,7 @@ export class DurableSmsTemporalApi implements ICredentialType {
       displayName: 'Task Queue',
       name: 'taskQueue',
       type: 'string',
-      default: 'durable-sms',
+      default: DEFAULT_TASK_QUEUE,
       description: 'Task queue the durable SMS workers poll (their TEMPORAL_TASK_QUEUE)',
       required: true,
     },

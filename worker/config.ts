@@ -1,13 +1,12 @@
 /** Worker settings from environment variables; README "Configuration" documents each one. */
 import { existsSync, readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
-import type { ClientSettings } from '../client/sending-client';
+import { DEFAULT_TASK_QUEUE, type ClientSettings } from '../client/temporal-connection';
 import { DEFAULT_SQLITE_PATH, type DirectoryConfig } from './directory/open-directory';
 import { DEFAULT_DISPATCH_SETTINGS, type DispatchSettings } from './activities/dispatch-settings';
 import type { RateLimitScope } from './providers/create-rate-limiter';
 import type { ProviderConfig } from './providers/create-provider';
 import { DEFAULT_TIMEOUT_MS } from './providers/http-call';
-import { TASK_QUEUE_DEFAULT } from '../workflows/messages';
 
 export class ConfigError extends Error {}
 
@@ -72,7 +71,7 @@ export function temporalSettingsFromEnv(env: NodeJS.ProcessEnv): TemporalSetting
   const settings: TemporalSettings = {
     address: env.TEMPORAL_ADDRESS || '127.0.0.1:7233',
     namespace: env.TEMPORAL_NAMESPACE || 'default',
-    taskQueue: env.TEMPORAL_TASK_QUEUE || TASK_QUEUE_DEFAULT,
+    taskQueue: env.TEMPORAL_TASK_QUEUE || DEFAULT_TASK_QUEUE,
   };
   if (env.TEMPORAL_API_KEY) settings.apiKey = env.TEMPORAL_API_KEY;
   const ca = pem(env, 'TEMPORAL_TLS_CA');

@@ -1,5 +1,5 @@
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
-import { connectionOptions } from '../client/sending-client';
+import { connectionOptions } from '../client/temporal-connection';
 import { createActivities, type ActivityDeps } from './activities';
 import { heartbeatWhileRunning } from './activities/heartbeat-interceptor';
 import type { TemporalSettings } from './config';

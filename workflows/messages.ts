@@ -10,7 +10,6 @@ import type { ValidationReport } from '../domain/validation/report';
 
 export type { Schedule };
 
-export const TASK_QUEUE_DEFAULT = 'durable-sms';
 export const sendingWorkflowId = (sendingId: string): string => `sms-sending-${sendingId}`;
 
 export interface PrepareInput {

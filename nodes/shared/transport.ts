@@ -6,7 +6,8 @@
 import { createHash } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import type { ICredentialDataDecryptedObject, IExecuteFunctions, ILoadOptionsFunctions, INodeCredentialTestResult, IWebhookFunctions } from 'n8n-workflow';
-import { SendingClient, connectionOptions, type ClientSettings } from '../../client/sending-client';
+import { SendingClient } from '../../client/sending-client';
+import { DEFAULT_TASK_QUEUE, connectionOptions, type ClientSettings } from '../../client/temporal-connection';
 
 export const CREDENTIAL_NAME = 'durableSmsTemporalApi';
 
@@ -14,7 +15,7 @@ type NodeContext = IExecuteFunctions | ILoadOptionsFunctions | IWebhookFunctions
 
 export function settingsFromCredential(credential: ICredentialDataDecryptedObject): ClientSettings {
   const text = (key: string): string => String(credential[key] ?? '').trim();
-  const settings: ClientSettings = { address: text('address'), namespace: text('namespace') || 'default', taskQueue: text('taskQueue') || 'durable-sms' };
+  const settings: ClientSettings = { address: text('address'), namespace: text('namespace') || 'default', taskQueue: text('taskQueue') || DEFAULT_TASK_QUEUE };
   if (text('apiKey')) settings.apiKey = text('apiKey');
   const mode = text('tls') || 'none';
   if (mode !== 'none' || settings.apiKey) {
