@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 . scripts/setup.sh
 setup_project >&2
 
-. scripts/stack-env.sh
+. scripts/lib/stack-env.sh
 inbox="http://127.0.0.1:$DEMO_INBOX_PORT/approvals.json"
 started_pid=""
 if ! curl -fsS --max-time 2 "$inbox" >/dev/null 2>&1; then

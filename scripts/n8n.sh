@@ -10,7 +10,7 @@
 # Settings: N8N_USER_FOLDER ($DURABLE_SMS_DATA/n8n), N8N_PORT (5678), N8N_RUNNERS_BROKER_PORT (N8N_PORT + 1).
 # The pid and log files are $DURABLE_SMS_DATA/n8n-<port>.pid and .log (DURABLE_SMS_DATA defaults to .data).
 _n8n_here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-. "$_n8n_here/node24.sh"
+. "$_n8n_here/lib/node24.sh"
 
 N8N_PINNED_VERSION=2.40.7
 

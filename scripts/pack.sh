@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dest=${1:?usage: scripts/pack.sh <dest-dir>}
-. scripts/node24.sh
+. scripts/lib/node24.sh
 ensure_node24 >&2
 mkdir -p "$dest"
 _build_and_pack() {

@@ -1,8 +1,8 @@
 # Source this file: `setup_project` gives a shell Node.js 24, the project's dependencies and a Temporal CLI,
 # provisioning what is missing (downloads cached under ${DURABLE_SMS_CACHE:-~/.cache/durable-sms}).
 _here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-. "$_here/node24.sh"
-. "$_here/temporal-cli.sh"
+. "$_here/lib/node24.sh"
+. "$_here/lib/temporal-cli.sh"
 
 _dependencies_ready() {
   local root=$1

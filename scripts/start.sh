@@ -12,7 +12,7 @@ setup_project
 . scripts/n8n.sh
 ensure_n8n
 
-. scripts/stack-env.sh
+. scripts/lib/stack-env.sh
 mkdir -p "$DURABLE_SMS_DATA"
 
 # Every port first, so a taken one is named before anything starts.
@@ -41,7 +41,7 @@ if [ ! -f "$package_marker" ] || [ -n "$(find package.json package-lock.json nod
   echo "[start] node package installed ($((SECONDS - t0)) s)"
 fi
 
-. scripts/output-reader.sh
+. scripts/lib/output-reader.sh
 worker_pid="" demo_pid="" watcher_pid="" n8n_started="" stopping=""
 stop_log="$DURABLE_SMS_DATA/start-stop.log"
 

