@@ -1,7 +1,6 @@
 import type { NumberFacts } from '../../domain/compliance/recipient-policy';
 import type { ComplianceSettings } from '../../domain/compliance/settings';
 import type { AudienceCount, AudienceSelection, MessageState } from '../../domain/types';
-
 import type {
   AuditLog,
   AudienceCounter,
