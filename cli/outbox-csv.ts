@@ -6,9 +6,17 @@ import type { OutboxStore, SnapshotStore } from '../worker/directory/roles';
 
 export const OUTBOX_CSV_HEADER = ['seq', 'recipient', 'to', 'from', 'text', 'recorded_at', 'state'] as const;
 
-export async function outboxCsv(directory: OutboxStore & SnapshotStore, sendingId: string, options: { fullNumbers: boolean }): Promise<string> {
+export async function outboxCsv(
+  directory: OutboxStore & SnapshotStore,
+  sendingId: string,
+  options: { fullNumbers: boolean },
+): Promise<string> {
   const messages = await directory.readOutbox(sendingId);
-  const recipients = await snapshotBySeq(directory, sendingId, messages.reduce((last, message) => Math.max(last, message.seq), 0));
+  const recipients = await snapshotBySeq(
+    directory,
+    sendingId,
+    messages.reduce((last, message) => Math.max(last, message.seq), 0),
+  );
   const number = (value: string | null) => (value === null || options.fullNumbers ? value : maskE164(value));
   return csvDocument(
     OUTBOX_CSV_HEADER,

@@ -22,7 +22,12 @@ export type DeliveryDeps = RecipientDeps & Pick<ActivityDeps, 'concurrency'> & {
 
 export const emptyCounts = (total = 0): BatchCounts => ({ total, sent: 0, failed: 0, skipped: 0, unknown: 0, held: 0 });
 
-export async function deliverRows(deps: DeliveryDeps, request: SendBatchRequest, rows: SnapshotRow[], control: BatchControl): Promise<BatchRun> {
+export async function deliverRows(
+  deps: DeliveryDeps,
+  request: SendBatchRequest,
+  rows: SnapshotRow[],
+  control: BatchControl,
+): Promise<BatchRun> {
   const counts = emptyCounts(rows.length);
   if (rows.length === 0) return { counts, interrupted: null };
   const project = await deps.directory.getProject(request.projectId);
@@ -38,7 +43,11 @@ export async function deliverRows(deps: DeliveryDeps, request: SendBatchRequest,
     else counts[outcome] += 1;
   });
   if (!control.stopped && undecided > 0) {
-    control.stop({ kind: 'backoff', untilMs: Date.now() + UNDECIDED_BACKOFF_MS, reason: `${undecided} message(s) of the batch were still held by another attempt` });
+    control.stop({
+      kind: 'backoff',
+      untilMs: Date.now() + UNDECIDED_BACKOFF_MS,
+      reason: `${undecided} message(s) of the batch were still held by another attempt`,
+    });
   }
   if (control.stopped) deps.metrics?.batchInterrupted(control.stopped.kind);
   return { counts, interrupted: control.stopped };

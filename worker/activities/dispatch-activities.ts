@@ -46,18 +46,34 @@ export function dispatchActivities(deps: DispatchDeps) {
     async sendBatch(request: SendBatchRequest): Promise<SendBatchResult> {
       const control = new BatchControl(deps.dispatch);
       const rows = await directory.readSnapshot(request.sendingId, request.afterSeq, request.limit);
-      const run = await asHeartbeatingBatch(control, () => ({ afterSeq: request.afterSeq, rows: rows.length }), () => deliverRows(deps, request, rows, control));
+      const run = await asHeartbeatingBatch(
+        control,
+        () => ({ afterSeq: request.afterSeq, rows: rows.length }),
+        () => deliverRows(deps, request, rows, control),
+      );
       const backoffRoundsBeforePause = deps.dispatch.backoffRoundsBeforePause;
-      if (run.interrupted) return { lastSeq: request.afterSeq, done: false, counts: emptyCounts(), interrupted: run.interrupted, backoffRoundsBeforePause };
-      if (rows.length === 0) return { lastSeq: request.afterSeq, done: true, counts: run.counts, interrupted: null, backoffRoundsBeforePause };
-      return { lastSeq: rows[rows.length - 1].seq, done: rows.length < request.limit, counts: run.counts, interrupted: null, backoffRoundsBeforePause };
+      if (run.interrupted)
+        return { lastSeq: request.afterSeq, done: false, counts: emptyCounts(), interrupted: run.interrupted, backoffRoundsBeforePause };
+      if (rows.length === 0)
+        return { lastSeq: request.afterSeq, done: true, counts: run.counts, interrupted: null, backoffRoundsBeforePause };
+      return {
+        lastSeq: rows[rows.length - 1].seq,
+        done: rows.length < request.limit,
+        counts: run.counts,
+        interrupted: null,
+        backoffRoundsBeforePause,
+      };
     },
 
     /** Sends the held recipients whose quiet hours are over (at most `limit`); the others stay held. */
     async releaseHeldBatch(request: Omit<SendBatchRequest, 'afterSeq'>): Promise<ReleaseBatchResult> {
       const control = new BatchControl(deps.dispatch);
       const rows = await directory.readDueHeld(request.sendingId, Date.now(), request.limit);
-      const run = await asHeartbeatingBatch(control, () => ({ held: rows.length }), () => deliverRows(deps, { ...request, afterSeq: 0 }, rows, control));
+      const run = await asHeartbeatingBatch(
+        control,
+        () => ({ held: rows.length }),
+        () => deliverRows(deps, { ...request, afterSeq: 0 }, rows, control),
+      );
       return {
         counts: run.counts,
         held: await directory.heldSummary(request.sendingId),
@@ -71,9 +87,18 @@ export function dispatchActivities(deps: DispatchDeps) {
     async retryBatch(request: SendBatchRequest, upToSeq: number): Promise<RetryBatchResult> {
       const control = new BatchControl(deps.dispatch);
       const rows = await directory.readPendingUpTo(request.sendingId, upToSeq, request.limit);
-      const run = await asHeartbeatingBatch(control, () => ({ retry: rows.length }), () => deliverRows(deps, request, rows, control));
+      const run = await asHeartbeatingBatch(
+        control,
+        () => ({ retry: rows.length }),
+        () => deliverRows(deps, request, rows, control),
+      );
       const left = await directory.progress(request.sendingId, upToSeq);
-      return { counts: run.counts, pendingLeft: left.pending + left.dispatching, interrupted: run.interrupted, backoffRoundsBeforePause: deps.dispatch.backoffRoundsBeforePause };
+      return {
+        counts: run.counts,
+        pendingLeft: left.pending + left.dispatching,
+        interrupted: run.interrupted,
+        backoffRoundsBeforePause: deps.dispatch.backoffRoundsBeforePause,
+      };
     },
 
     /** Puts the sending's failed and/or unknown recipients back to pending (an operator's retry). */
@@ -103,7 +128,11 @@ export function dispatchActivities(deps: DispatchDeps) {
         const flight = await directory.inFlight(sendingId, now);
         if (flight.live === 0) {
           if (request.abandonExpired && flight.expired > 0) {
-            const abandoned = await directory.abandonExpiredClaims(sendingId, 'in flight when the sending was cancelled, and its worker stopped before the answer; it may or may not have been sent', now);
+            const abandoned = await directory.abandonExpiredClaims(
+              sendingId,
+              'in flight when the sending was cancelled, and its worker stopped before the answer; it may or may not have been sent',
+              now,
+            );
             deps.metrics?.messageDecided('unknown', abandoned);
           }
           return directory.progress(sendingId);

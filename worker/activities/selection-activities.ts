@@ -14,7 +14,10 @@ export type SelectionDirectory = ProjectStore & AudienceCounter & SendingStore &
 export function selectionActivities(directory: SelectionDirectory) {
   async function projectFor(selection: AudienceSelection) {
     const project = await directory.getProject(selection.projectId);
-    if (!project) throw new DirectoryInputError(`Unknown project "${selection.projectId}": check the project id, or create the project first (see the README).`);
+    if (!project)
+      throw new DirectoryInputError(
+        `Unknown project "${selection.projectId}": check the project id, or create the project first (see the README).`,
+      );
     return project;
   }
 
@@ -23,7 +26,13 @@ export function selectionActivities(directory: SelectionDirectory) {
       return asInputFailure(async () => {
         await projectFor(selection);
         const count = await directory.countAudience(selection);
-        await directory.createSending({ id: sendingId, projectId: selection.projectId, selection, createdBy: actor, createdAt: Date.now() });
+        await directory.createSending({
+          id: sendingId,
+          projectId: selection.projectId,
+          selection,
+          createdBy: actor,
+          createdAt: Date.now(),
+        });
         return count;
       });
     },
@@ -37,12 +46,19 @@ export function selectionActivities(directory: SelectionDirectory) {
       return asInputFailure(async () => {
         const project = await projectFor(selection);
         if (!project.smsEnabled) {
-          throw new DirectoryInputError(`SMS is not enabled for project "${project.id}": enable the SMS module in the project settings (smsEnabled) before preparing.`);
+          throw new DirectoryInputError(
+            `SMS is not enabled for project "${project.id}": enable the SMS module in the project settings (smsEnabled) before preparing.`,
+          );
         }
         const summary = await directory.prepareSnapshot(sendingId, selection, fields);
         if (summary.messages === 0) {
-          const why = Object.entries(summary.excluded).filter(([, n]) => n > 0).map(([reason, n]) => `${n} ${reason}`).join(', ');
-          throw new DirectoryInputError(`No recipient to send to: ${summary.targeted} contact(s) targeted${why ? `, excluded: ${why}` : ''}. Change the selection or fix the contacts' numbers.`);
+          const why = Object.entries(summary.excluded)
+            .filter(([, n]) => n > 0)
+            .map(([reason, n]) => `${n} ${reason}`)
+            .join(', ');
+          throw new DirectoryInputError(
+            `No recipient to send to: ${summary.targeted} contact(s) targeted${why ? `, excluded: ${why}` : ''}. Change the selection or fix the contacts' numbers.`,
+          );
         }
         return summary;
       });
