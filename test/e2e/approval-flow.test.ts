@@ -25,7 +25,8 @@ function exampleWorkflow(file: string, credentialId: string, inboxUrl: string, p
   const example = JSON.parse(readFileSync(join(ROOT, 'examples', file), 'utf8'));
   for (const node of example.nodes) {
     if (node.credentials?.durableSmsTemporalApi) node.credentials.durableSmsTemporalApi = { id: credentialId, name: 'Temporal' };
-    if (node.type === 'n8n-nodes-base.webhook') Object.assign(node, { webhookId: `${path}-hook`, parameters: { ...node.parameters, path } });
+    // The examples ship with the webhook trigger disabled; this test starts them through it.
+    if (node.type === 'n8n-nodes-base.webhook') Object.assign(node, { disabled: false, webhookId: `${path}-hook`, parameters: { ...node.parameters, path } });
     if (node.name === 'Request Approval') node.parameters.webhookUrl = inboxUrl;
   }
   return { ...example, name: `${example.name} (${path})` };
@@ -80,17 +81,20 @@ describe('the SMS process on a real n8n, approved and rejected from the approval
   });
 
   /** The link reaches the inbox just before n8n saves the execution as waiting; until then n8n answers 409. */
-  async function untilWaiting(workflowId: string): Promise<void> {
+  async function untilWaiting(workflowId: string) {
     const execution = await n8n.waitForExecution(workflowId, { timeoutMs: 60_000 });
     expect(execution.status).toBe('waiting');
+    return execution;
   }
 
   async function startRun(path: string) {
     const workflow = await n8n.api('POST', '/workflows', processWorkflow(credentialId, inbox.url, path));
     await n8n.api('POST', `/workflows/${workflow.id}/activate`);
     await n8n.webhook(path, {});
-    const message = await inbox.next();
-    await untilWaiting(workflow.id);
+    const message = (await inbox.next()) as { approvalUrl: string };
+    const waiting = await untilWaiting(workflow.id);
+    // While it waits, Request Approval's output says where the link went.
+    expect(outputOf(waiting, 'Request Approval')).toEqual([expect.objectContaining({ linkSentTo: new URL(inbox.url).host, approvalUrl: message.approvalUrl })]);
     return { workflowId: workflow.id as string, message: message as { approvalUrl: string; sendingId: string; text: string; messages: number } };
   }
 
@@ -109,10 +113,14 @@ describe('the SMS process on a real n8n, approved and rejected from the approval
     expect(text).toContain('Hi Ana, -20% on everything today. Reply STOP to opt out.');
     expect(text).toContain('Messages to send4');
     expect(text).toContain('Validation report');
-    expect(text).toContain('PASSOPT_OUT_WORDING');
-    expect(text).toContain('WARNSENDER_ID');
+    // Readable labels; the warning above the passes.
+    expect(text).toContain('Excluded1 inactive, 1 missing number, 1 duplicate number');
+    expect(text).toContain('PASSOpt out wording');
+    expect(text).toContain('WARNSender id');
+    expect(text!.indexOf('WARNSender id')).toBeLessThan(text!.indexOf('PASS'));
+    expect(await page.locator('input[name="approver"]').count()).toBe(1);
     expect(text).toMatch(/Approvals0 of 1; not by .+, who prepared it; expires \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC/);
-    await page.fill('#approver-a', 'alex@acme.test');
+    await page.fill('#approver', 'alex@acme.test');
     await page.click('button.approve');
     await page.waitForSelector('text=the sending is approved');
     await page.close();
@@ -130,6 +138,7 @@ describe('the SMS process on a real n8n, approved and rejected from the approval
       'FIELDS_RESOLVE:pass', 'ENCODING:pass', 'SEGMENTS:pass', 'COST:pass', 'OPT_OUT_WORDING:pass', 'SENDER_ID:warn', 'COUNTRIES:pass', 'NUMBER_TYPE:pass', 'QUIET_HOURS:pass', 'RECIPIENTS:pass',
     ]);
     expect(outputOf(execution, 'Request Approval', 0)).toEqual([expect.objectContaining({ sendingId: message.sendingId, decision: 'approved', approver: 'alex@acme.test' })]);
+    expect(outputOf(execution, 'Approved?', 0)).toEqual([expect.objectContaining({ decision: 'approved' })]);
     expect(outputOf(execution, 'Send SMS')).toEqual([expect.objectContaining({ state: 'completed', sent: 4, failed: 0, total: 4 })]);
     // The messages reached the provider's HTTP endpoint, once each.
     expect(deliveredFor(message.sendingId).map((m) => [m.to, m.body.split(',')[0]]).sort()).toEqual([
@@ -156,10 +165,12 @@ describe('the SMS process on a real n8n, approved and rejected from the approval
 
     const page = await browser.newPage();
     await page.goto(message.approvalUrl);
-    await page.fill('#approver-r', 'alex@acme.test');
+    await page.fill('#approver', 'alex@acme.test');
     await page.click('button.reject');
-    // The reason is required: the browser keeps the form until it is filled.
+    // A reason is required to reject: the page comes back saying so, the typed name kept.
+    await page.waitForSelector('text=A reason is required to reject');
     expect(await page.locator('h1').textContent()).toBe('Approve this SMS sending?');
+    expect(await page.inputValue('#approver')).toBe('alex@acme.test');
     await page.fill('#reason', 'The discount ends today, not tomorrow');
     await page.click('button.reject');
     await page.waitForSelector('text=the sending is rejected');
@@ -198,7 +209,8 @@ describe('the SMS process on a real n8n, approved and rejected from the approval
         node('Prepare Sending', 'durableSmsPrepareSending', 400, { message: 'Hi {{firstName}}', when: 'later', localDateTime: `${at}T10:00`, timeZone: 'Europe/Paris', refreshAtSend: true, actor: 'paula' }),
         node('Send SMS', 'durableSmsSend', 600, { actor: 'paula' }, { onError: 'continueRegularOutput' }),
         node('Status', 'durableSmsSending', 800, { operation: 'getStatus', sendingId: "={{ $('Select Recipients').item.json.sendingId }}" }),
-        node('Reschedule', 'durableSmsSending', 1000, { operation: 'reschedule', when: 'later', localDateTime: `${at}T11:30`, timeZone: 'Europe/Paris', actor: 'paula' }),
+        // Version 2 (a new node): When is Later unless Now is chosen.
+        node('Reschedule', 'durableSmsSending', 1000, { operation: 'reschedule', localDateTime: `${at}T11:30`, timeZone: 'Europe/Paris', actor: 'paula' }, { typeVersion: 2 }),
         node('Cancel', 'durableSmsSending', 1200, { operation: 'cancel', reason: 'Postponed to next week', actor: 'paula' }),
       ],
       connections: Object.fromEntries([['Start', 'Select Recipients'], ...chain.slice(0, -1).map((n, i) => [n, chain[i + 1]])].map(([from, to]) => [from, { main: [[{ node: to, type: 'main', index: 0 }]] }])),
@@ -289,7 +301,7 @@ describe('the SMS process on a real n8n, approved and rejected from the approval
     await env.client.cancel(message.sendingId, 'end of test', 'test');
   });
 
-  test('an expired approval request: n8n stops waiting at the expiry, Send SMS is refused, the sending is back to prepared, the link approves nothing', async () => {
+  test('an expired approval request: n8n stops waiting at the expiry, the example routes it to Not Approved, the sending is back to prepared, the link approves nothing', async () => {
     await directory.upsertProject({ id: 'demo', name: 'Demo', compliance: { approval: { expiresAfterHours: 0.01 } } });
     try {
       const { workflowId, message } = await startRun('sms-expire');
@@ -299,8 +311,12 @@ describe('the SMS process on a real n8n, approved and rejected from the approval
         await new Promise((resolve) => setTimeout(resolve, 2000));
         execution = await n8n.waitForExecution(workflowId, { timeoutMs: 10_000 });
       }
-      expect(execution.status).toBe('error');
-      expect(execution.data?.resultData?.error?.message).toMatch(/is not approved \(it is (prepared|awaiting_approval)\): its approval request expired at .* Request approval again/);
+      // The example branches on the decision: the timeout leaves Request Approval on Approved without
+      // one, "Approved?" sends it to Not Approved, and Send SMS never runs.
+      expect(execution.status).toBe('success');
+      expect(outputOf(execution, 'Request Approval', 0)).toEqual([expect.not.objectContaining({ decision: expect.anything() })]);
+      expect(outputOf(execution, 'Not Approved')).toHaveLength(1);
+      expect(execution.data?.resultData?.runData?.['Send SMS']).toBeUndefined();
 
       const late = await fetch(message.approvalUrl, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'decision=approve&approver=late' });
       expect(await late.text()).not.toContain('the sending is approved');
