@@ -32,7 +32,7 @@ export class DurableSmsRequestApproval implements INodeType {
     credentials: [{ name: 'durableSmsTemporalApi', required: true, testedBy: 'temporalConnectionTest' }],
     webhooks: approvalWebhooks,
     // n8n evaluates this against the node's parameters while the execution waits: it says where the link went.
-    waitingNodeTooltip: '={{ "Waiting for an approver to open the link and decide. The link went to " + String($parameter.webhookUrl).split("/")[2] + " (this node\'s output lists the approvers)." }}',
+    waitingNodeTooltip: '={{ "Waiting for an approver to open the link and decide. The link went to " + String($parameter.webhookUrl).split("/")[2] + "." }}',
     properties: [
       // n8n validates the signed approve/reject links only for an operation named exactly sendAndWait.
       // Hidden, so n8n does not also generate an AI "HITL tool" variant of this node.
@@ -108,7 +108,7 @@ export class DurableSmsRequestApproval implements INodeType {
           body: { text, ...links, sendingId, message: prepared.message, messages: prepared.summary.messages, schedule },
         });
         expiresAtMs = status.approvalRequest!.expiresAtMs;
-        // Shown in the node's output while the execution waits: where the link(s) went, and to whom.
+        // Kept in the waiting execution's data (the editor shows the tooltip instead): where the link(s) went, and to whom.
         return { sendingId, state: status.state, linkSentTo: new URL(webhookUrl).host, ...links };
     });
     // The request failed (and the node continues on fail): nothing to wait for.

@@ -11,6 +11,7 @@ import { importContactsCsv } from '../../worker/directory/csv-import';
 import { openFreshSqliteDirectory } from '../support/directories';
 import { OWNER, packProject, startN8n, type N8n } from '../support/n8n';
 import { ROOT, TEST_OUTPUT } from '../support/paths';
+import { startInbox } from '../support/inbox';
 import { ANY_HOUR } from '../support/seed';
 import { TEMPORAL_ADDRESS, startTestWorker, type TestWorker } from '../support/temporal';
 
@@ -176,5 +177,46 @@ describe('the n8n editor: finding the nodes, personalizing a Message', () => {
     const preview = await env.client.lookup({ kind: 'preview', sendingId: prepared.sendingId, limit: 5 });
     expect(preview.map((o) => o.name)).toEqual(expect.arrayContaining([expect.stringMatching(/^Hi Ana, the staff meeting moves to 10:00 \(draft\)\./)]));
     for (const option of preview) expect(option.name).not.toMatch(/^Hi ,/);
+  });
+
+  test('the approval example as imported: the big button runs "Run by Hand", Request Approval says what a timeout does and, while it waits, where the link went', async () => {
+    const inbox = await startInbox();
+    try {
+      const example = JSON.parse(readFileSync(join(ROOT, 'examples', 'sms-process-with-approval.json'), 'utf8'));
+      for (const node of example.nodes) {
+        if (node.credentials?.durableSmsTemporalApi) node.credentials.durableSmsTemporalApi = { id: credentialId, name: 'Temporal' };
+        if (node.name === 'Select Recipients') Object.assign(node.parameters, { projectId: PROJECT, groups: ['customers'] });
+        if (node.name === 'Request Approval') node.parameters.webhookUrl = inbox.url;
+      }
+      expect(example.nodes.find((n: { name: string }) => n.name === 'Start by Webhook').disabled).toBe(true);
+      const workflow = await n8n.api('POST', '/workflows', example);
+      await openWorkflow(workflow.id, 'Request Approval');
+      const button = page.locator('[data-test-id="execute-workflow-button"]');
+      expect(await button.innerText()).not.toContain('Webhook');
+      await button.click();
+      const delivered = (await inbox.next(120_000)) as { sendingId: string; approvalUrl: string };
+      const waiting = await n8n.waitForExecution(workflow.id, { timeoutMs: 60_000 });
+      expect(waiting.status).toBe('waiting');
+      expect(Object.keys(waiting.data?.resultData?.runData ?? {})).toEqual(expect.arrayContaining(['Run by Hand', 'Request Approval']));
+      expect(waiting.data?.resultData?.runData?.['Start by Webhook']).toBeUndefined();
+
+      const host = new URL(inbox.url).host;
+      await page.waitForTimeout(1500);
+      await page.locator('[data-test-id="canvas-node"][data-node-name="Request Approval"]').dblclick();
+      const ndv = page.locator('[data-test-id="ndv"]');
+      await ndv.waitFor();
+      try {
+        await page.waitForFunction(`document.body.innerText.includes(${JSON.stringify('without a decision field')}) && document.body.innerText.includes(${JSON.stringify(host)})`, undefined, { timeout: 30_000 });
+      } finally {
+        await save(page, 'editor-approval-waiting.png');
+      }
+      const shown = await ndv.innerText();
+      expect(shown).toContain('leaves on Approved without a decision field');
+      expect(shown).toContain(`Waiting for an approver to open the link and decide. The link went to ${host}.`);
+      await page.keyboard.press('Escape');
+      await env.client.cancel(delivered.sendingId, 'end of test', 'test');
+    } finally {
+      await inbox.close();
+    }
   });
 });
