@@ -19,7 +19,7 @@ label{display:block;font-weight:600;margin:8px 0 4px}input,textarea{width:100%;b
 button{margin-top:10px;padding:10px 18px;border:0;border-radius:6px;font-weight:600;font-size:15px;cursor:pointer}
 .approve{background:#059669;color:#fff}.reject{background:#dc2626;color:#fff}.proof{background:#e5e7eb;color:#111827}
 .identity{background:#eff6ff;border:1px solid #bfdbfe;padding:10px 14px;border-radius:8px}.notice{background:#ecfdf5;border:1px solid #a7f3d0;padding:10px 14px;border-radius:8px}
-.pass{color:#047857;font-weight:600}.warn{color:#b45309;font-weight:600}.fail{color:#b91c1c;font-weight:600}`;
+.check{white-space:nowrap}.pass{color:#047857;font-weight:600}.warn{color:#b45309;font-weight:600}.fail{color:#b91c1c;font-weight:600}`;
 
 function page(title: string, body: string): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escapeHtml(title)}</title><style>${STYLE}</style></head><body><main>${body}</main></body></html>`;
@@ -132,7 +132,7 @@ ${notice ? `<p class="notice" role="status">${escapeHtml(notice)}</p>` : ''}
 <h2>Message</h2><div class="sms">${escapeHtml(prepared.message)}</div>
 <h2>Details</h2><table>${rows.map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`).join('')}</table>
 <h2>Validation report</h2>
-<table>${pointsByConcern(prepared.report?.points ?? []).map((p) => `<tr><td class="${escapeHtml(p.level)}">${escapeHtml(p.level.toUpperCase())}</td><td title="${escapeHtml(p.code)}">${escapeHtml(checkLabel(p.code))}</td><td>${escapeHtml(p.message)}</td></tr>`).join('')}</table>
+<table>${pointsByConcern(prepared.report?.points ?? []).map((p) => `<tr><td class="${escapeHtml(p.level)}">${escapeHtml(p.level.toUpperCase())}</td><td class="check" title="${escapeHtml(p.code)}">${escapeHtml(checkLabel(p.code))}</td><td>${escapeHtml(p.message)}</td></tr>`).join('')}</table>
 <h2>Preview for the first recipients</h2>
 <table><tr><th>To</th><th>Message</th></tr>${preview.map((p) => `<tr><td>${escapeHtml(p.description)}</td><td class="sms">${escapeHtml(p.name)}</td></tr>`).join('') || '<tr><td colspan="2">No recipient</td></tr>'}</table>
 <h2>Your decision</h2>

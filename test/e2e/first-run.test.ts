@@ -129,7 +129,7 @@ describe('first run: npm start, the example workflow in n8n, approval, outbox, n
     await page.waitForTimeout(1500);
     await screenshot(page, 'workflow-canvas.png');
 
-    // The Execute workflow button on the "Run by Hand" trigger (the canvas' main button runs the webhook trigger).
+    // The Execute workflow button on the "Run by Hand" trigger (the demo's copy has its webhook trigger enabled, for npm run demo).
     await page.locator('[data-test-id="execute-workflow-button-Run by Hand"]').click({ force: true });
     const inboxUrl = `http://127.0.0.1:${ports.DEMO_INBOX_PORT}`;
     const deadline = Date.now() + 120_000;
@@ -149,7 +149,7 @@ describe('first run: npm start, the example workflow in n8n, approval, outbox, n
     expect(pageText).toContain('Validation report');
     await approval.setViewportSize({ width: 900, height: 1400 });
     await screenshot(approval, 'approval-page.png');
-    await approval.fill('#approver-a', 'dana@demo-shop.example');
+    await approval.fill('#approver', 'dana@demo-shop.example');
     await approval.click('button.approve');
     await approval.waitForSelector('text=the sending is approved');
 
