@@ -5,7 +5,8 @@ export const escapeHtml = (text: unknown): string =>
   String(text ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 /** No script may run, forms post only back to n8n, nothing loads from elsewhere. */
-export const APPROVAL_PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+export const APPROVAL_PAGE_CSP =
+  "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
 const STYLE = `
 body{font:15px/1.5 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0;background:#f4f5f7;color:#1f2937}
@@ -69,8 +70,15 @@ export interface ApprovalPageInput {
 }
 
 /** One form: the typed name is asked once, for either decision; the server requires a reason to reject. */
-function decisionForms(action: string, identity: LinkIdentity | undefined, approver: string | undefined, reason: string | undefined): string {
-  const nameField = identity ? '' : `<label for="approver">Your name or e-mail</label><input id="approver" name="approver" required value="${escapeHtml(approver)}">`;
+function decisionForms(
+  action: string,
+  identity: LinkIdentity | undefined,
+  approver: string | undefined,
+  reason: string | undefined,
+): string {
+  const nameField = identity
+    ? ''
+    : `<label for="approver">Your name or e-mail</label><input id="approver" name="approver" required value="${escapeHtml(approver)}">`;
   const proof = identity?.hasPhone
     ? `<form method="post" action="${action}"><input type="hidden" name="decision" value="proofSend">
 <p class="muted">Receive the message, rendered for the first recipient and marked [TEST], on your own phone before deciding. It is not counted in the sending.</p>
@@ -101,7 +109,10 @@ const LEVEL_ORDER: Record<string, number> = { fail: 0, warn: 1 };
 
 /** Failures first, then warnings, then passes; the report's order within each. */
 export function pointsByConcern<T extends { level: string }>(points: readonly T[]): T[] {
-  return points.map((p, i) => ({ p, i })).sort((a, b) => (LEVEL_ORDER[a.p.level] ?? 2) - (LEVEL_ORDER[b.p.level] ?? 2) || a.i - b.i).map(({ p }) => p);
+  return points
+    .map((p, i) => ({ p, i }))
+    .sort((a, b) => (LEVEL_ORDER[a.p.level] ?? 2) - (LEVEL_ORDER[b.p.level] ?? 2) || a.i - b.i)
+    .map(({ p }) => p);
 }
 
 export function renderApprovalPage({ status, preview, formAction, error, notice, identity, approver, reason }: ApprovalPageInput): string {
@@ -132,7 +143,12 @@ ${notice ? `<p class="notice" role="status">${escapeHtml(notice)}</p>` : ''}
 <h2>Message</h2><div class="sms">${escapeHtml(prepared.message)}</div>
 <h2>Details</h2><table>${rows.map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`).join('')}</table>
 <h2>Validation report</h2>
-<table>${pointsByConcern(prepared.report?.points ?? []).map((p) => `<tr><td class="${escapeHtml(p.level)}">${escapeHtml(p.level.toUpperCase())}</td><td class="check" title="${escapeHtml(p.code)}">${escapeHtml(checkLabel(p.code))}</td><td>${escapeHtml(p.message)}</td></tr>`).join('')}</table>
+<table>${pointsByConcern(prepared.report?.points ?? [])
+      .map(
+        (p) =>
+          `<tr><td class="${escapeHtml(p.level)}">${escapeHtml(p.level.toUpperCase())}</td><td class="check" title="${escapeHtml(p.code)}">${escapeHtml(checkLabel(p.code))}</td><td>${escapeHtml(p.message)}</td></tr>`,
+      )
+      .join('')}</table>
 <h2>Preview for the first recipients</h2>
 <table><tr><th>To</th><th>Message</th></tr>${preview.map((p) => `<tr><td>${escapeHtml(p.description)}</td><td class="sms">${escapeHtml(p.name)}</td></tr>`).join('') || '<tr><td colspan="2">No recipient</td></tr>'}</table>
 <h2>Your decision</h2>

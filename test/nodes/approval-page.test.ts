@@ -44,8 +44,16 @@ describe('the approval page', () => {
   });
 
   it('lists failures, then warnings, then passes, each check named in words', () => {
-    const rows = [...render().matchAll(/<td class="(\w+)">\w+<\/td><td class="check" title="(\w+)">([^<]+)<\/td>/g)].map((m) => `${m[1]} ${m[2]} ${m[3]}`);
-    expect(rows).toEqual(['fail QUIET_HOURS Quiet hours', 'warn SENDER_ID Sender id', 'warn COST Cost', 'pass FIELDS_RESOLVE Fields resolve', 'pass OPT_OUT_WORDING Opt out wording']);
+    const rows = [...render().matchAll(/<td class="(\w+)">\w+<\/td><td class="check" title="(\w+)">([^<]+)<\/td>/g)].map(
+      (m) => `${m[1]} ${m[2]} ${m[3]}`,
+    );
+    expect(rows).toEqual([
+      'fail QUIET_HOURS Quiet hours',
+      'warn SENDER_ID Sender id',
+      'warn COST Cost',
+      'pass FIELDS_RESOLVE Fields resolve',
+      'pass OPT_OUT_WORDING Opt out wording',
+    ]);
   });
 
   it('says who approved so far and when', () => {
