@@ -127,7 +127,7 @@ export const createActivities = (given: ActivityDeps) => {
 
   async function projectFor(selection: AudienceSelection) {
     const project = await directory.getProject(selection.projectId);
-    if (!project) throw new DirectoryInputError(`Unknown project "${selection.projectId}": check the project id, or create the project first (see the README).`);
+    if (!project) throw new DirectoryInputError(`Unknown project "${selection.projectId}": check the project id, or create the project first (npm run sms -- project --id ID --name NAME; docs/getting-started.md).`);
     return project;
   }
 
