@@ -19,7 +19,10 @@ const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** di
 
 /** Every body distinct (the order number), as personalization makes them. */
 function bodies(message: string): string[] {
-  return Array.from({ length: BODIES }, (_, i) => renderMessage(message, { ...generatedContact(i).fields, order: String(100_000 + i) }).body);
+  return Array.from(
+    { length: BODIES },
+    (_, i) => renderMessage(message, { ...generatedContact(i).fields, order: String(100_000 + i) }).body,
+  );
 }
 
 function timed(list: string[]): { seconds: number; cpuSeconds: number; segments: number; encodings: Set<string> } {
@@ -56,13 +59,19 @@ async function main(): Promise<void> {
     });
   }
   const [gsm, emoji] = rows;
-  const slowdown = { seconds: round(Number(emoji.seconds) / Number(gsm.seconds)), cpuSeconds: round(Number(emoji.cpuSeconds) / Number(gsm.cpuSeconds)) };
+  const slowdown = {
+    seconds: round(Number(emoji.seconds) / Number(gsm.seconds)),
+    cpuSeconds: round(Number(emoji.cpuSeconds) / Number(gsm.cpuSeconds)),
+  };
   console.log(`emoji message / GSM message: ${slowdown.seconds}x (CPU: ${slowdown.cpuSeconds}x)`);
   report('message-parts', rows, {
     load: { before: loadBefore, after: loadAverage() },
     messages: MESSAGES,
     emojiOverGsm: slowdown,
-    columns: { seconds: 'wall time of one pass over the bodies, after a warm-up on 10k of them', cpuSeconds: 'CPU time (user + system) of this process in that pass' },
+    columns: {
+      seconds: 'wall time of one pass over the bodies, after a warm-up on 10k of them',
+      cpuSeconds: 'CPU time (user + system) of this process in that pass',
+    },
   });
 }
 

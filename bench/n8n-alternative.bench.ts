@@ -90,7 +90,13 @@ async function n8nRate(setup: N8nSetup, endpoint: Endpoint): Promise<Row> {
   const stats = await waitForAccepted(endpoint, sendingId, RATE_RECIPIENTS, 60 * 60_000);
   const status = await waitForExecutionEnd(setup.n8n, setup.workflowId, 1, 30 * 60_000);
   const seconds = (performance.now() - started) / 1000;
-  return { system: 'n8n: Loop Over Items + HTTP Request', recipients: RATE_RECIPIENTS, perSecond: Math.round(endpointRate(stats)), e2eSeconds: Number(seconds.toFixed(1)), outcome: status };
+  return {
+    system: 'n8n: Loop Over Items + HTTP Request',
+    recipients: RATE_RECIPIENTS,
+    perSecond: Math.round(endpointRate(stats)),
+    e2eSeconds: Number(seconds.toFixed(1)),
+    outcome: status,
+  };
 }
 
 async function n8nRestart(setup: N8nSetup, endpoint: Endpoint, signal: 'SIGTERM' | 'SIGKILL', runsBefore: number): Promise<Row> {
@@ -134,7 +140,13 @@ async function setUpOurs(endpoint: Endpoint, recipients: number, bundle: string)
   const sendings = new SendingClient(client, taskQueue);
   const env = {
     ...bench.workerEnv,
-    TEMPORAL_ADDRESS, TEMPORAL_TASK_QUEUE: taskQueue, SMS_PROVIDER: 'http', SMS_HTTP_URL: endpoint.httpUrl, SMS_RATE_LIMIT: '0', SMS_CONCURRENCY: String(CONCURRENCY), WORKER_WORKFLOW_BUNDLE: bundle,
+    TEMPORAL_ADDRESS,
+    TEMPORAL_TASK_QUEUE: taskQueue,
+    SMS_PROVIDER: 'http',
+    SMS_HTTP_URL: endpoint.httpUrl,
+    SMS_RATE_LIMIT: '0',
+    SMS_CONCURRENCY: String(CONCURRENCY),
+    WORKER_WORKFLOW_BUNDLE: bundle,
   };
   let current = spawnWorker(env);
   await current.ready;
@@ -176,13 +188,22 @@ async function setUpOurs(endpoint: Endpoint, recipients: number, bundle: string)
       const started = performance.now();
       const done = await sendings.waitFor(sendingId, ['completed', 'failed'], { timeoutMs: 30 * 60_000 });
       const stats = await endpoint.stats(sendingId);
-      return { ...row, perSecond: Math.round(endpointRate(stats)), e2eSeconds: Number(((performance.now() - started) / 1000).toFixed(1)), outcome: done.state };
+      return {
+        ...row,
+        perSecond: Math.round(endpointRate(stats)),
+        e2eSeconds: Number(((performance.now() - started) / 1000).toFixed(1)),
+        outcome: done.state,
+      };
     },
   };
 }
 
 async function main(): Promise<void> {
-  const notes: Record<string, unknown> = { loadBefore: loadAverage(), concurrency: CONCURRENCY, n8n: '2.40.7 (scripts/n8n.sh), default settings, regular mode' };
+  const notes: Record<string, unknown> = {
+    loadBefore: loadAverage(),
+    concurrency: CONCURRENCY,
+    n8n: '2.40.7 (scripts/n8n.sh), default settings, regular mode',
+  };
   const endpoint = await startEndpoint();
   const rateRows: Row[] = [];
   const restartRows: Row[] = [];
@@ -226,7 +247,8 @@ async function main(): Promise<void> {
   notes.restarts = restartRows;
   report('n8n-alternative', [...rateRows, ...restartRows], notes);
   const ours = restartRows.filter((row) => row.system === 'durable-sms worker');
-  if (ours.some((row) => row.lost !== 0 || row.sentTwice !== 0)) throw new Error('Our worker lost or duplicated a message across a restart.');
+  if (ours.some((row) => row.lost !== 0 || row.sentTwice !== 0))
+    throw new Error('Our worker lost or duplicated a message across a restart.');
 }
 
 runBenchmark(main);

@@ -18,7 +18,8 @@ const SIZES = process.env.BENCH_PREPARE_SIZES?.split(',').map(Number) ?? (QUICK 
 const STORES: BenchStore[] = ['sqlite', 'postgres'];
 const PROJECT = 'bench';
 const MESSAGE = 'Hi {{firstName}}, your order is ready for pickup in {{city}} until Saturday. Reply STOP to opt out.';
-const EMOJI_MESSAGE = 'Hi {{firstName}} 🎉 the order for {{mobile}} is ready for pickup in {{city}} until Saturday 👍🏽 Reply STOP to opt out.';
+const EMOJI_MESSAGE =
+  'Hi {{firstName}} 🎉 the order for {{mobile}} is ready for pickup in {{city}} until Saturday 👍🏽 Reply STOP to opt out.';
 
 const ALL: AudienceSelection = { projectId: PROJECT, audience: 'all', groups: [], duplicatePolicy: 'perNumber' };
 
@@ -27,9 +28,13 @@ const sum = (values: Record<string, number>, names: string[]) => names.reduce((t
 
 function runCase(input: RunInput): Promise<RunResult[]> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', join(__dirname, 'support', 'prepare-run.ts'), JSON.stringify(input)], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--expose-gc', '--import', 'tsx', join(__dirname, 'support', 'prepare-run.ts'), JSON.stringify(input)],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
     child.once('error', reject);
@@ -77,7 +82,11 @@ async function main(): Promise<void> {
     try {
       for (const loaded of STORES.map((store) => directories.find((d) => d.store === store)!)) {
         const results = await runCase({
-          config: loaded.config, projectId: PROJECT, bundlePath, taskQueue: `bench-prepare-${process.pid}-${loaded.store}-${size}`, message: MESSAGE,
+          config: loaded.config,
+          projectId: PROJECT,
+          bundlePath,
+          taskQueue: `bench-prepare-${process.pid}-${loaded.store}-${size}`,
+          message: MESSAGE,
           selections: [
             { label: 'all', selection: ALL },
             { label: 'all, emoji message', selection: ALL, message: EMOJI_MESSAGE },

@@ -52,7 +52,8 @@ const spread = (counts: Record<string, number>) =>
     .join(' ');
 
 /** Scope `worker` gives each process its own N: the provider then sees N × processes. */
-const allowedOf = (run: Pick<LimiterRun, 'scope' | 'limit' | 'processes'>) => (run.scope === 'worker' ? run.limit * run.processes : run.limit);
+const allowedOf = (run: Pick<LimiterRun, 'scope' | 'limit' | 'processes'>) =>
+  run.scope === 'worker' ? run.limit * run.processes : run.limit;
 
 function row(part: string, run: Omit<LimiterRun, 'processes'> & { processes: number }, e: EndpointReport, load: string): Row {
   const allowed = allowedOf(run);
@@ -102,12 +103,14 @@ function runLimiterProcesses(run: LimiterRun, bench: BenchDirectory, endpoint: T
       }),
   );
   const exited = children.map((child) => new Promise<number | null>((resolve) => child.once('exit', resolve)));
-  return Promise.all(ready).then(async () => {
-    for (const child of children) child.stdin!.write('go\n');
-    const codes = await Promise.all(exited);
-    if (codes.some((code) => code !== 0)) throw new Error(`limiter processes exited with ${codes.join(', ')}`);
-    return children.flatMap((_, i) => JSON.parse(readFileSync(startsFile(i), 'utf8')) as number[]);
-  }).finally(() => rmSync(folder, { recursive: true, force: true }));
+  return Promise.all(ready)
+    .then(async () => {
+      for (const child of children) child.stdin!.write('go\n');
+      const codes = await Promise.all(exited);
+      if (codes.some((code) => code !== 0)) throw new Error(`limiter processes exited with ${codes.join(', ')}`);
+      return children.flatMap((_, i) => JSON.parse(readFileSync(startsFile(i), 'utf8')) as number[]);
+    })
+    .finally(() => rmSync(folder, { recursive: true, force: true }));
 }
 
 async function limiterPart(endpoint: TimedEndpoint, rows: Row[]): Promise<void> {
@@ -119,7 +122,11 @@ async function limiterPart(endpoint: TimedEndpoint, rows: Row[]): Promise<void> 
       const load = loadAverage();
       const starts = await runLimiterProcesses(run, directories.get(run.store)!, endpoint, runId);
       const startsIn1s = maxInWindow(starts, 1000);
-      const result = { ...row('limiter processes', run, await endpoint.report(runId), load), startsIn1s, startsWithinLimit: startsIn1s <= allowedOf(run) };
+      const result = {
+        ...row('limiter processes', run, await endpoint.report(runId), load),
+        startsIn1s,
+        startsWithinLimit: startsIn1s <= allowedOf(run),
+      };
       console.log(`[rate-limit] ${JSON.stringify(result)}`);
       rows.push(result);
     }
@@ -148,7 +155,15 @@ async function workerPart(endpoint: TimedEndpoint, rows: Row[]): Promise<void> {
         await fleet.shrinkTo(workers);
         const load = loadAverage();
         const run = await sendThroughFleet(fleet, new SendingClient(client, taskQueue), client, endpoint, 'rl');
-        const result = { ...row('worker processes', { store: 'postgres', scope: 'directory', limit: WORKER_LIMIT, processes: workers }, run.endpoint, load), batches: spread(run.batches) };
+        const result = {
+          ...row(
+            'worker processes',
+            { store: 'postgres', scope: 'directory', limit: WORKER_LIMIT, processes: workers },
+            run.endpoint,
+            load,
+          ),
+          batches: spread(run.batches),
+        };
         console.log(`[rate-limit] ${JSON.stringify(result)}`);
         rows.push(result);
       }
@@ -162,7 +177,13 @@ async function workerPart(endpoint: TimedEndpoint, rows: Row[]): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const notes: Record<string, unknown> = { temporal: TEMPORAL_ADDRESS, cpus: cpus().length, runSeconds: RUN_MS / 1000, workerMessages: WORKER_MESSAGES, loadBefore: loadAverage() };
+  const notes: Record<string, unknown> = {
+    temporal: TEMPORAL_ADDRESS,
+    cpus: cpus().length,
+    runSeconds: RUN_MS / 1000,
+    workerMessages: WORKER_MESSAGES,
+    loadBefore: loadAverage(),
+  };
   const endpoint = await startTimedEndpoint();
   const rows: Row[] = [];
   try {

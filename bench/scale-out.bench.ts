@@ -61,7 +61,8 @@ async function main(): Promise<void> {
           const load = loadAverage();
           const run = await sendThroughFleet(fleet, sendings, client, endpoint, projectId);
           const e = run.endpoint;
-          const exactlyOnce = e.accepted === recipients && e.distinctNumbers === recipients && e.numbersSentTwice === 0 && run.sent === recipients;
+          const exactlyOnce =
+            e.accepted === recipients && e.distinctNumbers === recipients && e.numbersSentTwice === 0 && run.sent === recipients;
           const row: Row = {
             limit: limit || 'none',
             recipients,

@@ -77,8 +77,14 @@ async function outboxStats(directory: Directory, sendingId: string, sendSeconds:
   const twice = [...perNumber.values()].filter((n) => n > 1);
   const lastAt = Date.now();
   return {
-    requests: messages.length, accepted: messages.length, replayed: 0, distinctNumbers: perNumber.size,
-    numbersSentTwice: twice.length, extraMessages: twice.reduce((sum, n) => sum + n - 1, 0), firstAt: lastAt - sendSeconds * 1000, lastAt,
+    requests: messages.length,
+    accepted: messages.length,
+    replayed: 0,
+    distinctNumbers: perNumber.size,
+    numbersSentTwice: twice.length,
+    extraMessages: twice.reduce((sum, n) => sum + n - 1, 0),
+    firstAt: lastAt - sendSeconds * 1000,
+    lastAt,
   };
 }
 
@@ -91,7 +97,8 @@ async function measureBareLoop(endpoint: Endpoint, recipients: number): Promise<
   const cpuBefore = cpuSeconds(process.pid);
   const { seconds, failures } = await bareLoop(endpoint.httpUrl, id, recipients, MESSAGE, CONCURRENCY);
   const stats = await endpoint.stats(id);
-  if (failures > 0 || stats.accepted !== recipients) throw new Error(`bare loop: ${failures} failures, ${stats.accepted} accepted of ${recipients}`);
+  if (failures > 0 || stats.accepted !== recipients)
+    throw new Error(`bare loop: ${failures} failures, ${stats.accepted} accepted of ${recipients}`);
   return { rate: endpointRate(stats), e2e: recipients / seconds, cpuPer1k: ((cpuSeconds(process.pid) - cpuBefore) / recipients) * 1000 };
 }
 
@@ -109,7 +116,12 @@ async function runScenario(scenario: Scenario, bundle: string): Promise<{ row: R
     const seedSeconds = (performance.now() - t) / 1000;
     worker = spawnWorker({
       ...bench.workerEnv,
-      TEMPORAL_ADDRESS, TEMPORAL_TASK_QUEUE: taskQueue, SMS_PROVIDER: scenario.provider ?? 'http', SMS_HTTP_URL: endpoint.httpUrl, SMS_RATE_LIMIT: '0', SMS_CONCURRENCY: String(scenario.workerConcurrency ?? CONCURRENCY),
+      TEMPORAL_ADDRESS,
+      TEMPORAL_TASK_QUEUE: taskQueue,
+      SMS_PROVIDER: scenario.provider ?? 'http',
+      SMS_HTTP_URL: endpoint.httpUrl,
+      SMS_RATE_LIMIT: '0',
+      SMS_CONCURRENCY: String(scenario.workerConcurrency ?? CONCURRENCY),
       WORKER_WORKFLOW_BUNDLE: bundle,
     });
     await worker.ready;
@@ -117,22 +129,33 @@ async function runScenario(scenario: Scenario, bundle: string): Promise<{ row: R
 
     const bareBefore = scenario.compare ? await measureBareLoop(endpoint, recipients) : undefined;
     const temporalPid = temporalServerPid();
-    const cpu = () => ({ worker: cpuSeconds(worker!.child.pid!), endpoint: endpoint.cpuSeconds(), temporal: temporalPid ? cpuSeconds(temporalPid) : Number.NaN });
+    const cpu = () => ({
+      worker: cpuSeconds(worker!.child.pid!),
+      endpoint: endpoint.cpuSeconds(),
+      temporal: temporalPid ? cpuSeconds(temporalPid) : Number.NaN,
+    });
     const cpuBefore = cpu();
     const load = loadAverage();
     const { sendSeconds, status } = await sendAndWait(sendings, sendingId);
     const cpuAfter = cpu();
-    const stats = scenario.provider === 'outbox' ? await outboxStats(bench.directory, sendingId, sendSeconds) : await endpoint.stats(sendingId);
+    const stats =
+      scenario.provider === 'outbox' ? await outboxStats(bench.directory, sendingId, sendSeconds) : await endpoint.stats(sendingId);
     const bareAfter = scenario.compare ? await measureBareLoop(endpoint, recipients) : undefined;
     t = performance.now();
     const history = await historySize(client, sendingId);
     const historySeconds = (performance.now() - t) / 1000;
 
-    const exactlyOnce = stats.accepted === recipients && stats.distinctNumbers === recipients && stats.numbersSentTwice === 0 && status.progress.sent === recipients;
+    const exactlyOnce =
+      stats.accepted === recipients &&
+      stats.distinctNumbers === recipients &&
+      stats.numbersSentTwice === 0 &&
+      status.progress.sent === recipients;
     const rate = endpointRate(stats);
     const bareRate = bareBefore && bareAfter ? (bareBefore.rate + bareAfter.rate) / 2 : null;
     const per1k = (key: 'worker' | 'endpoint' | 'temporal') => Number((((cpuAfter[key] - cpuBefore[key]) / recipients) * 1000).toFixed(3));
-    console.log(`[send] ${label(scenario)}: ${rate.toFixed(0)}/s (bare ${bareRate?.toFixed(0) ?? '-'}/s), exactly once: ${exactlyOnce}, history ${history.events} events`);
+    console.log(
+      `[send] ${label(scenario)}: ${rate.toFixed(0)}/s (bare ${bareRate?.toFixed(0) ?? '-'}/s), exactly once: ${exactlyOnce}, history ${history.events} events`,
+    );
     const row: Row = {
       store,
       recipients,
@@ -159,7 +182,12 @@ async function runScenario(scenario: Scenario, bundle: string): Promise<{ row: R
       sendSeconds: Number(sendSeconds.toFixed(1)),
       historyFetchSeconds: Number(historySeconds.toFixed(1)),
       bare: { before: bareBefore, after: bareAfter },
-      cpuSecondsPer1kMessages: { worker: per1k('worker'), endpoint: per1k('endpoint'), temporalServer: per1k('temporal'), bareLoop: bareBefore?.cpuPer1k ?? null },
+      cpuSecondsPer1kMessages: {
+        worker: per1k('worker'),
+        endpoint: per1k('endpoint'),
+        temporalServer: per1k('temporal'),
+        bareLoop: bareBefore?.cpuPer1k ?? null,
+      },
     };
     return { row, notes };
   } finally {

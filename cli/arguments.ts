@@ -7,7 +7,10 @@ import { INPUT_LIMITS } from '../domain/input-limits';
 import { name } from './flag-checks';
 
 export class UsageError extends Error {
-  constructor(message: string, readonly usage?: string) {
+  constructor(
+    message: string,
+    readonly usage?: string,
+  ) {
     super(message);
     this.name = 'UsageError';
   }
@@ -47,7 +50,8 @@ export function readCommandLine(argv: readonly string[], commands: Readonly<Reco
   const command = argv[0] ?? 'help';
   if (command === 'help' || command === '--help' || command === '-h') return { command: 'help', flags: {}, positionals: [] };
   const spec = commands[command];
-  if (!spec) throw new UsageError(`unknown command "${command}": the commands are ${Object.keys(commands).join(', ')} (npm run sms -- help).`);
+  if (!spec)
+    throw new UsageError(`unknown command "${command}": the commands are ${Object.keys(commands).join(', ')} (npm run sms -- help).`);
   const usage = `npm run sms -- ${spec.usage}`;
   const fail = (message: string): never => {
     throw new UsageError(message, usage);
@@ -71,7 +75,9 @@ export function readCommandLine(argv: readonly string[], commands: Readonly<Reco
       positionals.push(token);
       continue;
     }
-    const [written, inline] = token.includes('=') ? [token.slice(0, token.indexOf('=')), token.slice(token.indexOf('=') + 1)] : [token, undefined];
+    const [written, inline] = token.includes('=')
+      ? [token.slice(0, token.indexOf('=')), token.slice(token.indexOf('=') + 1)]
+      : [token, undefined];
     const name = written.replace(/^--?/, '');
     const flag = known[name];
     if (!written.startsWith('--') || !flag) {
@@ -85,7 +91,8 @@ export function readCommandLine(argv: readonly string[], commands: Readonly<Reco
       continue;
     }
     const value = inline ?? argv[i + 1];
-    const nextIsFlag = inline === undefined && value !== undefined && /^--[a-z]/.test(value) && known[value.slice(2).split('=')[0]] !== undefined;
+    const nextIsFlag =
+      inline === undefined && value !== undefined && /^--[a-z]/.test(value) && known[value.slice(2).split('=')[0]] !== undefined;
     if (value === undefined || nextIsFlag) fail(`--${name} needs a value`);
     if (inline === undefined) i++;
     if (value.trim() === '') fail(`--${name} is empty: give a value or leave the flag out`);
@@ -95,7 +102,8 @@ export function readCommandLine(argv: readonly string[], commands: Readonly<Reco
   }
 
   if (flags.help) return { command, flags, positionals };
-  for (const [name, flag] of Object.entries(spec.flags)) if (flag.required && flags[name] === undefined) fail(`--${name} is required: ${flag.hint ?? 'give it'}`);
+  for (const [name, flag] of Object.entries(spec.flags))
+    if (flag.required && flags[name] === undefined) fail(`--${name} is required: ${flag.hint ?? 'give it'}`);
   const missing = spec.positionals[positionals.length];
   if (missing) fail(`${missing.name} is missing: give ${missing.hint}`);
   if (positionals.length > spec.positionals.length) fail(`unexpected argument "${positionals[spec.positionals.length]}"`);

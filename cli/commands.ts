@@ -13,7 +13,8 @@ const timeZone = str({ check: check.timeZone });
 
 export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
   project: {
-    usage: 'project --id ID [--name NAME] [--number-field mobile] [--country CA] [--time-zone America/Toronto] [--sender-id ACME] [--sms-enabled true|false] [--compliance JSON|@FILE.json]',
+    usage:
+      'project --id ID [--name NAME] [--number-field mobile] [--country CA] [--time-zone America/Toronto] [--sender-id ACME] [--sms-enabled true|false] [--compliance JSON|@FILE.json]',
     positionals: [],
     flags: {
       id: str({ required: true, hint: 'the project id, e.g. shop', check: check.projectId }),
@@ -33,20 +34,32 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
     positionals: [{ name: 'FILE.csv', hint: 'the CSV file path' }],
     flags: { project, encoding: str({ check: check.csvEncoding }) },
   },
-  'opt-out': { usage: 'opt-out --project ID NUMBER', positionals: [{ name: 'NUMBER', hint: 'the phone number to add to the kill list' }], flags: { project } },
+  'opt-out': {
+    usage: 'opt-out --project ID NUMBER',
+    positionals: [{ name: 'NUMBER', hint: 'the phone number to add to the kill list' }],
+    flags: { project },
+  },
   audit: { usage: 'audit ID', positionals: ID, flags: {} },
   outbox: { usage: 'outbox ID [--csv [--full-numbers]]', positionals: ID, flags: { csv: bool, 'full-numbers': bool } },
   create: {
     usage: 'create --project ID [--groups a,b] [--per-number]',
     positionals: [],
-    flags: { project: str({ required: true, hint: 'the project whose contacts receive the SMS', check: check.projectId }), groups: str({ check: check.groupList }), 'per-number': bool },
+    flags: {
+      project: str({ required: true, hint: 'the project whose contacts receive the SMS', check: check.projectId }),
+      groups: str({ check: check.groupList }),
+      'per-number': bool,
+    },
   },
   count: { usage: 'count ID', positionals: ID, flags: {} },
   prepare: {
     usage: 'prepare ID --message TEXT [--sender-id X] [--at YYYY-MM-DDTHH:mm --time-zone ZONE [--refresh] [--allow-beyond-one-year]]',
     positionals: ID,
     flags: {
-      message: str({ required: true, hint: 'the text of the SMS, e.g. "Hi {{firstName}}, -20% today. STOP to opt out"', check: check.text(INPUT_LIMITS.message) }),
+      message: str({
+        required: true,
+        hint: 'the text of the SMS, e.g. "Hi {{firstName}}, -20% today. STOP to opt out"',
+        check: check.text(INPUT_LIMITS.message),
+      }),
       'sender-id': str({ check: check.name(INPUT_LIMITS.senderId) }),
       at,
       'time-zone': timeZone,
@@ -77,5 +90,9 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
   },
   status: { usage: 'status ID', positionals: ID, flags: {} },
   watch: { usage: 'watch ID', positionals: ID, flags: {} },
-  list: { usage: 'list [--project ID] [--state STATE]', positionals: [], flags: { project: str({ check: check.projectId }), state: str({ check: check.sendingState }) } },
+  list: {
+    usage: 'list [--project ID] [--state STATE]',
+    positionals: [],
+    flags: { project: str({ check: check.projectId }), state: str({ check: check.sendingState }) },
+  },
 };

@@ -9,24 +9,34 @@ type Check = (value: string) => string | undefined;
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 const length = (value: string): number => [...value].length;
 
-export const text = (max: number): Check => (value) => (length(value) > max ? `is ${length(value)} characters long; at most ${max} are accepted: shorten it` : undefined);
+export const text =
+  (max: number): Check =>
+  (value) =>
+    length(value) > max ? `is ${length(value)} characters long; at most ${max} are accepted: shorten it` : undefined;
 
 /** A name recorded or shown on one line (who acts, a project's name): no control characters or line breaks. */
-export const name = (max: number = INPUT_LIMITS.name): Check => (value) =>
-  text(max)(value) ?? (CONTROL.test(value) ? 'contains a control character or a line break: remove it' : undefined);
+export const name =
+  (max: number = INPUT_LIMITS.name): Check =>
+  (value) =>
+    text(max)(value) ?? (CONTROL.test(value) ? 'contains a control character or a line break: remove it' : undefined);
 
 /** A project id: it goes into Temporal's visibility query (list), so no quotes or backslashes. */
 export const projectId: Check = (value) =>
-  name()(value) ?? (/['"`\\]/.test(value) ? 'a project id cannot contain quotes or backslashes: use letters, digits, "-", "_" or "."' : undefined);
+  name()(value) ??
+  (/['"`\\]/.test(value) ? 'a project id cannot contain quotes or backslashes: use letters, digits, "-", "_" or "."' : undefined);
 
 export const boolean: Check = (value) => (value === 'true' || value === 'false' ? undefined : 'must be true or false');
 
-export const country: Check = (value) => (/^[A-Za-z]{2}$/.test(value) ? undefined : 'must be a two-letter ISO 3166-1 country code such as CA, US or FR');
+export const country: Check = (value) =>
+  /^[A-Za-z]{2}$/.test(value) ? undefined : 'must be a two-letter ISO 3166-1 country code such as CA, US or FR';
 
-export const timeZone: Check = (value) => (isValidTimeZone(value) ? undefined : 'is not an IANA time zone: use a name such as America/Toronto or Europe/Paris');
+export const timeZone: Check = (value) =>
+  isValidTimeZone(value) ? undefined : 'is not an IANA time zone: use a name such as America/Toronto or Europe/Paris';
 
 export const localDateTime: Check = (value) =>
-  /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/.test(value) ? undefined : 'must be a local date and time YYYY-MM-DDTHH:mm, e.g. 2026-12-01T09:00';
+  /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/.test(value)
+    ? undefined
+    : 'must be a local date and time YYYY-MM-DDTHH:mm, e.g. 2026-12-01T09:00';
 
 export const approvalHash: Check = (value) =>
   /^[0-9a-f]{64}$/.test(value) ? undefined : 'must be the 64 hexadecimal characters of the approval hash that status shows';
@@ -42,4 +52,6 @@ export const groupList: Check = (value) => {
 };
 
 export const csvEncoding: Check = (value) =>
-  [...CSV_ENCODINGS, 'utf8'].includes(value.trim().toLowerCase() as never) ? undefined : `is not an encoding the import reads: use one of ${CSV_ENCODINGS.join(', ')} (or save the file as UTF-8)`;
+  [...CSV_ENCODINGS, 'utf8'].includes(value.trim().toLowerCase() as never)
+    ? undefined
+    : `is not an encoding the import reads: use one of ${CSV_ENCODINGS.join(', ')} (or save the file as UTF-8)`;

@@ -22,8 +22,38 @@ try {
   usageFailed(err as Error);
 }
 const { command: commandName, positionals } = commandLine;
-type StringFlag = 'encoding' | 'id' | 'name' | 'number-field' | 'country' | 'time-zone' | 'sender-id' | 'sms-enabled' | 'compliance' | 'project' | 'groups' | 'message' | 'at' | 'comment' | 'hash' | 'reason' | 'state' | 'as';
-type BooleanFlag = 'csv' | 'full-numbers' | 'per-number' | 'now' | 'refresh' | 'allow-beyond-one-year' | 'watch' | 'failed' | 'unknown' | 'confirm-possible-duplicates' | 'json' | 'help';
+type StringFlag =
+  | 'encoding'
+  | 'id'
+  | 'name'
+  | 'number-field'
+  | 'country'
+  | 'time-zone'
+  | 'sender-id'
+  | 'sms-enabled'
+  | 'compliance'
+  | 'project'
+  | 'groups'
+  | 'message'
+  | 'at'
+  | 'comment'
+  | 'hash'
+  | 'reason'
+  | 'state'
+  | 'as';
+type BooleanFlag =
+  | 'csv'
+  | 'full-numbers'
+  | 'per-number'
+  | 'now'
+  | 'refresh'
+  | 'allow-beyond-one-year'
+  | 'watch'
+  | 'failed'
+  | 'unknown'
+  | 'confirm-possible-duplicates'
+  | 'json'
+  | 'help';
 const opts = commandLine.flags as Partial<Record<StringFlag, string> & Record<BooleanFlag, boolean>>;
 
 /** A usage error: one line naming the flag and the fix, then the command's usage; exit code 2. */
@@ -51,13 +81,17 @@ function complianceFromFlag(): unknown {
     try {
       text = readFileSync(raw.slice(1), 'utf8');
     } catch (err) {
-      throw usageError(`--compliance ${raw}: the file cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}): give the path of a JSON file after @, or the JSON itself`);
+      throw usageError(
+        `--compliance ${raw}: the file cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}): give the path of a JSON file after @, or the JSON itself`,
+      );
     }
   }
   try {
     return JSON.parse(text);
   } catch (err) {
-    throw usageError(`--compliance is not valid JSON (${(err as Error).message}): give an object such as '{"pricePerSegment": 0.0079}' or @file.json`);
+    throw usageError(
+      `--compliance is not valid JSON (${(err as Error).message}): give an object such as '{"pricePerSegment": 0.0079}' or @file.json`,
+    );
   }
 }
 
@@ -66,7 +100,8 @@ function scheduleFromFlags(): Schedule {
   if (opts.now && opts.at) throw usageError('--now and --at exclude each other: give one');
   if (!opts.at) {
     for (const flag of ['time-zone', 'refresh', 'allow-beyond-one-year'] as const) {
-      if (opts[flag] !== undefined) throw usageError(`--${flag} applies to a later send: give --at YYYY-MM-DDTHH:mm with it, or leave --${flag} out to send now`);
+      if (opts[flag] !== undefined)
+        throw usageError(`--${flag} applies to a later send: give --at YYYY-MM-DDTHH:mm with it, or leave --${flag} out to send now`);
     }
     if (commandName === 'reschedule' && !opts.now) throw usageError('give --now, or --at YYYY-MM-DDTHH:mm --time-zone ZONE');
     return { mode: 'now' };
@@ -80,7 +115,9 @@ function openCsvFile(path: string): Promise<ReadStream> {
   return new Promise((resolve, reject) => {
     const stream = createReadStream(path);
     stream.once('open', () => resolve(stream));
-    stream.once('error', (err: NodeJS.ErrnoException) => reject(new ConfigError(`Cannot read the CSV file "${path}" (${err.code ?? err.message}): give the path of an existing file.`)));
+    stream.once('error', (err: NodeJS.ErrnoException) =>
+      reject(new ConfigError(`Cannot read the CSV file "${path}" (${err.code ?? err.message}): give the path of an existing file.`)),
+    );
   });
 }
 
@@ -107,7 +144,9 @@ async function watch(sendings: SendingClient, id: string): Promise<void> {
   const tty = process.stdout.isTTY;
   const final = await sendings.waitFor(id, ['completed', 'cancelled', 'failed', 'rejected', 'paused'], {
     timeoutMs: Number.MAX_SAFE_INTEGER,
-    onStatus: (s) => { if (tty) process.stdout.write(`\r${formatProgress(s)}   `); },
+    onStatus: (s) => {
+      if (tty) process.stdout.write(`\r${formatProgress(s)}   `);
+    },
   });
   out(`${tty ? '\n' : ''}${formatProgress(final)}`, final);
 }
@@ -120,19 +159,31 @@ async function run(command: string | undefined, args: string[]): Promise<void> {
       const compliance = opts.compliance ? complianceFromFlag() : undefined;
       return withDirectory(async (d) => {
         const project = await d.upsertProject({
-          id: need(opts.id, 'id', 'the project id'), name: opts.name ?? opts.id!,
-          ...(opts['number-field'] ? { numberField: opts['number-field'] } : {}), ...(opts.country ? { defaultCountry: opts.country } : {}),
-          ...(opts['time-zone'] ? { timeZone: opts['time-zone'] } : {}), ...(opts['sender-id'] ? { senderId: opts['sender-id'] } : {}),
+          id: need(opts.id, 'id', 'the project id'),
+          name: opts.name ?? opts.id!,
+          ...(opts['number-field'] ? { numberField: opts['number-field'] } : {}),
+          ...(opts.country ? { defaultCountry: opts.country } : {}),
+          ...(opts['time-zone'] ? { timeZone: opts['time-zone'] } : {}),
+          ...(opts['sender-id'] ? { senderId: opts['sender-id'] } : {}),
           ...(opts['sms-enabled'] ? { smsEnabled: opts['sms-enabled'] === 'true' } : {}), // 'true' or 'false': checked by cli/commands.ts
           ...(compliance !== undefined ? { compliance } : {}),
         });
-        out(`project ${project.id}: SMS ${project.smsEnabled ? 'enabled' : 'disabled'}, number field "${project.numberField}", country ${project.defaultCountry}, zone ${project.timeZone}`, project);
+        out(
+          `project ${project.id}: SMS ${project.smsEnabled ? 'enabled' : 'disabled'}, number field "${project.numberField}", country ${project.defaultCountry}, zone ${project.timeZone}`,
+          project,
+        );
       });
     }
     case 'projects':
-      return withDirectory(async (d) => { const list = await d.listProjects(); out(list.map((p) => `${p.id}\t${p.name}`).join('\n'), list); });
+      return withDirectory(async (d) => {
+        const list = await d.listProjects();
+        out(list.map((p) => `${p.id}\t${p.name}`).join('\n'), list);
+      });
     case 'groups':
-      return withDirectory(async (d) => { const list = await d.listGroups(need(opts.project, 'project', 'the project id')); out(list.map((g) => `${g.name}\t${g.memberCount}`).join('\n'), list); });
+      return withDirectory(async (d) => {
+        const list = await d.listGroups(need(opts.project, 'project', 'the project id'));
+        out(list.map((g) => `${g.name}\t${g.memberCount}`).join('\n'), list);
+      });
     case 'import':
       return withDirectory(async (d) => {
         const projectId = need(opts.project, 'project', 'the project id');
@@ -141,9 +192,20 @@ async function run(command: string | undefined, args: string[]): Promise<void> {
         out(`imported ${result.imported} contact(s)`, result);
       });
     case 'opt-out':
-      return withDirectory(async (d) => { await d.addOptOut(need(opts.project, 'project', 'the project id'), need(id, 'number', 'the number'), `cli:${actor}`); out('added to the kill list'); });
+      return withDirectory(async (d) => {
+        await d.addOptOut(need(opts.project, 'project', 'the project id'), need(id, 'number', 'the number'), `cli:${actor}`);
+        out('added to the kill list');
+      });
     case 'audit':
-      return withDirectory(async (d) => { const log = await d.readAudit(sendingId()); out(log.map((a) => `${new Date(a.at).toISOString()}  ${a.action}  by ${a.actor}${a.detail ? `  ${JSON.stringify(a.detail)}` : ''}`).join('\n'), log); });
+      return withDirectory(async (d) => {
+        const log = await d.readAudit(sendingId());
+        out(
+          log
+            .map((a) => `${new Date(a.at).toISOString()}  ${a.action}  by ${a.actor}${a.detail ? `  ${JSON.stringify(a.detail)}` : ''}`)
+            .join('\n'),
+          log,
+        );
+      });
     case 'outbox':
       return withDirectory(async (d) => {
         if (opts.csv) return void process.stdout.write(await outboxCsv(d, sendingId(), { fullNumbers: opts['full-numbers'] ?? false }));
@@ -155,29 +217,55 @@ async function run(command: string | undefined, args: string[]): Promise<void> {
         const selection: AudienceSelection = {
           projectId: need(opts.project, 'project', 'the project whose contacts receive the SMS'),
           audience: opts.groups ? 'groups' : 'all',
-          groups: opts.groups ? opts.groups.split(',').map((g) => g.trim()).filter(Boolean) : [],
+          groups: opts.groups
+            ? opts.groups
+                .split(',')
+                .map((g) => g.trim())
+                .filter(Boolean)
+            : [],
           duplicatePolicy: opts['per-number'] ? 'perNumber' : 'perContact',
         };
         const status = await s.create(selection, actor);
         out(`${status.sendingId}\n${status.lastCount ? formatCount(status.lastCount) : ''}`, status);
       });
     case 'count':
-      return withSendings(async (s) => { const count = await s.count(sendingId(), actor); out(formatCount(count), count); });
+      return withSendings(async (s) => {
+        const count = await s.count(sendingId(), actor);
+        out(formatCount(count), count);
+      });
     case 'prepare': {
       const schedule = scheduleFromFlags();
       return withSendings(async (s) => {
-        const status = await s.prepare(sendingId(), { message: opts.message!, senderId: opts['sender-id'] ?? null, schedule, refreshAtSend: opts.refresh ?? false }, actor);
+        const status = await s.prepare(
+          sendingId(),
+          { message: opts.message!, senderId: opts['sender-id'] ?? null, schedule, refreshAtSend: opts.refresh ?? false },
+          actor,
+        );
         out(formatStatus(status), status);
       });
     }
     case 'request-approval':
       return withSendings(async (s) => out(formatStatus(await s.requestApproval(sendingId(), actor))));
     case 'approve':
-      return withSendings(async (s) => out(formatStatus(await s.approve(sendingId(), { approver: actor, ...(opts.comment ? { comment: opts.comment } : {}), ...(opts.hash ? { hash: opts.hash } : {}) }))));
+      return withSendings(async (s) =>
+        out(
+          formatStatus(
+            await s.approve(sendingId(), {
+              approver: actor,
+              ...(opts.comment ? { comment: opts.comment } : {}),
+              ...(opts.hash ? { hash: opts.hash } : {}),
+            }),
+          ),
+        ),
+      );
     case 'reject':
       return withSendings(async (s) => out(formatStatus(await s.reject(sendingId(), { approver: actor, reason: opts.reason ?? '' }))));
     case 'send':
-      return withSendings(async (s) => { const status = await s.send(sendingId(), actor); out(formatStatus(status), status); if (opts.watch) await watch(s, sendingId()); });
+      return withSendings(async (s) => {
+        const status = await s.send(sendingId(), actor);
+        out(formatStatus(status), status);
+        if (opts.watch) await watch(s, sendingId());
+      });
     case 'reschedule': {
       const schedule = scheduleFromFlags();
       return withSendings(async (s) => out(formatStatus(await s.reschedule(sendingId(), schedule, actor))));
@@ -191,13 +279,25 @@ async function run(command: string | undefined, args: string[]): Promise<void> {
     case 'retry': {
       const include = [...(opts.failed ? ['failed' as const] : []), ...(opts.unknown ? ['unknown' as const] : [])];
       if (include.length === 0) throw usageError('retry needs --failed and/or --unknown: which recipients to send again');
-      if (opts['confirm-possible-duplicates'] && !opts.unknown) throw usageError('--confirm-possible-duplicates goes with --unknown: leave it out, or add --unknown');
+      if (opts['confirm-possible-duplicates'] && !opts.unknown)
+        throw usageError('--confirm-possible-duplicates goes with --unknown: leave it out, or add --unknown');
       return withSendings(async (s) =>
-        out(formatStatus(await s.retryRecipients(sendingId(), { include, confirmPossibleDuplicates: opts['confirm-possible-duplicates'] ?? false }, actor))),
+        out(
+          formatStatus(
+            await s.retryRecipients(
+              sendingId(),
+              { include, confirmPossibleDuplicates: opts['confirm-possible-duplicates'] ?? false },
+              actor,
+            ),
+          ),
+        ),
       );
     }
     case 'status':
-      return withSendings(async (s) => { const status = await s.status(sendingId()); out(formatStatus(status), status); });
+      return withSendings(async (s) => {
+        const status = await s.status(sendingId());
+        out(formatStatus(status), status);
+      });
     case 'watch':
       return withSendings((s) => watch(s, sendingId()));
     case 'list':
@@ -211,9 +311,10 @@ async function run(command: string | undefined, args: string[]): Promise<void> {
 }
 
 if (opts.help) out(commandName === 'help' ? HELP : `usage: npm run sms -- ${COMMANDS[commandName].usage}`);
-else run(commandName, positionals).catch((err: unknown) => {
-  if (err instanceof UsageError) usageFailed(err);
-  const known = err instanceof SendingError || err instanceof ConfigError || (err instanceof Error && err.name === 'DirectoryInputError');
-  process.stderr.write(`error: ${known ? (err as Error).message : err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-  process.exitCode = 1;
-});
+else
+  run(commandName, positionals).catch((err: unknown) => {
+    if (err instanceof UsageError) usageFailed(err);
+    const known = err instanceof SendingError || err instanceof ConfigError || (err instanceof Error && err.name === 'DirectoryInputError');
+    process.stderr.write(`error: ${known ? (err as Error).message : err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exitCode = 1;
+  });

@@ -7,7 +7,11 @@ export const OUTBOX_CSV_HEADER = ['seq', 'recipient', 'to', 'from', 'text', 'rec
 
 export async function outboxCsv(directory: Directory, sendingId: string, options: { fullNumbers: boolean }): Promise<string> {
   const messages = await directory.readOutbox(sendingId);
-  const recipients = await snapshotBySeq(directory, sendingId, messages.reduce((last, message) => Math.max(last, message.seq), 0));
+  const recipients = await snapshotBySeq(
+    directory,
+    sendingId,
+    messages.reduce((last, message) => Math.max(last, message.seq), 0),
+  );
   const number = (value: string | null) => (value === null || options.fullNumbers ? value : maskE164(value));
   return csvDocument(
     OUTBOX_CSV_HEADER,

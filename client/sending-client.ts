@@ -39,7 +39,10 @@ import {
 import { SMS_PROJECT_ID, SMS_SENDING_STATE } from '../workflows/search-attributes';
 
 export class SendingError extends Error {
-  constructor(message: string, readonly type: string) {
+  constructor(
+    message: string,
+    readonly type: string,
+  ) {
     super(message);
   }
 }
@@ -93,7 +96,11 @@ export class SendingClient {
   }
 
   /** Starts a draft sending and selects its recipients. A refused selection cancels the draft. */
-  async create(selection: AudienceSelection, actor: string, options: { sendingId?: string; tuning?: Partial<SendingTuning> } = {}): Promise<SendingStatus> {
+  async create(
+    selection: AudienceSelection,
+    actor: string,
+    options: { sendingId?: string; tuning?: Partial<SendingTuning> } = {},
+  ): Promise<SendingStatus> {
     const sendingId = options.sendingId ?? randomUUID().slice(0, 13);
     const handle = await this.client.workflow.start('smsSendingWorkflow', {
       workflowId: sendingWorkflowId(sendingId),
@@ -107,7 +114,9 @@ export class SendingClient {
     try {
       return await handle.executeUpdate(selectUpdate, { args: [this.who({ ...selection, actor })] });
     } catch (err) {
-      await handle.executeUpdate(cancelUpdate, { args: [this.who({ actor, reason: 'recipient selection was refused' })] }).catch(() => undefined);
+      await handle
+        .executeUpdate(cancelUpdate, { args: [this.who({ actor, reason: 'recipient selection was refused' })] })
+        .catch(() => undefined);
       return translate(err, sendingId);
     }
   }
@@ -198,7 +207,11 @@ export class SendingClient {
       const status = await this.status(sendingId);
       options.onStatus?.(status);
       if (states.includes(status.state) && (options.until?.(status) ?? true)) return status;
-      if (Date.now() > deadline) throw new SendingError(`Sending "${sendingId}" is still ${status.state} after waiting; expected ${states.join(' or ')}.`, 'Timeout');
+      if (Date.now() > deadline)
+        throw new SendingError(
+          `Sending "${sendingId}" is still ${status.state} after waiting; expected ${states.join(' or ')}.`,
+          'Timeout',
+        );
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
   }
@@ -224,12 +237,20 @@ export class SendingClient {
    * visibility query, whose string quoting differs by store: a project id with a quote, a backslash or
    * a control character, or a state that is not a sending state, is refused rather than escaped.
    */
-  async list(filter: { projectId?: string; state?: SendingState } = {}): Promise<{ sendingId: string; state: string; projectId: string; startTime: Date }[]> {
+  async list(
+    filter: { projectId?: string; state?: SendingState } = {},
+  ): Promise<{ sendingId: string; state: string; projectId: string; startTime: Date }[]> {
     if (filter.projectId !== undefined && (typeof filter.projectId !== 'string' || /['"`\\\u0000-\u001f\u007f]/.test(filter.projectId))) {
-      throw new SendingError(`"projectId" ${JSON.stringify(filter.projectId)} cannot be listed: a project id with quotes, backslashes or control characters is refused. Check the project id.`, 'InvalidInput');
+      throw new SendingError(
+        `"projectId" ${JSON.stringify(filter.projectId)} cannot be listed: a project id with quotes, backslashes or control characters is refused. Check the project id.`,
+        'InvalidInput',
+      );
     }
     if (filter.state !== undefined && !SENDING_STATES.includes(filter.state)) {
-      throw new SendingError(`"state" ${JSON.stringify(filter.state)} is not a sending state; the states are ${SENDING_STATES.join(', ')}.`, 'InvalidInput');
+      throw new SendingError(
+        `"state" ${JSON.stringify(filter.state)} is not a sending state; the states are ${SENDING_STATES.join(', ')}.`,
+        'InvalidInput',
+      );
     }
     const clauses = [`WorkflowType = 'smsSendingWorkflow'`];
     if (filter.projectId) clauses.push(`SmsProjectId = '${filter.projectId}'`);

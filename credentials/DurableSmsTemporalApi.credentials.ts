@@ -39,7 +39,11 @@ export class DurableSmsTemporalApi implements ICredentialType {
       default: 'none',
       options: [
         { name: 'None', value: 'none', description: 'Plain text (local dev server)' },
-        { name: 'Server Certificate Authority', value: 'serverCa', description: 'TLS; the server certificate is checked against the CA below (or the system CAs when empty)' },
+        {
+          name: 'Server Certificate Authority',
+          value: 'serverCa',
+          description: 'TLS; the server certificate is checked against the CA below (or the system CAs when empty)',
+        },
         { name: 'Mutual TLS', value: 'mutual', description: 'TLS with a client certificate and key' },
       ],
     },

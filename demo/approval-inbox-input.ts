@@ -6,10 +6,12 @@ const MAX_APPROVERS = 50;
 
 /** A list of named approvers' links, or why it is refused. */
 function approversFrom(value: unknown): ApprovalRequest['approvers'] | string {
-  if (!Array.isArray(value) || value.length === 0 || value.length > MAX_APPROVERS) return `"approvers" must be a list of 1 to ${MAX_APPROVERS} {email, name, approvalUrl}`;
+  if (!Array.isArray(value) || value.length === 0 || value.length > MAX_APPROVERS)
+    return `"approvers" must be a list of 1 to ${MAX_APPROVERS} {email, name, approvalUrl}`;
   const approvers: NonNullable<ApprovalRequest['approvers']> = [];
   for (const [i, entry] of value.entries()) {
-    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) return `"approvers[${i}]" must be an object {email, name, approvalUrl}`;
+    if (typeof entry !== 'object' || entry === null || Array.isArray(entry))
+      return `"approvers[${i}]" must be an object {email, name, approvalUrl}`;
     const fields = entry as Record<string, unknown>;
     for (const field of ['email', 'name', 'approvalUrl'] as const) {
       const text = fields[field];
@@ -29,17 +31,23 @@ export function approvalRequestFromBody(body: string): ApprovalRequest | string 
   } catch {
     return 'the body is not JSON: post the JSON object the Request Approval node sends';
   }
-  if (typeof posted !== 'object' || posted === null || Array.isArray(posted)) return 'the body must be a JSON object with sendingId and approvalUrl (or approvers)';
+  if (typeof posted !== 'object' || posted === null || Array.isArray(posted))
+    return 'the body must be a JSON object with sendingId and approvalUrl (or approvers)';
   const { sendingId, approvalUrl, approvers, text, messages } = posted as Record<string, unknown>;
   const named = approvers !== undefined;
-  for (const [field, value, required] of [['sendingId', sendingId, true], ['approvalUrl', approvalUrl, !named], ['text', text, false]] as const) {
+  for (const [field, value, required] of [
+    ['sendingId', sendingId, true],
+    ['approvalUrl', approvalUrl, !named],
+    ['text', text, false],
+  ] as const) {
     if (value === undefined && !required) continue;
     if (typeof value !== 'string' || (required && value.trim() === '')) return `"${field}" must be a${required ? ' non-empty' : ''} string`;
     if (value.length > LIMITS[field]) return `"${field}" may be at most ${LIMITS[field]} characters`;
   }
   const links = named ? approversFrom(approvers) : undefined;
   if (typeof links === 'string') return links;
-  if (messages !== undefined && !(Number.isSafeInteger(messages) && (messages as number) >= 0)) return '"messages" must be a whole number of messages (0 or more)';
+  if (messages !== undefined && !(Number.isSafeInteger(messages) && (messages as number) >= 0))
+    return '"messages" must be a whole number of messages (0 or more)';
   return {
     receivedAt: new Date().toISOString(),
     sendingId: sendingId as string,

@@ -23,7 +23,9 @@ export interface ApprovalRequest {
 
 /** Each link of a request, with whose it is (empty for the typed-name link). */
 export const linksOf = (r: ApprovalRequest): { label: string; url: string }[] =>
-  r.approvers?.length ? r.approvers.map((a) => ({ label: `${a.name} <${a.email}>`, url: String(a.approvalUrl) })) : [{ label: '', url: String(r.approvalUrl ?? '') }];
+  r.approvers?.length
+    ? r.approvers.map((a) => ({ label: `${a.name} <${a.email}>`, url: String(a.approvalUrl) }))
+    : [{ label: '', url: String(r.approvalUrl ?? '') }];
 
 export interface ApprovalInbox {
   url: string;
@@ -46,13 +48,16 @@ const PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'
 
 function readAll(file: string): ApprovalRequest[] {
   if (!existsSync(file)) return [];
-  return readFileSync(file, 'utf8').split('\n').filter(Boolean).flatMap((line) => {
-    try {
-      return [JSON.parse(line) as ApprovalRequest];
-    } catch {
-      return [];
-    }
-  });
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .flatMap((line) => {
+      try {
+        return [JSON.parse(line) as ApprovalRequest];
+      } catch {
+        return [];
+      }
+    });
 }
 
 function link(url: string, n8nOrigin: string): string {
@@ -65,7 +70,14 @@ function page(requests: ApprovalRequest[], n8nOrigin: string): string {
   const rows = requests
     .slice()
     .reverse()
-    .map((r) => `<li><p><b>${escapeHtml(r.sendingId)}</b> — ${escapeHtml(r.messages ?? '?')} message(s), received ${escapeHtml(String(r.receivedAt).slice(0, 19).replace('T', ' '))} UTC</p><p>${escapeHtml(r.text)}</p>${linksOf(r).map((l) => `<p>${link(l.url, n8nOrigin)}${l.label ? ` (${escapeHtml(l.label)})` : ''}</p>`).join('')}</li>`)
+    .map(
+      (r) =>
+        `<li><p><b>${escapeHtml(r.sendingId)}</b> — ${escapeHtml(r.messages ?? '?')} message(s), received ${escapeHtml(String(r.receivedAt).slice(0, 19).replace('T', ' '))} UTC</p><p>${escapeHtml(r.text)}</p>${linksOf(
+          r,
+        )
+          .map((l) => `<p>${link(l.url, n8nOrigin)}${l.label ? ` (${escapeHtml(l.label)})` : ''}</p>`)
+          .join('')}</li>`,
+    )
     .join('');
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta http-equiv="refresh" content="5"><title>Approval requests</title>
 <style>body{font-family:system-ui,sans-serif;max-width:720px;margin:40px auto;padding:0 16px;color:#111}li{margin:12px 0;padding:12px;border:1px solid #d1d5db;border-radius:8px;list-style:none}ul{padding:0}code{word-break:break-all}</style></head>
@@ -74,7 +86,13 @@ ${rows ? `<ul>${rows}</ul>` : '<p>None yet: run the workflow "SMS sending with a
 }
 
 function answer(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json', 'x-content-type-options': 'nosniff', ...(status === 413 ? { connection: 'close' } : {}) }).end(JSON.stringify(body));
+  res
+    .writeHead(status, {
+      'content-type': 'application/json',
+      'x-content-type-options': 'nosniff',
+      ...(status === 413 ? { connection: 'close' } : {}),
+    })
+    .end(JSON.stringify(body));
 }
 
 /** Why a POST is refused before its body is read (status and error), or undefined. */
@@ -86,7 +104,8 @@ function refusal(req: IncomingMessage, ownOrigin: string): [number, string] | un
   }
   const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
   if (type !== 'application/json') return [415, `Content-Type must be application/json (got "${printable(type || 'none', 60)}")`];
-  if (Number(req.headers['content-length'] ?? 0) > MAX_APPROVAL_BODY_BYTES) return [413, `the body may be at most ${MAX_APPROVAL_BODY_BYTES} bytes`];
+  if (Number(req.headers['content-length'] ?? 0) > MAX_APPROVAL_BODY_BYTES)
+    return [413, `the body may be at most ${MAX_APPROVAL_BODY_BYTES} bytes`];
   return undefined;
 }
 
@@ -114,7 +133,9 @@ function receive(req: IncomingMessage, res: ServerResponse, options: ApprovalInb
     if (typeof request === 'string') return answer(res, 400, { error: request });
     appendFileSync(options.file, `${JSON.stringify(request)}\n`);
     for (const l of linksOf(request)) {
-      options.log(`[approvals] sending ${printable(request.sendingId, 100)} (${request.messages ?? '?'} messages) waits for approval${l.label ? ` (${printable(l.label, 300)})` : ''}: ${printable(l.url, 500)}`);
+      options.log(
+        `[approvals] sending ${printable(request.sendingId, 100)} (${request.messages ?? '?'} messages) waits for approval${l.label ? ` (${printable(l.label, 300)})` : ''}: ${printable(l.url, 500)}`,
+      );
     }
     answer(res, 200, { ok: true });
   });
@@ -126,11 +147,19 @@ export function startApprovalInbox(options: ApprovalInboxOptions): Promise<Appro
   const server: Server = createServer((req, res) => {
     if (req.method === 'POST' && req.url === '/approvals') return receive(req, res, options, ownOrigin);
     if (req.method === 'GET' && req.url === '/approvals.json') {
-      res.writeHead(200, { 'content-type': 'application/json', 'x-content-type-options': 'nosniff' }).end(JSON.stringify(readAll(options.file)));
+      res
+        .writeHead(200, { 'content-type': 'application/json', 'x-content-type-options': 'nosniff' })
+        .end(JSON.stringify(readAll(options.file)));
       return;
     }
     if (req.method === 'GET' && (req.url === '/' || req.url === '/approvals')) {
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': PAGE_CSP, 'x-content-type-options': 'nosniff' }).end(page(readAll(options.file), n8nOrigin));
+      res
+        .writeHead(200, {
+          'content-type': 'text/html; charset=utf-8',
+          'content-security-policy': PAGE_CSP,
+          'x-content-type-options': 'nosniff',
+        })
+        .end(page(readAll(options.file), n8nOrigin));
       return;
     }
     res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');

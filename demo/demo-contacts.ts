@@ -20,8 +20,45 @@ export const DEMO_PROJECT: ProjectInput = {
 
 export const DEMO_CONTACT_COUNT = 320;
 
-const FIRST = ['Ana', 'Ben', 'Chloé', 'Dev', 'Émile', 'Fatima', 'Gabriel', 'Hana', 'Ivan', 'Jade', 'Karim', 'Léa', 'Marc', 'Nora', 'Olivier', 'Priya', 'Quentin', 'Rosa', 'Samuel', 'Tina'];
-const LAST = ['Martin', 'Roy', 'Gagnon', 'Patel', 'Tremblay', 'Côté', 'Nguyen', 'Bouchard', 'Singh', 'Lévesque', 'Morin', 'Chen', 'Fortin', 'Haddad', 'Pelletier'];
+const FIRST = [
+  'Ana',
+  'Ben',
+  'Chloé',
+  'Dev',
+  'Émile',
+  'Fatima',
+  'Gabriel',
+  'Hana',
+  'Ivan',
+  'Jade',
+  'Karim',
+  'Léa',
+  'Marc',
+  'Nora',
+  'Olivier',
+  'Priya',
+  'Quentin',
+  'Rosa',
+  'Samuel',
+  'Tina',
+];
+const LAST = [
+  'Martin',
+  'Roy',
+  'Gagnon',
+  'Patel',
+  'Tremblay',
+  'Côté',
+  'Nguyen',
+  'Bouchard',
+  'Singh',
+  'Lévesque',
+  'Morin',
+  'Chen',
+  'Fortin',
+  'Haddad',
+  'Pelletier',
+];
 const AREA_CODES = ['514', '438', '450', '418', '613', '416', '647', '212'];
 
 /** Every way the same number arrives from a form, a CRM export or a spreadsheet. */
@@ -58,10 +95,16 @@ export function demoContacts(count = DEMO_CONTACT_COUNT): ContactInput[] {
     let mobile: string;
     if (roll < 0.05) mobile = pick(next, INVALID);
     else if (roll < 0.07) mobile = '';
-    else if (roll < 0.1 && numbers.length > 0) mobile = pick(next, numbers).replace(/^\+1 /, '').replace(/ /g, '-'); // a household sharing a phone
+    else if (roll < 0.1 && numbers.length > 0)
+      mobile = pick(next, numbers).replace(/^\+1 /, '').replace(/ /g, '-'); // a household sharing a phone
     else {
       const area = AREA_CODES[i % AREA_CODES.length];
-      mobile = pick(next, FORMATS)(area, String(100 + (Math.floor(i / AREA_CODES.length) % 100)).slice(1).padStart(4, '01'));
+      mobile = pick(next, FORMATS)(
+        area,
+        String(100 + (Math.floor(i / AREA_CODES.length) % 100))
+          .slice(1)
+          .padStart(4, '01'),
+      );
       numbers.push(mobile);
     }
     const groups = ['customers'];

@@ -33,7 +33,9 @@ async function approvals(): Promise<ApprovalRequest[]> {
 async function approveOnPage(approvalUrl: string, approver: string): Promise<void> {
   const page = await (await fetch(approvalUrl)).text();
   if (!page.includes('Approve this SMS sending?')) throw new Error(`the approval page did not offer a decision:\n${page.slice(0, 500)}`);
-  const action = /<form method="post" action="([^"]+)"><input type="hidden" name="decision" value="approve">/.exec(page)?.[1]?.replace(/&amp;/g, '&');
+  const action = /<form method="post" action="([^"]+)"><input type="hidden" name="decision" value="approve">/
+    .exec(page)?.[1]
+    ?.replace(/&amp;/g, '&');
   if (!action) throw new Error('the approval page has no Approve form');
   const answer = await fetch(new URL(action, approvalUrl), {
     method: 'POST',
@@ -41,15 +43,21 @@ async function approveOnPage(approvalUrl: string, approver: string): Promise<voi
     body: new URLSearchParams({ decision: 'approve', approver }).toString(),
   });
   const text = await answer.text();
-  if (answer.status !== 200 || !text.includes('the sending is approved')) throw new Error(`approving answered ${answer.status}: ${text.slice(0, 500)}`);
+  if (answer.status !== 200 || !text.includes('the sending is approved'))
+    throw new Error(`approving answered ${answer.status}: ${text.slice(0, 500)}`);
 }
 
 async function main(): Promise<void> {
   const state = readDemoState(settings.n8nStateFile);
-  if (!state) throw new Error(`the demo stack has not been set up in ${settings.data}: start it with "npm start" (or run "npm run demo", which starts it).`);
+  if (!state)
+    throw new Error(
+      `the demo stack has not been set up in ${settings.data}: start it with "npm start" (or run "npm run demo", which starts it).`,
+    );
   const workflowId = state.workflows[PROCESS_EXAMPLE];
   const api = async <T>(path: string): Promise<T> => {
-    const response = await fetch(`${settings.n8nUrl}/api/v1${path}`, { headers: { 'X-N8N-API-KEY': state.apiKey, accept: 'application/json' } });
+    const response = await fetch(`${settings.n8nUrl}/api/v1${path}`, {
+      headers: { 'X-N8N-API-KEY': state.apiKey, accept: 'application/json' },
+    });
     if (!response.ok) throw new Error(`n8n: GET /api/v1${path} answered ${response.status}: ${(await response.text()).slice(0, 300)}`);
     return response.json() as Promise<T>;
   };
@@ -59,7 +67,11 @@ async function main(): Promise<void> {
   const before = new Set((await executions()).map((e) => e.id));
   const seen = (await approvals()).length;
   step(`starting the workflow "SMS sending with approval" in n8n (${settings.n8nUrl}/workflow/${workflowId})`);
-  const started = await fetch(`${settings.n8nUrl}/webhook/sms-process-with-approval`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+  const started = await fetch(`${settings.n8nUrl}/webhook/sms-process-with-approval`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: '{}',
+  });
   if (!started.ok) throw new Error(`n8n did not start the workflow: ${started.status} ${(await started.text()).slice(0, 300)}`);
 
   // Until the link arrives — or the run stops at a node before it (the error is n8n's, with the fix).
@@ -67,7 +79,9 @@ async function main(): Promise<void> {
     const failed = (await executions()).find((e) => !before.has(e.id) && ['error', 'crashed'].includes(e.status));
     if (failed) {
       const error = failed.data?.resultData?.error;
-      throw new Error(`the n8n run stopped at "${error?.node?.name ?? '?'}": ${error?.message ?? failed.status} (${settings.n8nUrl}/workflow/${workflowId}/executions/${failed.id})`);
+      throw new Error(
+        `the n8n run stopped at "${error?.node?.name ?? '?'}": ${error?.message ?? failed.status} (${settings.n8nUrl}/workflow/${workflowId}/executions/${failed.id})`,
+      );
     }
     return (await approvals())[seen];
   });
@@ -75,20 +89,31 @@ async function main(): Promise<void> {
   const sendings = new SendingClient(client, settings.temporal.taskQueue);
   try {
     const status = await sendings.status(request.sendingId);
-    step(`select  → sending ${request.sendingId}: project ${status.selection?.projectId}, groups ${status.selection?.audience === 'groups' ? status.selection.groups.join(', ') : 'all'}, one SMS per number`);
+    step(
+      `select  → sending ${request.sendingId}: project ${status.selection?.projectId}, groups ${status.selection?.audience === 'groups' ? status.selection.groups.join(', ') : 'all'}, one SMS per number`,
+    );
     if (status.lastCount) step(`count   → ${formatCount(status.lastCount)}`);
     const report = status.prepared!.report.points;
-    step(`prepare → ${status.prepared!.summary.messages} messages frozen; validation: ${report.map((p) => `${p.code} ${p.level}`).join(', ')}`);
+    step(
+      `prepare → ${status.prepared!.summary.messages} messages frozen; validation: ${report.map((p) => `${p.code} ${p.level}`).join(', ')}`,
+    );
     for (const point of report.filter((p) => p.level !== 'pass')) step(`          ${point.level} ${point.code}: ${point.message}`);
     step(`approval requested; link delivered to the approval inbox (${settings.approvalInboxUrl})`);
 
     // n8n answers the link only once it has saved the execution as waiting.
-    await until('the n8n execution waiting for approval', 60_000, async () => ((await executions()).find((e) => !before.has(e.id) && e.status === 'waiting') ? true : undefined));
+    await until('the n8n execution waiting for approval', 60_000, async () =>
+      (await executions()).find((e) => !before.has(e.id) && e.status === 'waiting') ? true : undefined,
+    );
     await approveOnPage(linksOf(request)[0].url, 'demo-approver');
     step('approved on the approval page by "demo-approver"');
 
-    const execution = await until('the n8n execution to finish', 600_000, async () => (await executions()).find((e) => !before.has(e.id) && !['new', 'running', 'waiting'].includes(e.status)));
-    if (execution.status !== 'success') throw new Error(`the n8n execution ${execution.id} ended ${execution.status}: ${settings.n8nUrl}/workflow/${workflowId}/executions/${execution.id}`);
+    const execution = await until('the n8n execution to finish', 600_000, async () =>
+      (await executions()).find((e) => !before.has(e.id) && !['new', 'running', 'waiting'].includes(e.status)),
+    );
+    if (execution.status !== 'success')
+      throw new Error(
+        `the n8n execution ${execution.id} ended ${execution.status}: ${settings.n8nUrl}/workflow/${workflowId}/executions/${execution.id}`,
+      );
     const final = await sendings.status(request.sendingId);
     step(`send    → ${formatProgress(final)}`);
 

@@ -48,12 +48,22 @@ async function json<T>(response: Response, what: string): Promise<T> {
 
 /** Logs in as the owner (creating the owner on a fresh n8n) and returns the session cookie. */
 export async function ownerSession(n8nUrl: string, login: DemoLogin): Promise<string> {
-  const { data: settings } = await json<{ data: { userManagement: { showSetupOnFirstLoad: boolean } } }>(await call(`${n8nUrl}/rest/settings`, 'GET', {}), 'GET /rest/settings');
+  const { data: settings } = await json<{ data: { userManagement: { showSetupOnFirstLoad: boolean } } }>(
+    await call(`${n8nUrl}/rest/settings`, 'GET', {}),
+    'GET /rest/settings',
+  );
   const response = settings.userManagement.showSetupOnFirstLoad
-    ? await call(`${n8nUrl}/rest/owner/setup`, 'POST', {}, { email: login.email, firstName: 'Demo', lastName: 'Owner', password: login.password })
+    ? await call(
+        `${n8nUrl}/rest/owner/setup`,
+        'POST',
+        {},
+        { email: login.email, firstName: 'Demo', lastName: 'Owner', password: login.password },
+      )
     : await call(`${n8nUrl}/rest/login`, 'POST', {}, { emailOrLdapLoginId: login.email, password: login.password });
   if (response.status === 401) {
-    throw new Error(`n8n: cannot log in as ${login.email}: this n8n's owner has another e-mail or password. Set DEMO_OWNER_EMAIL / DEMO_OWNER_PASSWORD to them, or start with a new data folder (DURABLE_SMS_DATA).`);
+    throw new Error(
+      `n8n: cannot log in as ${login.email}: this n8n's owner has another e-mail or password. Set DEMO_OWNER_EMAIL / DEMO_OWNER_PASSWORD to them, or start with a new data folder (DURABLE_SMS_DATA).`,
+    );
   }
   await json(response, settings.userManagement.showSetupOnFirstLoad ? 'POST /rest/owner/setup' : 'POST /rest/login');
   const cookie = response.headers.getSetCookie().find((c) => c.startsWith('n8n-auth='));
@@ -65,7 +75,8 @@ export async function ownerSession(n8nUrl: string, login: DemoLogin): Promise<st
 export function demoWorkflow(examplesDir: string, file: string, credentialId: string, approvalInboxUrl: string): Record<string, unknown> {
   const workflow = JSON.parse(readFileSync(join(examplesDir, file), 'utf8'));
   for (const node of workflow.nodes) {
-    if (node.credentials?.durableSmsTemporalApi) node.credentials.durableSmsTemporalApi = { id: credentialId, name: 'Local Temporal (demo)' };
+    if (node.credentials?.durableSmsTemporalApi)
+      node.credentials.durableSmsTemporalApi = { id: credentialId, name: 'Local Temporal (demo)' };
     if (node.type === 'n8n-nodes-durable-sms.durableSmsRequestApproval') node.parameters.webhookUrl = `${approvalInboxUrl}/approvals`;
   }
   return workflow;
@@ -80,10 +91,12 @@ export async function setUpN8nForDemo(settings: N8nDemoSettings): Promise<{ crea
   const existing = readDemoState(settings.stateFile);
   if (existing) return { created: false, state: existing };
 
-  const rest = async <T>(method: string, path: string, body?: unknown) => json<{ data: T }>(await call(`${settings.n8nUrl}/rest${path}`, method, { cookie }, body), `${method} /rest${path}`);
+  const rest = async <T>(method: string, path: string, body?: unknown) =>
+    json<{ data: T }>(await call(`${settings.n8nUrl}/rest${path}`, method, { cookie }, body), `${method} /rest${path}`);
   const { data: scopes } = await rest<string[]>('GET', '/api-keys/scopes');
   const { data: key } = await rest<{ rawApiKey: string }>('POST', '/api-keys', { label: 'durable-sms demo', scopes, expiresAt: null });
-  const api = async <T>(method: string, path: string, body?: unknown) => json<T>(await call(`${settings.n8nUrl}/api/v1${path}`, method, { 'X-N8N-API-KEY': key.rawApiKey }, body), `${method} /api/v1${path}`);
+  const api = async <T>(method: string, path: string, body?: unknown) =>
+    json<T>(await call(`${settings.n8nUrl}/api/v1${path}`, method, { 'X-N8N-API-KEY': key.rawApiKey }, body), `${method} /api/v1${path}`);
 
   const credential = await api<{ id: string }>('POST', '/credentials', {
     name: 'Local Temporal (demo)',
@@ -92,7 +105,11 @@ export async function setUpN8nForDemo(settings: N8nDemoSettings): Promise<{ crea
   });
   const workflows: Record<string, string> = {};
   for (const file of EXAMPLE_FILES) {
-    const created = await api<{ id: string }>('POST', '/workflows', demoWorkflow(settings.examplesDir, file, credential.id, settings.approvalInboxUrl));
+    const created = await api<{ id: string }>(
+      'POST',
+      '/workflows',
+      demoWorkflow(settings.examplesDir, file, credential.id, settings.approvalInboxUrl),
+    );
     workflows[file] = created.id;
   }
   await api('POST', `/workflows/${workflows[PROCESS_EXAMPLE]}/activate`);

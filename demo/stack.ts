@@ -13,8 +13,15 @@ const log = (line: string) => process.stdout.write(`${line}\n`);
 
 async function main(): Promise<void> {
   const settings = demoStackSettings(process.env);
-  const inbox = await startApprovalInbox({ port: settings.inboxPort, host: '127.0.0.1', file: settings.approvalsFile, n8nUrl: settings.n8nUrl, log }).catch((err: NodeJS.ErrnoException) => {
-    if (err.code === 'EADDRINUSE') throw new Error(`port ${settings.inboxPort} on 127.0.0.1 is already in use by another process; choose another with DEMO_INBOX_PORT`);
+  const inbox = await startApprovalInbox({
+    port: settings.inboxPort,
+    host: '127.0.0.1',
+    file: settings.approvalsFile,
+    n8nUrl: settings.n8nUrl,
+    log,
+  }).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'EADDRINUSE')
+      throw new Error(`port ${settings.inboxPort} on 127.0.0.1 is already in use by another process; choose another with DEMO_INBOX_PORT`);
     throw err;
   });
 
@@ -23,18 +30,29 @@ async function main(): Promise<void> {
   try {
     const seed = await seedDemo(directory);
     const groups = seed.groups.map((g) => `${g.name} (${g.memberCount})`).join(', ');
-    log(seed.created
-      ? `[demo] project "demo" seeded: ${seed.contacts} contacts, ${seed.optOuts} opted-out numbers; groups ${groups} (${Date.now() - t0} ms)`
-      : `[demo] project "demo" found in the directory (groups ${groups}); kept as it is`);
+    log(
+      seed.created
+        ? `[demo] project "demo" seeded: ${seed.contacts} contacts, ${seed.optOuts} opted-out numbers; groups ${groups} (${Date.now() - t0} ms)`
+        : `[demo] project "demo" found in the directory (groups ${groups}); kept as it is`,
+    );
   } finally {
     await directory.close();
   }
 
   const t1 = Date.now();
-  const n8n = await setUpN8nForDemo({ n8nUrl: settings.n8nUrl, login: settings.login, temporal: settings.temporal, approvalInboxUrl: inbox.url, examplesDir: settings.examplesDir, stateFile: settings.n8nStateFile });
-  log(n8n.created
-    ? `[demo] n8n set up: owner account, credential "Local Temporal (demo)", ${Object.keys(n8n.state.workflows).length} example workflows imported (${Date.now() - t1} ms)`
-    : '[demo] n8n was set up by an earlier start; kept as it is');
+  const n8n = await setUpN8nForDemo({
+    n8nUrl: settings.n8nUrl,
+    login: settings.login,
+    temporal: settings.temporal,
+    approvalInboxUrl: inbox.url,
+    examplesDir: settings.examplesDir,
+    stateFile: settings.n8nStateFile,
+  });
+  log(
+    n8n.created
+      ? `[demo] n8n set up: owner account, credential "Local Temporal (demo)", ${Object.keys(n8n.state.workflows).length} example workflows imported (${Date.now() - t1} ms)`
+      : '[demo] n8n was set up by an earlier start; kept as it is',
+  );
 
   log(`
   ┌─ durable SMS demo is up (${Math.round(Number(process.env.STACK_STARTED_SECONDS_AGO ?? 0) + process.uptime())} s) ─────────────────────────────────

@@ -22,7 +22,8 @@ export function approvalHashOf(content: ApprovedContent): string {
     duplicatePolicy: selection.duplicatePolicy,
     message,
     senderId,
-    schedule: schedule.mode === 'now' ? { mode: 'now' } : { mode: 'later', localDateTime: schedule.localDateTime, timeZone: schedule.timeZone },
+    schedule:
+      schedule.mode === 'now' ? { mode: 'now' } : { mode: 'later', localDateTime: schedule.localDateTime, timeZone: schedule.timeZone },
     refreshAtSend,
     ...(contentDigest === undefined ? {} : { contentDigest }),
   };

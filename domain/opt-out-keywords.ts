@@ -56,8 +56,13 @@ const LOOKUP = new Map<string, { intent: InboundIntent; keyword: string }>([
   ...spellings(OPT_IN, 'optIn'),
 ]);
 
-function spellings(table: Readonly<Record<string, readonly string[]>>, intent: InboundIntent): [string, { intent: InboundIntent; keyword: string }][] {
-  return Object.entries(table).flatMap(([keyword, forms]) => forms.map((form): [string, { intent: InboundIntent; keyword: string }] => [form, { intent, keyword }]));
+function spellings(
+  table: Readonly<Record<string, readonly string[]>>,
+  intent: InboundIntent,
+): [string, { intent: InboundIntent; keyword: string }][] {
+  return Object.entries(table).flatMap(([keyword, forms]) =>
+    forms.map((form): [string, { intent: InboundIntent; keyword: string }] => [form, { intent, keyword }]),
+  );
 }
 
 /** The message as compared with the keyword table: " Arrêt ! " → "ARRET". */

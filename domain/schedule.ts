@@ -65,7 +65,10 @@ interface WallClock {
 export function resolveSendAt(schedule: Schedule, nowMs: number): ResolvedSchedule {
   if (schedule?.mode === 'now') return { mode: 'now', sendAtMs: null };
   if (schedule?.mode !== 'later') {
-    throw new ScheduleError('mode', `Schedule "mode" must be "now" or "later", got ${JSON.stringify((schedule as { mode?: unknown } | undefined)?.mode ?? null)}.`);
+    throw new ScheduleError(
+      'mode',
+      `Schedule "mode" must be "now" or "later", got ${JSON.stringify((schedule as { mode?: unknown } | undefined)?.mode ?? null)}.`,
+    );
   }
 
   const wall = parseLocalDateTime(schedule.localDateTime);
@@ -146,7 +149,10 @@ function parseLocalDateTime(value: unknown): WallClock {
   const [year, month, day, hour, minute, second] = match.slice(1).map((part) => (part === undefined ? 0 : Number(part)));
   const wall = { year, month, day, hour, minute, second };
   if (hour > 23 || minute > 59 || second > 59 || !DateTime.fromObject(wall, { zone: 'UTC' }).isValid) {
-    throw new ScheduleError('localDateTime', `"localDateTime" ${JSON.stringify(value)} is not a real date and time: expected ${EXPECTED_FORMAT}.`);
+    throw new ScheduleError(
+      'localDateTime',
+      `"localDateTime" ${JSON.stringify(value)} is not a real date and time: expected ${EXPECTED_FORMAT}.`,
+    );
   }
   return wall;
 }
@@ -156,7 +162,10 @@ function requireZone(timeZone: unknown): IANAZone {
     throw new ScheduleError('timeZone', '"timeZone" is required for a later send: give an IANA time zone, for example America/Toronto.');
   }
   if (!IANAZone.isValidZone(timeZone)) {
-    throw new ScheduleError('timeZone', `"timeZone" ${JSON.stringify(timeZone)} is not a known IANA time zone: use a name such as America/Toronto or Europe/Paris.`);
+    throw new ScheduleError(
+      'timeZone',
+      `"timeZone" ${JSON.stringify(timeZone)} is not a known IANA time zone: use a name such as America/Toronto or Europe/Paris.`,
+    );
   }
   return IANAZone.create(canonicalCase(timeZone));
 }
@@ -181,7 +190,11 @@ function instantsOf(wall: WallClock, zone: IANAZone): { instants: number[]; offs
 }
 
 /** The DST gap containing `wall`, found by bisecting between the instants it maps to under the old and the new offset. */
-function gapAround(wall: WallClock, zone: IANAZone, offsetsMinutes: number[]): { date: string; start: string; end: string; firstValid: string } {
+function gapAround(
+  wall: WallClock,
+  zone: IANAZone,
+  offsetsMinutes: number[],
+): { date: string; start: string; end: string; firstValid: string } {
   const wallAsUtc = utcMillisOf(wall);
   // Clocks jump forward: the offset grows. Read with the new (larger) offset the wall clock gives an
   // instant before the transition; read with the old one, an instant after it. Bisect in whole seconds.

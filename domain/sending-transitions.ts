@@ -51,7 +51,13 @@ export const TRANSITIONS: readonly Transition[] = [
   { action: 'send', from: ['approved'], to: 'sending', by: 'person', when: 'now' },
   { action: 'send', from: ['approved'], to: 'scheduled', by: 'person', when: 'later' },
   { action: 'reschedule', from: ['prepared'], to: null, by: 'person' },
-  { action: 'reschedule', from: ['awaiting_approval', 'approved', 'scheduled'], to: 'awaiting_approval', by: 'person', when: 'approvals void' },
+  {
+    action: 'reschedule',
+    from: ['awaiting_approval', 'approved', 'scheduled'],
+    to: 'awaiting_approval',
+    by: 'person',
+    when: 'approvals void',
+  },
   { action: 'reachSendTime', from: ['scheduled'], to: 'sending', by: 'workflow' },
   { action: 'pause', from: ['sending'], to: 'paused', by: 'person' },
   { action: 'autoPause', from: ['sending'], to: 'paused', by: 'workflow', when: 'account refused, breaker or backoffs' },
@@ -59,7 +65,12 @@ export const TRANSITIONS: readonly Transition[] = [
   { action: 'retryRecipients', from: ['paused'], to: null, by: 'person', when: 'sent at the resume' },
   { action: 'retryRecipients', from: ['completed'], to: 'sending', by: 'person', when: 'within the retry window' },
   { action: 'complete', from: ['sending'], to: 'completed', by: 'workflow' },
-  { action: 'cancel', from: ['draft', 'prepared', 'awaiting_approval', 'approved', 'scheduled', 'sending', 'paused'], to: 'cancelled', by: 'person' },
+  {
+    action: 'cancel',
+    from: ['draft', 'prepared', 'awaiting_approval', 'approved', 'scheduled', 'sending', 'paused'],
+    to: 'cancelled',
+    by: 'person',
+  },
   { action: 'fail', from: ['scheduled', 'sending'], to: 'failed', by: 'workflow', when: 'directory or refresh unusable' },
   { action: 'fail', from: ['paused'], to: 'failed', by: 'workflow', when: 'paused past its limit' },
 ];

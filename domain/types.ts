@@ -29,7 +29,19 @@ export interface AudienceCount {
 }
 
 /** Every state, in the order a sending goes through them. */
-export const SENDING_STATES = ['draft', 'prepared', 'awaiting_approval', 'approved', 'scheduled', 'sending', 'paused', 'completed', 'rejected', 'cancelled', 'failed'] as const;
+export const SENDING_STATES = [
+  'draft',
+  'prepared',
+  'awaiting_approval',
+  'approved',
+  'scheduled',
+  'sending',
+  'paused',
+  'completed',
+  'rejected',
+  'cancelled',
+  'failed',
+] as const;
 
 export type SendingState = (typeof SENDING_STATES)[number];
 

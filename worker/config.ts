@@ -45,7 +45,9 @@ function rateLimitKey(env: NodeJS.ProcessEnv): string | undefined {
   const key = env.SMS_RATE_LIMIT_KEY?.trim();
   if (!key) return undefined;
   if (key.length > RATE_LIMIT_KEY_MAX || /[\u0000-\u001f]/.test(key)) {
-    throw new ConfigError(`SMS_RATE_LIMIT_KEY must be a name of 1 to ${RATE_LIMIT_KEY_MAX} printable characters (e.g. twilio-main): workers with the same key share one limit. Unset it to derive the key from the provider.`);
+    throw new ConfigError(
+      `SMS_RATE_LIMIT_KEY must be a name of 1 to ${RATE_LIMIT_KEY_MAX} printable characters (e.g. twilio-main): workers with the same key share one limit. Unset it to derive the key from the provider.`,
+    );
   }
   return key;
 }
@@ -94,7 +96,9 @@ function workflowBundle(env: NodeJS.ProcessEnv): { workflowBundlePath?: string }
   const path = env.WORKER_WORKFLOW_BUNDLE?.trim();
   if (!path) return {};
   if (!existsSync(path)) {
-    throw new ConfigError(`WORKER_WORKFLOW_BUNDLE="${path}" does not exist: point it at a bundle written by bundleWorkflowCode, or unset it to bundle the workflows at start.`);
+    throw new ConfigError(
+      `WORKER_WORKFLOW_BUNDLE="${path}" does not exist: point it at a bundle written by bundleWorkflowCode, or unset it to bundle the workflows at start.`,
+    );
   }
   return { workflowBundlePath: path };
 }
@@ -129,7 +133,8 @@ function logLevel(env: NodeJS.ProcessEnv): WorkerLogLevel {
   const raw = env.WORKER_LOG_LEVEL?.trim() ?? '';
   if (raw === '') return 'WARN';
   const level = raw.toUpperCase() as WorkerLogLevel;
-  if (!LOG_LEVELS.includes(level)) throw new ConfigError(`WORKER_LOG_LEVEL="${raw}" is not a log level: set it to ${LOG_LEVELS.join(', ')} (default WARN), or unset it.`);
+  if (!LOG_LEVELS.includes(level))
+    throw new ConfigError(`WORKER_LOG_LEVEL="${raw}" is not a log level: set it to ${LOG_LEVELS.join(', ')} (default WARN), or unset it.`);
   return level;
 }
 
@@ -152,7 +157,8 @@ function wholeNumber(env: NodeJS.ProcessEnv, name: string, fallback: number, min
   const raw = env[name]?.trim();
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
-  if (!/^\d+$/.test(raw) || value < min) throw new ConfigError(`${name}="${raw}" is not a whole number ≥ ${min}: set it to ${what} (default ${fallback}), or unset it.`);
+  if (!/^\d+$/.test(raw) || value < min)
+    throw new ConfigError(`${name}="${raw}" is not a whole number ≥ ${min}: set it to ${what} (default ${fallback}), or unset it.`);
   return value;
 }
 
@@ -161,12 +167,43 @@ export function dispatchSettingsFromEnv(env: NodeJS.ProcessEnv, provider: Provid
   const d = DEFAULT_DISPATCH_SETTINGS;
   return {
     providerTimeoutMs: provider.kind === 'outbox' ? d.providerTimeoutMs : (provider.timeoutMs ?? DEFAULT_TIMEOUT_MS),
-    retryAfterCapMs: wholeNumber(env, 'SMS_RETRY_AFTER_CAP_MS', d.retryAfterCapMs, 0, 'the longest Retry-After, in ms, a batch waits for before it hands the wait to a durable timer'),
-    attemptsPerMessage: wholeNumber(env, 'SMS_ATTEMPTS_PER_MESSAGE', d.attemptsPerMessage, 1, 'how many provider calls one message may take on 429/5xx/network errors'),
-    breakerFailures: wholeNumber(env, 'SMS_BREAKER_FAILURES', d.breakerFailures, 1, 'how many transient provider failures in a row pause the sending'),
+    retryAfterCapMs: wholeNumber(
+      env,
+      'SMS_RETRY_AFTER_CAP_MS',
+      d.retryAfterCapMs,
+      0,
+      'the longest Retry-After, in ms, a batch waits for before it hands the wait to a durable timer',
+    ),
+    attemptsPerMessage: wholeNumber(
+      env,
+      'SMS_ATTEMPTS_PER_MESSAGE',
+      d.attemptsPerMessage,
+      1,
+      'how many provider calls one message may take on 429/5xx/network errors',
+    ),
+    breakerFailures: wholeNumber(
+      env,
+      'SMS_BREAKER_FAILURES',
+      d.breakerFailures,
+      1,
+      'how many transient provider failures in a row pause the sending',
+    ),
     breakerWindowMs: wholeNumber(env, 'SMS_BREAKER_WINDOW_MS', d.breakerWindowMs, 1, 'the window, in ms, those failures must fall within'),
-    backoffRoundsBeforePause: wholeNumber(env, 'SMS_BACKOFF_ROUNDS', d.backoffRoundsBeforePause, 1, 'how many batches in a row may end with "wait and try again" before the sending pauses'),
-    maxPausedMs: wholeNumber(env, 'SMS_MAX_PAUSED_HOURS', d.maxPausedMs / 3_600_000, 1, 'how many hours a paused sending may wait for a resume before it fails') * 3_600_000,
+    backoffRoundsBeforePause: wholeNumber(
+      env,
+      'SMS_BACKOFF_ROUNDS',
+      d.backoffRoundsBeforePause,
+      1,
+      'how many batches in a row may end with "wait and try again" before the sending pauses',
+    ),
+    maxPausedMs:
+      wholeNumber(
+        env,
+        'SMS_MAX_PAUSED_HOURS',
+        d.maxPausedMs / 3_600_000,
+        1,
+        'how many hours a paused sending may wait for a resume before it fails',
+      ) * 3_600_000,
   };
 }
 
@@ -192,7 +229,9 @@ export function inboundSettingsFromEnv(env: NodeJS.ProcessEnv): InboundSettings 
   if (!rawPort) return undefined;
   const port = Number(rawPort);
   if (!/^\d+$/.test(rawPort) || port < 1 || port > 65535) {
-    throw new ConfigError(`INBOUND_HTTP_PORT="${rawPort}" is not a TCP port: set it to a whole number from 1 to 65535 (e.g. 8787), or unset it to turn the inbound endpoint off.`);
+    throw new ConfigError(
+      `INBOUND_HTTP_PORT="${rawPort}" is not a TCP port: set it to a whole number from 1 to 65535 (e.g. 8787), or unset it to turn the inbound endpoint off.`,
+    );
   }
   const settings: InboundSettings = { port, host: env.INBOUND_HTTP_HOST?.trim() || '127.0.0.1' };
   const token = env.INBOUND_TOKEN?.trim();
@@ -216,7 +255,9 @@ export function checkInboundSettings(settings: Pick<InboundSettings, 'token' | '
     );
   }
   if (settings.token !== undefined && settings.token.length < INBOUND_TOKEN_MIN_LENGTH) {
-    throw new ConfigError(`INBOUND_TOKEN is too short (${settings.token.length} characters): use a random secret of at least ${INBOUND_TOKEN_MIN_LENGTH} characters, e.g. \`openssl rand -hex 24\`.`);
+    throw new ConfigError(
+      `INBOUND_TOKEN is too short (${settings.token.length} characters): use a random secret of at least ${INBOUND_TOKEN_MIN_LENGTH} characters, e.g. \`openssl rand -hex 24\`.`,
+    );
   }
   if (settings.twilioAuthToken && !settings.publicUrl) {
     throw new ConfigError(
@@ -232,7 +273,9 @@ export function checkInboundSettings(settings: Pick<InboundSettings, 'token' | '
       url = undefined;
     }
     if (!url || !/^https?:$/.test(url.protocol) || url.search || url.hash) {
-      throw new ConfigError(`INBOUND_PUBLIC_URL="${settings.publicUrl}" is not an http(s) URL without query: set it to the public address of the endpoint root, e.g. https://sms.example.com.`);
+      throw new ConfigError(
+        `INBOUND_PUBLIC_URL="${settings.publicUrl}" is not an http(s) URL without query: set it to the public address of the endpoint root, e.g. https://sms.example.com.`,
+      );
     }
   }
 }

@@ -23,7 +23,11 @@ async function main(): Promise<void> {
   let inbound: InboundServer | undefined;
   let limiter: RateLimiter | undefined;
   let stopWatching = (): void => undefined;
-  const rateLimit: RateLimitSettings = { perSecond: settings.rateLimitPerSecond, scope: settings.rateLimitScope, key: settings.rateLimitKey };
+  const rateLimit: RateLimitSettings = {
+    perSecond: settings.rateLimitPerSecond,
+    scope: settings.rateLimitScope,
+    key: settings.rateLimitKey,
+  };
   try {
     // Before the worker: a taken port then fails alone, with its clear message.
     if (inboundSettings) inbound = await startInboundServer({ ...inboundSettings, directory });
@@ -52,7 +56,12 @@ async function main(): Promise<void> {
         `metrics: ${settings.metricsAddress ? `http://${settings.metricsAddress}/metrics` : 'off (WORKER_METRICS_PORT)'}\n`,
     );
     if (inbound && inboundSettings) {
-      const auth = [inboundSettings.twilioAuthToken ? `Twilio signature for ${inboundSettings.publicUrl}` : '', inboundSettings.token ? 'INBOUND_TOKEN' : ''].filter(Boolean).join(' or ');
+      const auth = [
+        inboundSettings.twilioAuthToken ? `Twilio signature for ${inboundSettings.publicUrl}` : '',
+        inboundSettings.token ? 'INBOUND_TOKEN' : '',
+      ]
+        .filter(Boolean)
+        .join(' or ');
       process.stdout.write(`[worker] inbound opt-outs: POST ${inbound.url}/inbound/<projectId> (accepts ${auth})\n`);
     }
     // worker.run() returns once SIGINT/SIGTERM has drained the worker; the endpoint stops with it.

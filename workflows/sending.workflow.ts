@@ -35,7 +35,13 @@ export async function smsSendingWorkflow(input: SendingWorkflowInput): Promise<S
       if ((await runDispatch(s)) === 'continueAsNew') {
         // A pause or a cancel waits for the dispatch loop to act on it: the loop goes on instead of continuing as new.
         await condition(() => (allHandlersFinished() && !s.busy) || stopRequested(s));
-        if (!stopRequested(s)) return await continueAsNew<typeof smsSendingWorkflow>({ sendingId: s.id, createdBy: status.createdBy, tuning: s.tuning, carried: status });
+        if (!stopRequested(s))
+          return await continueAsNew<typeof smsSendingWorkflow>({
+            sendingId: s.id,
+            createdBy: status.createdBy,
+            tuning: s.tuning,
+            carried: status,
+          });
         continue;
       }
     }

@@ -38,14 +38,19 @@ export function checkRound(facts: RoundFacts): RoundVerdict {
   if (facts.status.state !== expectedEnd) violations.push(`the sending ended ${facts.status.state}, not ${expectedEnd}`);
 
   let lost = 0;
-  const open = facts.rows.filter((row) => row.state === 'dispatching' || (!facts.cancelled && (row.state === 'pending' || row.state === 'held')));
+  const open = facts.rows.filter(
+    (row) => row.state === 'dispatching' || (!facts.cancelled && (row.state === 'pending' || row.state === 'held')),
+  );
   if (open.length > 0) violations.push(`${open.length} recipient(s) left ${[...new Set(open.map((r) => r.state))].join('/')}`);
   lost += open.length;
   const sentNotAtProvider = byState('sent').filter((row) => !perNumber.has(row.e164));
   if (sentNotAtProvider.length > 0) violations.push(`${sentNotAtProvider.length} recipient(s) marked sent that the provider does not have`);
   lost += sentNotAtProvider.length;
   const atProviderNotRecorded = facts.rows.filter((row) => perNumber.has(row.e164) && row.state !== 'sent' && row.state !== 'unknown');
-  if (atProviderNotRecorded.length > 0) violations.push(`${atProviderNotRecorded.length} recipient(s) the provider has that the directory says ${[...new Set(atProviderNotRecorded.map((r) => r.state))].join('/')}`);
+  if (atProviderNotRecorded.length > 0)
+    violations.push(
+      `${atProviderNotRecorded.length} recipient(s) the provider has that the directory says ${[...new Set(atProviderNotRecorded.map((r) => r.state))].join('/')}`,
+    );
   const failed = byState('failed');
   if (failed.length > 0) violations.push(`${failed.length} recipient(s) failed although the provider refused nobody`);
   lost += failed.length;
@@ -58,7 +63,9 @@ export function checkRound(facts: RoundFacts): RoundVerdict {
   const p = facts.status.progress;
   const count = (state: SnapshotRow['state']) => byState(state).length;
   if (p.sent !== count('sent') || p.failed !== count('failed') || p.unknown !== count('unknown') || p.skipped !== count('skipped')) {
-    violations.push(`the status says sent ${p.sent}, failed ${p.failed}, unknown ${p.unknown}, skipped ${p.skipped}; the directory ${count('sent')}, ${count('failed')}, ${count('unknown')}, ${count('skipped')}`);
+    violations.push(
+      `the status says sent ${p.sent}, failed ${p.failed}, unknown ${p.unknown}, skipped ${p.skipped}; the directory ${count('sent')}, ${count('failed')}, ${count('unknown')}, ${count('skipped')}`,
+    );
   }
 
   if (facts.cancelled) {

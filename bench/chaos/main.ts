@@ -16,12 +16,20 @@ import { playRound } from './round';
 import { startChaosStack } from './stack';
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({ options: { minutes: { type: 'string', default: '5' }, seed: { type: 'string' }, store: { type: 'string', default: 'both' } } });
+  const { values } = parseArgs({
+    options: { minutes: { type: 'string', default: '5' }, seed: { type: 'string' }, store: { type: 'string', default: 'both' } },
+  });
   const minutes = Number(values.minutes);
-  if (!Number.isFinite(minutes) || minutes <= 0 || minutes > 24 * 60) throw new Error(`--minutes=${values.minutes} is not a number of minutes between 0 and 1440: e.g. --minutes 5.`);
+  if (!Number.isFinite(minutes) || minutes <= 0 || minutes > 24 * 60)
+    throw new Error(`--minutes=${values.minutes} is not a number of minutes between 0 and 1440: e.g. --minutes 5.`);
   const seed = values.seed === undefined ? Math.floor(Date.now() / 1000) % 100_000 : Number(values.seed);
   if (!Number.isInteger(seed) || seed < 0) throw new Error(`--seed=${values.seed} is not a whole number ≥ 0.`);
-  const stores = values.store === 'both' ? (['sqlite', 'postgres'] as const) : values.store === 'sqlite' || values.store === 'postgres' ? ([values.store] as const) : null;
+  const stores =
+    values.store === 'both'
+      ? (['sqlite', 'postgres'] as const)
+      : values.store === 'sqlite' || values.store === 'postgres'
+        ? ([values.store] as const)
+        : null;
   if (!stores) throw new Error(`--store=${values.store} is not sqlite, postgres or both.`);
 
   const data = mkdtempSync(join(tmpdir(), 'sms-chaos-'));
@@ -60,7 +68,9 @@ async function main(): Promise<number> {
     await stack.close();
     rmSync(data, { recursive: true, force: true });
   }
-  log(`[chaos] ${totals.rounds} round(s), ${totals.messages} recipients: ${totals.twice} sent twice, ${totals.lost} lost, ${totals.unknown} unknown (listed, Twilio only); invariants ${totals.broken === 0 ? 'held in every round' : `BROKEN in ${totals.broken} round(s)`}`);
+  log(
+    `[chaos] ${totals.rounds} round(s), ${totals.messages} recipients: ${totals.twice} sent twice, ${totals.lost} lost, ${totals.unknown} unknown (listed, Twilio only); invariants ${totals.broken === 0 ? 'held in every round' : `BROKEN in ${totals.broken} round(s)`}`,
+  );
   return totals.broken === 0 && totals.rounds > 0 ? 0 : 1;
 }
 

@@ -47,7 +47,9 @@ export function planRound(seed: number, round: number, stores: ('sqlite' | 'post
   const start = laterMs ?? 0;
   const events: ChaosEvent[] = [
     { atMs: start + between(1000, 6000), kind: 'killWorker', downMs: between(500, 3000) },
-    laterMs !== null ? { atMs: between(2000, 6000), kind: 'restartServer', downMs: between(1000, 3000) } : { atMs: start + between(2000, 9000), kind: 'restartServer', downMs: between(1000, 3000) },
+    laterMs !== null
+      ? { atMs: between(2000, 6000), kind: 'restartServer', downMs: between(1000, 3000) }
+      : { atMs: start + between(2000, 9000), kind: 'restartServer', downMs: between(1000, 3000) },
   ];
   if (chance(0.3)) events.push({ atMs: start + between(1000, 8000), kind: 'pause', forMs: between(1000, 4000) });
   if (chance(0.25)) events.push({ atMs: start + between(1000, 8000), kind: 'revokeKey', forMs: between(1000, 4000) });
@@ -67,7 +69,9 @@ export function planRound(seed: number, round: number, stores: ('sqlite' | 'post
 }
 
 export function describePlan(plan: RoundPlan): string {
-  const faults = (plan.faulty.faults ?? []).map((f) => `${f.fault.kind}${'status' in f.fault ? ` ${f.fault.status}` : ''}${f.when?.next ? ` ×${f.when.next}` : ''}`).join(', ');
+  const faults = (plan.faulty.faults ?? [])
+    .map((f) => `${f.fault.kind}${'status' in f.fault ? ` ${f.fault.status}` : ''}${f.when?.next ? ` ×${f.when.next}` : ''}`)
+    .join(', ');
   const events = plan.events.map((e) => `${e.kind}@${(e.atMs / 1000).toFixed(1)}s`).join(', ');
   return `${plan.store}/${plan.provider}, ${plan.recipients} recipients${plan.laterMs ? `, later +${plan.laterMs / 1000}s` : ''}; faults: ${faults || 'none'}; events: ${events}`;
 }

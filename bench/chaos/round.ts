@@ -29,7 +29,12 @@ export async function playRound(stack: ChaosStack, plan: RoundPlan, log: (line: 
   try {
     await seedBulk(bench.directory, 'chaos', plan.recipients);
     await stack.provider.reset();
-    await stack.startWorkers(2, { taskQueue, directoryEnv: bench.workerEnv, provider: plan.provider, providerTimeoutMs: PROVIDER_TIMEOUT_MS });
+    await stack.startWorkers(2, {
+      taskQueue,
+      directoryEnv: bench.workerEnv,
+      provider: plan.provider,
+      providerTimeoutMs: PROVIDER_TIMEOUT_MS,
+    });
     const sendings = await stack.sendings(taskQueue);
     const sendingId = await approvedSending(sendings, plan);
     await stack.provider.setScenario(plan.faulty);
@@ -39,7 +44,10 @@ export async function playRound(stack: ChaosStack, plan: RoundPlan, log: (line: 
     let paused = false;
     let cancelled: { askedAtMs: number; answeredAtMs: number; boundMs: number } | null = null;
     let lastDisruptionMs = 0;
-    const healthy = setTimeout(() => void stack.provider.setScenario({ latency: plan.faulty.latency }).catch(() => undefined), plan.faultyForMs);
+    const healthy = setTimeout(
+      () => void stack.provider.setScenario({ latency: plan.faulty.latency }).catch(() => undefined),
+      plan.faultyForMs,
+    );
     const play = async (event: ChaosEvent): Promise<void> => {
       await sleep(Math.max(0, sentAt + event.atMs - Date.now()));
       if (cancelled) return;
@@ -71,7 +79,11 @@ export async function playRound(stack: ChaosStack, plan: RoundPlan, log: (line: 
           const askedAtMs = Date.now();
           const recentlyDisrupted = askedAtMs - lastDisruptionMs < PROVIDER_TIMEOUT_MS + LEASE_MARGIN_MS;
           await retrying(() => sendings.cancel(sendingId, 'chaos: cancelled', 'chaos-operator')).catch(() => undefined);
-          cancelled = { askedAtMs, answeredAtMs: Date.now(), boundMs: PROVIDER_TIMEOUT_MS + 2000 + (recentlyDisrupted ? LEASE_MARGIN_MS + 5000 : 0) };
+          cancelled = {
+            askedAtMs,
+            answeredAtMs: Date.now(),
+            boundMs: PROVIDER_TIMEOUT_MS + 2000 + (recentlyDisrupted ? LEASE_MARGIN_MS + 5000 : 0),
+          };
           break;
         }
       }
@@ -106,8 +118,15 @@ export async function playRound(stack: ChaosStack, plan: RoundPlan, log: (line: 
     const verdict = status
       ? checkRound({ provider: plan.provider, rows, ledger, status, cancelled })
       : { twice: 0, lost: rows.length, unknown: 0, violations: ['the sending could not be read'] };
-    if (status && !['completed', 'cancelled'].includes(status.state)) verdict.violations.push(`still ${status.state} after ${ROUND_LIMIT_MS / 60_000} minutes`);
-    return { ...verdict, sendingId, messages: rows.length, seconds: Math.round((Date.now() - started) / 1000), endedAs: status?.state ?? 'unknown' };
+    if (status && !['completed', 'cancelled'].includes(status.state))
+      verdict.violations.push(`still ${status.state} after ${ROUND_LIMIT_MS / 60_000} minutes`);
+    return {
+      ...verdict,
+      sendingId,
+      messages: rows.length,
+      seconds: Math.round((Date.now() - started) / 1000),
+      endedAs: status?.state ?? 'unknown',
+    };
   } finally {
     await stack.stopWorkers().catch(() => undefined);
     await bench.close();
@@ -118,8 +137,14 @@ async function approvedSending(sendings: SendingClient, plan: RoundPlan): Promis
   const schedule =
     plan.laterMs === null
       ? ({ mode: 'now' } as const)
-      : ({ mode: 'later', localDateTime: DateTime.now().setZone('America/Toronto').plus({ milliseconds: plan.laterMs }).toFormat("yyyy-MM-dd'T'HH:mm:ss"), timeZone: 'America/Toronto' } as const);
-  const { sendingId } = await sendings.create({ projectId: 'chaos', audience: 'all', groups: [], duplicatePolicy: 'perContact' }, 'chaos', { tuning: { batchSize: 100, batchesPerRun: 4 } });
+      : ({
+          mode: 'later',
+          localDateTime: DateTime.now().setZone('America/Toronto').plus({ milliseconds: plan.laterMs }).toFormat("yyyy-MM-dd'T'HH:mm:ss"),
+          timeZone: 'America/Toronto',
+        } as const);
+  const { sendingId } = await sendings.create({ projectId: 'chaos', audience: 'all', groups: [], duplicatePolicy: 'perContact' }, 'chaos', {
+    tuning: { batchSize: 100, batchesPerRun: 4 },
+  });
   await sendings.prepare(sendingId, { message: 'Chaos {{firstName}}. Reply STOP to opt out', schedule }, 'chaos');
   await sendings.requestApproval(sendingId, 'chaos');
   await sendings.approve(sendingId, { approver: 'chaos-approver' });

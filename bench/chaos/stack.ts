@@ -58,7 +58,13 @@ export async function startChaosStack(dataFolder: string): Promise<ChaosStack> {
     SMS_BREAKER_WINDOW_MS: '30000',
     ...(settings.provider === 'http'
       ? { SMS_PROVIDER: 'http', SMS_HTTP_URL: `${endpoint.url}/messages` }
-      : { SMS_PROVIDER: 'twilio', TWILIO_BASE_URL: endpoint.url, TWILIO_ACCOUNT_SID: DEFAULT_ACCOUNT_SID, TWILIO_AUTH_TOKEN: DEFAULT_AUTH_TOKEN, TWILIO_FROM: '+15145550000' }),
+      : {
+          SMS_PROVIDER: 'twilio',
+          TWILIO_BASE_URL: endpoint.url,
+          TWILIO_ACCOUNT_SID: DEFAULT_ACCOUNT_SID,
+          TWILIO_AUTH_TOKEN: DEFAULT_AUTH_TOKEN,
+          TWILIO_FROM: '+15145550000',
+        }),
   });
   /** A worker started while the server is down exits at once: start it again until the server answers, as a process supervisor would. */
   const start = async (): Promise<WorkerProcess> => {

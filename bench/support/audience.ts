@@ -20,7 +20,13 @@ export function audienceBody(message: string, i: number): string {
 
 export async function seedAudience(directory: Directory, projectId: string, count: number): Promise<void> {
   await directory.upsertProject({
-    id: projectId, name: projectId, smsEnabled: true, numberField: 'mobile', defaultCountry: 'CA', timeZone: 'America/Toronto', senderId: SENDER,
+    id: projectId,
+    name: projectId,
+    smsEnabled: true,
+    numberField: 'mobile',
+    defaultCountry: 'CA',
+    timeZone: 'America/Toronto',
+    senderId: SENDER,
     compliance: { quietHours: { enabled: false } },
   });
   for (let start = 0; start < count; start += 5000) {

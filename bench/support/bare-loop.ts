@@ -6,7 +6,13 @@
 import { createHttpProvider } from '../../worker/providers/http-provider';
 import { SENDER, audienceBody, audienceNumber } from './audience';
 
-export async function bareLoop(url: string, sendingId: string, count: number, message: string, concurrency: number): Promise<{ seconds: number; failures: number }> {
+export async function bareLoop(
+  url: string,
+  sendingId: string,
+  count: number,
+  message: string,
+  concurrency: number,
+): Promise<{ seconds: number; failures: number }> {
   const provider = createHttpProvider({ url });
   let next = 0;
   let failures = 0;
@@ -14,7 +20,14 @@ export async function bareLoop(url: string, sendingId: string, count: number, me
   const lane = async () => {
     while (next < count) {
       const seq = ++next;
-      const sms = { to: audienceNumber(seq - 1), from: SENDER, body: audienceBody(message, seq - 1), idempotencyKey: `${sendingId}:${seq}`, sendingId, seq };
+      const sms = {
+        to: audienceNumber(seq - 1),
+        from: SENDER,
+        body: audienceBody(message, seq - 1),
+        idempotencyKey: `${sendingId}:${seq}`,
+        sendingId,
+        seq,
+      };
       const result = await provider.send(sms);
       if (result.status !== 'sent') failures++;
     }

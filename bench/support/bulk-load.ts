@@ -25,7 +25,13 @@ const VERIFY_EVERY = 50;
 
 export function benchProject(id: string, quietHours: boolean): ProjectInput {
   return {
-    id, name: id, smsEnabled: true, numberField: 'mobile', defaultCountry: DEFAULT_COUNTRY, timeZone: 'America/Toronto', senderId: SENDER,
+    id,
+    name: id,
+    smsEnabled: true,
+    numberField: 'mobile',
+    defaultCountry: DEFAULT_COUNTRY,
+    timeZone: 'America/Toronto',
+    senderId: SENDER,
     compliance: { quietHours: { enabled: quietHours } },
   };
 }
@@ -67,7 +73,9 @@ export async function loadDirectories(stores: BenchStore[], projectId: string, c
       const directory = await openDirectory(target.config);
       await directory.upsertProject(benchProject(projectId, false));
       await directory.close();
-      sinks.push(store === 'sqlite' ? sqliteSink(target.config.sqlitePath!, projectId) : await postgresSink(target.config.schema!, projectId));
+      sinks.push(
+        store === 'sqlite' ? sqliteSink(target.config.sqlitePath!, projectId) : await postgresSink(target.config.schema!, projectId),
+      );
     }
     for (let start = 0; start < count; start += BATCH) {
       const rows: ContactRow[] = [];
@@ -100,18 +108,34 @@ function contactRow(i: number): ContactRow {
     invalidColumns.set(written, number);
     if (number.sms_status === 'valid') throw new Error(`Generated contact ${i}: "${written}" was meant to be invalid.`);
   } else {
-    number = { sms_e164: contact.e164, sms_status: 'valid', sms_invalid_reason: null, sms_country: contact.country, sms_type: contact.type };
+    number = {
+      sms_e164: contact.e164,
+      sms_status: 'valid',
+      sms_invalid_reason: null,
+      sms_country: contact.country,
+      sms_type: contact.type,
+    };
     if (i % VERIFY_EVERY === 0) {
       const normalized = contactNumberColumns(contact.fields, project);
       if (JSON.stringify(normalized) !== JSON.stringify(number)) {
-        throw new Error(`Generated contact ${i}: "${contact.fields.mobile}" is stored as ${JSON.stringify(normalized)}, not ${JSON.stringify(number)}.`);
+        throw new Error(
+          `Generated contact ${i}: "${contact.fields.mobile}" is stored as ${JSON.stringify(normalized)}, not ${JSON.stringify(number)}.`,
+        );
       }
     }
   }
   return {
-    id: i + 1, externalId: contact.externalId, active: contact.active ? 1 : 0, fields: JSON.stringify(contact.fields),
-    e164: number.sms_e164, status: number.sms_status, reason: number.sms_invalid_reason, country: number.sms_country, type: number.sms_type,
-    groups: contact.groups.map((g) => g + 1), optedOut: contact.optedOut && number.sms_e164 !== null,
+    id: i + 1,
+    externalId: contact.externalId,
+    active: contact.active ? 1 : 0,
+    fields: JSON.stringify(contact.fields),
+    e164: number.sms_e164,
+    status: number.sms_status,
+    reason: number.sms_invalid_reason,
+    country: number.sms_country,
+    type: number.sms_type,
+    groups: contact.groups.map((g) => g + 1),
+    optedOut: contact.optedOut && number.sms_e164 !== null,
   };
 }
 

@@ -36,7 +36,9 @@ export async function openBenchDirectory(store: BenchStore): Promise<BenchDirect
   const directory = await openDirectory({ url: POSTGRES_URL, schema });
   return {
     directory,
-    workerEnv: { DIRECTORY_URL: `${POSTGRES_URL}${POSTGRES_URL.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}` },
+    workerEnv: {
+      DIRECTORY_URL: `${POSTGRES_URL}${POSTGRES_URL.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`,
+    },
     close: async () => {
       await directory.close();
       await dropSchema(POSTGRES_URL, schema);

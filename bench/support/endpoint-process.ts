@@ -25,7 +25,10 @@ export interface Endpoint {
 }
 
 export async function startEndpoint(options: { delayMs?: number } = {}): Promise<Endpoint> {
-  const { child, url, stop } = await startListeningChild(join(__dirname, 'provider-endpoint.ts'), { ...process.env, ENDPOINT_DELAY_MS: String(options.delayMs ?? 0) });
+  const { child, url, stop } = await startListeningChild(join(__dirname, 'provider-endpoint.ts'), {
+    ...process.env,
+    ENDPOINT_DELAY_MS: String(options.delayMs ?? 0),
+  });
   return {
     url,
     httpUrl: `${url}/messages`,

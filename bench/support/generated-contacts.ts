@@ -23,7 +23,24 @@ export interface GeneratedContact {
   type: string | null;
 }
 
-const FIRST_NAMES = ['Ana', 'Ben', 'Chloé', 'Dev', 'Eve', 'Fay', 'Gus', 'Hana', 'Ivo', 'Jade', 'Karim', 'Léa', 'Marc', 'Nora', 'Omar', 'Paul'];
+const FIRST_NAMES = [
+  'Ana',
+  'Ben',
+  'Chloé',
+  'Dev',
+  'Eve',
+  'Fay',
+  'Gus',
+  'Hana',
+  'Ivo',
+  'Jade',
+  'Karim',
+  'Léa',
+  'Marc',
+  'Nora',
+  'Omar',
+  'Paul',
+];
 const LAST_NAMES = ['Martin', 'Smith', 'Tremblay', 'Roy', 'Müller', 'Dubois', 'Garcia', 'Nguyen', 'Brown', 'Lee'];
 const CITIES = ['Montréal', 'Toronto', 'Vancouver', 'New York', 'Paris', 'London', 'Berlin', 'Brussels', 'Zurich'];
 const INVALID = ['12345', 'not a number', '+1 514 55', '+33 1234', '555-01', '+999 123456789', '(514) 000-12', 'n/a'];
@@ -78,13 +95,39 @@ const spaced = (digits: string, groups: number[]) => {
 
 const NANP_WRITTEN = (national: string, variant: number) => {
   const [area, exchange, line] = [national.slice(0, 3), national.slice(3, 6), national.slice(6)];
-  return [`(${area}) ${exchange}-${line}`, `${area}.${exchange}.${line}`, national, `${area}-${exchange}-${line}`, `+1 ${area} ${exchange} ${line}`, `1-${area}-${exchange}-${line}`][variant % 6];
+  return [
+    `(${area}) ${exchange}-${line}`,
+    `${area}.${exchange}.${line}`,
+    national,
+    `${area}-${exchange}-${line}`,
+    `+1 ${area} ${exchange} ${line}`,
+    `1-${area}-${exchange}-${line}`,
+  ][variant % 6];
 };
 
 const COUNTRIES: Country[] = [
-  { iso: 'CA', type: 'FIXED_LINE_OR_MOBILE', share: 0.55, national: (s, i) => `${pick(['514', '438', '416', '647', '604', '778', '403', '613'], i, 4)}${s}`, written: NANP_WRITTEN },
-  { iso: 'US', type: 'FIXED_LINE_OR_MOBILE', share: 0.15, national: (s, i) => `${pick(['212', '312', '415', '617', '305', '713'], i, 4)}${s}`, written: (n, v) => [`+1 ${n.slice(0, 3)}-${n.slice(3, 6)}-${n.slice(6)}`, `+1 (${n.slice(0, 3)}) ${n.slice(3, 6)} ${n.slice(6)}`][v % 2] },
-  { iso: 'FR', type: 'MOBILE', share: 0.14, national: (s, i) => `6${pick(['1', '2', '4', '5', '6', '7'], i, 4)}${s}`, written: (n, v) => [`+33 ${spaced(n, [1, 2, 2, 2, 2])}`, `011 33 ${n}`, `+33${n}`][v % 3] },
+  {
+    iso: 'CA',
+    type: 'FIXED_LINE_OR_MOBILE',
+    share: 0.55,
+    national: (s, i) => `${pick(['514', '438', '416', '647', '604', '778', '403', '613'], i, 4)}${s}`,
+    written: NANP_WRITTEN,
+  },
+  {
+    iso: 'US',
+    type: 'FIXED_LINE_OR_MOBILE',
+    share: 0.15,
+    national: (s, i) => `${pick(['212', '312', '415', '617', '305', '713'], i, 4)}${s}`,
+    written: (n, v) =>
+      [`+1 ${n.slice(0, 3)}-${n.slice(3, 6)}-${n.slice(6)}`, `+1 (${n.slice(0, 3)}) ${n.slice(3, 6)} ${n.slice(6)}`][v % 2],
+  },
+  {
+    iso: 'FR',
+    type: 'MOBILE',
+    share: 0.14,
+    national: (s, i) => `6${pick(['1', '2', '4', '5', '6', '7'], i, 4)}${s}`,
+    written: (n, v) => [`+33 ${spaced(n, [1, 2, 2, 2, 2])}`, `011 33 ${n}`, `+33${n}`][v % 3],
+  },
   { iso: 'FR', type: 'FIXED_LINE', share: 0.01, national: (s) => `14${s}`, written: (n) => `+33 ${spaced(n, [1, 2, 2, 2, 2])}` },
   { iso: 'GB', type: 'MOBILE', share: 0.08, national: (s) => `791${s}`, written: (n, v) => [`+44 ${spaced(n, [4, 6])}`, `+44${n}`][v % 2] },
   { iso: 'DE', type: 'MOBILE', share: 0.04, national: (s) => `1512${s}`, written: (n) => `+49 ${spaced(n, [3, 4, 4])}` },

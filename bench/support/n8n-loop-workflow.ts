@@ -17,12 +17,25 @@ return items;
 `;
 
 export function loopWorkflow(path: string, endpointUrl: string, concurrency: number): Record<string, unknown> {
-  const node = (name: string, type: string, typeVersion: number, x: number, parameters: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
-    ({ id: randomUUID(), name, type, typeVersion, position: [x, 0], parameters, ...extra });
+  const node = (
+    name: string,
+    type: string,
+    typeVersion: number,
+    x: number,
+    parameters: Record<string, unknown>,
+    extra: Record<string, unknown> = {},
+  ) => ({ id: randomUUID(), name, type, typeVersion, position: [x, 0], parameters, ...extra });
   return {
     name: 'SMS sending with n8n nodes only',
     nodes: [
-      node('Webhook', 'n8n-nodes-base.webhook', 2, 0, { httpMethod: 'POST', path, responseMode: 'onReceived', options: {} }, { webhookId: randomUUID() }),
+      node(
+        'Webhook',
+        'n8n-nodes-base.webhook',
+        2,
+        0,
+        { httpMethod: 'POST', path, responseMode: 'onReceived', options: {} },
+        { webhookId: randomUUID() },
+      ),
       node('Recipients', 'n8n-nodes-base.code', 2, 250, { jsCode: RECIPIENTS_CODE }),
       node('Loop Over Items', 'n8n-nodes-base.splitInBatches', 3, 500, { batchSize: concurrency, options: {} }),
       node('Send SMS', 'n8n-nodes-base.httpRequest', 4.2, 750, {

@@ -92,8 +92,14 @@ async function main(): Promise<void> {
   const { directory, take } = timed(opened);
   const connection = await connectWorker({ address, namespace: 'default', taskQueue: input.taskQueue });
   const worker = await createSmsWorker({
-    connection, namespace: 'default', taskQueue: input.taskQueue, directory,
-    provider: createOutboxProvider(opened), limiter: createRateLimiter(0), concurrency: 8, dispatch: DEFAULT_DISPATCH_SETTINGS,
+    connection,
+    namespace: 'default',
+    taskQueue: input.taskQueue,
+    directory,
+    provider: createOutboxProvider(opened),
+    limiter: createRateLimiter(0),
+    concurrency: 8,
+    dispatch: DEFAULT_DISPATCH_SETTINGS,
     workflowBundle: { code: readFileSync(input.bundlePath, 'utf8') },
   });
   const running = worker.run();
@@ -102,11 +108,19 @@ async function main(): Promise<void> {
   try {
     // Warm-up on a small project: loads the workflow sandbox, the libraries' metadata and the JIT.
     await opened.upsertProject(benchProject('warmup', false));
-    await opened.upsertContacts('warmup', Array.from({ length: 200 }, (_, i) => {
-      const { externalId, active, fields, groups } = generatedContact(i);
-      return { externalId, active, fields, groups: groups.map((g) => GROUPS[g]) };
-    }));
-    await runCase(client, input, { label: 'warmup', selection: { ...input.selections[0].selection, projectId: 'warmup', audience: 'all' } }, take);
+    await opened.upsertContacts(
+      'warmup',
+      Array.from({ length: 200 }, (_, i) => {
+        const { externalId, active, fields, groups } = generatedContact(i);
+        return { externalId, active, fields, groups: groups.map((g) => GROUPS[g]) };
+      }),
+    );
+    await runCase(
+      client,
+      input,
+      { label: 'warmup', selection: { ...input.selections[0].selection, projectId: 'warmup', audience: 'all' } },
+      take,
+    );
 
     const results: RunResult[] = [];
     for (const item of input.selections) results.push(await runCase(client, input, item, take));
@@ -120,17 +134,32 @@ async function main(): Promise<void> {
   }
 }
 
-async function runCase(client: SendingClient, input: RunInput, item: RunInput['selections'][number], take: () => Record<string, number>): Promise<RunResult> {
+async function runCase(
+  client: SendingClient,
+  input: RunInput,
+  item: RunInput['selections'][number],
+  take: () => Record<string, number>,
+): Promise<RunResult> {
   const created = await client.create(item.selection, 'bench');
   const sendingId = created.sendingId;
   (globalThis as { gc?: () => void }).gc?.();
   const count = await measured(() => client.count(sendingId, 'bench'), take);
   (globalThis as { gc?: () => void }).gc?.();
-  const prepare = await measured(() => client.prepare(sendingId, { message: item.message ?? input.message, senderId: null, schedule: { mode: 'now' } }, 'bench'), take);
+  const prepare = await measured(
+    () => client.prepare(sendingId, { message: item.message ?? input.message, senderId: null, schedule: { mode: 'now' } }, 'bench'),
+    take,
+  );
   const summary = prepare.result.prepared!.summary;
   const excluded: Record<string, number> = { ...summary.excluded, ...summary.policyExcluded };
   await client.cancel(sendingId, 'benchmark done', 'bench');
-  return { label: item.label, targeted: summary.targeted, messages: summary.messages, excluded, count: count.measured, prepare: prepare.measured };
+  return {
+    label: item.label,
+    targeted: summary.targeted,
+    messages: summary.messages,
+    excluded,
+    count: count.measured,
+    prepare: prepare.measured,
+  };
 }
 
 main().catch((error) => {

@@ -60,7 +60,17 @@ function accept(raw: string, key: string | undefined): { status: number; body: s
 
 function stats(sendingId: string): string {
   const c = sendings.get(sendingId);
-  if (!c) return JSON.stringify({ requests: 0, accepted: 0, replayed: 0, distinctNumbers: 0, numbersSentTwice: 0, extraMessages: 0, firstAt: 0, lastAt: 0 });
+  if (!c)
+    return JSON.stringify({
+      requests: 0,
+      accepted: 0,
+      replayed: 0,
+      distinctNumbers: 0,
+      numbersSentTwice: 0,
+      extraMessages: 0,
+      firstAt: 0,
+      lastAt: 0,
+    });
   let numbersSentTwice = 0;
   let extraMessages = 0;
   for (const n of c.perNumber.values()) {
@@ -70,7 +80,16 @@ function stats(sendingId: string): string {
     }
   }
   const { requests, accepted, replayed, firstAt, lastAt } = c;
-  return JSON.stringify({ requests, accepted, replayed, distinctNumbers: c.perNumber.size, numbersSentTwice, extraMessages, firstAt, lastAt });
+  return JSON.stringify({
+    requests,
+    accepted,
+    replayed,
+    distinctNumbers: c.perNumber.size,
+    numbersSentTwice,
+    extraMessages,
+    firstAt,
+    lastAt,
+  });
 }
 
 function handle(req: IncomingMessage, res: ServerResponse, raw: string): void {

@@ -39,7 +39,8 @@ export type Row = Record<string, string | number | boolean | null>;
 /** Prints the rows as an aligned table and writes { name, quick, date, revision, machine, rows, notes }. */
 export function report(name: string, rows: Row[], notes: Record<string, unknown> = {}): string {
   const columns = [...new Set(rows.flatMap((row) => Object.keys(row)))];
-  const cell = (value: unknown) => (value === undefined || value === null ? '' : typeof value === 'number' ? formatNumber(value) : String(value));
+  const cell = (value: unknown) =>
+    value === undefined || value === null ? '' : typeof value === 'number' ? formatNumber(value) : String(value);
   const widths = columns.map((c) => Math.max(c.length, ...rows.map((r) => cell(r[c]).length)));
   const line = (values: string[]) => values.map((v, i) => v.padEnd(widths[i])).join('  ');
   console.log(line(columns));

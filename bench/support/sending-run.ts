@@ -6,8 +6,16 @@ import { sendingWorkflowId, type SendingStatus, type SendingTuning } from '../..
 import { MESSAGE } from './audience';
 
 /** Prepares and approves a sending to the whole project. */
-export async function prepareSending(sendings: SendingClient, projectId: string, tuning?: Partial<SendingTuning>): Promise<{ sendingId: string; prepareSeconds: number }> {
-  const { sendingId } = await sendings.create({ projectId, audience: 'all', groups: [], duplicatePolicy: 'perContact' }, 'bench', tuning ? { tuning } : {});
+export async function prepareSending(
+  sendings: SendingClient,
+  projectId: string,
+  tuning?: Partial<SendingTuning>,
+): Promise<{ sendingId: string; prepareSeconds: number }> {
+  const { sendingId } = await sendings.create(
+    { projectId, audience: 'all', groups: [], duplicatePolicy: 'perContact' },
+    'bench',
+    tuning ? { tuning } : {},
+  );
   const started = performance.now();
   await sendings.prepare(sendingId, { message: MESSAGE, schedule: { mode: 'now' } }, 'bench');
   const prepareSeconds = (performance.now() - started) / 1000;
@@ -16,7 +24,11 @@ export async function prepareSending(sendings: SendingClient, projectId: string,
   return { sendingId, prepareSeconds };
 }
 
-export async function sendAndWait(sendings: SendingClient, sendingId: string, timeoutMs = 60 * 60_000): Promise<{ sendSeconds: number; status: SendingStatus }> {
+export async function sendAndWait(
+  sendings: SendingClient,
+  sendingId: string,
+  timeoutMs = 60 * 60_000,
+): Promise<{ sendSeconds: number; status: SendingStatus }> {
   const started = performance.now();
   await sendings.send(sendingId, 'bench');
   const status = await sendings.waitFor(sendingId, ['completed', 'failed', 'cancelled'], { timeoutMs });

@@ -43,10 +43,22 @@ export interface FleetSending {
   batches: Record<string, number>;
 }
 
-export async function sendThroughFleet(fleet: Fleet, sendings: SendingClient, client: Client, endpoint: TimedEndpoint, projectId: string): Promise<FleetSending> {
+export async function sendThroughFleet(
+  fleet: Fleet,
+  sendings: SendingClient,
+  client: Client,
+  endpoint: TimedEndpoint,
+  projectId: string,
+): Promise<FleetSending> {
   const { sendingId } = await prepareSending(sendings, projectId);
   const { sendSeconds, status } = await sendAndWait(sendings, sendingId);
-  return { sendingId, sendSeconds, sent: status.progress.sent, endpoint: await endpoint.report(sendingId), batches: await batchesPerWorker(fleet, client, sendingId) };
+  return {
+    sendingId,
+    sendSeconds,
+    sent: status.progress.sent,
+    endpoint: await endpoint.report(sendingId),
+    batches: await batchesPerWorker(fleet, client, sendingId),
+  };
 }
 
 /** The SDK's default worker identity is `<pid>@<hostname>`. */

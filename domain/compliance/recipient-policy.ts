@@ -15,7 +15,10 @@ export function numberFacts(e164: string): NumberFacts {
 }
 
 /** Why the recipient must not get the message under the project's rules (`countryNotAllowed:FR`, `numberType:TOLL_FREE`), or null. */
-export function recipientExclusion(facts: NumberFacts, settings: Pick<ComplianceSettings, 'allowedCountries' | 'excludedNumberTypes'>): string | null {
+export function recipientExclusion(
+  facts: NumberFacts,
+  settings: Pick<ComplianceSettings, 'allowedCountries' | 'excludedNumberTypes'>,
+): string | null {
   if (settings.allowedCountries && !settings.allowedCountries.includes(facts.country)) return `countryNotAllowed:${facts.country}`;
   if ((settings.excludedNumberTypes as string[]).includes(facts.type)) return `numberType:${facts.type}`;
   return null;

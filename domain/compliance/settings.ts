@@ -5,12 +5,31 @@ import { parseQuietHoursRules, type QuietHoursRule } from '../quiet-hours';
 import { asciiDigits } from '../unicode-digits';
 
 /** Validation points whose finding a project may make blocking (`block`) or a warning only (`warn`). */
-export const POLICY_POINTS = ['FIELDS_RESOLVE', 'ENCODING', 'SEGMENTS', 'OPT_OUT_WORDING', 'SENDER_ID', 'COUNTRIES', 'NUMBER_TYPE', 'QUIET_HOURS'] as const;
+export const POLICY_POINTS = [
+  'FIELDS_RESOLVE',
+  'ENCODING',
+  'SEGMENTS',
+  'OPT_OUT_WORDING',
+  'SENDER_ID',
+  'COUNTRIES',
+  'NUMBER_TYPE',
+  'QUIET_HOURS',
+] as const;
 export type PolicyPoint = (typeof POLICY_POINTS)[number];
 export type PointPolicy = 'block' | 'warn';
 
 /** libphonenumber types a project can exclude (US/CA numbers are FIXED_LINE_OR_MOBILE: their type is unknown). */
-export const NUMBER_TYPES = ['FIXED_LINE', 'TOLL_FREE', 'PREMIUM_RATE', 'SHARED_COST', 'VOIP', 'PERSONAL_NUMBER', 'PAGER', 'UAN', 'VOICEMAIL'] as const;
+export const NUMBER_TYPES = [
+  'FIXED_LINE',
+  'TOLL_FREE',
+  'PREMIUM_RATE',
+  'SHARED_COST',
+  'VOIP',
+  'PERSONAL_NUMBER',
+  'PAGER',
+  'UAN',
+  'VOICEMAIL',
+] as const;
 export type ExcludableNumberType = (typeof NUMBER_TYPES)[number];
 
 /** Someone who may approve the project's sendings; `phone` (E.164) receives proof sends and never leaves the directory. */
@@ -81,7 +100,8 @@ export const DEFAULT_COMPLIANCE: ComplianceSettings = {
   approval: { allowSelfApproval: false, approvers: [], requireNamedApprovers: false, approvalsRequired: 1, expiresAfterHours: 72 },
 };
 
-export const policyOf = (settings: ComplianceSettings, point: PolicyPoint): PointPolicy => settings.points[point] ?? DEFAULT_POINT_POLICY[point];
+export const policyOf = (settings: ComplianceSettings, point: PolicyPoint): PointPolicy =>
+  settings.points[point] ?? DEFAULT_POINT_POLICY[point];
 
 export class ComplianceSettingsError extends Error {}
 
@@ -95,7 +115,11 @@ const isObject = (value: unknown): value is Record<string, unknown> => typeof va
 function onlyKeys(field: string, value: Record<string, unknown>, allowed: object): void {
   const names = Object.keys(allowed);
   const unknownKey = Object.keys(value).find((key) => !Object.hasOwn(allowed, key));
-  if (unknownKey !== undefined) fail(`${field ? `${field}.` : ''}${unknownKey}`, `unknown setting; the settings${field ? ` of ${field}` : ''} are ${names.join(', ')}.`);
+  if (unknownKey !== undefined)
+    fail(
+      `${field ? `${field}.` : ''}${unknownKey}`,
+      `unknown setting; the settings${field ? ` of ${field}` : ''} are ${names.join(', ')}.`,
+    );
 }
 
 function known<T extends string>(field: string, value: unknown, allowed: readonly T[]): T {
@@ -120,7 +144,12 @@ export function parseCompliance(input: unknown, base: ComplianceSettings = DEFAU
   const prototypeKey = findPrototypeKey(input);
   if (prototypeKey) fail(prototypeKey, 'a key named __proto__, constructor or prototype is not a setting and is refused: remove it.');
   onlyKeys('', input, DEFAULT_COMPLIANCE);
-  const out: ComplianceSettings = { ...base, points: { ...base.points }, quietHours: { ...base.quietHours }, approval: { ...DEFAULT_COMPLIANCE.approval, ...base.approval } };
+  const out: ComplianceSettings = {
+    ...base,
+    points: { ...base.points },
+    quietHours: { ...base.quietHours },
+    approval: { ...DEFAULT_COMPLIANCE.approval, ...base.approval },
+  };
 
   if (input.points !== undefined) {
     if (!isObject(input.points)) fail('points', 'must map point codes to "block" or "warn", e.g. {"OPT_OUT_WORDING": "block"}.');
@@ -134,7 +163,8 @@ export function parseCompliance(input: unknown, base: ComplianceSettings = DEFAU
     out.pricePerSegment = input.pricePerSegment === null ? null : number('pricePerSegment', input.pricePerSegment, 0, 100);
   }
   if (input.currency !== undefined) {
-    if (typeof input.currency !== 'string' || !/^[A-Z]{3}$/.test(input.currency)) fail('currency', 'must be an ISO 4217 code such as USD, EUR or CAD.');
+    if (typeof input.currency !== 'string' || !/^[A-Z]{3}$/.test(input.currency))
+      fail('currency', 'must be an ISO 4217 code such as USD, EUR or CAD.');
     out.currency = input.currency as string;
   }
   if (input.allowedCountries !== undefined) {
@@ -144,14 +174,18 @@ export function parseCompliance(input: unknown, base: ComplianceSettings = DEFAU
         fail('allowedCountries', 'must be a non-empty list of ISO 3166-1 alpha-2 codes such as ["CA", "US"], or null for every country.');
       }
       out.allowedCountries = (input.allowedCountries as unknown[]).map((code, i) => {
-        if (typeof code !== 'string' || !/^[A-Za-z]{2}$/.test(code)) fail(`allowedCountries[${i}]`, `"${String(code)}" is not a two-letter country code such as CA.`);
+        if (typeof code !== 'string' || !/^[A-Za-z]{2}$/.test(code))
+          fail(`allowedCountries[${i}]`, `"${String(code)}" is not a two-letter country code such as CA.`);
         return (code as string).toUpperCase();
       });
     }
   }
   if (input.excludedNumberTypes !== undefined) {
-    if (!Array.isArray(input.excludedNumberTypes)) fail('excludedNumberTypes', `must be a list drawn from ${NUMBER_TYPES.join(', ')} (may be empty).`);
-    out.excludedNumberTypes = (input.excludedNumberTypes as unknown[]).map((type, i) => known(`excludedNumberTypes[${i}]`, type, NUMBER_TYPES));
+    if (!Array.isArray(input.excludedNumberTypes))
+      fail('excludedNumberTypes', `must be a list drawn from ${NUMBER_TYPES.join(', ')} (may be empty).`);
+    out.excludedNumberTypes = (input.excludedNumberTypes as unknown[]).map((type, i) =>
+      known(`excludedNumberTypes[${i}]`, type, NUMBER_TYPES),
+    );
   }
   if (input.quietHours !== undefined) {
     if (!isObject(input.quietHours)) fail('quietHours', 'must be an object such as {"enabled": true, "rules": []}.');
@@ -162,7 +196,8 @@ export function parseCompliance(input: unknown, base: ComplianceSettings = DEFAU
       out.quietHours.enabled = quiet.enabled as boolean;
     }
     if (quiet.timeZoneField !== undefined) {
-      if (typeof quiet.timeZoneField !== 'string' || quiet.timeZoneField.trim() === '') fail('quietHours.timeZoneField', 'must name a profile field, e.g. "timeZone".');
+      if (typeof quiet.timeZoneField !== 'string' || quiet.timeZoneField.trim() === '')
+        fail('quietHours.timeZoneField', 'must name a profile field, e.g. "timeZone".');
       out.quietHours.timeZoneField = (quiet.timeZoneField as string).trim();
     }
     if (quiet.rules !== undefined) {
@@ -181,8 +216,10 @@ export function parseCompliance(input: unknown, base: ComplianceSettings = DEFAU
       if (typeof approval.allowSelfApproval !== 'boolean') fail('approval.allowSelfApproval', 'must be true or false.');
       out.approval.allowSelfApproval = approval.allowSelfApproval as boolean;
     }
-    if (approval.approvalsRequired !== undefined) out.approval.approvalsRequired = number('approval.approvalsRequired', approval.approvalsRequired, 1, 10, true);
-    if (approval.expiresAfterHours !== undefined) out.approval.expiresAfterHours = number('approval.expiresAfterHours', approval.expiresAfterHours, 1 / 3600, 24 * 90);
+    if (approval.approvalsRequired !== undefined)
+      out.approval.approvalsRequired = number('approval.approvalsRequired', approval.approvalsRequired, 1, 10, true);
+    if (approval.expiresAfterHours !== undefined)
+      out.approval.expiresAfterHours = number('approval.expiresAfterHours', approval.expiresAfterHours, 1 / 3600, 24 * 90);
     if (approval.approvers !== undefined) out.approval.approvers = parseApprovers(approval.approvers);
     if (approval.requireNamedApprovers !== undefined) {
       if (typeof approval.requireNamedApprovers !== 'boolean') fail('approval.requireNamedApprovers', 'must be true or false.');
@@ -191,7 +228,10 @@ export function parseCompliance(input: unknown, base: ComplianceSettings = DEFAU
   }
   const { approvers, requireNamedApprovers, approvalsRequired } = out.approval;
   if (requireNamedApprovers && approvers.length < approvalsRequired) {
-    fail('approval.approvers', `lists ${approvers.length} approver(s) but ${approvalsRequired} approval(s) are required and only named approvers may approve: add approvers or lower approval.approvalsRequired.`);
+    fail(
+      'approval.approvers',
+      `lists ${approvers.length} approver(s) but ${approvalsRequired} approval(s) are required and only named approvers may approve: add approvers or lower approval.approvalsRequired.`,
+    );
   }
   return out;
 }
@@ -208,13 +248,16 @@ function parseApprovers(value: unknown): NamedApprover[] {
     const { email, name, phone, ...rest } = entry as Record<string, unknown>;
     const extra = Object.keys(rest)[0];
     if (extra !== undefined) fail(`${field}.${extra}`, 'unknown setting; an approver has email, name and phone.');
-    if (typeof email !== 'string' || !EMAIL.test(email.trim())) fail(`${field}.email`, `"${String(email)}" is not an e-mail address: each approver is identified by one.`);
+    if (typeof email !== 'string' || !EMAIL.test(email.trim()))
+      fail(`${field}.email`, `"${String(email)}" is not an e-mail address: each approver is identified by one.`);
     const canonical = canonicalIdentity(email as string);
     if (seen.has(canonical)) fail(`${field}.email`, `${String(email)} is listed twice.`);
     seen.add(canonical);
-    if (typeof name !== 'string' || name.trim() === '') fail(`${field}.name`, 'must be the name the approval page shows, e.g. "Alex Martin".');
+    if (typeof name !== 'string' || name.trim() === '')
+      fail(`${field}.name`, 'must be the name the approval page shows, e.g. "Alex Martin".');
     const e164 = typeof phone === 'string' ? asciiDigits(phone) : phone;
-    if (e164 !== undefined && (typeof e164 !== 'string' || !/^\+[1-9]\d{6,14}$/.test(e164))) fail(`${field}.phone`, 'must be an E.164 number such as +15145550100 (it receives proof sends).');
+    if (e164 !== undefined && (typeof e164 !== 'string' || !/^\+[1-9]\d{6,14}$/.test(e164)))
+      fail(`${field}.phone`, 'must be an E.164 number such as +15145550100 (it receives proof sends).');
     return { email: (email as string).trim(), name: (name as string).trim(), ...(e164 === undefined ? {} : { phone: e164 as string }) };
   });
 }

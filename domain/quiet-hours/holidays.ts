@@ -30,7 +30,9 @@ function holidaySet(country: string, year: number): ReadonlySet<string> {
 /** Fixed days, plus Easter Monday, Ascension (Easter + 39) and Whit Monday (Easter + 50). */
 function frenchHolidays(year: number): Date[] {
   const easter = easterSunday(year);
-  const fixed = ['01-01', '05-01', '05-08', '07-14', '08-15', '11-01', '11-11', '12-25'].map((monthDay) => date(year, Number(monthDay.slice(0, 2)), Number(monthDay.slice(3))));
+  const fixed = ['01-01', '05-01', '05-08', '07-14', '08-15', '11-01', '11-11', '12-25'].map((monthDay) =>
+    date(year, Number(monthDay.slice(0, 2)), Number(monthDay.slice(3))),
+  );
   return [...fixed, addDays(easter, 1), addDays(easter, 39), addDays(easter, 50)];
 }
 

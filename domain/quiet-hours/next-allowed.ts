@@ -79,7 +79,8 @@ export function isAllowedAt(place: RecipientPlace, rules: readonly QuietHoursRul
 function compile(rule: QuietHoursRule): CompiledRule {
   const windowsByDay: Array<Array<[number, number]>> = Array.from({ length: 7 }, () => []);
   for (const window of rule.windows) {
-    for (const day of window.days) windowsByDay[(WEEKDAYS.indexOf(day) + 1) % 7].push([secondsOfClock(window.start), secondsOfClock(window.end)]);
+    for (const day of window.days)
+      windowsByDay[(WEEKDAYS.indexOf(day) + 1) % 7].push([secondsOfClock(window.start), secondsOfClock(window.end)]);
   }
   for (const windows of windowsByDay) windows.sort((a, b) => a[0] - b[0]);
   return { windowsByDay, days: new Map(), ...(rule.noPublicHolidays ? { holidaysOf: rule.region.split('-')[0] } : {}) };

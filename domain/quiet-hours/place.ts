@@ -27,7 +27,9 @@ const UNKNOWN: RecipientPlace = Object.freeze({ zones: Object.freeze([]) as unkn
 
 export function placeOfRecipient(e164: string, opts: PlaceOptions): RecipientPlace {
   if (!isZone(opts.projectZone)) {
-    throw new Error(`projectZone ${JSON.stringify(opts.projectZone ?? null)} is not a known IANA time zone: set the project's zone to a name such as America/New_York or Europe/Paris.`);
+    throw new Error(
+      `projectZone ${JSON.stringify(opts.projectZone ?? null)} is not a known IANA time zone: set the project's zone to a name such as America/New_York or Europe/Paris.`,
+    );
   }
   const fromNumber = placeOfNumber(e164);
   if (opts.profileZone && isZone(opts.profileZone)) return { zones: [opts.profileZone], region: fromNumber.region };

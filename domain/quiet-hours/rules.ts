@@ -35,12 +35,20 @@ export const DEFAULT_QUIET_HOURS_RULES: readonly QuietHoursRule[] = [
   {
     region: 'US',
     windows: everyDay('08:00', '21:00'),
-    note: 'Federal TCPA (47 CFR 64.1200(c)(1)): no telephone solicitation before 8 a.m. or after 9 p.m. at the called party\'s location.',
+    note: "Federal TCPA (47 CFR 64.1200(c)(1)): no telephone solicitation before 8 a.m. or after 9 p.m. at the called party's location.",
   },
-  { region: 'US-FL', windows: everyDay('08:00', '20:00'), note: `Florida Telephone Solicitation Act (Fla. Stat. 501.059): 8 a.m.-8 p.m. ${VERIFY}` },
+  {
+    region: 'US-FL',
+    windows: everyDay('08:00', '20:00'),
+    note: `Florida Telephone Solicitation Act (Fla. Stat. 501.059): 8 a.m.-8 p.m. ${VERIFY}`,
+  },
   { region: 'US-OK', windows: everyDay('08:00', '20:00'), note: `Oklahoma Telephone Solicitation Act (2022): 8 a.m.-8 p.m. ${VERIFY}` },
   { region: 'US-MD', windows: everyDay('08:00', '20:00'), note: `Maryland Stop the Spam Calls Act (2023): 8 a.m.-8 p.m. ${VERIFY}` },
-  { region: 'US-NJ', windows: everyDay('08:00', '20:00'), note: `8 a.m.-8 p.m. every day, the product's choice (stricter than TCPA). ${VERIFY}` },
+  {
+    region: 'US-NJ',
+    windows: everyDay('08:00', '20:00'),
+    note: `8 a.m.-8 p.m. every day, the product's choice (stricter than TCPA). ${VERIFY}`,
+  },
   {
     region: 'US-MS',
     windows: monToSat('08:00', '20:00'),
@@ -78,7 +86,7 @@ export const DEFAULT_QUIET_HOURS_RULES: readonly QuietHoursRule[] = [
     region: 'FR',
     windows: monToSat('08:00', '20:00'),
     noPublicHolidays: true,
-    note: 'French operators\' code of practice for marketing SMS: none between 20:00 and 08:00, on Sundays or on public holidays (national list; Alsace-Moselle\'s extra days are not covered). Voice canvassing rules (decree 2022-1313) are stricter and not covered.',
+    note: "French operators' code of practice for marketing SMS: none between 20:00 and 08:00, on Sundays or on public holidays (national list; Alsace-Moselle's extra days are not covered). Voice canvassing rules (decree 2022-1313) are stricter and not covered.",
   },
 ];
 
@@ -86,7 +94,8 @@ export const DEFAULT_QUIET_HOURS_RULES: readonly QuietHoursRule[] = [
 export function ruleFor(region: string, rules: readonly QuietHoursRule[]): QuietHoursRule {
   const country = region.split('-')[0];
   const rule = rules.find((r) => r.region === region) ?? rules.find((r) => r.region === country) ?? rules.find((r) => r.region === '*');
-  if (!rule) throw new Error(`No quiet hours rule applies to region "${region}": add a rule with region "*" (the default for every place).`);
+  if (!rule)
+    throw new Error(`No quiet hours rule applies to region "${region}": add a rule with region "*" (the default for every place).`);
   return rule;
 }
 
@@ -109,7 +118,9 @@ const WINDOW_KEYS = ['days', 'start', 'end'];
  */
 export function parseQuietHoursRules(data: unknown, path = 'quietHours.rules'): QuietHoursRule[] {
   if (!Array.isArray(data)) {
-    throw new Error(`${path} must be a list of rules, for example [{"region": "US-FL", "windows": [{"days": ["mon"], "start": "08:00", "end": "20:00"}]}].`);
+    throw new Error(
+      `${path} must be a list of rules, for example [{"region": "US-FL", "windows": [{"days": ["mon"], "start": "08:00", "end": "20:00"}]}].`,
+    );
   }
   const seen = new Map<string, number>();
   return data.map((item, index) => {
@@ -132,20 +143,27 @@ export function secondsOfClock(clock: string): number {
 function parseRule(item: unknown, path: string): QuietHoursRule {
   const rule = requireObject(item, path, RULE_KEYS, '{"region": "US-FL", "windows": [...]}');
   if (typeof rule.region !== 'string' || !REGION.test(rule.region.trim().toUpperCase())) {
-    throw new Error(`${path}.region must be "*", a country code such as "FR" or a subdivision code such as "US-FL", got ${JSON.stringify(rule.region ?? null)}.`);
+    throw new Error(
+      `${path}.region must be "*", a country code such as "FR" or a subdivision code such as "US-FL", got ${JSON.stringify(rule.region ?? null)}.`,
+    );
   }
   const region = rule.region.trim().toUpperCase();
   if (!Array.isArray(rule.windows)) {
-    throw new Error(`${path}.windows must be a list of allowed windows such as {"days": ["mon", "tue"], "start": "08:00", "end": "20:00"} (an empty list forbids sending).`);
+    throw new Error(
+      `${path}.windows must be a list of allowed windows such as {"days": ["mon", "tue"], "start": "08:00", "end": "20:00"} (an empty list forbids sending).`,
+    );
   }
   const windows = rule.windows.map((window, index) => parseWindow(window, `${path}.windows[${index}]`));
   const parsed: QuietHoursRule = { region, windows };
 
   if (rule.noPublicHolidays !== undefined) {
-    if (typeof rule.noPublicHolidays !== 'boolean') throw new Error(`${path}.noPublicHolidays must be true or false, got ${JSON.stringify(rule.noPublicHolidays)}.`);
+    if (typeof rule.noPublicHolidays !== 'boolean')
+      throw new Error(`${path}.noPublicHolidays must be true or false, got ${JSON.stringify(rule.noPublicHolidays)}.`);
     const country = region.split('-')[0];
     if (rule.noPublicHolidays && !HOLIDAY_COUNTRIES.includes(country)) {
-      throw new Error(`${path}.noPublicHolidays: public holidays are known only for ${HOLIDAY_COUNTRIES.join(', ')}, not for region "${region}": remove it or leave those days out of the windows.`);
+      throw new Error(
+        `${path}.noPublicHolidays: public holidays are known only for ${HOLIDAY_COUNTRIES.join(', ')}, not for region "${region}": remove it or leave those days out of the windows.`,
+      );
     }
     parsed.noPublicHolidays = rule.noPublicHolidays;
   }
@@ -162,12 +180,15 @@ function parseWindow(item: unknown, path: string): QuietHoursWindow {
     throw new Error(`${path}.days must be a non-empty list of days among ${WEEKDAYS.join(', ')}.`);
   }
   window.days.forEach((day, index) => {
-    if (!WEEKDAYS.includes(day as Weekday)) throw new Error(`${path}.days[${index}] must be one of ${WEEKDAYS.join(', ')}, got ${JSON.stringify(day)}.`);
+    if (!WEEKDAYS.includes(day as Weekday))
+      throw new Error(`${path}.days[${index}] must be one of ${WEEKDAYS.join(', ')}, got ${JSON.stringify(day)}.`);
   });
   const start = parseClock(window.start, `${path}.start`, false);
   const end = parseClock(window.end, `${path}.end`, true);
   if (secondsOfClock(end) <= secondsOfClock(start)) {
-    throw new Error(`${path}.end ${end} must be after start ${start}: a window cannot cross midnight, split it in two (e.g. 22:00-24:00 and 00:00-06:00).`);
+    throw new Error(
+      `${path}.end ${end} must be after start ${start}: a window cannot cross midnight, split it in two (e.g. 22:00-24:00 and 00:00-06:00).`,
+    );
   }
   return { days: [...new Set(window.days as Weekday[])], start, end };
 }
@@ -177,7 +198,9 @@ function parseClock(value: unknown, path: string, isEnd: boolean): string {
   const [hours, minutes, seconds] = (match?.slice(1) ?? []).map((part) => Number(part ?? 0));
   const endOfDay = isEnd && hours === 24 && minutes === 0 && seconds === 0;
   if (!match || ((hours > 23 || minutes > 59 || seconds > 59) && !endOfDay)) {
-    throw new Error(`${path} must be a local time HH:MM or HH:MM:SS between 00:00 and ${isEnd ? '24:00' : '23:59:59'}, for example "08:00", got ${JSON.stringify(value ?? null)}.`);
+    throw new Error(
+      `${path} must be a local time HH:MM or HH:MM:SS between 00:00 and ${isEnd ? '24:00' : '23:59:59'}, for example "08:00", got ${JSON.stringify(value ?? null)}.`,
+    );
   }
   return match[0];
 }

@@ -43,8 +43,12 @@ export function evaluateSending(input: EvaluateInput): ValidationReport {
       ? { code: 'FIELDS_RESOLVE', level: 'pass', message: 'Every personalization field has a value for every recipient.' }
       : finding(
           'FIELDS_RESOLVE',
-          missing.map(([field, n]) => `{{${field}}} is empty for ${plural(n, 'recipient')} (e.g. contacts ${stats.missingExamples[field].join(', ')})`).join('; ') +
-            '. Fill the field for these contacts or remove it from the message.',
+          missing
+            .map(
+              ([field, n]) =>
+                `{{${field}}} is empty for ${plural(n, 'recipient')} (e.g. contacts ${stats.missingExamples[field].join(', ')})`,
+            )
+            .join('; ') + '. Fill the field for these contacts or remove it from the message.',
           { missing: stats.missingFields, examples: stats.missingExamples },
         ),
   );
@@ -61,21 +65,53 @@ export function evaluateSending(input: EvaluateInput): ValidationReport {
 
   const { min, max, total } = stats.segments;
   const parts = min === max ? `${max}` : `${min} to ${max}`;
-  const segmentsData = { min, max, total, average: stats.recipients ? Math.round((100 * total) / stats.recipients) / 100 : 0, maxAllowed: compliance.maxSegments };
+  const segmentsData = {
+    min,
+    max,
+    total,
+    average: stats.recipients ? Math.round((100 * total) / stats.recipients) / 100 : 0,
+    maxAllowed: compliance.maxSegments,
+  };
   if (max > PROVIDER_MAX_SEGMENTS) {
-    points.push({ code: 'SEGMENTS', level: 'fail', message: `The longest message needs ${max} SMS parts; providers accept at most ${PROVIDER_MAX_SEGMENTS}. Shorten the message.`, data: segmentsData });
+    points.push({
+      code: 'SEGMENTS',
+      level: 'fail',
+      message: `The longest message needs ${max} SMS parts; providers accept at most ${PROVIDER_MAX_SEGMENTS}. Shorten the message.`,
+      data: segmentsData,
+    });
   } else if (max > compliance.maxSegments) {
-    points.push(finding('SEGMENTS', `The longest message needs ${max} SMS parts; the project allows ${compliance.maxSegments}. Shorten the message.`, segmentsData));
+    points.push(
+      finding(
+        'SEGMENTS',
+        `The longest message needs ${max} SMS parts; the project allows ${compliance.maxSegments}. Shorten the message.`,
+        segmentsData,
+      ),
+    );
   } else if (max > WARN_SEGMENTS) {
-    points.push({ code: 'SEGMENTS', level: 'warn', message: `Messages need ${parts} SMS parts each (${total} in all); each part is billed.`, data: segmentsData });
+    points.push({
+      code: 'SEGMENTS',
+      level: 'warn',
+      message: `Messages need ${parts} SMS parts each (${total} in all); each part is billed.`,
+      data: segmentsData,
+    });
   } else {
-    points.push({ code: 'SEGMENTS', level: 'pass', message: `Messages need ${parts} SMS part${max > 1 ? 's' : ''} each, ${total} in all.`, data: segmentsData });
+    points.push({
+      code: 'SEGMENTS',
+      level: 'pass',
+      message: `Messages need ${parts} SMS part${max > 1 ? 's' : ''} each, ${total} in all.`,
+      data: segmentsData,
+    });
   }
 
   const price = compliance.pricePerSegment;
   points.push(
     price === null
-      ? { code: 'COST', level: 'pass', message: `${total} SMS parts in all; set the project's price per part (pricePerSegment) to see the cost.`, data: { segments: total } }
+      ? {
+          code: 'COST',
+          level: 'pass',
+          message: `${total} SMS parts in all; set the project's price per part (pricePerSegment) to see the cost.`,
+          data: { segments: total },
+        }
       : {
           code: 'COST',
           level: 'pass',
@@ -93,35 +129,61 @@ export function evaluateSending(input: EvaluateInput): ValidationReport {
   const sender = (senderId ?? '').trim();
   const restricted = NO_ALPHANUMERIC_SENDER.filter((c) => stats.countries[c]);
   if (!sender) {
-    points.push({ code: 'SENDER_ID', level: 'warn', message: "No sender is set: the provider's default number is used. Set a sender in the project or the sending so recipients know who writes." });
+    points.push({
+      code: 'SENDER_ID',
+      level: 'warn',
+      message:
+        "No sender is set: the provider's default number is used. Set a sender in the project or the sending so recipients know who writes.",
+    });
   } else if (NUMERIC_SENDER.test(sender.replace(/[\s-]/g, ''))) {
     points.push({ code: 'SENDER_ID', level: 'pass', message: `Sent from the number ${sender}.` });
   } else if (!ALPHANUMERIC_SENDER.test(sender) || !/[A-Za-z]/.test(sender)) {
-    points.push({ code: 'SENDER_ID', level: 'fail', message: `The sender "${sender}" is not valid: an alphanumeric sender has 1 to 11 letters, digits or spaces, with at least one letter.` });
+    points.push({
+      code: 'SENDER_ID',
+      level: 'fail',
+      message: `The sender "${sender}" is not valid: an alphanumeric sender has 1 to 11 letters, digits or spaces, with at least one letter.`,
+    });
   } else if (restricted.length > 0) {
     const n = restricted.reduce((sum, c) => sum + stats.countries[c], 0);
     points.push(
-      finding('SENDER_ID', `The alphanumeric sender "${sender}" cannot send to ${restricted.join('/')} (${plural(n, 'recipient')}): use a registered number there.`, {
-        countries: restricted,
-        recipients: n,
-      }),
+      finding(
+        'SENDER_ID',
+        `The alphanumeric sender "${sender}" cannot send to ${restricted.join('/')} (${plural(n, 'recipient')}): use a registered number there.`,
+        {
+          countries: restricted,
+          recipients: n,
+        },
+      ),
     );
   } else {
     points.push({ code: 'SENDER_ID', level: 'pass', message: `Sent as "${sender}".` });
   }
 
   const excludedBy = (prefix: string) =>
-    Object.fromEntries(Object.entries(stats.excluded).filter(([key]) => key.startsWith(prefix)).map(([key, n]) => [key.slice(prefix.length), n]));
+    Object.fromEntries(
+      Object.entries(stats.excluded)
+        .filter(([key]) => key.startsWith(prefix))
+        .map(([key, n]) => [key.slice(prefix.length), n]),
+    );
   const outsideCountries = excludedBy('countryNotAllowed:');
   const outside = Object.values(outsideCountries).reduce((a, b) => a + b, 0);
   const allowed = compliance.allowedCountries;
   points.push(
     outside > 0
-      ? finding('COUNTRIES', `${plural(outside, 'recipient')} in countries the project does not allow (${byCount(outsideCountries)}) ${outside === 1 ? 'is' : 'are'} left out. Allowed: ${allowed!.join(', ')}.`, {
-          excluded: outsideCountries,
-          allowed,
-        })
-      : { code: 'COUNTRIES', level: 'pass', message: `Destinations: ${byCount(stats.countries) || 'none'}${allowed ? ` (allowed: ${allowed.join(', ')})` : ''}.`, data: { countries: stats.countries } },
+      ? finding(
+          'COUNTRIES',
+          `${plural(outside, 'recipient')} in countries the project does not allow (${byCount(outsideCountries)}) ${outside === 1 ? 'is' : 'are'} left out. Allowed: ${allowed!.join(', ')}.`,
+          {
+            excluded: outsideCountries,
+            allowed,
+          },
+        )
+      : {
+          code: 'COUNTRIES',
+          level: 'pass',
+          message: `Destinations: ${byCount(stats.countries) || 'none'}${allowed ? ` (allowed: ${allowed.join(', ')})` : ''}.`,
+          data: { countries: stats.countries },
+        },
   );
 
   const types = excludedBy('numberType:');
@@ -131,16 +193,29 @@ export function evaluateSending(input: EvaluateInput): ValidationReport {
     : '';
   points.push(
     wrongType > 0
-      ? finding('NUMBER_TYPE', `${plural(wrongType, 'recipient')} with numbers that cannot receive SMS (${byCount(types)}) ${wrongType === 1 ? 'is' : 'are'} left out.${unknownNote}`, {
-          excluded: types,
-          typeUnknown: stats.typeUnknown,
-        })
-      : { code: 'NUMBER_TYPE', level: 'pass', message: `No landline, toll-free or premium number among the recipients.${unknownNote}`, data: { typeUnknown: stats.typeUnknown } },
+      ? finding(
+          'NUMBER_TYPE',
+          `${plural(wrongType, 'recipient')} with numbers that cannot receive SMS (${byCount(types)}) ${wrongType === 1 ? 'is' : 'are'} left out.${unknownNote}`,
+          {
+            excluded: types,
+            typeUnknown: stats.typeUnknown,
+          },
+        )
+      : {
+          code: 'NUMBER_TYPE',
+          level: 'pass',
+          message: `No landline, toll-free or premium number among the recipients.${unknownNote}`,
+          data: { typeUnknown: stats.typeUnknown },
+        },
   );
 
   const quiet = stats.quietHours;
   if (!compliance.quietHours.enabled) {
-    points.push({ code: 'QUIET_HOURS', level: 'pass', message: 'Quiet hours are off for this project: every message goes out as soon as it can.' });
+    points.push({
+      code: 'QUIET_HOURS',
+      level: 'pass',
+      message: 'Quiet hours are off for this project: every message goes out as soon as it can.',
+    });
   } else if (quiet.noWindow > 0) {
     points.push({
       code: 'QUIET_HOURS',
@@ -157,9 +232,18 @@ export function evaluateSending(input: EvaluateInput): ValidationReport {
       ),
     );
   } else {
-    points.push({ code: 'QUIET_HOURS', level: 'pass', message: `Every recipient is inside their sending hours at the send time (${utc(input.atMs)}).` });
+    points.push({
+      code: 'QUIET_HOURS',
+      level: 'pass',
+      message: `Every recipient is inside their sending hours at the send time (${utc(input.atMs)}).`,
+    });
   }
 
-  points.push({ code: 'RECIPIENTS', level: stats.recipients > 0 ? 'pass' : 'fail', message: `${plural(stats.recipients, 'message')} will be sent.`, data: { countries: stats.countries } });
+  points.push({
+    code: 'RECIPIENTS',
+    level: stats.recipients > 0 ? 'pass' : 'fail',
+    message: `${plural(stats.recipients, 'message')} will be sent.`,
+    data: { countries: stats.countries },
+  });
   return reportOf(points);
 }

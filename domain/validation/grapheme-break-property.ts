@@ -7,8 +7,24 @@
 import { createRequire } from 'node:module';
 
 const CLASSES = [
-  'CR', 'LF', 'Control', 'Extend', 'Regional_Indicator', 'SpacingMark', 'L', 'V', 'T', 'LV', 'LVT',
-  'Other', 'Prepend', 'E_Base', 'E_Modifier', 'ZWJ', 'Glue_After_Zwj', 'E_Base_GAZ',
+  'CR',
+  'LF',
+  'Control',
+  'Extend',
+  'Regional_Indicator',
+  'SpacingMark',
+  'L',
+  'V',
+  'T',
+  'LV',
+  'LVT',
+  'Other',
+  'Prepend',
+  'E_Base',
+  'E_Modifier',
+  'ZWJ',
+  'Glue_After_Zwj',
+  'E_Base_GAZ',
 ] as const;
 
 type GraphemeClass = (typeof CLASSES)[number];
@@ -29,7 +45,9 @@ function splitterInternals(): SplitterInternals {
   const source = GraphemeSplitter.toString();
   const end = /return this;\s*\}\s*$/;
   if (!/^function GraphemeSplitter\(\)/.test(source) || !end.test(source) || !source.includes('function getGraphemeBreakProperty(code)')) {
-    throw new Error('grapheme-splitter is not the version message-parts reads (1.0.4): its grapheme break property cannot be taken from it');
+    throw new Error(
+      'grapheme-splitter is not the version message-parts reads (1.0.4): its grapheme break property cannot be taken from it',
+    );
   }
   const internals = `return { property: getGraphemeBreakProperty, classes: { ${CLASSES.map((name) => `${name}: ${name}`).join(', ')} } }; }`;
   return new Function(`${source.replace(end, internals)}\nreturn new GraphemeSplitter();`)() as SplitterInternals;

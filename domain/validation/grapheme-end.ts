@@ -7,8 +7,24 @@
 import { GraphemeBreak, graphemeBreakProperty } from './grapheme-break-property';
 
 const {
-  CR, LF, Control, Extend, Regional_Indicator: RI, SpacingMark, L, V, T, LV, LVT, Other, Prepend,
-  E_Base, E_Modifier, ZWJ, Glue_After_Zwj, E_Base_GAZ,
+  CR,
+  LF,
+  Control,
+  Extend,
+  Regional_Indicator: RI,
+  SpacingMark,
+  L,
+  V,
+  T,
+  LV,
+  LVT,
+  Other,
+  Prepend,
+  E_Base,
+  E_Modifier,
+  ZWJ,
+  Glue_After_Zwj,
+  E_Base_GAZ,
 } = GraphemeBreak;
 const NONE = -1;
 
@@ -65,7 +81,8 @@ class GraphemeSoFar {
     if ((previous === LVT || previous === T) && next === T) return false; // GB8
     if (next === Extend || next === ZWJ || next === SpacingMark || previous === Prepend) return false; // GB9, GB9a, GB9b
     // GB10 as grapheme-splitter reads it: the base right before the skin tone, or right before the last Extend.
-    if (next === E_Modifier && (this.extendSeen ? previous === Extend && isEmojiBase(this.beforePrevious) : isEmojiBase(previous))) return false;
+    if (next === E_Modifier && (this.extendSeen ? previous === Extend && isEmojiBase(this.beforePrevious) : isEmojiBase(previous)))
+      return false;
     if (previous === ZWJ && (next === Glue_After_Zwj || next === E_Base_GAZ)) return false; // GB11
     if (this.leadingIndicators > 0 || this.indicatorAfterLead) return true; // GB12/13: a pair of indicators is already joined
     return !(previous === RI && next === RI);
@@ -89,7 +106,12 @@ const soFar = new GraphemeSoFar();
 /** The index (in UTF-16 code units) just past the grapheme that starts at `start`. */
 export function graphemeEnd(text: string, start: number): number {
   // Most text: a character of class Other before another (a surrogate is of class Control).
-  if (graphemeBreakProperty(text.charCodeAt(start)) === Other && start + 1 < text.length && graphemeBreakProperty(text.charCodeAt(start + 1)) === Other) return start + 1;
+  if (
+    graphemeBreakProperty(text.charCodeAt(start)) === Other &&
+    start + 1 < text.length &&
+    graphemeBreakProperty(text.charCodeAt(start + 1)) === Other
+  )
+    return start + 1;
   return graphemeEndByRules(text, start);
 }
 

@@ -48,7 +48,8 @@ export function addRecipient(
   stats.recipients += 1;
   if (sms.encoding === 'UCS-2') {
     stats.ucs2Recipients += 1;
-    for (const c of sms.nonGsmCharacters) if (!stats.nonGsmCharacters.includes(c) && stats.nonGsmCharacters.length < 20) stats.nonGsmCharacters.push(c);
+    for (const c of sms.nonGsmCharacters)
+      if (!stats.nonGsmCharacters.includes(c) && stats.nonGsmCharacters.length < 20) stats.nonGsmCharacters.push(c);
   }
   for (const field of recipient.missing) {
     stats.missingFields[field] = (stats.missingFields[field] ?? 0) + 1;

@@ -6,7 +6,11 @@
 import { policyOf, PROVIDER_MAX_SEGMENTS, type ComplianceSettings } from '../compliance/settings';
 import { messageParts } from './message-parts';
 
-export function sendTimeFinding(message: { body: string; missing: string[] }, compliance: ComplianceSettings, validatedAtPrepare: boolean): string | null {
+export function sendTimeFinding(
+  message: { body: string; missing: string[] },
+  compliance: ComplianceSettings,
+  validatedAtPrepare: boolean,
+): string | null {
   const parts = messageParts(message.body);
   if (parts.segments > PROVIDER_MAX_SEGMENTS) return `partsCapExceeded:${parts.segments}`;
   if (validatedAtPrepare) return null;

@@ -1,4 +1,11 @@
-import { NodeConnectionTypes, type IExecuteFunctions, type NodeExecutionHint, type INodeExecutionData, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
+import {
+  NodeConnectionTypes,
+  type IExecuteFunctions,
+  type NodeExecutionHint,
+  type INodeExecutionData,
+  type INodeType,
+  type INodeTypeDescription,
+} from 'n8n-workflow';
 import { actorProperty, scheduleProperties, sendingIdProperty, simplifyProperty } from '../shared/descriptions';
 import { credentialTest, loadOptions } from '../shared/methods';
 import { preparedHints, preparedItem, simplePreparedItem } from '../shared/output';
@@ -30,7 +37,8 @@ export class DurableSmsPrepareSending implements INodeType {
         default: '',
         required: true,
         placeholder: 'Hi [[firstName]], our sale starts tomorrow. Reply STOP to opt out.',
-        description: 'SMS text. [[fieldName]] is replaced by each contact\'s profile field (e.g. [[firstName]]); in expression mode {{ }} belongs to n8n.',
+        description:
+          "SMS text. [[fieldName]] is replaced by each contact's profile field (e.g. [[firstName]]); in expression mode {{ }} belongs to n8n.",
         hint: 'Personalize with [[fieldName]], e.g. [[firstName]]: n8n leaves [[ ]] alone, also in expression mode',
       },
       {
@@ -38,7 +46,7 @@ export class DurableSmsPrepareSending implements INodeType {
         name: 'senderId',
         type: 'string',
         default: '',
-        description: 'Alphanumeric sender or phone number; empty uses the project\'s sender',
+        description: "Alphanumeric sender or phone number; empty uses the project's sender",
       },
       ...scheduleProperties,
       {
@@ -46,7 +54,8 @@ export class DurableSmsPrepareSending implements INodeType {
         name: 'refreshAtSend',
         type: 'boolean',
         default: false,
-        description: 'Whether to resolve the recipients again when the send time comes: new contacts are added, contacts no longer targeted are removed',
+        description:
+          'Whether to resolve the recipients again when the send time comes: new contacts are added, contacts no longer targeted are removed',
         displayOptions: { show: { when: ['later'] } },
       },
       actorProperty,

@@ -1,4 +1,10 @@
-import { NodeConnectionTypes, type IExecuteFunctions, type INodeExecutionData, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
+import {
+  NodeConnectionTypes,
+  type IExecuteFunctions,
+  type INodeExecutionData,
+  type INodeType,
+  type INodeTypeDescription,
+} from 'n8n-workflow';
 import { actorProperty, sendingIdProperty } from '../shared/descriptions';
 import { credentialTest } from '../shared/methods';
 import { statusItem } from '../shared/output';
@@ -33,7 +39,11 @@ export class DurableSmsRecordDecision implements INodeType {
         noDataExpression: true,
         default: 'approve',
         options: [
-          { name: 'Approve', value: 'approve', description: 'Record an approval by "Acting As" (refused when the project requires named approvers)' },
+          {
+            name: 'Approve',
+            value: 'approve',
+            description: 'Record an approval by "Acting As" (refused when the project requires named approvers)',
+          },
           { name: 'Reject', value: 'reject', description: 'Record a rejection by "Acting As"; a reason is required' },
         ],
       },
@@ -49,7 +59,8 @@ export class DurableSmsRecordDecision implements INodeType {
       },
       {
         ...actorProperty,
-        description: 'Who decided (an expression giving an e-mail from the trigger\'s data); the audit log records it as established by a node parameter, and four-eyes and distinct-approver rules apply to it',
+        description:
+          "Who decided (an expression giving an e-mail from the trigger's data); the audit log records it as established by a node parameter, and four-eyes and distinct-approver rules apply to it",
       },
     ],
   };
@@ -61,7 +72,8 @@ export class DurableSmsRecordDecision implements INodeType {
     return runPerItem(this, async (sendings, i) => {
       const sendingId = requireSendingId(this, i);
       const approver = this.getNodeParameter('actor', i) as string;
-      if (decision === 'reject') return statusItem(await sendings.reject(sendingId, { approver, reason: this.getNodeParameter('reason', i) as string }));
+      if (decision === 'reject')
+        return statusItem(await sendings.reject(sendingId, { approver, reason: this.getNodeParameter('reason', i) as string }));
       return statusItem(await sendings.approve(sendingId, { approver }));
     });
   }

@@ -42,7 +42,13 @@ export class DurableSmsRequestApproval implements INodeType {
         name: 'channel',
         type: 'options',
         default: 'webhook',
-        options: [{ name: 'Webhook', value: 'webhook', description: 'POST the link(s) as JSON to Slack, Teams or another n8n workflow: {text, approvers or approvalUrl, sendingId, …}' }],
+        options: [
+          {
+            name: 'Webhook',
+            value: 'webhook',
+            description: 'POST the link(s) as JSON to Slack, Teams or another n8n workflow: {text, approvers or approvalUrl, sendingId, …}',
+          },
+        ],
       },
       {
         displayName: 'Webhook URL',
@@ -52,7 +58,8 @@ export class DurableSmsRequestApproval implements INodeType {
         required: true,
         placeholder: 'https://hooks.slack.com/services/…',
         displayOptions: { show: { channel: ['webhook'] } },
-        description: 'Receives {text, approvers: [{email, name, approvalUrl}], sendingId, message, messages, schedule}: one signed link per named approver of the project, for a following workflow to route to each (e-mail, Slack, Teams). Without named approvers: {text, approvalUrl, …}, one link where the approver types a name. Slack and Teams incoming webhooks show the text.',
+        description:
+          'Receives {text, approvers: [{email, name, approvalUrl}], sendingId, message, messages, schedule}: one signed link per named approver of the project, for a following workflow to route to each (e-mail, Slack, Teams). Without named approvers: {text, approvalUrl, …}, one link where the approver types a name. Slack and Teams incoming webhooks show the text.',
       },
       {
         displayName: 'Wait Limit (Hours)',
@@ -60,7 +67,8 @@ export class DurableSmsRequestApproval implements INodeType {
         type: 'number',
         typeOptions: { minValue: 0 },
         default: 72,
-        description: 'After this (or when the approval request expires, per the project, at the latest at the scheduled time) the node stops waiting; n8n then passes the input item on Approved without a decision field, and Send SMS refuses the unapproved sending (0: only the request\'s own expiry)',
+        description:
+          "After this (or when the approval request expires, per the project, at the latest at the scheduled time) the node stops waiting; n8n then passes the input item on Approved without a decision field, and Send SMS refuses the unapproved sending (0: only the request's own expiry)",
       },
       actorProperty,
     ],
@@ -73,34 +81,38 @@ export class DurableSmsRequestApproval implements INodeType {
   async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
     let expiresAtMs: number | undefined;
     const [items] = await runPerItem(this, async (sendings, i) => {
-        // n8n waits once per execution: the first item's sending is the one to approve.
-        if (i > 0) return { skipped: 'only the first item is sent for approval' };
-        const sendingId = requireSendingId(this, i);
-        const webhookUrl = String(this.getNodeParameter('webhookUrl', i)).trim();
-        if (!/^https?:\/\//.test(webhookUrl)) {
-          throw new NodeOperationError(this.getNode(), 'Webhook URL must start with http:// or https://', { itemIndex: i, description: 'Paste the incoming-webhook URL of Slack, Teams or an n8n Webhook node.' });
-        }
-        const status = await sendings.requestApproval(sendingId, this.getNodeParameter('actor', i) as string);
-        const prepared = status.prepared!;
-        const schedule = prepared.schedule.mode === 'now' ? 'now' : `${prepared.schedule.localDateTime} ${prepared.schedule.timeZone}`;
-        // A link carries what it approves (after a change, e.g. a reschedule, it can no longer approve)
-        // and, for a named approver, who approves: both inside what n8n signs.
-        const sign = (approver?: string) => this.getSignedResumeUrl({ sendingId, hash: status.approvalHash!, ...(approver ? { approver } : {}) });
-        const what = `SMS sending ${sendingId} (${prepared.summary.messages} messages, send ${schedule})`;
-        const named = prepared.approvalRules.approvers ?? [];
-        const approverLinks = named.map((a) => ({ email: a.email, name: a.name, approvalUrl: sign(a.email) }));
-        const links = approverLinks.length ? { approvers: approverLinks } : { approvalUrl: sign() };
-        const text = approverLinks.length
-          ? `${what} awaits approval (${prepared.approvalRules.approvalsRequired} of ${approverLinks.length}). Each approver has their own link:\n${approverLinks.map((a) => `${a.name} <${a.email}>: ${a.approvalUrl}`).join('\n')}`
-          : `${what} awaits your approval: ${links.approvalUrl}`;
-        await this.helpers.httpRequest({
-          method: 'POST',
-          url: webhookUrl,
-          json: true,
-          body: { text, ...links, sendingId, message: prepared.message, messages: prepared.summary.messages, schedule },
+      // n8n waits once per execution: the first item's sending is the one to approve.
+      if (i > 0) return { skipped: 'only the first item is sent for approval' };
+      const sendingId = requireSendingId(this, i);
+      const webhookUrl = String(this.getNodeParameter('webhookUrl', i)).trim();
+      if (!/^https?:\/\//.test(webhookUrl)) {
+        throw new NodeOperationError(this.getNode(), 'Webhook URL must start with http:// or https://', {
+          itemIndex: i,
+          description: 'Paste the incoming-webhook URL of Slack, Teams or an n8n Webhook node.',
         });
-        expiresAtMs = status.approvalRequest!.expiresAtMs;
-        return { sendingId, ...links, state: status.state };
+      }
+      const status = await sendings.requestApproval(sendingId, this.getNodeParameter('actor', i) as string);
+      const prepared = status.prepared!;
+      const schedule = prepared.schedule.mode === 'now' ? 'now' : `${prepared.schedule.localDateTime} ${prepared.schedule.timeZone}`;
+      // A link carries what it approves (after a change, e.g. a reschedule, it can no longer approve)
+      // and, for a named approver, who approves: both inside what n8n signs.
+      const sign = (approver?: string) =>
+        this.getSignedResumeUrl({ sendingId, hash: status.approvalHash!, ...(approver ? { approver } : {}) });
+      const what = `SMS sending ${sendingId} (${prepared.summary.messages} messages, send ${schedule})`;
+      const named = prepared.approvalRules.approvers ?? [];
+      const approverLinks = named.map((a) => ({ email: a.email, name: a.name, approvalUrl: sign(a.email) }));
+      const links = approverLinks.length ? { approvers: approverLinks } : { approvalUrl: sign() };
+      const text = approverLinks.length
+        ? `${what} awaits approval (${prepared.approvalRules.approvalsRequired} of ${approverLinks.length}). Each approver has their own link:\n${approverLinks.map((a) => `${a.name} <${a.email}>: ${a.approvalUrl}`).join('\n')}`
+        : `${what} awaits your approval: ${links.approvalUrl}`;
+      await this.helpers.httpRequest({
+        method: 'POST',
+        url: webhookUrl,
+        json: true,
+        body: { text, ...links, sendingId, message: prepared.message, messages: prepared.summary.messages, schedule },
+      });
+      expiresAtMs = status.approvalRequest!.expiresAtMs;
+      return { sendingId, ...links, state: status.state };
     });
     // The request failed (and the node continues on fail): nothing to wait for.
     if (expiresAtMs === undefined) return [items.slice(0, 1), []];

@@ -5,7 +5,8 @@ export const escapeHtml = (text: unknown): string =>
   String(text ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 /** No script may run, forms post only back to n8n, nothing loads from elsewhere. */
-export const APPROVAL_PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+export const APPROVAL_PAGE_CSP =
+  "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
 const STYLE = `
 body{font:15px/1.5 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0;background:#f4f5f7;color:#1f2937}
@@ -66,9 +67,16 @@ export interface ApprovalPageInput {
   reason?: string;
 }
 
-function decisionForms(action: string, identity: LinkIdentity | undefined, approver: string | undefined, reason: string | undefined): string {
+function decisionForms(
+  action: string,
+  identity: LinkIdentity | undefined,
+  approver: string | undefined,
+  reason: string | undefined,
+): string {
   const nameField = (id: string) =>
-    identity ? '' : `<label for="${id}">Your name or e-mail</label><input id="${id}" name="approver" required value="${escapeHtml(approver)}">`;
+    identity
+      ? ''
+      : `<label for="${id}">Your name or e-mail</label><input id="${id}" name="approver" required value="${escapeHtml(approver)}">`;
   const proof = identity?.hasPhone
     ? `<form method="post" action="${action}"><input type="hidden" name="decision" value="proofSend">
 <p class="muted">Receive the message, rendered for the first recipient and marked [TEST], on your own phone before deciding. It is not counted in the sending.</p>

@@ -18,7 +18,11 @@ interface HttpResponse {
 
 function respond(context: IWebhookFunctions, code: number, html: string): IWebhookResponseData {
   const res = context.getResponseObject() as unknown as HttpResponse;
-  res.status(code).setHeader('Content-Type', 'text/html; charset=utf-8').setHeader('Content-Security-Policy', APPROVAL_PAGE_CSP).setHeader('Cache-Control', 'no-store');
+  res
+    .status(code)
+    .setHeader('Content-Type', 'text/html; charset=utf-8')
+    .setHeader('Content-Security-Policy', APPROVAL_PAGE_CSP)
+    .setHeader('Cache-Control', 'no-store');
   res.send(html);
   return { noWebhookResponse: true };
 }
@@ -27,10 +31,25 @@ function respond(context: IWebhookFunctions, code: number, html: string): IWebho
 function resume(status: SendingStatus, html: string, outcome?: 'superseded'): IWebhookResponseData {
   const approved = !outcome && DECIDED_APPROVED.includes(status.state);
   const decision: IDataObject = approved
-    ? { decision: 'approved', approver: status.approval?.approver ?? null, approvers: status.approvals.map((a) => a.approver), decidedAtMs: status.approval?.atMs ?? null }
+    ? {
+        decision: 'approved',
+        approver: status.approval?.approver ?? null,
+        approvers: status.approvals.map((a) => a.approver),
+        decidedAtMs: status.approval?.atMs ?? null,
+      }
     : outcome === 'superseded'
-      ? { decision: 'superseded', approver: null, reason: 'The sending changed after the approval link was sent; a new approval is needed.', decidedAtMs: null }
-      : { decision: 'rejected', approver: status.rejection?.approver ?? status.cancellation?.actor ?? null, reason: status.rejection?.reason ?? status.cancellation?.reason ?? status.failure, decidedAtMs: status.rejection?.atMs ?? status.cancellation?.atMs ?? null };
+      ? {
+          decision: 'superseded',
+          approver: null,
+          reason: 'The sending changed after the approval link was sent; a new approval is needed.',
+          decidedAtMs: null,
+        }
+      : {
+          decision: 'rejected',
+          approver: status.rejection?.approver ?? status.cancellation?.actor ?? null,
+          reason: status.rejection?.reason ?? status.cancellation?.reason ?? status.failure,
+          decidedAtMs: status.rejection?.atMs ?? status.cancellation?.atMs ?? null,
+        };
   const item = { json: { ...statusItem(status), ...decision }, pairedItem: { item: 0 } };
   return { webhookResponse: html, workflowData: approved ? [[item], []] : [[], [item]] };
 }
@@ -55,7 +74,14 @@ function decidedText(status: SendingStatus): string {
 }
 
 const invalidLink = (context: IWebhookFunctions, why: string) =>
-  respond(context, 401, renderMessagePage('Invalid approval link', `This link is not a valid approval link (${why}). Nothing was changed. Use the link exactly as you received it, or ask for a new one.`));
+  respond(
+    context,
+    401,
+    renderMessagePage(
+      'Invalid approval link',
+      `This link is not a valid approval link (${why}). Nothing was changed. Use the link exactly as you received it, or ask for a new one.`,
+    ),
+  );
 
 /** Engine refusals that no retry on this page can change: shown as a page of their own. */
 const FINAL_REFUSALS: Record<string, string> = {
@@ -79,9 +105,11 @@ export async function approvalWebhook(this: IWebhookFunctions): Promise<IWebhook
     if (!checked.ok) return invalidLink(this, checked.reason);
     const parsed = this.getQueryData() as Record<string, unknown>;
     // A resume token in place of the signature skips n8n's check of the signed query: refuse it.
-    if (String(parsed.signature ?? '').includes('/') || checked.query.signature.includes('/')) return invalidLink(this, 'the signature is not a signature');
+    if (String(parsed.signature ?? '').includes('/') || checked.query.signature.includes('/'))
+      return invalidLink(this, 'the signature is not a signature');
     const { sendingId, hash, approver: linkApprover } = checked.query;
-    if (parsed.sendingId !== sendingId || parsed.hash !== hash || parsed.approver !== linkApprover) return invalidLink(this, 'its query was read differently');
+    if (parsed.sendingId !== sendingId || parsed.hash !== hash || parsed.approver !== linkApprover)
+      return invalidLink(this, 'its query was read differently');
 
     const sendings = await sendingsFor(this);
     let status = await sendings.status(sendingId);
@@ -92,23 +120,48 @@ export async function approvalWebhook(this: IWebhookFunctions): Promise<IWebhook
     if (status.approvalHash !== hash) {
       return resume(
         status,
-        renderMessagePage('This link is out of date', 'The sending changed after this link was sent (its message, recipients or schedule). This link can no longer approve it; a new approval request is needed.'),
+        renderMessagePage(
+          'This link is out of date',
+          'The sending changed after this link was sent (its message, recipients or schedule). This link can no longer approve it; a new approval request is needed.',
+        ),
         'superseded',
       );
     }
     if (status.state !== 'awaiting_approval') {
-      return respond(this, 409, renderMessagePage('Not waiting for approval', `This sending is ${status.state}; it needs to be prepared and sent for approval again.`));
+      return respond(
+        this,
+        409,
+        renderMessagePage(
+          'Not waiting for approval',
+          `This sending is ${status.state}; it needs to be prepared and sent for approval again.`,
+        ),
+      );
     }
     let identity: LinkIdentity | undefined;
     if (linkApprover !== undefined) {
       const named = (status.prepared!.approvalRules.approvers ?? []).find((a) => samePerson(a.email, linkApprover));
-      if (!named) return respond(this, 403, renderMessagePage(FINAL_REFUSALS.NotAnApprover, `${linkApprover} is not one of the approvers of this sending's project. Nothing was changed.`));
+      if (!named)
+        return respond(
+          this,
+          403,
+          renderMessagePage(
+            FINAL_REFUSALS.NotAnApprover,
+            `${linkApprover} is not one of the approvers of this sending's project. Nothing was changed.`,
+          ),
+        );
       identity = { email: named.email, name: named.name, hasPhone: named.hasPhone === true };
       // A link decides once: the engine would refuse a second approval (AlreadyApproved); say who decided and when.
       const mine = status.approvals.find((a) => samePerson(a.approver, named.email));
       if (mine) {
         const needed = status.prepared!.approvalRules.approvalsRequired;
-        return respond(this, 409, renderMessagePage(FINAL_REFUSALS.AlreadyApproved, `${named.name} (${named.email}) approved this sending at ${utc(mine.atMs)} (${status.approvals.length} of ${needed} approvals). This link has decided and cannot approve again; the sending waits for other approvers.`));
+        return respond(
+          this,
+          409,
+          renderMessagePage(
+            FINAL_REFUSALS.AlreadyApproved,
+            `${named.name} (${named.email}) approved this sending at ${utc(mine.atMs)} (${status.approvals.length} of ${needed} approvals). This link has decided and cannot approve again; the sending waits for other approvers.`,
+          ),
+        );
       }
     }
     const formAction = `?${rawUrl.slice(rawUrl.indexOf('?') + 1)}`;
@@ -126,9 +179,17 @@ export async function approvalWebhook(this: IWebhookFunctions): Promise<IWebhook
     if (!approver) return await showPage(422, { error: 'Enter your name or e-mail: it is recorded with your decision.', approver, reason });
     try {
       if (body.decision === 'proofSend') {
-        if (!identity) return await showPage(422, { error: 'Test messages go only to a named approver, from the link issued for them.', approver, reason });
+        if (!identity)
+          return await showPage(422, {
+            error: 'Test messages go only to a named approver, from the link issued for them.',
+            approver,
+            reason,
+          });
         const sent = await sendings.proofSend(sendingId, { approver, established });
-        return await showPage(200, { notice: `A test message was sent to ${sent.sentTo}: the message as recipient #${sent.sampleSeq} gets it, marked [TEST] and not counted in the sending. ${sent.left} more test message(s) possible in this approval round.`, reason });
+        return await showPage(200, {
+          notice: `A test message was sent to ${sent.sentTo}: the message as recipient #${sent.sampleSeq} gets it, marked [TEST] and not counted in the sending. ${sent.left} more test message(s) possible in this approval round.`,
+          reason,
+        });
       }
       if (body.decision === 'approve') status = await sendings.approve(sendingId, { approver, established, hash });
       else if (body.decision === 'reject') {
@@ -138,20 +199,41 @@ export async function approvalWebhook(this: IWebhookFunctions): Promise<IWebhook
     } catch (err) {
       if (!(err instanceof SendingError)) return unavailable(this, err);
       const title = identity ? FINAL_REFUSALS[err.type] : undefined;
-      if (title) return respond(this, err.type === 'AlreadyApproved' ? 409 : 403, renderMessagePage(title, `${err.message} Nothing was changed.`));
+      if (title)
+        return respond(this, err.type === 'AlreadyApproved' ? 409 : 403, renderMessagePage(title, `${err.message} Nothing was changed.`));
       return await showPage(422, { error: err.message, approver, reason });
     }
     if (status.state === 'awaiting_approval') {
       const needed = status.prepared!.approvalRules.approvalsRequired;
-      return respond(this, 200, renderMessagePage('Approval recorded', `Thank you, ${who}: your approval is recorded (${status.approvals.length} of ${needed}). The sending waits for ${needed - status.approvals.length} more approval(s) from other people.`));
+      return respond(
+        this,
+        200,
+        renderMessagePage(
+          'Approval recorded',
+          `Thank you, ${who}: your approval is recorded (${status.approvals.length} of ${needed}). The sending waits for ${needed - status.approvals.length} more approval(s) from other people.`,
+        ),
+      );
     }
     const approved = status.state === 'approved';
-    return resume(status, renderMessagePage(approved ? 'Approved' : 'Rejected', approved ? `Thank you, ${who}: the sending is approved.` : `Thank you, ${who}: the sending is rejected.`));
+    return resume(
+      status,
+      renderMessagePage(
+        approved ? 'Approved' : 'Rejected',
+        approved ? `Thank you, ${who}: the sending is approved.` : `Thank you, ${who}: the sending is rejected.`,
+      ),
+    );
   } catch (err) {
     return unavailable(this, err);
   }
 }
 
 function unavailable(context: IWebhookFunctions, err: unknown): IWebhookResponseData {
-  return respond(context, 503, renderMessagePage('Cannot record the decision now', `The sending service did not answer (${(err as Error).message}). Nothing was changed; try the link again in a moment.`));
+  return respond(
+    context,
+    503,
+    renderMessagePage(
+      'Cannot record the decision now',
+      `The sending service did not answer (${(err as Error).message}). Nothing was changed; try the link again in a moment.`,
+    ),
+  );
 }

@@ -28,7 +28,8 @@ export function checkLinkQuery(url: string): LinkQueryCheck {
   const raw = at < 0 ? '' : url.slice(at + 1).split('#')[0];
   const values = new Map<string, string>();
   const parts = raw.split('&');
-  if (parts.length > KNOWN.size) return { ok: false, reason: `the link has ${parts.length} query parameters; a real link has at most ${KNOWN.size}` };
+  if (parts.length > KNOWN.size)
+    return { ok: false, reason: `the link has ${parts.length} query parameters; a real link has at most ${KNOWN.size}` };
   for (const part of parts) {
     // Decoded the way a browser form decodes it, so `appr%6Fver` and `approver` are one key.
     const entries = [...new URLSearchParams(part).entries()];
@@ -43,5 +44,13 @@ export function checkLinkQuery(url: string): LinkQueryCheck {
   }
   const approver = values.get('approver');
   if (approver !== undefined && !approver.trim()) return { ok: false, reason: 'the link\'s "approver" is empty' };
-  return { ok: true, query: { sendingId: values.get('sendingId')!, hash: values.get('hash')!, signature: values.get('signature')!, ...(approver !== undefined ? { approver } : {}) } };
+  return {
+    ok: true,
+    query: {
+      sendingId: values.get('sendingId')!,
+      hash: values.get('hash')!,
+      signature: values.get('signature')!,
+      ...(approver !== undefined ? { approver } : {}),
+    },
+  };
 }

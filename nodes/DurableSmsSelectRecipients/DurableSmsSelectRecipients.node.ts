@@ -1,4 +1,10 @@
-import { NodeConnectionTypes, type IExecuteFunctions, type INodeExecutionData, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
+import {
+  NodeConnectionTypes,
+  type IExecuteFunctions,
+  type INodeExecutionData,
+  type INodeType,
+  type INodeTypeDescription,
+} from 'n8n-workflow';
 import type { AudienceSelection } from '../../domain/types';
 import { actorProperty } from '../shared/descriptions';
 import { credentialTest, loadOptions } from '../shared/methods';
@@ -27,7 +33,8 @@ export class DurableSmsSelectRecipients implements INodeType {
         typeOptions: { loadOptionsMethod: 'getProjects' },
         default: '',
         required: true,
-        description: 'Project whose contacts receive the SMS. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+        description:
+          'Project whose contacts receive the SMS. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
       },
       {
         displayName: 'Audience',

@@ -1,4 +1,10 @@
-import { NodeConnectionTypes, type IExecuteFunctions, type INodeExecutionData, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
+import {
+  NodeConnectionTypes,
+  type IExecuteFunctions,
+  type INodeExecutionData,
+  type INodeType,
+  type INodeTypeDescription,
+} from 'n8n-workflow';
 import { actorProperty, sendingIdProperty, simplifyProperty } from '../shared/descriptions';
 import { credentialTest } from '../shared/methods';
 import { simpleSendItem, statusItem } from '../shared/output';
@@ -25,7 +31,8 @@ export class DurableSmsSend implements INodeType {
         name: 'waitForCompletion',
         type: 'boolean',
         default: false,
-        description: 'Whether to wait until every message is handled and output the delivery summary (a scheduled sending is waited for too)',
+        description:
+          'Whether to wait until every message is handled and output the delivery summary (a scheduled sending is waited for too)',
       },
       {
         displayName: 'Wait Limit (Minutes)',

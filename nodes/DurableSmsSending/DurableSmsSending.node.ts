@@ -1,4 +1,11 @@
-import { NodeConnectionTypes, NodeOperationError, type IExecuteFunctions, type INodeExecutionData, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
+import {
+  NodeConnectionTypes,
+  NodeOperationError,
+  type IExecuteFunctions,
+  type INodeExecutionData,
+  type INodeType,
+  type INodeTypeDescription,
+} from 'n8n-workflow';
 import { actorProperty, scheduleProperties, sendingIdProperty } from '../shared/descriptions';
 import { credentialTest, loadOptions } from '../shared/methods';
 import { statusItem } from '../shared/output';
@@ -39,12 +46,42 @@ export class DurableSmsSending implements INodeType {
         default: 'getStatus',
         displayOptions: { show: { resource: ['sending'] } },
         options: [
-          { name: 'Cancel', value: 'cancel', action: 'Cancel a sending', description: 'Stop a sending before or while it sends; a reason is required' },
-          { name: 'Get Status', value: 'getStatus', action: 'Get the status of a sending', description: 'State, counts, schedule and delivery progress' },
-          { name: 'Pause', value: 'pause', action: 'Pause a sending', description: 'Stop starting messages until it is resumed; a reason is required' },
-          { name: 'Reschedule', value: 'reschedule', action: 'Reschedule a sending', description: 'Move the send time, also while it waits for it' },
-          { name: 'Resume', value: 'resume', action: 'Resume a paused sending', description: 'Continue sending once the cause of the pause is fixed' },
-          { name: 'Retry Recipients', value: 'retryRecipients', action: 'Send failed recipients again', description: 'Of a paused sending, or a completed one within its retry window' },
+          {
+            name: 'Cancel',
+            value: 'cancel',
+            action: 'Cancel a sending',
+            description: 'Stop a sending before or while it sends; a reason is required',
+          },
+          {
+            name: 'Get Status',
+            value: 'getStatus',
+            action: 'Get the status of a sending',
+            description: 'State, counts, schedule and delivery progress',
+          },
+          {
+            name: 'Pause',
+            value: 'pause',
+            action: 'Pause a sending',
+            description: 'Stop starting messages until it is resumed; a reason is required',
+          },
+          {
+            name: 'Reschedule',
+            value: 'reschedule',
+            action: 'Reschedule a sending',
+            description: 'Move the send time, also while it waits for it',
+          },
+          {
+            name: 'Resume',
+            value: 'resume',
+            action: 'Resume a paused sending',
+            description: 'Continue sending once the cause of the pause is fixed',
+          },
+          {
+            name: 'Retry Recipients',
+            value: 'retryRecipients',
+            action: 'Send failed recipients again',
+            description: 'Of a paused sending, or a completed one within its retry window',
+          },
         ],
       },
       sendingIdProperty,
@@ -63,7 +100,8 @@ export class DurableSmsSending implements INodeType {
         type: 'boolean',
         default: false,
         displayOptions: { show: { operation: ['retryRecipients'] } },
-        description: 'Whether to also send again to recipients whose outcome is unknown (the provider may already have delivered to them: they may get a second copy)',
+        description:
+          'Whether to also send again to recipients whose outcome is unknown (the provider may already have delivered to them: they may get a second copy)',
       },
       ...scheduleProperties.map((p) => ({ ...p, displayOptions: { show: { ...p.displayOptions?.show, operation: ['reschedule'] } } })),
       { ...actorProperty, displayOptions: { hide: { operation: ['getStatus'] } } },
@@ -80,7 +118,8 @@ export class DurableSmsSending implements INodeType {
         // Saved before approving moved out of this node (an AI agent could call it as a tool).
         throw new NodeOperationError(this.getNode(), `The Sending node no longer approves or rejects (resource "${resource}")`, {
           itemIndex: i,
-          description: 'Approvers decide from their signed link (Request Approval); to record a decision made elsewhere, use the "Durable SMS: Record Decision" node.',
+          description:
+            'Approvers decide from their signed link (Request Approval); to record a decision made elsewhere, use the "Durable SMS: Record Decision" node.',
         });
       }
       const sendingId = requireSendingId(this, i);

@@ -6,7 +6,8 @@ export const sendingIdProperty: INodeProperties = {
   type: 'string',
   default: '={{ $json.sendingId }}',
   required: true,
-  description: 'The sending to act on. Items from Select Recipients carry it; set an expression to continue a sending from another workflow.',
+  description:
+    'The sending to act on. Items from Select Recipients carry it; set an expression to continue a sending from another workflow.',
 };
 
 export const actorProperty: INodeProperties = {
@@ -44,7 +45,8 @@ export const scheduleProperties: INodeProperties[] = [
     name: 'localDateTime',
     type: 'dateTime',
     default: '',
-    description: 'Wall-clock time in the time zone below (the picker\'s date and time are read in that zone; an expression such as {{ $now.plus({ days: 1 }) }} is the time it shows there). A time skipped by a daylight-saving change is refused; a repeated one takes its first occurrence.',
+    description:
+      "Wall-clock time in the time zone below (the picker's date and time are read in that zone; an expression such as {{ $now.plus({ days: 1 }) }} is the time it shows there). A time skipped by a daylight-saving change is refused; a repeated one takes its first occurrence.",
     displayOptions: { show: { when: ['later'] } },
     required: true,
   },

@@ -1,7 +1,25 @@
 import { NodeOperationError, type IExecuteFunctions } from 'n8n-workflow';
 
 /** Names an n8n expression may use bare between `{{ }}`; any other bare name is a contact field n8n blanked. */
-const EXPRESSION_GLOBALS = new Set(['Math', 'DateTime', 'Duration', 'Interval', 'JSON', 'Number', 'String', 'Object', 'Array', 'Date', 'Boolean', 'true', 'false', 'null', 'undefined', 'NaN', 'Infinity']);
+const EXPRESSION_GLOBALS = new Set([
+  'Math',
+  'DateTime',
+  'Duration',
+  'Interval',
+  'JSON',
+  'Number',
+  'String',
+  'Object',
+  'Array',
+  'Date',
+  'Boolean',
+  'true',
+  'false',
+  'null',
+  'undefined',
+  'NaN',
+  'Infinity',
+]);
 const BARE_BRACED = /\{\{\s*([A-Za-z_][\w.-]*)\s*\}\}/g;
 
 /**
@@ -22,10 +40,14 @@ export function messageParameter(context: IExecuteFunctions, itemIndex: number):
   const swallowed = swallowedPlaceholders(context.getNode().parameters.message);
   if (swallowed.length > 0) {
     const list = swallowed.map((name) => `{{${name}}}`).join(', ');
-    throw new NodeOperationError(context.getNode(), `Message is an expression, so n8n filled ${list} itself (with nothing) before the sending saw it`, {
-      itemIndex,
-      description: `Write contact fields as ${swallowed.map((name) => `[[${name}]]`).join(', ')}: n8n leaves [[ ]] alone and the sending fills it for each recipient. Keep {{ }} for n8n expressions such as {{ $json.code }}.`,
-    });
+    throw new NodeOperationError(
+      context.getNode(),
+      `Message is an expression, so n8n filled ${list} itself (with nothing) before the sending saw it`,
+      {
+        itemIndex,
+        description: `Write contact fields as ${swallowed.map((name) => `[[${name}]]`).join(', ')}: n8n leaves [[ ]] alone and the sending fills it for each recipient. Keep {{ }} for n8n expressions such as {{ $json.code }}.`,
+      },
+    );
   }
   return context.getNodeParameter('message', itemIndex) as string;
 }

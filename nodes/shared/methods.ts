@@ -1,4 +1,10 @@
-import type { ICredentialTestFunctions, ICredentialsDecrypted, ILoadOptionsFunctions, INodeCredentialTestResult, INodePropertyOptions } from 'n8n-workflow';
+import type {
+  ICredentialTestFunctions,
+  ICredentialsDecrypted,
+  ILoadOptionsFunctions,
+  INodeCredentialTestResult,
+  INodePropertyOptions,
+} from 'n8n-workflow';
 import { sendingsFor, testConnection } from './transport';
 
 /** Option lists read live from the worker's directory, through Temporal. */

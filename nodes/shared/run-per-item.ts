@@ -1,4 +1,11 @@
-import { NodeApiError, NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type JsonObject } from 'n8n-workflow';
+import {
+  NodeApiError,
+  NodeOperationError,
+  type IDataObject,
+  type IExecuteFunctions,
+  type INodeExecutionData,
+  type JsonObject,
+} from 'n8n-workflow';
 import { SendingError, type SendingClient } from '../../client/sending-client';
 import { sendingsFor } from './transport';
 
@@ -24,7 +31,10 @@ export async function runPerItem(
           ? err
           : err instanceof SendingError
             ? new NodeOperationError(context.getNode(), err.message, { itemIndex: i })
-            : new NodeApiError(context.getNode(), { message: (err as Error).message } as JsonObject, { itemIndex: i, message: (err as Error).message });
+            : new NodeApiError(context.getNode(), { message: (err as Error).message } as JsonObject, {
+                itemIndex: i,
+                message: (err as Error).message,
+              });
       if (context.continueOnFail()) {
         out.push({ json: { error: error.message }, pairedItem: { item: i } });
         continue;

@@ -94,10 +94,12 @@ describe.each(STORES)('bad-input catalogue: phone numbers (%s directory)', (stor
   });
 
   const stored = async (externalId: string) =>
-    (await fresh.rows<{ sms_e164: string | null; sms_status: string; sms_invalid_reason: string | null }>(
-      'SELECT sms_e164, sms_status, sms_invalid_reason FROM contacts WHERE project_id = ? AND external_id = ?',
-      ['numbers', externalId],
-    ))[0];
+    (
+      await fresh.rows<{ sms_e164: string | null; sms_status: string; sms_invalid_reason: string | null }>(
+        'SELECT sms_e164, sms_status, sms_invalid_reason FROM contacts WHERE project_id = ? AND external_id = ?',
+        ['numbers', externalId],
+      )
+    )[0];
 
   describe('read as a number at every entrance', () => {
     test.each(ACCEPTED)('%s', async (_what, { input, e164 }) => {
@@ -130,7 +132,10 @@ describe.each(STORES)('bad-input catalogue: phone numbers (%s directory)', (stor
       expect((await directory.countAudience(everyone('numbers'))).messages).toBe(audienceBefore.messages);
 
       // The kill list refuses it, naming the fix.
-      const killListError = await directory.addOptOut('numbers', input, 'cli:alex').then(() => null, (error: Error) => error);
+      const killListError = await directory.addOptOut('numbers', input, 'cli:alex').then(
+        () => null,
+        (error: Error) => error,
+      );
       expect(killListError?.name).toBe('DirectoryInputError');
       expect(killListError?.message).toMatch(reason === 'missing' ? /The number is empty\./ : reason);
       expect(killListError?.message).toMatch(/Give it in E\.164 \(\+15145551234\) or in the local format of CA\.$/);
@@ -139,7 +144,9 @@ describe.each(STORES)('bad-input catalogue: phone numbers (%s directory)', (stor
       const inbound = await postJson(server.url, '/inbound/numbers', { from: input, body: 'STOP' }, bearer);
       expect(inbound.status).toBe(400);
       const error = JSON.parse(inbound.text).error as string;
-      expect(error).toMatch(reason === 'missing' ? /^"from" is missing/ : /^"from" is not a usable phone number: .* Give the sender's number in E\.164/);
+      expect(error).toMatch(
+        reason === 'missing' ? /^"from" is missing/ : /^"from" is not a usable phone number: .* Give the sender's number in E\.164/,
+      );
       if (input.trim().length >= 3) expect(error).not.toContain(input.trim());
 
       expect(await fresh.killList('numbers')).toEqual(killListBefore);

@@ -29,7 +29,14 @@ describe('operator CLI', () => {
   const smsWithEnv = async (extraEnv: NodeJS.ProcessEnv, ...args: string[]): Promise<string> => {
     const { stdout } = await run(process.execPath, ['--import', 'tsx', join(ROOT, 'cli', 'main.ts'), ...args], {
       cwd: ROOT,
-      env: { ...process.env, TEMPORAL_ADDRESS, TEMPORAL_TASK_QUEUE: taskQueue, DIRECTORY_SQLITE_PATH: fresh.path, SMS_ACTOR: 'paula', ...extraEnv },
+      env: {
+        ...process.env,
+        TEMPORAL_ADDRESS,
+        TEMPORAL_TASK_QUEUE: taskQueue,
+        DIRECTORY_SQLITE_PATH: fresh.path,
+        SMS_ACTOR: 'paula',
+        ...extraEnv,
+      },
     });
     return stdout.trim();
   };
@@ -45,8 +52,23 @@ describe('operator CLI', () => {
   };
 
   test('project → import → create → count → prepare → approve → send → outbox and audit', async () => {
-    expect(await sms('project', '--id', 'demo', '--name', 'Demo', '--country', 'CA', '--time-zone', 'America/Toronto', '--sms-enabled', 'true', '--compliance', JSON.stringify(ANY_HOUR)))
-      .toBe('project demo: SMS enabled, number field "mobile", country CA, zone America/Toronto');
+    expect(
+      await sms(
+        'project',
+        '--id',
+        'demo',
+        '--name',
+        'Demo',
+        '--country',
+        'CA',
+        '--time-zone',
+        'America/Toronto',
+        '--sms-enabled',
+        'true',
+        '--compliance',
+        JSON.stringify(ANY_HOUR),
+      ),
+    ).toBe('project demo: SMS enabled, number field "mobile", country CA, zone America/Toronto');
     expect(await sms('import', '--project', 'demo', join(ROOT, 'examples', 'contacts.csv'))).toBe('imported 10 contact(s)');
     expect(await sms('groups', '--project', 'demo')).toBe('customers\t6\nnewsletter\t5\nvip\t3');
 
@@ -55,8 +77,13 @@ describe('operator CLI', () => {
     expect(created[1]).toBe('targeted 7, messages 4, distinct numbers 4; excluded: inactive 1, missingNumber 1, duplicateNumber 1');
     expect(await sms('count', id)).toBe(created[1]);
 
-    expect(await smsFails('send', id)).toEqual({ code: 1, stderr: expect.stringMatching(/^error: Sending .* is not approved \(it is draft\)/) });
-    expect(await sms('prepare', id, '--message', 'Bonjour {{firstName}}, -20% today. STOP to opt out')).toContain('prepared by paula: 4 message(s), send now');
+    expect(await smsFails('send', id)).toEqual({
+      code: 1,
+      stderr: expect.stringMatching(/^error: Sending .* is not approved \(it is draft\)/),
+    });
+    expect(await sms('prepare', id, '--message', 'Bonjour {{firstName}}, -20% today. STOP to opt out')).toContain(
+      'prepared by paula: 4 message(s), send now',
+    );
     expect(await sms('request-approval', id)).toContain(`sending ${id}: awaiting_approval`);
     expect(await sms('approve', id, '--as', 'alex')).toContain('approved by alex');
     expect(await sms('send', id, '--watch')).toMatch(/completed: 4\/4 \(100%\) sent 4, failed 0, skipped 0, unknown 0$/);
@@ -68,20 +95,38 @@ describe('operator CLI', () => {
       ['+14385550109', 'Bonjour Ivan, -20% today. STOP to opt out'],
     ]);
     const audit = (await sms('audit', id)).split('\n').map((line) => line.split('  ').slice(1, 3).join(' '));
-    expect(audit).toEqual(['selected by paula', 'counted by paula', 'prepared by paula', 'approval_requested by paula', 'approved by alex', 'send_requested by paula', 'completed by system']);
+    expect(audit).toEqual([
+      'selected by paula',
+      'counted by paula',
+      'prepared by paula',
+      'approval_requested by paula',
+      'approved by alex',
+      'send_requested by paula',
+      'completed by system',
+    ]);
     // What the CLI does is an operator's action, and the audit log says so.
     expect((await sms('audit', id)).split('\n').filter((line) => line.includes('"established":"operator"'))).toHaveLength(6);
     const status = JSON.parse(await sms('status', id, '--json'));
     expect(status).toMatchObject({ state: 'completed', progress: { sent: 4 } });
 
     // The operator's controls, on a sending that is over: refused with the states where they apply.
-    expect(await smsFails('pause', id, '--reason', 'check')).toEqual({ code: 1, stderr: `error: Cannot pause sending ${id}: it is completed; pause is possible when it is sending.` });
-    expect(await smsFails('resume', id)).toEqual({ code: 1, stderr: `error: Cannot resume sending ${id}: it is completed; resume is possible when it is paused.` });
+    expect(await smsFails('pause', id, '--reason', 'check')).toEqual({
+      code: 1,
+      stderr: `error: Cannot pause sending ${id}: it is completed; pause is possible when it is sending.`,
+    });
+    expect(await smsFails('resume', id)).toEqual({
+      code: 1,
+      stderr: `error: Cannot resume sending ${id}: it is completed; resume is possible when it is paused.`,
+    });
     expect(await smsFails('retry', id)).toEqual({
       code: 2,
-      stderr: 'error: retry needs --failed and/or --unknown: which recipients to send again\nusage: npm run sms -- retry ID [--failed] [--unknown --confirm-possible-duplicates]',
+      stderr:
+        'error: retry needs --failed and/or --unknown: which recipients to send again\nusage: npm run sms -- retry ID [--failed] [--unknown --confirm-possible-duplicates]',
     });
-    expect(await smsFails('retry', id, '--unknown')).toEqual({ code: 1, stderr: expect.stringMatching(/may give them a second copy.*--confirm-possible-duplicates/) });
+    expect(await smsFails('retry', id, '--unknown')).toEqual({
+      code: 1,
+      stderr: expect.stringMatching(/may give them a second copy.*--confirm-possible-duplicates/),
+    });
     expect(await sms('retry', id, '--failed')).toContain(`sending ${id}: completed`);
     expect((await sms('audit', id)).split('\n').at(-1)).toMatch(/retry_requested  by paula  .*"failed":0,"unknown":0/);
   });
@@ -92,32 +137,62 @@ describe('operator CLI', () => {
       writeFileSync(join(folder, name), content);
       return join(folder, name);
     };
-    await sms('project', '--id', 'hostile', '--name', 'Hostile', '--country', 'CA', '--time-zone', 'America/Toronto', '--sms-enabled', 'true', '--compliance', JSON.stringify(ANY_HOUR));
+    await sms(
+      'project',
+      '--id',
+      'hostile',
+      '--name',
+      'Hostile',
+      '--country',
+      'CA',
+      '--time-zone',
+      'America/Toronto',
+      '--sms-enabled',
+      'true',
+      '--compliance',
+      JSON.stringify(ANY_HOUR),
+    );
 
-    const strayQuote = file('stray.csv', `id,firstName,mobile\nh0,Ann,514 555 0300\nh1,"Bob,514 555 0301\n${Array.from({ length: 1000 }, (_, i) => `x${i},N,514 555 0302`).join('\n')}\n`);
+    const strayQuote = file(
+      'stray.csv',
+      `id,firstName,mobile\nh0,Ann,514 555 0300\nh1,"Bob,514 555 0301\n${Array.from({ length: 1000 }, (_, i) => `x${i},N,514 555 0302`).join('\n')}\n`,
+    );
     expect(await smsFails('import', '--project', 'hostile', strayQuote)).toEqual({
       code: 1,
-      stderr: 'error: Nothing was imported: 1 row(s) of the CSV cannot be imported. Fix them and import the file again.\n' +
+      stderr:
+        'error: Nothing was imported: 1 row(s) of the CSV cannot be imported. Fix them and import the file again.\n' +
         '  line 3: a quoted field starts here and its closing quote is missing: add the closing ", or double a " that is part of the text (""). The rest of the file was not read.',
     });
     const latin1 = file('latin1.csv', Buffer.from('id,firstName,mobile\nh9,Andr\xe9,514 555 0309\n', 'latin1'));
     expect(await smsFails('import', '--project', 'hostile', latin1)).toEqual({
       code: 1,
-      stderr: 'error: Line 2 of the CSV has an invalid UTF-8 sequence: save the file as "CSV UTF-8", or give its encoding with --encoding (windows-1252, latin1, utf-16le).',
+      stderr:
+        'error: Line 2 of the CSV has an invalid UTF-8 sequence: save the file as "CSV UTF-8", or give its encoding with --encoding (windows-1252, latin1, utf-16le).',
     });
-    expect(await smsFails('import', '--project', 'hostile', '--encoding', 'ascii', latin1)).toEqual({ code: 2, stderr: expect.stringMatching(/^error: --encoding "ascii": is not an encoding the import reads: use one of utf-8, windows-1252, latin1, utf-16le/) });
-    expect(await smsFails('import', '--project', 'hostile', join(folder, 'missing.csv'))).toEqual({ code: 1, stderr: expect.stringMatching(/^error: Cannot read the CSV file ".*missing.csv" \(ENOENT\): give the path of an existing file\.$/) });
+    expect(await smsFails('import', '--project', 'hostile', '--encoding', 'ascii', latin1)).toEqual({
+      code: 2,
+      stderr: expect.stringMatching(
+        /^error: --encoding "ascii": is not an encoding the import reads: use one of utf-8, windows-1252, latin1, utf-16le/,
+      ),
+    });
+    expect(await smsFails('import', '--project', 'hostile', join(folder, 'missing.csv'))).toEqual({
+      code: 1,
+      stderr: expect.stringMatching(/^error: Cannot read the CSV file ".*missing.csv" \(ENOENT\): give the path of an existing file\.$/),
+    });
     expect(await sms('groups', '--project', 'hostile')).toBe('');
     expect(await sms('import', '--project', 'hostile', '--encoding', 'latin1', latin1)).toBe('imported 1 contact(s)');
 
-    const hostile = file('hostile.csv', [
-      'id,firstName,mobile,groups',
-      'h2,"=HYPERLINK(""http://evil.example"",""click"")",514 555 0302,x',
-      "h3,+cmd|' /C calc'!A0,514 555 0303,x",
-      'h4,@SUM(1+1),514 555 0304,x',
-      'h5,-2+3,514 555 0305,x',
-      '',
-    ].join('\n'));
+    const hostile = file(
+      'hostile.csv',
+      [
+        'id,firstName,mobile,groups',
+        'h2,"=HYPERLINK(""http://evil.example"",""click"")",514 555 0302,x',
+        "h3,+cmd|' /C calc'!A0,514 555 0303,x",
+        'h4,@SUM(1+1),514 555 0304,x',
+        'h5,-2+3,514 555 0305,x',
+        '',
+      ].join('\n'),
+    );
     expect(await sms('import', '--project', 'hostile', hostile)).toBe('imported 4 contact(s)');
     const id = (await sms('create', '--project', 'hostile', '--groups', 'x')).split('\n')[0];
     await sms('prepare', id, '--message', '{{firstName}} STOP to opt out');
@@ -125,7 +200,11 @@ describe('operator CLI', () => {
     await sms('approve', id, '--as', 'alex');
     expect(await sms('send', id, '--watch')).toMatch(/completed: 4\/4/);
 
-    const rows = (csv: string) => csv.split('\r\n').map((line) => line.replace(/,\d{4}-\d\d-\d\dT[\d:.]+Z,/, ',TIME,')).sort();
+    const rows = (csv: string) =>
+      csv
+        .split('\r\n')
+        .map((line) => line.replace(/,\d{4}-\d\d-\d\dT[\d:.]+Z,/, ',TIME,'))
+        .sort();
     const masked = await sms('outbox', id, '--csv');
     expect(rows(masked)).toEqual([
       `1,h2,'+1514•••••02,,"'=HYPERLINK(""http://evil.example"",""click"") STOP to opt out",TIME,sent`,
@@ -140,15 +219,20 @@ describe('operator CLI', () => {
 
   test("the worker's own settings are not the CLI's: a shell with a wrong SMS_RATE_LIMIT_SCOPE still runs it", async () => {
     const workerOnly = { SMS_RATE_LIMIT_SCOPE: 'cluster', SMS_RATE_LIMIT: 'fast', WORKER_WORKFLOW_BUNDLE: '/nowhere/bundle.js' };
-    expect(await smsWithEnv(workerOnly, 'project', '--id', 'shell', '--name', 'Shell', '--country', 'CA', '--sms-enabled', 'true'))
-      .toMatch(/^project shell: SMS enabled/);
+    expect(await smsWithEnv(workerOnly, 'project', '--id', 'shell', '--name', 'Shell', '--country', 'CA', '--sms-enabled', 'true')).toMatch(
+      /^project shell: SMS enabled/,
+    );
   });
 
   test('a refusal names the field and the fix with exit code 1, a wrong command line with exit code 2', async () => {
-    expect(await smsFails('create', '--project', 'nope')).toEqual({ code: 1, stderr: expect.stringMatching(/^error: Unknown project "nope"/) });
+    expect(await smsFails('create', '--project', 'nope')).toEqual({
+      code: 1,
+      stderr: expect.stringMatching(/^error: Unknown project "nope"/),
+    });
     expect(await smsFails('prepare', 'x', '--message', 'Hi', '--at', '2027-01-01T10:00')).toEqual({
       code: 2,
-      stderr: 'error: --time-zone is required: the IANA zone of --at, e.g. America/Toronto\nusage: npm run sms -- prepare ID --message TEXT [--sender-id X] [--at YYYY-MM-DDTHH:mm --time-zone ZONE [--refresh] [--allow-beyond-one-year]]',
+      stderr:
+        'error: --time-zone is required: the IANA zone of --at, e.g. America/Toronto\nusage: npm run sms -- prepare ID --message TEXT [--sender-id X] [--at YYYY-MM-DDTHH:mm --time-zone ZONE [--refresh] [--allow-beyond-one-year]]',
     });
   });
 });

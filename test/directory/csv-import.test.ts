@@ -30,7 +30,10 @@ describe.each(STORES)('CSV import (%s)', (store) => {
   afterAll(() => close());
 
   test('a file with bad rows is refused whole, each bad row listed with its line, the column and the fix', async () => {
-    const refused = await importContactsCsv(directory, PROJECT, Readable.from([CSV]), { batchSize: 2 }).then(() => null, (error: Error) => error);
+    const refused = await importContactsCsv(directory, PROJECT, Readable.from([CSV]), { batchSize: 2 }).then(
+      () => null,
+      (error: Error) => error,
+    );
     expect(refused).toBeInstanceOf(CsvImportRefused);
     expect((refused as CsvImportRefused).problems).toEqual([
       { line: 4, message: 'column "id" is empty: every contact needs an id.' },

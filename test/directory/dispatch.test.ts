@@ -50,7 +50,13 @@ describe.each(STORES)('dispatch (%s)', (store) => {
   });
 
   const claimOf = (token: string, leaseUntilMs = Date.now() + 60_000): Claim => ({ token, leaseUntilMs });
-  const refOf = (sendingId: string, row: SnapshotRow): RecipientRef => ({ sendingId, seq: row.seq, projectId: PROJECT, contactId: row.contactId, e164: row.e164 });
+  const refOf = (sendingId: string, row: SnapshotRow): RecipientRef => ({
+    sendingId,
+    seq: row.seq,
+    projectId: PROJECT,
+    contactId: row.contactId,
+    e164: row.e164,
+  });
   const states = async (sendingId: string) => (await directory.readSnapshot(sendingId, 0, 10)).map((row) => [row.seq, row.state]);
   async function freshSending(id: string): Promise<SnapshotRow[]> {
     await directory.createSending({ id, projectId: PROJECT, selection: everyone, createdBy: 'paula', createdAt: 1 });
@@ -60,7 +66,10 @@ describe.each(STORES)('dispatch (%s)', (store) => {
 
   test('a claim is a compare-and-set: of two attempts claiming one row at the same moment, one gets it', async () => {
     const [r1] = await freshSending('cas-claim');
-    const outcomes = await Promise.all([directory.claimDispatch(refOf('cas-claim', r1), claimOf('attempt-1')), directory.claimDispatch(refOf('cas-claim', r1), claimOf('attempt-2'))]);
+    const outcomes = await Promise.all([
+      directory.claimDispatch(refOf('cas-claim', r1), claimOf('attempt-1')),
+      directory.claimDispatch(refOf('cas-claim', r1), claimOf('attempt-2')),
+    ]);
     expect(outcomes.sort()).toEqual(['claimed', 'taken']);
     const [row] = await directory.readSnapshot('cas-claim', 0, 1);
     expect(row).toMatchObject({ state: 'dispatching', attempts: 1 });
@@ -86,7 +95,11 @@ describe.each(STORES)('dispatch (%s)', (store) => {
 
     expect(await directory.claimDispatch(refOf('cas-settle', r3), claimOf('holder'))).toBe('claimed');
     expect(await directory.releaseClaim('cas-settle', r3.seq, 'holder')).toBe(true);
-    expect(await states('cas-settle')).toEqual([[1, 'unknown'], [2, 'pending'], [3, 'pending']]);
+    expect(await states('cas-settle')).toEqual([
+      [1, 'unknown'],
+      [2, 'pending'],
+      [3, 'pending'],
+    ]);
     expect((await directory.readSnapshot('cas-settle', 0, 1))[0]).not.toHaveProperty('claim');
   });
 
@@ -100,16 +113,45 @@ describe.each(STORES)('dispatch (%s)', (store) => {
       directory.settleClaim('cas-group', 99, 't1', 'sent', 'SM99'),
     ]);
     expect(written).toEqual([true, false, true, false]);
-    expect(await states('cas-group')).toEqual([[1, 'sent'], [2, 'dispatching'], [3, 'failed']]);
-    expect(await directory.progress('cas-group')).toEqual({ pending: 0, held: 0, dispatching: 1, sent: 1, failed: 1, skipped: 0, unknown: 0 });
-    expect(await directory.progress('cas-group', 1)).toEqual({ pending: 0, held: 0, dispatching: 0, sent: 1, failed: 0, skipped: 0, unknown: 0 });
-    expect(await directory.progress('no-such-sending')).toEqual({ pending: 0, held: 0, dispatching: 0, sent: 0, failed: 0, skipped: 0, unknown: 0 });
+    expect(await states('cas-group')).toEqual([
+      [1, 'sent'],
+      [2, 'dispatching'],
+      [3, 'failed'],
+    ]);
+    expect(await directory.progress('cas-group')).toEqual({
+      pending: 0,
+      held: 0,
+      dispatching: 1,
+      sent: 1,
+      failed: 1,
+      skipped: 0,
+      unknown: 0,
+    });
+    expect(await directory.progress('cas-group', 1)).toEqual({
+      pending: 0,
+      held: 0,
+      dispatching: 0,
+      sent: 1,
+      failed: 0,
+      skipped: 0,
+      unknown: 0,
+    });
+    expect(await directory.progress('no-such-sending')).toEqual({
+      pending: 0,
+      held: 0,
+      dispatching: 0,
+      sent: 0,
+      failed: 0,
+      skipped: 0,
+      unknown: 0,
+    });
   });
 
   test('a row whose holder lost its lease is taken over (idempotent resend) or abandoned as unknown, once, from that holder only', async () => {
     const [r1, r3, r4] = await freshSending('cas-lease');
     const now = Date.now();
-    for (const row of [r1, r3, r4]) expect(await directory.claimDispatch(refOf('cas-lease', row), claimOf('dead', now + 1000))).toBe('claimed');
+    for (const row of [r1, r3, r4])
+      expect(await directory.claimDispatch(refOf('cas-lease', row), claimOf('dead', now + 1000))).toBe('claimed');
     expect(await directory.inFlight('cas-lease', now)).toEqual({ live: 3, expired: 0, lastLeaseMs: now + 1000 });
     // The lease still runs: nobody may take the row.
     expect(await directory.takeOverClaim('cas-lease', r1.seq, 'dead', claimOf('next'), now)).toBe(false);
@@ -117,12 +159,19 @@ describe.each(STORES)('dispatch (%s)', (store) => {
     const later = now + 2000;
     expect(await directory.inFlight('cas-lease', later)).toMatchObject({ live: 0, expired: 3 });
     expect(await directory.takeOverClaim('cas-lease', r1.seq, 'someone-else', claimOf('next'), later)).toBe(false);
-    const takeovers = await Promise.all([directory.takeOverClaim('cas-lease', r1.seq, 'dead', claimOf('a'), later), directory.takeOverClaim('cas-lease', r1.seq, 'dead', claimOf('b'), later)]);
+    const takeovers = await Promise.all([
+      directory.takeOverClaim('cas-lease', r1.seq, 'dead', claimOf('a'), later),
+      directory.takeOverClaim('cas-lease', r1.seq, 'dead', claimOf('b'), later),
+    ]);
     expect(takeovers.filter(Boolean)).toHaveLength(1);
     expect(await directory.settleClaim('cas-lease', r1.seq, 'dead', 'sent', 'SM-late')).toBe(false);
     expect(await directory.abandonClaim('cas-lease', r3.seq, 'dead', 'the worker stopped during the call', later)).toBe(true);
     expect(await directory.abandonExpiredClaims('cas-lease', 'in flight when cancelled', later)).toBe(1);
-    expect(await states('cas-lease')).toEqual([[1, 'dispatching'], [2, 'unknown'], [3, 'unknown']]);
+    expect(await states('cas-lease')).toEqual([
+      [1, 'dispatching'],
+      [2, 'unknown'],
+      [3, 'unknown'],
+    ]);
   });
 
   test('a stopped dispatch refuses every claim and takeover until it is resumed; the stop says who and why', async () => {
@@ -131,13 +180,19 @@ describe.each(STORES)('dispatch (%s)', (store) => {
     await directory.stopDispatch('cas-stop', { kind: 'paused', reason: 'provider down', atMs: 1234 });
     expect(await directory.dispatchStop('cas-stop')).toEqual({ kind: 'paused', reason: 'provider down', atMs: 1234 });
     expect(await directory.claimDispatch(refOf('cas-stop', r1), claimOf('a'))).toBe('stopped');
-    expect(await states('cas-stop')).toEqual([[1, 'pending'], [2, 'pending'], [3, 'pending']]);
+    expect(await states('cas-stop')).toEqual([
+      [1, 'pending'],
+      [2, 'pending'],
+      [3, 'pending'],
+    ]);
     await directory.resumeDispatch('cas-stop');
     expect(await directory.claimDispatch(refOf('cas-stop', r1), claimOf('a', Date.now() - 1))).toBe('claimed');
     await directory.stopDispatch('cas-stop', { kind: 'cancelled', reason: 'wrong audience', atMs: 5678 });
     expect(await directory.takeOverClaim('cas-stop', r1.seq, 'a', claimOf('b'), Date.now())).toBe(false);
     expect(await directory.claimDispatch(refOf('cas-stop', r3), claimOf('b'))).toBe('stopped');
-    await expect(directory.stopDispatch('no-such-sending', { kind: 'paused', reason: 'x', atMs: 1 })).rejects.toBeInstanceOf(DirectoryInputError);
+    await expect(directory.stopDispatch('no-such-sending', { kind: 'paused', reason: 'x', atMs: 1 })).rejects.toBeInstanceOf(
+      DirectoryInputError,
+    );
   });
 
   test('pausedSendings counts the sendings paused now, across the directory: not the cancelled or resumed ones', async () => {
@@ -172,7 +227,11 @@ describe.each(STORES)('dispatch (%s)', (store) => {
     ).toEqual(['claimed', 'optedOut', 'inactive', 'ok', expect.any(DirectoryInputError)]);
     // The recipients who may no longer get it are skipped with the reason, in the same call.
     const rows = await directory.readSnapshot(claim, 0, 10);
-    expect(rows.map((row) => [row.seq, row.state, row.attempts])).toEqual([[1, 'dispatching', 1], [2, 'skipped', 0], [3, 'skipped', 0]]);
+    expect(rows.map((row) => [row.seq, row.state, row.attempts])).toEqual([
+      [1, 'dispatching', 1],
+      [2, 'skipped', 0],
+      [3, 'skipped', 0],
+    ]);
     expect(rows[0].claim).toEqual({ token: 't', leaseUntilMs: expect.any(Number) });
     await directory.removeOptOut(PROJECT, c3.e164);
     await directory.setContactActive(PROJECT, 'd4', true);
@@ -187,7 +246,10 @@ describe.each(STORES)('dispatch (%s)', (store) => {
     expect(await directory.holdRecipient(held, 1, 1000)).toBe(true);
     expect(await directory.holdRecipient(held, 2, 9000)).toBe(true);
     expect(await directory.heldSummary(held)).toEqual({ count: 3, nextMs: 1000, lastMs: 9000 });
-    expect((await directory.readDueHeld(held, 3000, 10)).map((r) => [r.seq, r.state])).toEqual([[1, 'held'], [3, 'held']]);
+    expect((await directory.readDueHeld(held, 3000, 10)).map((r) => [r.seq, r.state])).toEqual([
+      [1, 'held'],
+      [3, 'held'],
+    ]);
     expect((await directory.readDueHeld(held, 3000, 1)).map((r) => r.seq)).toEqual([1]);
     expect(await directory.holdRecipient(held, 1, 5000)).toBe(true);
     const [, , r3] = await directory.readSnapshot(held, 0, 10);
@@ -222,7 +284,9 @@ describe.each(STORES)('dispatch (%s)', (store) => {
 
   test('holding or skipping a recipient that is not in the snapshot is an input error', async () => {
     await expect(directory.holdRecipient(SENDING, 99, 1000)).rejects.toBeInstanceOf(DirectoryInputError);
-    await expect(directory.skipRecipient(SENDING, 99, 'optedOut')).rejects.toThrow('Sending "dispatch-1" has no recipient #99 in its snapshot.');
+    await expect(directory.skipRecipient(SENDING, 99, 'optedOut')).rejects.toThrow(
+      'Sending "dispatch-1" has no recipient #99 in its snapshot.',
+    );
   });
 
   test('the outbox keeps one message per (sending, seq): a retried write changes nothing', async () => {

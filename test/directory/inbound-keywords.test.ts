@@ -8,8 +8,18 @@ import { STORES } from '../support/directories';
 import { openInboundTestDirectory, type InboundTestDirectory } from '../inbound/inbound-support';
 
 const PROJECT = 'keywords';
-const stop = (number: string, extra: Partial<InboundKeyword> = {}): InboundKeyword => ({ number, intent: 'optOut', keyword: 'STOP', ...extra });
-const start = (number: string, extra: Partial<InboundKeyword> = {}): InboundKeyword => ({ number, intent: 'optIn', keyword: 'START', ...extra });
+const stop = (number: string, extra: Partial<InboundKeyword> = {}): InboundKeyword => ({
+  number,
+  intent: 'optOut',
+  keyword: 'STOP',
+  ...extra,
+});
+const start = (number: string, extra: Partial<InboundKeyword> = {}): InboundKeyword => ({
+  number,
+  intent: 'optIn',
+  keyword: 'START',
+  ...extra,
+});
 
 describe.each(STORES)('inbound keywords on the kill list (%s directory)', (store) => {
   let fresh: InboundTestDirectory;
@@ -53,12 +63,20 @@ describe.each(STORES)('inbound keywords on the kill list (%s directory)', (store
     const number = fresh164();
     const t = Date.UTC(2025, 4, 14, 9, 30);
     expect(await directory.applyInboundKeyword(PROJECT, stop(number, { messageId: 'T-stop', sentAt: t }))).toEqual({ applied: 'added' });
-    expect(await directory.applyInboundKeyword(PROJECT, start(number, { messageId: 'T-old-start', sentAt: t - 60_000 }))).toEqual({ applied: 'outOfOrder' });
-    expect(await directory.applyInboundKeyword(PROJECT, start(number, { messageId: 'T-same-ms', sentAt: t }))).toEqual({ applied: 'outOfOrder' });
+    expect(await directory.applyInboundKeyword(PROJECT, start(number, { messageId: 'T-old-start', sentAt: t - 60_000 }))).toEqual({
+      applied: 'outOfOrder',
+    });
+    expect(await directory.applyInboundKeyword(PROJECT, start(number, { messageId: 'T-same-ms', sentAt: t }))).toEqual({
+      applied: 'outOfOrder',
+    });
     expect(await entry(number)).toEqual({ e164: number, source: 'inbound:STOP' });
-    expect(await directory.applyInboundKeyword(PROJECT, start(number, { messageId: 'T-new-start', sentAt: t + 60_000 }))).toEqual({ applied: 'removed' });
+    expect(await directory.applyInboundKeyword(PROJECT, start(number, { messageId: 'T-new-start', sentAt: t + 60_000 }))).toEqual({
+      applied: 'removed',
+    });
     // An opt-out older than that START still counts: a missed STOP costs more than an extra one.
-    expect(await directory.applyInboundKeyword(PROJECT, stop(number, { messageId: 'T-late-stop', sentAt: t + 30_000 }))).toEqual({ applied: 'added' });
+    expect(await directory.applyInboundKeyword(PROJECT, stop(number, { messageId: 'T-late-stop', sentAt: t + 30_000 }))).toEqual({
+      applied: 'added',
+    });
   });
 
   test('without times, the order of arrival counts (a START after a STOP applies)', async () => {
@@ -79,7 +97,10 @@ describe.each(STORES)('inbound keywords on the kill list (%s directory)', (store
     await directory.addOptOut(PROJECT, other, 'imported from the old CRM');
     expect(await directory.applyInboundKeyword(PROJECT, start(operator))).toEqual({ applied: 'kept', keptSource: 'cli:alex' });
     expect(await directory.applyInboundKeyword(PROJECT, start(quarantined))).toEqual({ applied: 'kept', keptSource: 'quarantine:21610' });
-    expect(await directory.applyInboundKeyword(PROJECT, start(other))).toEqual({ applied: 'kept', keptSource: 'imported from the old CRM' });
+    expect(await directory.applyInboundKeyword(PROJECT, start(other))).toEqual({
+      applied: 'kept',
+      keptSource: 'imported from the old CRM',
+    });
     // A STOP on a number the operator listed keeps the operator's entry (so a START later cannot remove it).
     expect(await directory.applyInboundKeyword(PROJECT, stop(operator))).toEqual({ applied: 'alreadyOptedOut' });
     expect(await entry(operator)).toEqual({ e164: operator, source: 'cli:alex' });
@@ -119,16 +140,25 @@ describe.each(STORES)('inbound keywords on the kill list (%s directory)', (store
     const number = fresh164();
     // Distinct messages first, so PostgreSQL's pool holds open connections and the burst below overlaps.
     const warmUp = fresh164();
-    await Promise.all(Array.from({ length: 8 }, (_, i) => directory.applyInboundKeyword(PROJECT, stop(warmUp, { messageId: `SM-warm-${i}` }))));
-    const outcomes = await Promise.all(Array.from({ length: 8 }, () => directory.applyInboundKeyword(PROJECT, stop(number, { messageId: 'SM-burst' }))));
+    await Promise.all(
+      Array.from({ length: 8 }, (_, i) => directory.applyInboundKeyword(PROJECT, stop(warmUp, { messageId: `SM-warm-${i}` }))),
+    );
+    const outcomes = await Promise.all(
+      Array.from({ length: 8 }, () => directory.applyInboundKeyword(PROJECT, stop(number, { messageId: 'SM-burst' }))),
+    );
     expect(outcomes.filter((o) => o.applied === 'added')).toHaveLength(1);
     expect(outcomes.filter((o) => o.applied === 'duplicate')).toHaveLength(7);
-    const count = await fresh.rows<{ n: number | string }>('SELECT COUNT(*) AS n FROM inbound_messages WHERE project_id = ? AND message_id = ?', [PROJECT, 'SM-burst']);
+    const count = await fresh.rows<{ n: number | string }>(
+      'SELECT COUNT(*) AS n FROM inbound_messages WHERE project_id = ? AND message_id = ?',
+      [PROJECT, 'SM-burst'],
+    );
     expect(Number(count[0].n)).toBe(1);
   });
 
   test('a number the kill list cannot read is an input error, and nothing is recorded', async () => {
-    await expect(directory.applyInboundKeyword(PROJECT, stop('twelve', { messageId: 'SM-bad' }))).rejects.toThrow(/kill list of project "keywords": Not a phone number/);
+    await expect(directory.applyInboundKeyword(PROJECT, stop('twelve', { messageId: 'SM-bad' }))).rejects.toThrow(
+      /kill list of project "keywords": Not a phone number/,
+    );
     expect(await fresh.rows('SELECT 1 FROM inbound_messages WHERE message_id = ?', ['SM-bad'])).toEqual([]);
   });
 });

@@ -25,14 +25,27 @@ const CONTACTS = [
 ];
 
 async function seed(directory: Directory): Promise<void> {
-  await directory.upsertProject({ id: PROJECT, name: 'Facts', defaultCountry: 'CA', timeZone: 'America/Toronto', senderId: '+15145550000', compliance: { ...ANY_HOUR, allowedCountries: ['CA', 'US', 'GB'] } });
+  await directory.upsertProject({
+    id: PROJECT,
+    name: 'Facts',
+    defaultCountry: 'CA',
+    timeZone: 'America/Toronto',
+    senderId: '+15145550000',
+    compliance: { ...ANY_HOUR, allowedCountries: ['CA', 'US', 'GB'] },
+  });
   await directory.upsertContacts(PROJECT, CONTACTS);
 }
 
 async function prepared(directory: Directory, id: string) {
   await directory.createSending({ id, projectId: PROJECT, selection: ALL, createdBy: 'paula', createdAt: 1_700_000_000_000 });
   await directory.prepareSnapshot(id, ALL);
-  return validateSending(directory, { sendingId: id, projectId: PROJECT, message: 'Hi {{firstName}}. STOP to opt out', senderId: null, sendAtMs: null });
+  return validateSending(directory, {
+    sendingId: id,
+    projectId: PROJECT,
+    message: 'Hi {{firstName}}. STOP to opt out',
+    senderId: null,
+    sendAtMs: null,
+  });
 }
 
 describe('stored number facts', () => {
@@ -44,17 +57,28 @@ describe('stored number facts', () => {
       const national = example.nationalNumber;
       for (let k = 0; k < 40; k++) {
         const variant = `${national.slice(0, -2)}${String((k * 37) % 100).padStart(2, '0')}`;
-        for (const [text, defaultCountry] of [[variant, country], [example.formatNational(), country], [`+${example.countryCallingCode}${variant}`, 'CA']] as [string, CountryCode][]) {
+        for (const [text, defaultCountry] of [
+          [variant, country],
+          [example.formatNational(), country],
+          [`+${example.countryCallingCode}${variant}`, 'CA'],
+        ] as [string, CountryCode][]) {
           const columns = contactNumberColumns({ mobile: text }, { numberField: 'mobile', defaultCountry });
           if (columns.sms_status !== 'valid') continue;
-          expect({ text, defaultCountry, country: columns.sms_country, type: columns.sms_type }).toEqual({ text, defaultCountry, ...numberFacts(columns.sms_e164!) });
+          expect({ text, defaultCountry, country: columns.sms_country, type: columns.sms_type }).toEqual({
+            text,
+            defaultCountry,
+            ...numberFacts(columns.sms_e164!),
+          });
           compared += 1;
         }
       }
     }
     expect(compared).toBeGreaterThan(5000);
     expect(normalizeNumber('', 'CA')).toEqual({ status: 'missing' });
-    expect(contactNumberColumns({ mobile: 'n/a' }, { numberField: 'mobile', defaultCountry: 'CA' })).toMatchObject({ sms_country: null, sms_type: null });
+    expect(contactNumberColumns({ mobile: 'n/a' }, { numberField: 'mobile', defaultCountry: 'CA' })).toMatchObject({
+      sms_country: null,
+      sms_type: null,
+    });
   });
 
   describe.each(STORES)('%s', (store) => {
@@ -67,7 +91,7 @@ describe('stored number facts', () => {
     });
     afterAll(() => close());
 
-    test('a snapshot row carries its number\'s facts while the contact keeps that number', async () => {
+    test("a snapshot row carries its number's facts while the contact keeps that number", async () => {
       await prepared(directory, 'carried');
       const rows = await directory.readSnapshot('carried', 0, 10);
       for (const row of rows) expect(row.facts).toEqual(numberFacts(row.e164));

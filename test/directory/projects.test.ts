@@ -26,7 +26,15 @@ describe.each(STORES)('projects and contacts (%s)', (store) => {
       senderId: null,
       compliance: DEFAULT_COMPLIANCE,
     });
-    await directory.upsertProject({ id: 'p1', name: 'First', defaultCountry: 'fr', timeZone: 'Europe/Paris', senderId: 'ACME', smsEnabled: false, compliance: { pricePerSegment: 0.07, currency: 'EUR' } });
+    await directory.upsertProject({
+      id: 'p1',
+      name: 'First',
+      defaultCountry: 'fr',
+      timeZone: 'Europe/Paris',
+      senderId: 'ACME',
+      smsEnabled: false,
+      compliance: { pricePerSegment: 0.07, currency: 'EUR' },
+    });
     await directory.upsertProject({ id: 'p1', name: 'Renamed', compliance: { approval: { approvalsRequired: 2 } } });
     expect(await directory.getProject('p1')).toEqual({
       id: 'p1',
@@ -36,7 +44,12 @@ describe.each(STORES)('projects and contacts (%s)', (store) => {
       defaultCountry: 'FR',
       timeZone: 'Europe/Paris',
       senderId: 'ACME',
-      compliance: { ...DEFAULT_COMPLIANCE, pricePerSegment: 0.07, currency: 'EUR', approval: { ...DEFAULT_COMPLIANCE.approval, approvalsRequired: 2 } },
+      compliance: {
+        ...DEFAULT_COMPLIANCE,
+        pricePerSegment: 0.07,
+        currency: 'EUR',
+        approval: { ...DEFAULT_COMPLIANCE.approval, approvalsRequired: 2 },
+      },
     });
     expect(await directory.getProject('nope')).toBeUndefined();
     expect((await directory.listProjects()).map((project) => project.id)).toContain('p1');
@@ -58,14 +71,29 @@ describe.each(STORES)('projects and contacts (%s)', (store) => {
       { email: 'alex@example.com', name: 'Alex Martin', phone: '+15145550190' },
       { email: 'bea@example.com', name: 'Béa Roy' },
     ];
-    const project = await directory.upsertProject({ id: 'named', name: 'Named', compliance: { approval: { approvers, requireNamedApprovers: true, approvalsRequired: 2 } } });
+    const project = await directory.upsertProject({
+      id: 'named',
+      name: 'Named',
+      compliance: { approval: { approvers, requireNamedApprovers: true, approvalsRequired: 2 } },
+    });
     expect(project.compliance.approval).toMatchObject({ approvers, requireNamedApprovers: true, approvalsRequired: 2 });
-    const refused = async (approval: unknown) => directory.upsertProject({ id: 'bad', name: 'Bad', compliance: { approval } }).catch((err: Error) => err.message);
-    expect(await refused({ approvers: [{ email: 'alex', name: 'Alex' }] })).toBe('Project "bad": compliance.approval.approvers[0].email: "alex" is not an e-mail address: each approver is identified by one.');
-    expect(await refused({ approvers: [approvers[1], { email: 'BEA@example.com\u200b', name: 'Again' }] })).toBe('Project "bad": compliance.approval.approvers[1].email: BEA@example.com\u200b is listed twice.');
-    expect(await refused({ approvers: [{ email: 'c@example.com', name: ' ' }] })).toBe('Project "bad": compliance.approval.approvers[0].name: must be the name the approval page shows, e.g. "Alex Martin".');
-    expect(await refused({ approvers: [{ email: 'c@example.com', name: 'C', phone: '514 555 0100' }] })).toBe('Project "bad": compliance.approval.approvers[0].phone: must be an E.164 number such as +15145550100 (it receives proof sends).');
-    expect(await refused({ approvers: [{ email: 'c@example.com', name: 'C', role: 'boss' }] })).toBe('Project "bad": compliance.approval.approvers[0].role: unknown setting; an approver has email, name and phone.');
+    const refused = async (approval: unknown) =>
+      directory.upsertProject({ id: 'bad', name: 'Bad', compliance: { approval } }).catch((err: Error) => err.message);
+    expect(await refused({ approvers: [{ email: 'alex', name: 'Alex' }] })).toBe(
+      'Project "bad": compliance.approval.approvers[0].email: "alex" is not an e-mail address: each approver is identified by one.',
+    );
+    expect(await refused({ approvers: [approvers[1], { email: 'BEA@example.com\u200b', name: 'Again' }] })).toBe(
+      'Project "bad": compliance.approval.approvers[1].email: BEA@example.com\u200b is listed twice.',
+    );
+    expect(await refused({ approvers: [{ email: 'c@example.com', name: ' ' }] })).toBe(
+      'Project "bad": compliance.approval.approvers[0].name: must be the name the approval page shows, e.g. "Alex Martin".',
+    );
+    expect(await refused({ approvers: [{ email: 'c@example.com', name: 'C', phone: '514 555 0100' }] })).toBe(
+      'Project "bad": compliance.approval.approvers[0].phone: must be an E.164 number such as +15145550100 (it receives proof sends).',
+    );
+    expect(await refused({ approvers: [{ email: 'c@example.com', name: 'C', role: 'boss' }] })).toBe(
+      'Project "bad": compliance.approval.approvers[0].role: unknown setting; an approver has email, name and phone.',
+    );
     expect(await refused({ approvers: [approvers[1]], requireNamedApprovers: true, approvalsRequired: 2 })).toBe(
       'Project "bad": compliance.approval.approvers: lists 1 approver(s) but 2 approval(s) are required and only named approvers may approve: add approvers or lower approval.approvalsRequired.',
     );

@@ -40,7 +40,9 @@ describe.each(STORES)('snapshot (%s)', (store) => {
       ['s3', '514 555 0203', ['vip']],
       ['s4', '514 555 0204', ['news']],
     ] as const) {
-      await directory.upsertContacts(PROJECT, [{ externalId: id, active: true, fields: { firstName: id.toUpperCase(), mobile }, groups: [...groups] }]);
+      await directory.upsertContacts(PROJECT, [
+        { externalId: id, active: true, fields: { firstName: id.toUpperCase(), mobile }, groups: [...groups] },
+      ]);
     }
   });
 
@@ -63,9 +65,33 @@ describe.each(STORES)('snapshot (%s)', (store) => {
     const rows = await directory.readSnapshot(id, 0, 10);
     const canadian = { country: 'CA', type: 'FIXED_LINE_OR_MOBILE' };
     expect(rows.map(({ contactId, ...row }) => row)).toEqual([
-      { seq: 1, externalId: 's1', e164: '+15145550201', fields: { firstName: 'S1', mobile: '514 555 0201' }, state: 'pending', attempts: 0, facts: canadian },
-      { seq: 2, externalId: 's2', e164: '+15145550202', fields: { firstName: 'S2', mobile: '514 555 0202' }, state: 'pending', attempts: 0, facts: canadian },
-      { seq: 3, externalId: 's3', e164: '+15145550203', fields: { firstName: 'S3', mobile: '514 555 0203' }, state: 'pending', attempts: 0, facts: canadian },
+      {
+        seq: 1,
+        externalId: 's1',
+        e164: '+15145550201',
+        fields: { firstName: 'S1', mobile: '514 555 0201' },
+        state: 'pending',
+        attempts: 0,
+        facts: canadian,
+      },
+      {
+        seq: 2,
+        externalId: 's2',
+        e164: '+15145550202',
+        fields: { firstName: 'S2', mobile: '514 555 0202' },
+        state: 'pending',
+        attempts: 0,
+        facts: canadian,
+      },
+      {
+        seq: 3,
+        externalId: 's3',
+        e164: '+15145550203',
+        fields: { firstName: 'S3', mobile: '514 555 0203' },
+        state: 'pending',
+        attempts: 0,
+        facts: canadian,
+      },
     ]);
     expect(Number(rows[0].contactId)).toBeLessThan(Number(rows[1].contactId));
     expect(await directory.progress(id)).toEqual({ pending: 3, held: 0, dispatching: 0, sent: 0, failed: 0, skipped: 0, unknown: 0 });
@@ -82,12 +108,16 @@ describe.each(STORES)('snapshot (%s)', (store) => {
   test("prepare freezes the message's fields per recipient: an edit after it changes the profile, not what is sent; refresh freezes the ones it adds", async () => {
     const id = await newSending(vip());
     await directory.prepareSnapshot(id, vip(), ['firstName', 'city']);
-    await directory.upsertContacts(PROJECT, [{ externalId: 's1', fields: { firstName: 'Changed', mobile: '514 555 0201', city: 'Laval' } }]);
+    await directory.upsertContacts(PROJECT, [
+      { externalId: 's1', fields: { firstName: 'Changed', mobile: '514 555 0201', city: 'Laval' } },
+    ]);
     const [s1] = await directory.readSnapshot(id, 0, 1);
     expect(s1.frozenFields).toEqual({ firstName: 'S1', city: null });
     expect(s1.fields).toMatchObject({ firstName: 'Changed', city: 'Laval' });
 
-    await directory.upsertContacts(PROJECT, [{ externalId: 's5', fields: { firstName: 'S5', mobile: '514 555 0205', city: 'Québec' }, groups: ['vip'] }]);
+    await directory.upsertContacts(PROJECT, [
+      { externalId: 's5', fields: { firstName: 'S5', mobile: '514 555 0205', city: 'Québec' }, groups: ['vip'] },
+    ]);
     expect(await directory.refreshSnapshot(id, vip(), ['firstName', 'city'])).toMatchObject({ added: 1 });
     expect((await directory.readSnapshot(id, 3, 1))[0].frozenFields).toEqual({ firstName: 'S5', city: 'Québec' });
     // A message without fields freezes an empty set; a snapshot made without a field list freezes nothing.

@@ -103,7 +103,9 @@ describe('SQLite store while another process holds the write lock', () => {
         'Finish or close the transaction that other process has open on that file (another worker, a sqlite3 shell or a database browser), then retry.',
     );
     // A transaction gives up the same way, at BEGIN, and leaves nothing open behind it.
-    await expect(store.transaction((tx) => tx.run('INSERT INTO notes (n) VALUES (2)'))).rejects.toThrow(/is locked by another process: waited 500 ms/);
+    await expect(store.transaction((tx) => tx.run('INSERT INTO notes (n) VALUES (2)'))).rejects.toThrow(
+      /is locked by another process: waited 500 ms/,
+    );
 
     await lock.released;
     await store.run('INSERT INTO notes (n) VALUES (3)');

@@ -30,8 +30,12 @@ describe('openDirectory', () => {
   test('an unsupported URL or schema name is refused without echoing credentials', async () => {
     const attempt = openDirectory({ url: 'mysql://user:secret@host/db' });
     await expect(attempt).rejects.toBeInstanceOf(DirectoryInputError);
-    await expect(attempt).rejects.toThrow('Unsupported directory URL "mysql://...": use a postgres:// or postgresql:// URL, or none for the SQLite file.');
-    await expect(openDirectory({ url: 'postgres://127.0.0.1/test', schema: 'bad-name;' })).rejects.toThrow(/Invalid PostgreSQL schema name/);
+    await expect(attempt).rejects.toThrow(
+      'Unsupported directory URL "mysql://...": use a postgres:// or postgresql:// URL, or none for the SQLite file.',
+    );
+    await expect(openDirectory({ url: 'postgres://127.0.0.1/test', schema: 'bad-name;' })).rejects.toThrow(
+      /Invalid PostgreSQL schema name/,
+    );
   });
 });
 
@@ -47,14 +51,20 @@ describe.each(STORES)('concurrent use (%s)', (store) => {
 
   test('writes and reads issued together all complete and see a consistent directory', async () => {
     const batches = Array.from({ length: 8 }, (_, b) =>
-      Array.from({ length: 250 }, (_, i) => ({ externalId: `c${b}-${i}`, fields: { mobile: `+1514${String(3000000 + b * 1000 + i)}` }, groups: [`g${b % 2}`] })),
+      Array.from({ length: 250 }, (_, i) => ({
+        externalId: `c${b}-${i}`,
+        fields: { mobile: `+1514${String(3000000 + b * 1000 + i)}` },
+        groups: [`g${b % 2}`],
+      })),
     );
     const counts = await Promise.all([
       ...batches.map((batch) => directory.upsertContacts('conc', batch)),
       directory.countAudience({ projectId: 'conc', audience: 'all', groups: [], duplicatePolicy: 'perNumber' }),
     ]);
     expect(counts.slice(0, 8)).toEqual(Array(8).fill({ inserted: 250, updated: 0 }));
-    expect(await directory.countAudience({ projectId: 'conc', audience: 'groups', groups: ['g0', 'g1'], duplicatePolicy: 'perNumber' })).toMatchObject({
+    expect(
+      await directory.countAudience({ projectId: 'conc', audience: 'groups', groups: ['g0', 'g1'], duplicatePolicy: 'perNumber' }),
+    ).toMatchObject({
       targeted: 2000,
       messages: 2000,
       distinctNumbers: 2000,

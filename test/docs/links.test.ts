@@ -3,7 +3,12 @@ import { dirname, join, relative } from 'node:path';
 import { ROOT } from '../support/paths';
 
 /** GitHub's anchor for a heading: lower case, punctuation dropped, spaces to hyphens. */
-const anchorOf = (heading: string) => heading.trim().toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, '').replace(/\s/g, '-');
+const anchorOf = (heading: string) =>
+  heading
+    .trim()
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+    .replace(/\s/g, '-');
 
 const anchorsOf = (file: string) =>
   new Set(
@@ -14,7 +19,12 @@ const anchorsOf = (file: string) =>
       .map((line) => anchorOf(line.replace(/^#+ /, ''))),
   );
 
-const pages = [join(ROOT, 'README.md'), ...readdirSync(join(ROOT, 'docs')).filter((name) => name.endsWith('.md')).map((name) => join(ROOT, 'docs', name))];
+const pages = [
+  join(ROOT, 'README.md'),
+  ...readdirSync(join(ROOT, 'docs'))
+    .filter((name) => name.endsWith('.md'))
+    .map((name) => join(ROOT, 'docs', name)),
+];
 
 test('every relative link of the README and docs/ opens an existing file, and an existing heading when it names one', () => {
   const broken: string[] = [];
@@ -27,7 +37,8 @@ test('every relative link of the README and docs/ opens an existing file, and an
       const file = path ? join(dirname(page), path) : page;
       checked += 1;
       if (!existsSync(file)) broken.push(`${relative(ROOT, page)} → ${target} (no such file)`);
-      else if (anchor && file.endsWith('.md') && !anchorsOf(file).has(anchor)) broken.push(`${relative(ROOT, page)} → ${target} (no such heading)`);
+      else if (anchor && file.endsWith('.md') && !anchorsOf(file).has(anchor))
+        broken.push(`${relative(ROOT, page)} → ${target} (no such heading)`);
     }
   }
   expect(checked).toBeGreaterThan(30);

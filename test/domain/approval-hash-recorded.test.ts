@@ -31,7 +31,9 @@ function recordedStatuses(file: string): RecordedStatus[] {
   return found;
 }
 
-const files = readdirSync(DIR).filter((f) => f.endsWith('.json')).sort();
+const files = readdirSync(DIR)
+  .filter((f) => f.endsWith('.json'))
+  .sort();
 
 test.each(files)('the approval hashes recorded in %s are recomputed unchanged', (file) => {
   const statuses = recordedStatuses(file).filter((status) => status.prepared !== null);

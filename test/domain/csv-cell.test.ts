@@ -26,6 +26,14 @@ describe('csvCell', () => {
   });
 
   test('a document: header, rows, CRLF line ends', () => {
-    expect(csvDocument(['id', 'note'], [['k1', '=1'], ['k2', 'a,b']])).toBe("id,note\r\nk1,'=1\r\nk2,\"a,b\"\r\n");
+    expect(
+      csvDocument(
+        ['id', 'note'],
+        [
+          ['k1', '=1'],
+          ['k2', 'a,b'],
+        ],
+      ),
+    ).toBe('id,note\r\nk1,\'=1\r\nk2,"a,b"\r\n');
   });
 });

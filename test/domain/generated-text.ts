@@ -14,20 +14,58 @@ export function random(seed: number): () => number {
 
 export const pick = <T>(next: () => number, list: readonly T[]): T => list[Math.floor(next() * list.length)];
 
-export const GSM_BASIC = [...'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 .,:;!?@£$¥èéùìòÇØøÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ¤¡ÄÖÑÜ§¿äöñüà\n\r-\'"()%&*+/<=>#'];
+export const GSM_BASIC = [
+  ...'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 .,:;!?@£$¥èéùìòÇØøÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ¤¡ÄÖÑÜ§¿äöñüà\n\r-\'"()%&*+/<=>#',
+];
 export const GSM_EXTENSION = [...'^{}\\[~]|€\f'];
 /** Latin, Greek and Cyrillic outside GSM-7, and typographic punctuation: one UTF-16 unit each. */
 export const LATIN_UCS2 = [...'êçœâîôûëïÿąćęłńśźżșțşğı’“”–—…₹αβγδЖжЯя'];
 
 /** Tokens: a token may join its neighbours (a mark after an emoji, a joiner between two tokens). */
 export const EMOJI = [
-  '😀', '🎉', '🥰', '☺', '☺️', '✈', '✈️', '❤', '❤️', '©️', '™', '⌚', // single, with and without a variation selector
-  '👍', '👍🏽', '👍🏻', '🧑🏿', '👦🏼', '🫶🏻', '👋🏾', // skin tones, on bases old and new
-  '👨‍👩‍👧', '👨‍👩‍👧‍👦', '👩🏽‍💻', '❤️‍🔥', '🏳️‍🌈', '🏴‍☠️', '👨‍❤️‍💋‍👨', '🧑🏻‍🤝‍🧑🏿', '🐻‍❄️', // ZWJ sequences
-  '🇫🇷', '🇨🇦', '🇺🇸🇬🇧', '🇫', '🇩', // flags, and lone regional indicators
-  '1️⃣', '#️⃣', '*️⃣', '9⃣', // keycaps
+  '😀',
+  '🎉',
+  '🥰',
+  '☺',
+  '☺️',
+  '✈',
+  '✈️',
+  '❤',
+  '❤️',
+  '©️',
+  '™',
+  '⌚', // single, with and without a variation selector
+  '👍',
+  '👍🏽',
+  '👍🏻',
+  '🧑🏿',
+  '👦🏼',
+  '🫶🏻',
+  '👋🏾', // skin tones, on bases old and new
+  '👨‍👩‍👧',
+  '👨‍👩‍👧‍👦',
+  '👩🏽‍💻',
+  '❤️‍🔥',
+  '🏳️‍🌈',
+  '🏴‍☠️',
+  '👨‍❤️‍💋‍👨',
+  '🧑🏻‍🤝‍🧑🏿',
+  '🐻‍❄️', // ZWJ sequences
+  '🇫🇷',
+  '🇨🇦',
+  '🇺🇸🇬🇧',
+  '🇫',
+  '🇩', // flags, and lone regional indicators
+  '1️⃣',
+  '#️⃣',
+  '*️⃣',
+  '9⃣', // keycaps
   '🏴󠁧󠁢󠁳󠁣󠁴󠁿', // a tag sequence
-  '\u{1F3FB}', '\u200d', '\ufe0f', '\ufe0e', '\u20e3', // the joining pieces alone
+  '\u{1F3FB}',
+  '\u200d',
+  '\ufe0f',
+  '\ufe0e',
+  '\u20e3', // the joining pieces alone
 ];
 export const COMBINING = ['e\u0301', 'a\u0300', 'o\u0308\u0304', '\u0301', '\u0308', 'n\u0303', 'Z\u0335\u0321\u0358', 'i\u0307'];
 export const CJK = [...'中文字漢語日本語ひらがなカタカナ한국어가각힣', '\u1100\u1161\u11a8', '\u1100', '\u1161', '\u11a8', '\u{20BB7}'];
@@ -51,7 +89,13 @@ export function textOf(next: () => number, pools: readonly (readonly string[])[]
 }
 
 /** `units` single-unit characters, then `piece`, then a random tail: `piece` starts `units` units in. */
-export function across(next: () => number, filler: readonly string[], units: number, piece: string, tail: readonly (readonly string[])[]): string {
+export function across(
+  next: () => number,
+  filler: readonly string[],
+  units: number,
+  piece: string,
+  tail: readonly (readonly string[])[],
+): string {
   let text = '';
   for (let k = 0; k < units; k++) text += pick(next, filler);
   return text + piece + textOf(next, tail, Math.floor(next() * 40));

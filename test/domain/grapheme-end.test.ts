@@ -19,7 +19,10 @@ describe('graphemeEnd splits text as grapheme-splitter does', () => {
     ['plain text', 'Hello, world'],
     ['ZWJ sequences', '👨‍👩‍👧‍👦 👩🏽‍💻 ❤️‍🔥 🏳️‍🌈 🐻‍❄️'],
     ['a skin tone on an emoji base, on a newer emoji, and alone', '👍🏽 🫶🏻 a🏽 🏽'],
-    ['a skin tone after combining marks: one and two on an emoji base, one before a joined base', '👍\u0301🏽 👍\u0301\u0301🏽 e\u0301\u200d👦🏻'],
+    [
+      'a skin tone after combining marks: one and two on an emoji base, one before a joined base',
+      '👍\u0301🏽 👍\u0301\u0301🏽 e\u0301\u200d👦🏻',
+    ],
     ['flags in a row, then an odd regional indicator', '🇫🇷🇨🇦🇩'],
     ['a flag followed by one, then two combining marks', '🇫🇷\u0301 🇫🇷\u0301\u0301x'],
     ['a prepended sign before a flag and before a control', '\u0600🇫🇷\u0301x \u0600\u0001'],

@@ -7,7 +7,8 @@ function library(body: string) {
   return { segments: sms.segmentsCount, encoding: sms.encodingName, nonGsmCharacters: sms.getNonGsmCharacters() };
 }
 
-const GSM_BASIC = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 .,:;!?@£$¥èéùìòÇØøÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ¤¡ÄÖÑÜ§¿äöñüà\n\r-\'"()%&*+/<=>#';
+const GSM_BASIC =
+  'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 .,:;!?@£$¥èéùìòÇØøÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ¤¡ÄÖÑÜ§¿äöñüà\n\r-\'"()%&*+/<=>#';
 const GSM_EXTENSION = '^{}\\[~]|€\f';
 const UCS2_ALONE = 'êçœâîôûëïÿąćęłńśźżșțşğıæ’“”–—…€₹αβγδЖжЯя';
 const JOINING = ['😀', '👍🏽', 'e\u0301', '🇫🇷', '👨‍👩‍👧', 'ก', '\u200d', 'ﬁ', '한'];
@@ -43,11 +44,20 @@ describe('messageParts counts parts exactly as sms-segments-calculator', () => {
 
   test('random messages of 0 to 1,600 characters from GSM, extension, UCS-2 and joining characters', () => {
     const next = generated.random(20260101);
-    const poolSets = [[GSM_BASIC], [GSM_BASIC, GSM_EXTENSION], [GSM_BASIC, UCS2_ALONE], [GSM_BASIC, GSM_EXTENSION, UCS2_ALONE], [GSM_BASIC, UCS2_ALONE, JOINING.join('')]];
+    const poolSets = [
+      [GSM_BASIC],
+      [GSM_BASIC, GSM_EXTENSION],
+      [GSM_BASIC, UCS2_ALONE],
+      [GSM_BASIC, GSM_EXTENSION, UCS2_ALONE],
+      [GSM_BASIC, UCS2_ALONE, JOINING.join('')],
+    ];
     for (let n = 0; n < 1000; n++) {
       const pools = poolSets[n % poolSets.length];
       const length = Math.floor(next() * (n % 7 === 0 ? 1600 : 480));
-      const body = pools.length === 3 && pools[2].includes('😀') ? `${message(next, length, pools.slice(0, 2))}${JOINING[n % JOINING.length]}` : message(next, length, pools);
+      const body =
+        pools.length === 3 && pools[2].includes('😀')
+          ? `${message(next, length, pools.slice(0, 2))}${JOINING[n % JOINING.length]}`
+          : message(next, length, pools);
       expect({ body, parts: messageParts(body) }).toEqual({ body, parts: library(body) });
     }
   });
@@ -78,7 +88,19 @@ describe('messageParts counts any text as sms-segments-calculator, grapheme by g
 
   test('4,000 random messages mixing GSM-7 text with every kind of character, lengths around the part boundaries', () => {
     const next = generated.random(20260402);
-    const others = [generated.GSM_EXTENSION, generated.LATIN_UCS2, generated.EMOJI, generated.COMBINING, generated.CJK, generated.ARABIC, generated.HEBREW, generated.DEVANAGARI, generated.THAI, generated.CONTROLS, generated.JOINING];
+    const others = [
+      generated.GSM_EXTENSION,
+      generated.LATIN_UCS2,
+      generated.EMOJI,
+      generated.COMBINING,
+      generated.CJK,
+      generated.ARABIC,
+      generated.HEBREW,
+      generated.DEVANAGARI,
+      generated.THAI,
+      generated.CONTROLS,
+      generated.JOINING,
+    ];
     const boundaries = [...generated.UCS2_BOUNDARIES, ...generated.GSM7_BOUNDARIES];
     for (let n = 0; n < 4000; n++) {
       const pools = n % 5 === 0 ? [generated.GSM_BASIC, ...others] : [generated.GSM_BASIC, generated.pick(next, others)];
@@ -90,12 +112,18 @@ describe('messageParts counts any text as sms-segments-calculator, grapheme by g
 
   test('characters of several units placed across each part boundary', () => {
     const next = generated.random(20260403);
-    const pieces = [...generated.EMOJI, ...generated.COMBINING, ...generated.CJK, ...generated.ARABIC, ...generated.DEVANAGARI].filter((piece) => piece.length > 1);
+    const pieces = [...generated.EMOJI, ...generated.COMBINING, ...generated.CJK, ...generated.ARABIC, ...generated.DEVANAGARI].filter(
+      (piece) => piece.length > 1,
+    );
     const filler = [...generated.GSM_BASIC, ...generated.LATIN_UCS2];
     for (const boundary of generated.UCS2_BOUNDARIES) {
       for (let before = 0; before < 4; before++) {
         for (const piece of pieces) {
-          const body = generated.across(next, filler, boundary - before, piece, [generated.GSM_BASIC, generated.LATIN_UCS2, generated.pick(next, [generated.EMOJI, generated.COMBINING, generated.CJK])]);
+          const body = generated.across(next, filler, boundary - before, piece, [
+            generated.GSM_BASIC,
+            generated.LATIN_UCS2,
+            generated.pick(next, [generated.EMOJI, generated.COMBINING, generated.CJK]),
+          ]);
           expect({ body, parts: messageParts(body) }).toEqual({ body, parts: library(body) });
         }
       }
@@ -103,7 +131,10 @@ describe('messageParts counts any text as sms-segments-calculator, grapheme by g
     for (const boundary of generated.GSM7_BOUNDARIES) {
       for (let before = 0; before < 3; before++) {
         for (const piece of generated.GSM_EXTENSION) {
-          const body = generated.across(next, generated.GSM_BASIC, boundary - before, piece, [generated.GSM_BASIC, generated.GSM_EXTENSION]);
+          const body = generated.across(next, generated.GSM_BASIC, boundary - before, piece, [
+            generated.GSM_BASIC,
+            generated.GSM_EXTENSION,
+          ]);
           expect({ body, parts: messageParts(body) }).toEqual({ body, parts: library(body) });
         }
       }

@@ -4,9 +4,10 @@ import { NANP_AREA_CODES } from '../../domain/quiet-hours/data/nanp-area-codes';
 import { placeOfNumber, placeOfRecipient } from '../../domain/quiet-hours';
 
 const project = { projectZone: 'Europe/Paris' };
-const US_STATES_AND_DC = (
-  'AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY'
-).split(' ');
+const US_STATES_AND_DC =
+  'AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY'.split(
+    ' ',
+  );
 
 describe('placeOfRecipient', () => {
   // [number, region, zones]: fictional numbers that libphonenumber-js `max` finds valid (checked).
@@ -52,7 +53,12 @@ describe('placeOfRecipient', () => {
   });
 
   it.each([
-    ['a valid profile zone wins, the region stays the number\'s', '+12122345678', 'America/Denver', { region: 'US-NY', zones: ['America/Denver'] }],
+    [
+      "a valid profile zone wins, the region stays the number's",
+      '+12122345678',
+      'America/Denver',
+      { region: 'US-NY', zones: ['America/Denver'] },
+    ],
     ['an invalid profile zone falls back to the number', '+12122345678', 'Not/AZone', { region: 'US-NY', zones: ['America/New_York'] }],
     ['an empty profile zone falls back to the number', '+12122345678', '', { region: 'US-NY', zones: ['America/New_York'] }],
     ['an unknown calling code: the project zone, region *', '+999123456', null, { region: '*', zones: ['Europe/Paris'] }],
@@ -74,7 +80,9 @@ describe('placeOfRecipient', () => {
 });
 
 describe('the NANP area code table', () => {
-  const rows = NANP_AREA_CODES.trim().split('\n').map((line) => line.split(' '));
+  const rows = NANP_AREA_CODES.trim()
+    .split('\n')
+    .map((line) => line.split(' '));
 
   it('has only known IANA zones', () => {
     const zones = new Set(rows.flatMap(([, , list]) => list.split(',')));

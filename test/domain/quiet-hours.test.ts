@@ -22,7 +22,8 @@ function verdict(place: RecipientPlace, atIso: string, rules: readonly QuietHour
   return next === atMs ? ALLOWED : new Date(next).toISOString();
 }
 
-const byNumber = (e164: string, profileZone?: string | null): RecipientPlace => placeOfRecipient(e164, { profileZone, projectZone: PROJECT_ZONE });
+const byNumber = (e164: string, profileZone?: string | null): RecipientPlace =>
+  placeOfRecipient(e164, { profileZone, projectZone: PROJECT_ZONE });
 const inZone = (zone: string, region = '*'): RecipientPlace => ({ zones: [zone], region });
 
 // Fictional but valid numbers (libphonenumber-js `max` says so: checked below).
@@ -52,7 +53,7 @@ describe('the test numbers', () => {
   });
 });
 
-describe('nextAllowedMs with the default rules, in the recipient\'s local time', () => {
+describe("nextAllowedMs with the default rules, in the recipient's local time", () => {
   // [case, number, instant (UTC), verdict]. 2026-12-01 is a Tuesday, 12-05 a Saturday, 12-06 a Sunday (winter time).
   it.each([
     ['US default: 08:00 PST opens (start inclusive)', N.losAngeles, '2026-12-01T16:00:00Z', ALLOWED],
@@ -97,7 +98,12 @@ describe('nextAllowedMs with the default rules, in the recipient\'s local time',
     ['FR Sunday: waits for Monday', N.paris, '2026-12-06T10:00:00Z', '2026-12-07T07:00:00.000Z'],
     ['FR 14 July 2026 (Tuesday): waits for the 15th', N.paris, '2026-07-14T10:00:00Z', '2026-07-15T06:00:00.000Z'],
     ['FR Easter Monday 2027 (29 March): waits for Tuesday', N.paris, '2027-03-29T09:00:00Z', '2027-03-30T06:00:00.000Z'],
-    ['FR Saturday 27 March 2027 20:00 CET: Sunday, Easter Monday, then Tuesday (summer time)', N.paris, '2027-03-27T19:00:00Z', '2027-03-30T06:00:00.000Z'],
+    [
+      'FR Saturday 27 March 2027 20:00 CET: Sunday, Easter Monday, then Tuesday (summer time)',
+      N.paris,
+      '2027-03-27T19:00:00Z',
+      '2027-03-30T06:00:00.000Z',
+    ],
     ['FR Ascension 2026 (14 May): waits for Friday', N.paris, '2026-05-14T10:00:00Z', '2026-05-15T06:00:00.000Z'],
     ['FR Whit Monday 2026 (25 May): waits for Tuesday', N.paris, '2026-05-25T10:00:00Z', '2026-05-26T06:00:00.000Z'],
 
@@ -127,9 +133,19 @@ describe('DST days open the window at 08:00 local', () => {
     // Paris: 29 March and 25 October 2026 are Sundays, so a non-French number in Paris (the '*' rule) and a French one.
     ['Paris (* rule), spring-forward day (CEST)', byNumber(N.germany, 'Europe/Paris'), '2026-03-29T00:00:00Z', '2026-03-29T06:00:00.000Z'],
     ['Paris (* rule), closes at 21:00 CEST', byNumber(N.germany, 'Europe/Paris'), '2026-03-29T19:00:00Z', '2026-03-30T06:00:00.000Z'],
-    ['Paris (FR rule), Saturday 28 March 20:00 CET waits for Monday 08:00 CEST', byNumber(N.paris), '2026-03-28T19:00:00Z', '2026-03-30T06:00:00.000Z'],
+    [
+      'Paris (FR rule), Saturday 28 March 20:00 CET waits for Monday 08:00 CEST',
+      byNumber(N.paris),
+      '2026-03-28T19:00:00Z',
+      '2026-03-30T06:00:00.000Z',
+    ],
     ['Paris (* rule), fall-back day (CET)', byNumber(N.germany, 'Europe/Paris'), '2026-10-25T00:30:00Z', '2026-10-25T07:00:00.000Z'],
-    ['Paris (FR rule), Sunday 25 October waits for Monday 08:00 CET', byNumber(N.paris), '2026-10-25T06:00:00Z', '2026-10-26T07:00:00.000Z'],
+    [
+      'Paris (FR rule), Sunday 25 October waits for Monday 08:00 CET',
+      byNumber(N.paris),
+      '2026-10-25T06:00:00Z',
+      '2026-10-26T07:00:00.000Z',
+    ],
   ])('%s', (_case, place, at, expected) => {
     expect(verdict(place, at)).toBe(expected);
   });
@@ -138,13 +154,43 @@ describe('DST days open the window at 08:00 local', () => {
 
   it.each([
     // 02:30 does not exist on 8 March 2026 in New York: the window opens at the first valid instant after it, 03:00 EDT.
-    ['a start in the New York gap opens at 03:00 EDT', 'America/New_York', earlyWindow('02:30', '05:00'), '2026-03-08T06:00:00Z', '2026-03-08T07:00:00.000Z'],
-    ['the same start the day before is 02:30 EST', 'America/New_York', earlyWindow('02:30', '05:00'), '2026-03-07T06:00:00Z', '2026-03-07T07:30:00.000Z'],
-    ['a start in the Paris gap opens at 03:00 CEST', 'Europe/Paris', earlyWindow('02:30', '05:00'), '2026-03-29T00:00:00Z', '2026-03-29T01:00:00.000Z'],
+    [
+      'a start in the New York gap opens at 03:00 EDT',
+      'America/New_York',
+      earlyWindow('02:30', '05:00'),
+      '2026-03-08T06:00:00Z',
+      '2026-03-08T07:00:00.000Z',
+    ],
+    [
+      'the same start the day before is 02:30 EST',
+      'America/New_York',
+      earlyWindow('02:30', '05:00'),
+      '2026-03-07T06:00:00Z',
+      '2026-03-07T07:30:00.000Z',
+    ],
+    [
+      'a start in the Paris gap opens at 03:00 CEST',
+      'Europe/Paris',
+      earlyWindow('02:30', '05:00'),
+      '2026-03-29T00:00:00Z',
+      '2026-03-29T01:00:00.000Z',
+    ],
     // 01:30 happens twice on 1 November 2026 in New York: the first occurrence (EDT) opens the window.
-    ['a start in the New York overlap opens at its first occurrence', 'America/New_York', earlyWindow('01:30', '05:00'), '2026-11-01T05:00:00Z', '2026-11-01T05:30:00.000Z'],
+    [
+      'a start in the New York overlap opens at its first occurrence',
+      'America/New_York',
+      earlyWindow('01:30', '05:00'),
+      '2026-11-01T05:00:00Z',
+      '2026-11-01T05:30:00.000Z',
+    ],
     // A window 02:00-02:45 lies wholly in the gap: nothing that day, the next day at 02:00 EDT.
-    ['a window wholly in the gap is skipped that day', 'America/New_York', earlyWindow('02:00', '02:45'), '2026-03-08T06:00:00Z', '2026-03-09T06:00:00.000Z'],
+    [
+      'a window wholly in the gap is skipped that day',
+      'America/New_York',
+      earlyWindow('02:00', '02:45'),
+      '2026-03-08T06:00:00Z',
+      '2026-03-09T06:00:00.000Z',
+    ],
   ])('%s', (_case, zone, rules, at, expected) => {
     expect(verdict(inZone(zone), at, rules)).toBe(expected);
   });
@@ -164,10 +210,25 @@ describe('the scenario: one sending at 07:30 UTC on Tuesday 1 December 2026', ()
 
 describe('where the recipient is', () => {
   it.each([
-    ['the profile zone wins over the number', byNumber(N.newYork, 'America/Los_Angeles'), '2026-12-01T07:30:00Z', '2026-12-01T16:00:00.000Z'],
-    ['an invalid profile zone falls back to the number', byNumber(N.newYork, 'Mars/Olympus_Mons'), '2026-12-01T07:30:00Z', '2026-12-01T13:00:00.000Z'],
+    [
+      'the profile zone wins over the number',
+      byNumber(N.newYork, 'America/Los_Angeles'),
+      '2026-12-01T07:30:00Z',
+      '2026-12-01T16:00:00.000Z',
+    ],
+    [
+      'an invalid profile zone falls back to the number',
+      byNumber(N.newYork, 'Mars/Olympus_Mons'),
+      '2026-12-01T07:30:00Z',
+      '2026-12-01T13:00:00.000Z',
+    ],
     ['a null profile zone falls back to the number', byNumber(N.newYork, null), '2026-12-01T07:30:00Z', '2026-12-01T13:00:00.000Z'],
-    ['an unknown country falls back to the project zone', placeOfRecipient('+999123456', { projectZone: 'Asia/Tokyo' }), '2026-12-01T12:00:00Z', '2026-12-01T23:00:00.000Z'],
+    [
+      'an unknown country falls back to the project zone',
+      placeOfRecipient('+999123456', { projectZone: 'Asia/Tokyo' }),
+      '2026-12-01T12:00:00Z',
+      '2026-12-01T23:00:00.000Z',
+    ],
     // Area code 850 (Florida panhandle) spans Central and Eastern time: 08:00 CST opens, 20:00 EST closes.
     ['two zones: 08:00 EST is still 07:00 CST', byNumber(N.floridaPanhandle), '2026-12-01T13:30:00Z', '2026-12-01T14:00:00.000Z'],
     ['two zones: 19:30 CST is already 20:30 EST', byNumber(N.floridaPanhandle), '2026-12-02T01:30:00Z', '2026-12-02T14:00:00.000Z'],
@@ -186,7 +247,10 @@ describe('rules without an allowed instant, and whole days', () => {
   it('looks 14 days ahead, no further', () => {
     // Fridays 10:00-11:00 in France, no holidays: 25 December 2026 and 1 January 2027 are holidays, so after
     // Christmas Eve the next window is Friday 8 January 2027, 10:00 CET (09:00 UTC).
-    const fridays: QuietHoursRule[] = [{ region: 'FR', windows: [{ days: ['fri'], start: '10:00', end: '11:00' }], noPublicHolidays: true }, { region: '*', windows: [] }];
+    const fridays: QuietHoursRule[] = [
+      { region: 'FR', windows: [{ days: ['fri'], start: '10:00', end: '11:00' }], noPublicHolidays: true },
+      { region: '*', windows: [] },
+    ];
     const paris = inZone('Europe/Paris', 'FR');
     expect(verdict(paris, '2026-12-18T09:30:00Z', fridays)).toBe(ALLOWED);
     expect(verdict(paris, '2026-12-25T09:00:00Z', fridays)).toBe('2027-01-08T09:00:00.000Z'); // exactly 14 days
@@ -230,6 +294,8 @@ describe('createQuietHoursChecker', () => {
   it('refuses a place without a valid zone', () => {
     const checker = createQuietHoursChecker(DEFAULT_QUIET_HOURS_RULES);
     expect(() => checker.nextAllowedMs({ zones: [], region: '*' }, 0)).toThrow('place.zones is empty');
-    expect(() => checker.nextAllowedMs({ zones: ['Nowhere/Land'], region: '*' }, 0)).toThrow('"Nowhere/Land" is not a known IANA time zone');
+    expect(() => checker.nextAllowedMs({ zones: ['Nowhere/Land'], region: '*' }, 0)).toThrow(
+      '"Nowhere/Land" is not a known IANA time zone',
+    );
   });
 });

@@ -1,4 +1,12 @@
-import { PAST_TOLERANCE_MS, ScheduleError, checkHorizon, formatInstantInZone, horizonOf, resolveSendAt, type Schedule } from '../../domain/schedule';
+import {
+  PAST_TOLERANCE_MS,
+  ScheduleError,
+  checkHorizon,
+  formatInstantInZone,
+  horizonOf,
+  resolveSendAt,
+  type Schedule,
+} from '../../domain/schedule';
 
 const NOW = Date.parse('2026-01-15T12:00:00Z');
 const later = (localDateTime: string, timeZone: string) => ({ mode: 'later' as const, localDateTime, timeZone });
@@ -78,7 +86,9 @@ describe('resolveSendAt', () => {
   it.each(['Mars/Olympus', 'Toronto', 'UTC+25'])('refuses the unknown zone %s', (timeZone) => {
     const error = scheduleError(() => resolveSendAt(later('2026-12-01T09:00', timeZone), NOW));
     expect(error.field).toBe('timeZone');
-    expect(error.message).toBe(`"timeZone" "${timeZone}" is not a known IANA time zone: use a name such as America/Toronto or Europe/Paris.`);
+    expect(error.message).toBe(
+      `"timeZone" "${timeZone}" is not a known IANA time zone: use a name such as America/Toronto or Europe/Paris.`,
+    );
   });
 
   it('requires a zone for a later send', () => {
@@ -98,11 +108,16 @@ describe('resolveSendAt', () => {
     },
   );
 
-  it.each(['2026-02-29T09:00', '2026-13-01T09:00', '2026-12-01T24:00', '2026-12-01T09:60'])('refuses the impossible date-time %p', (localDateTime) => {
-    const error = scheduleError(() => resolveSendAt(later(localDateTime, 'America/Toronto'), NOW));
-    expect(error.field).toBe('localDateTime');
-    expect(error.message).toBe(`"localDateTime" "${localDateTime}" is not a real date and time: expected YYYY-MM-DDTHH:mm (seconds optional), for example 2026-12-01T09:00.`);
-  });
+  it.each(['2026-02-29T09:00', '2026-13-01T09:00', '2026-12-01T24:00', '2026-12-01T09:60'])(
+    'refuses the impossible date-time %p',
+    (localDateTime) => {
+      const error = scheduleError(() => resolveSendAt(later(localDateTime, 'America/Toronto'), NOW));
+      expect(error.field).toBe('localDateTime');
+      expect(error.message).toBe(
+        `"localDateTime" "${localDateTime}" is not a real date and time: expected YYYY-MM-DDTHH:mm (seconds optional), for example 2026-12-01T09:00.`,
+      );
+    },
+  );
 
   it('requires a date-time for a later send', () => {
     const error = scheduleError(() => resolveSendAt(later('', 'America/Toronto'), NOW));

@@ -5,7 +5,19 @@ import { TRANSITIONS, allowedFrom, isAllowed, renderStateDiagram } from '../../d
 import { TERMINAL_STATES, type SendingState } from '../../domain/types';
 import { ROOT } from '../support/paths';
 
-const STATES: SendingState[] = ['draft', 'prepared', 'awaiting_approval', 'approved', 'scheduled', 'sending', 'paused', 'completed', 'rejected', 'cancelled', 'failed'];
+const STATES: SendingState[] = [
+  'draft',
+  'prepared',
+  'awaiting_approval',
+  'approved',
+  'scheduled',
+  'sending',
+  'paused',
+  'completed',
+  'rejected',
+  'cancelled',
+  'failed',
+];
 
 test('docs/architecture.md shows the diagram rendered from the table', () => {
   const doc = readFileSync(join(ROOT, 'docs', 'architecture.md'), 'utf8');
@@ -37,5 +49,6 @@ test('what a person may do: cancel in every state before the end, pause only whi
   expect(allowedFrom('retryRecipients').sort()).toEqual(['completed', 'paused']);
   expect(isAllowed('send', 'awaiting_approval')).toBe(false);
   expect(isAllowed('send', 'approved')).toBe(true);
-  for (const end of ['rejected', 'cancelled', 'failed'] as SendingState[]) expect(TRANSITIONS.filter((t) => t.from.includes(end))).toEqual([]);
+  for (const end of ['rejected', 'cancelled', 'failed'] as SendingState[])
+    expect(TRANSITIONS.filter((t) => t.from.includes(end))).toEqual([]);
 });

@@ -27,14 +27,22 @@ describe('listMalformedPlaceholders', () => {
 
 describe('renderMessage', () => {
   it('fills every placeholder, spaces inside the braces allowed', () => {
-    expect(renderMessage('Hi {{firstName}} {{ lastName }}, your code is {{code}}. {{firstName}}!', { firstName: 'Ana', lastName: 'Lima', code: '42' })).toEqual({
+    expect(
+      renderMessage('Hi {{firstName}} {{ lastName }}, your code is {{code}}. {{firstName}}!', {
+        firstName: 'Ana',
+        lastName: 'Lima',
+        code: '42',
+      }),
+    ).toEqual({
       body: 'Hi Ana Lima, your code is 42. Ana!',
       missing: [],
     });
   });
 
   it('fills [[field]] placeholders like {{field}} ones, both in one text', () => {
-    expect(renderMessage('Hi [[firstName]] [[ lastName ]] ({{code}}), [[firstName]]!', { firstName: 'Ana', lastName: 'Lima', code: '42' })).toEqual({
+    expect(
+      renderMessage('Hi [[firstName]] [[ lastName ]] ({{code}}), [[firstName]]!', { firstName: 'Ana', lastName: 'Lima', code: '42' }),
+    ).toEqual({
       body: 'Hi Ana Lima (42), Ana!',
       missing: [],
     });
@@ -53,7 +61,10 @@ describe('renderMessage', () => {
   });
 
   it('leaves text without placeholders and malformed placeholders as typed', () => {
-    expect(renderMessage('Reply STOP to opt out {{first name}}', { 'first name': 'x' })).toEqual({ body: 'Reply STOP to opt out {{first name}}', missing: [] });
+    expect(renderMessage('Reply STOP to opt out {{first name}}', { 'first name': 'x' })).toEqual({
+      body: 'Reply STOP to opt out {{first name}}',
+      missing: [],
+    });
   });
 
   it('does not expand placeholders found in field values', () => {
@@ -71,7 +82,9 @@ describe('validateMessageText', () => {
     }
     expect(thrown).toBeInstanceOf(TemplateError);
     expect((thrown as TemplateError).field).toBe('message');
-    expect((thrown as TemplateError).message).toBe('"message" is empty: write the text of the SMS (personalization fields such as [[firstName]] are allowed).');
+    expect((thrown as TemplateError).message).toBe(
+      '"message" is empty: write the text of the SMS (personalization fields such as [[firstName]] are allowed).',
+    );
   });
 
   it('refuses a message that is not text', () => {

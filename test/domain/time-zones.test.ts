@@ -12,14 +12,18 @@ describe('the time zones offered in pickers', () => {
   });
 
   it('offers the names IANA uses today, not the renamed ones', () => {
-    expect(zones).toEqual(expect.arrayContaining(['Asia/Kolkata', 'Europe/Kyiv', 'Asia/Ho_Chi_Minh', 'America/Nuuk', 'America/Argentina/Buenos_Aires']));
+    expect(zones).toEqual(
+      expect.arrayContaining(['Asia/Kolkata', 'Europe/Kyiv', 'Asia/Ho_Chi_Minh', 'America/Nuuk', 'America/Argentina/Buenos_Aires']),
+    );
     expect(zones.filter((zone) => zone in RENAMED_TIME_ZONES)).toEqual([]);
   });
 
   it('offers only zones a schedule accepts, and the renamed ones are still accepted when typed', () => {
     expect(zones.filter((zone) => !IANAZone.isValidZone(zone))).toEqual([]);
     for (const zone of [...Object.keys(RENAMED_TIME_ZONES), ...Object.values(RENAMED_TIME_ZONES)]) {
-      expect(resolveSendAt({ mode: 'later', localDateTime: '2027-03-01T09:00', timeZone: zone }, Date.parse('2027-01-01T00:00:00Z')).mode).toBe('later');
+      expect(
+        resolveSendAt({ mode: 'later', localDateTime: '2027-03-01T09:00', timeZone: zone }, Date.parse('2027-01-01T00:00:00Z')).mode,
+      ).toBe('later');
     }
   });
 

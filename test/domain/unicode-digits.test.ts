@@ -21,7 +21,9 @@ describe('asciiDigits', () => {
 
   test('Intl knows dozens of decimal numbering systems (the table below is not empty)', () => {
     expect(systems.length).toBeGreaterThan(50);
-    expect(systems.map(([system]) => system)).toEqual(expect.arrayContaining(['arab', 'arabext', 'fullwide', 'deva', 'beng', 'thai', 'mathbold']));
+    expect(systems.map(([system]) => system)).toEqual(
+      expect.arrayContaining(['arab', 'arabext', 'fullwide', 'deva', 'beng', 'thai', 'mathbold']),
+    );
   });
 
   test.each(systems)('%s digits %s read as 0123456789', (_system, digits) => {

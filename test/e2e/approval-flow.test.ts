@@ -25,13 +25,15 @@ function exampleWorkflow(file: string, credentialId: string, inboxUrl: string, p
   const example = JSON.parse(readFileSync(join(ROOT, 'examples', file), 'utf8'));
   for (const node of example.nodes) {
     if (node.credentials?.durableSmsTemporalApi) node.credentials.durableSmsTemporalApi = { id: credentialId, name: 'Temporal' };
-    if (node.type === 'n8n-nodes-base.webhook') Object.assign(node, { webhookId: `${path}-hook`, parameters: { ...node.parameters, path } });
+    if (node.type === 'n8n-nodes-base.webhook')
+      Object.assign(node, { webhookId: `${path}-hook`, parameters: { ...node.parameters, path } });
     if (node.name === 'Request Approval') node.parameters.webhookUrl = inboxUrl;
   }
   return { ...example, name: `${example.name} (${path})` };
 }
 
-const processWorkflow = (credentialId: string, inboxUrl: string, path: string) => exampleWorkflow('sms-process-with-approval.json', credentialId, inboxUrl, path);
+const processWorkflow = (credentialId: string, inboxUrl: string, path: string) =>
+  exampleWorkflow('sms-process-with-approval.json', credentialId, inboxUrl, path);
 
 const outputOf = (execution: { data?: any }, node: string, output = 0) =>
   (execution.data?.resultData?.runData?.[node]?.[0]?.data?.main?.[output] ?? []).map((i: { json: unknown }) => i.json);
@@ -56,7 +58,10 @@ describe('the SMS process on a real n8n, approved and rejected from the approval
     await directory.upsertProject({ id: 'demo', name: 'Demo', defaultCountry: 'CA', timeZone: 'America/Toronto', compliance: ANY_HOUR });
     await importContactsCsv(directory, 'demo', readFileSync(join(ROOT, 'examples', 'contacts.csv'), 'utf8'));
     provider = await startFakeProvider();
-    env = await startTestWorker({ directory, provider: createProvider({ kind: 'http', url: provider.httpUrl }, { outboxStore: directory }) });
+    env = await startTestWorker({
+      directory,
+      provider: createProvider({ kind: 'http', url: provider.httpUrl }, { outboxStore: directory }),
+    });
     inbox = await startInbox();
     tarball = await packProject();
     n8n = await startN8n({ packageTarball: tarball });
@@ -66,7 +71,18 @@ describe('the SMS process on a real n8n, approved and rejected from the approval
       data: { address: TEMPORAL_ADDRESS, namespace: 'default', taskQueue: env.taskQueue, tls: 'none', apiKey: '' },
     });
     credentialId = credential.id;
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+    });
   }, 600_000);
 
   afterAll(async () => {
@@ -91,7 +107,10 @@ describe('the SMS process on a real n8n, approved and rejected from the approval
     await n8n.webhook(path, {});
     const message = await inbox.next();
     await untilWaiting(workflow.id);
-    return { workflowId: workflow.id as string, message: message as { approvalUrl: string; sendingId: string; text: string; messages: number } };
+    return {
+      workflowId: workflow.id as string,
+      message: message as { approvalUrl: string; sendingId: string; text: string; messages: number },
+    };
   }
 
   test('approved by a click: the messages reach the provider HTTP endpoint once each, Send SMS outputs the summary', async () => {
@@ -119,21 +138,59 @@ describe('the SMS process on a real n8n, approved and rejected from the approval
 
     const execution = await n8n.waitForExecution(workflowId, { timeoutMs: 120_000 });
     expect(execution.status).toBe('success');
-    expect(outputOf(execution, 'Select Recipients')).toEqual([expect.objectContaining({ sendingId: message.sendingId, state: 'draft', selection: { projectId: 'demo', audience: 'groups', groups: ['customers', 'vip'], duplicatePolicy: 'perNumber' } })]);
-    expect(outputOf(execution, 'Count')).toEqual([{ sendingId: message.sendingId, targeted: 7, messages: 4, distinctNumbers: 4, excluded: { inactive: 1, missingNumber: 1, invalidNumber: 0, optedOut: 0, duplicateNumber: 1 } }]);
+    expect(outputOf(execution, 'Select Recipients')).toEqual([
+      expect.objectContaining({
+        sendingId: message.sendingId,
+        state: 'draft',
+        selection: { projectId: 'demo', audience: 'groups', groups: ['customers', 'vip'], duplicatePolicy: 'perNumber' },
+      }),
+    ]);
+    expect(outputOf(execution, 'Count')).toEqual([
+      {
+        sendingId: message.sendingId,
+        targeted: 7,
+        messages: 4,
+        distinctNumbers: 4,
+        excluded: { inactive: 1, missingNumber: 1, invalidNumber: 0, optedOut: 0, duplicateNumber: 1 },
+      },
+    ]);
     const [prepared] = outputOf(execution, 'Prepare Sending');
     // Prepare Sending and Send SMS output their short summary by default (Simplify); the full report is in the status.
-    expect(prepared).toMatchObject({ sendingId: message.sendingId, state: 'prepared', messages: 4, sendAt: 'now', warnings: [expect.stringMatching(/^SENDER_ID: /)] });
+    expect(prepared).toMatchObject({
+      sendingId: message.sendingId,
+      state: 'prepared',
+      messages: 4,
+      sendAt: 'now',
+      warnings: [expect.stringMatching(/^SENDER_ID: /)],
+    });
     const full = await env.client.status(message.sendingId);
     expect(full.prepared).toMatchObject({ summary: { messages: 4 }, report: { blocking: false } });
     expect(full.prepared!.report.points.map((p: { code: string; level: string }) => `${p.code}:${p.level}`)).toEqual([
-      'FIELDS_RESOLVE:pass', 'ENCODING:pass', 'SEGMENTS:pass', 'COST:pass', 'OPT_OUT_WORDING:pass', 'SENDER_ID:warn', 'COUNTRIES:pass', 'NUMBER_TYPE:pass', 'QUIET_HOURS:pass', 'RECIPIENTS:pass',
+      'FIELDS_RESOLVE:pass',
+      'ENCODING:pass',
+      'SEGMENTS:pass',
+      'COST:pass',
+      'OPT_OUT_WORDING:pass',
+      'SENDER_ID:warn',
+      'COUNTRIES:pass',
+      'NUMBER_TYPE:pass',
+      'QUIET_HOURS:pass',
+      'RECIPIENTS:pass',
     ]);
-    expect(outputOf(execution, 'Request Approval', 0)).toEqual([expect.objectContaining({ sendingId: message.sendingId, decision: 'approved', approver: 'alex@acme.test' })]);
+    expect(outputOf(execution, 'Request Approval', 0)).toEqual([
+      expect.objectContaining({ sendingId: message.sendingId, decision: 'approved', approver: 'alex@acme.test' }),
+    ]);
     expect(outputOf(execution, 'Send SMS')).toEqual([expect.objectContaining({ state: 'completed', sent: 4, failed: 0, total: 4 })]);
     // The messages reached the provider's HTTP endpoint, once each.
-    expect(deliveredFor(message.sendingId).map((m) => [m.to, m.body.split(',')[0]]).sort()).toEqual([
-      ['+14385550103', 'Hi Chloé'], ['+14385550109', 'Hi Ivan'], ['+15145550101', 'Hi Ana'], ['+15145550102', 'Hi Ben'],
+    expect(
+      deliveredFor(message.sendingId)
+        .map((m) => [m.to, m.body.split(',')[0]])
+        .sort(),
+    ).toEqual([
+      ['+14385550103', 'Hi Chloé'],
+      ['+14385550109', 'Hi Ivan'],
+      ['+15145550101', 'Hi Ana'],
+      ['+15145550102', 'Hi Ben'],
     ]);
 
     // The same link again changes nothing.
@@ -147,7 +204,11 @@ describe('the SMS process on a real n8n, approved and rejected from the approval
 
     const forged = new URL(message.approvalUrl);
     forged.searchParams.set('signature', '0'.repeat(64));
-    const forgedAnswer = await fetch(forged, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'decision=approve&approver=mallory' });
+    const forgedAnswer = await fetch(forged, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: 'decision=approve&approver=mallory',
+    });
     expect(forgedAnswer.status).toBe(401);
     const tampered = new URL(message.approvalUrl);
     tampered.searchParams.set('sendingId', 'someone-else');
@@ -167,7 +228,9 @@ describe('the SMS process on a real n8n, approved and rejected from the approval
 
     const execution = await n8n.waitForExecution(workflowId, { timeoutMs: 120_000 });
     expect(execution.status).toBe('success');
-    expect(outputOf(execution, 'Request Approval', 1)).toEqual([expect.objectContaining({ decision: 'rejected', approver: 'alex@acme.test', reason: 'The discount ends today, not tomorrow' })]);
+    expect(outputOf(execution, 'Request Approval', 1)).toEqual([
+      expect.objectContaining({ decision: 'rejected', approver: 'alex@acme.test', reason: 'The discount ends today, not tomorrow' }),
+    ]);
     expect(execution.data?.resultData?.runData?.['Send SMS']).toBeUndefined();
     expect(outputOf(execution, 'Rejected')).toEqual([expect.objectContaining({ sendingId: message.sendingId, decision: 'rejected' })]);
     expect(deliveredFor(message.sendingId)).toHaveLength(0);
@@ -176,32 +239,86 @@ describe('the SMS process on a real n8n, approved and rejected from the approval
 
   test('the credential test really connects: OK with a worker, a clear error otherwise', async () => {
     const check = (data: Record<string, string>) =>
-      n8n.rest('POST', '/credentials/test', { credentials: { id: credentialId, name: 'Temporal', type: 'durableSmsTemporalApi', data: { namespace: 'default', tls: 'none', apiKey: '', ...data } } });
-    expect(await check({ address: TEMPORAL_ADDRESS, taskQueue: env.taskQueue })).toMatchObject({ data: { status: 'OK', message: expect.stringMatching(/worker\(s\) poll/) } });
-    expect(await check({ address: TEMPORAL_ADDRESS, taskQueue: 'nobody-polls-this' })).toMatchObject({ data: { status: 'Error', message: expect.stringContaining('no durable SMS worker polls task queue "nobody-polls-this"') } });
-    expect(await check({ address: '127.0.0.1:1', taskQueue: env.taskQueue })).toMatchObject({ data: { status: 'Error', message: expect.stringContaining('Cannot use Temporal at 127.0.0.1:1') } });
+      n8n.rest('POST', '/credentials/test', {
+        credentials: {
+          id: credentialId,
+          name: 'Temporal',
+          type: 'durableSmsTemporalApi',
+          data: { namespace: 'default', tls: 'none', apiKey: '', ...data },
+        },
+      });
+    expect(await check({ address: TEMPORAL_ADDRESS, taskQueue: env.taskQueue })).toMatchObject({
+      data: { status: 'OK', message: expect.stringMatching(/worker\(s\) poll/) },
+    });
+    expect(await check({ address: TEMPORAL_ADDRESS, taskQueue: 'nobody-polls-this' })).toMatchObject({
+      data: { status: 'Error', message: expect.stringContaining('no durable SMS worker polls task queue "nobody-polls-this"') },
+    });
+    expect(await check({ address: '127.0.0.1:1', taskQueue: env.taskQueue })).toMatchObject({
+      data: { status: 'Error', message: expect.stringContaining('Cannot use Temporal at 127.0.0.1:1') },
+    });
   });
 
   test('refusals are node errors naming the fix; with continueOnFail they become items; status, reschedule and cancel', async () => {
     const credentials = { durableSmsTemporalApi: { id: credentialId, name: 'Temporal' } };
     const at = new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10);
     const node = (name: string, type: string, x: number, parameters: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
-      id: `ops-${x}`, name, type: `${PKG}.${type}`, typeVersion: 1, position: [x, 300], parameters, credentials, ...extra,
+      id: `ops-${x}`,
+      name,
+      type: `${PKG}.${type}`,
+      typeVersion: 1,
+      position: [x, 300],
+      parameters,
+      credentials,
+      ...extra,
     });
     const chain = ['Select Recipients', 'Prepare Sending', 'Send SMS', 'Status', 'Reschedule', 'Cancel'];
     const workflow = await n8n.api('POST', '/workflows', {
       name: 'SMS operations',
       settings: { executionOrder: 'v1' },
       nodes: [
-        { id: 'ops-hook', name: 'Start', type: 'n8n-nodes-base.webhook', typeVersion: 2, position: [0, 300], webhookId: 'ops-hook', parameters: { path: 'sms-ops', httpMethod: 'POST', responseMode: 'onReceived' } },
-        node('Select Recipients', 'durableSmsSelectRecipients', 200, { projectId: 'acme', audience: 'all', duplicatePolicy: 'perNumber', actor: 'paula' }),
-        node('Prepare Sending', 'durableSmsPrepareSending', 400, { message: 'Hi {{firstName}}', when: 'later', localDateTime: `${at}T10:00`, timeZone: 'Europe/Paris', refreshAtSend: true, actor: 'paula' }),
+        {
+          id: 'ops-hook',
+          name: 'Start',
+          type: 'n8n-nodes-base.webhook',
+          typeVersion: 2,
+          position: [0, 300],
+          webhookId: 'ops-hook',
+          parameters: { path: 'sms-ops', httpMethod: 'POST', responseMode: 'onReceived' },
+        },
+        node('Select Recipients', 'durableSmsSelectRecipients', 200, {
+          projectId: 'acme',
+          audience: 'all',
+          duplicatePolicy: 'perNumber',
+          actor: 'paula',
+        }),
+        node('Prepare Sending', 'durableSmsPrepareSending', 400, {
+          message: 'Hi {{firstName}}',
+          when: 'later',
+          localDateTime: `${at}T10:00`,
+          timeZone: 'Europe/Paris',
+          refreshAtSend: true,
+          actor: 'paula',
+        }),
         node('Send SMS', 'durableSmsSend', 600, { actor: 'paula' }, { onError: 'continueRegularOutput' }),
-        node('Status', 'durableSmsSending', 800, { operation: 'getStatus', sendingId: "={{ $('Select Recipients').item.json.sendingId }}" }),
-        node('Reschedule', 'durableSmsSending', 1000, { operation: 'reschedule', when: 'later', localDateTime: `${at}T11:30`, timeZone: 'Europe/Paris', actor: 'paula' }),
+        node('Status', 'durableSmsSending', 800, {
+          operation: 'getStatus',
+          sendingId: "={{ $('Select Recipients').item.json.sendingId }}",
+        }),
+        node('Reschedule', 'durableSmsSending', 1000, {
+          operation: 'reschedule',
+          when: 'later',
+          localDateTime: `${at}T11:30`,
+          timeZone: 'Europe/Paris',
+          actor: 'paula',
+        }),
         node('Cancel', 'durableSmsSending', 1200, { operation: 'cancel', reason: 'Postponed to next week', actor: 'paula' }),
       ],
-      connections: Object.fromEntries([['Start', 'Select Recipients'], ...chain.slice(0, -1).map((n, i) => [n, chain[i + 1]])].map(([from, to]) => [from, { main: [[{ node: to, type: 'main', index: 0 }]] }])),
+      connections: Object.fromEntries(
+        [['Start', 'Select Recipients'], ...chain.slice(0, -1).map((n, i) => [n, chain[i + 1]])].map(([from, to]) => [
+          from,
+          { main: [[{ node: to, type: 'main', index: 0 }]] },
+        ]),
+      ),
     });
     await n8n.api('POST', `/workflows/${workflow.id}/activate`);
     await n8n.webhook('sms-ops', {});
@@ -209,10 +326,27 @@ describe('the SMS process on a real n8n, approved and rejected from the approval
     expect(execution.status).toBe('success');
     const [selected] = outputOf(execution, 'Select Recipients');
     expect(selected).toMatchObject({ state: 'draft', lastCount: { messages: 3 } });
-    expect(outputOf(execution, 'Send SMS')).toEqual([{ error: expect.stringMatching(/is not approved \(it is prepared\).*Request approval/) }]);
-    expect(outputOf(execution, 'Status')).toEqual([expect.objectContaining({ sendingId: selected.sendingId, state: 'prepared', prepared: expect.objectContaining({ refreshAtSend: true }) })]);
-    expect(outputOf(execution, 'Reschedule')[0].prepared.schedule).toEqual({ mode: 'later', localDateTime: `${at}T11:30`, timeZone: 'Europe/Paris' });
-    expect(outputOf(execution, 'Cancel')).toEqual([expect.objectContaining({ state: 'cancelled', cancellation: expect.objectContaining({ reason: 'Postponed to next week', actor: 'paula' }) })]);
+    expect(outputOf(execution, 'Send SMS')).toEqual([
+      { error: expect.stringMatching(/is not approved \(it is prepared\).*Request approval/) },
+    ]);
+    expect(outputOf(execution, 'Status')).toEqual([
+      expect.objectContaining({
+        sendingId: selected.sendingId,
+        state: 'prepared',
+        prepared: expect.objectContaining({ refreshAtSend: true }),
+      }),
+    ]);
+    expect(outputOf(execution, 'Reschedule')[0].prepared.schedule).toEqual({
+      mode: 'later',
+      localDateTime: `${at}T11:30`,
+      timeZone: 'Europe/Paris',
+    });
+    expect(outputOf(execution, 'Cancel')).toEqual([
+      expect.objectContaining({
+        state: 'cancelled',
+        cancellation: expect.objectContaining({ reason: 'Postponed to next week', actor: 'paula' }),
+      }),
+    ]);
   });
 
   test('without continueOnFail a refusal stops the execution with the message', async () => {
@@ -220,8 +354,24 @@ describe('the SMS process on a real n8n, approved and rejected from the approval
       name: 'SMS unknown project',
       settings: { executionOrder: 'v1' },
       nodes: [
-        { id: 'bad-hook', name: 'Start', type: 'n8n-nodes-base.webhook', typeVersion: 2, position: [0, 300], webhookId: 'bad-hook', parameters: { path: 'sms-bad', httpMethod: 'POST', responseMode: 'onReceived' } },
-        { id: 'bad-select', name: 'Select Recipients', type: `${PKG}.durableSmsSelectRecipients`, typeVersion: 1, position: [200, 300], parameters: { projectId: 'nope', audience: 'all', actor: 'paula' }, credentials: { durableSmsTemporalApi: { id: credentialId, name: 'Temporal' } } },
+        {
+          id: 'bad-hook',
+          name: 'Start',
+          type: 'n8n-nodes-base.webhook',
+          typeVersion: 2,
+          position: [0, 300],
+          webhookId: 'bad-hook',
+          parameters: { path: 'sms-bad', httpMethod: 'POST', responseMode: 'onReceived' },
+        },
+        {
+          id: 'bad-select',
+          name: 'Select Recipients',
+          type: `${PKG}.durableSmsSelectRecipients`,
+          typeVersion: 1,
+          position: [200, 300],
+          parameters: { projectId: 'nope', audience: 'all', actor: 'paula' },
+          credentials: { durableSmsTemporalApi: { id: credentialId, name: 'Temporal' } },
+        },
       ],
       connections: { Start: { main: [[{ node: 'Select Recipients', type: 'main', index: 0 }]] } },
     });
@@ -233,12 +383,20 @@ describe('the SMS process on a real n8n, approved and rejected from the approval
   });
 
   test('the scheduled example: approved, Send SMS schedules it for tomorrow 09:30 in Toronto with refresh at send time', async () => {
-    const workflow = await n8n.api('POST', '/workflows', exampleWorkflow('scheduled-send-with-refresh.json', credentialId, inbox.url, 'scheduled-sms-with-refresh'));
+    const workflow = await n8n.api(
+      'POST',
+      '/workflows',
+      exampleWorkflow('scheduled-send-with-refresh.json', credentialId, inbox.url, 'scheduled-sms-with-refresh'),
+    );
     await n8n.api('POST', `/workflows/${workflow.id}/activate`);
     await n8n.webhook('scheduled-sms-with-refresh', {});
     const message = (await inbox.next()) as { approvalUrl: string; sendingId: string };
     await untilWaiting(workflow.id);
-    const decided = await fetch(message.approvalUrl, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'decision=approve&approver=alex' });
+    const decided = await fetch(message.approvalUrl, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: 'decision=approve&approver=alex',
+    });
     expect(decided.status).toBe(200);
     const execution = await n8n.waitForExecution(workflow.id, { timeoutMs: 120_000 });
     expect(execution.status).toBe('success');
@@ -247,7 +405,9 @@ describe('the SMS process on a real n8n, approved and rejected from the approval
     expect(Date.parse(sent.sendAt)).toBeGreaterThan(Date.now());
     const scheduled = await env.client.status(message.sendingId);
     expect(scheduled.prepared).toMatchObject({ refreshAtSend: true, schedule: { mode: 'later', timeZone: 'America/Toronto' } });
-    expect(scheduled.prepared!.schedule.mode === 'later' && scheduled.prepared!.schedule.localDateTime).toMatch(/^\d{4}-\d{2}-\d{2}T09:30$/);
+    expect(scheduled.prepared!.schedule.mode === 'later' && scheduled.prepared!.schedule.localDateTime).toMatch(
+      /^\d{4}-\d{2}-\d{2}T09:30$/,
+    );
     await env.client.cancel(message.sendingId, 'end of test', 'test');
   });
 
@@ -269,14 +429,20 @@ describe('the SMS process on a real n8n, approved and rejected from the approval
       { name: 'newsletter (5)', value: 'newsletter', description: '5 member(s)' },
       { name: 'vip (3)', value: 'vip', description: '3 member(s)' },
     ]);
-    const zones = (await options('durableSmsPrepareSending', 'getTimeZones', { when: 'later' })).data.map((z: { value: string }) => z.value);
+    const zones = (await options('durableSmsPrepareSending', 'getTimeZones', { when: 'later' })).data.map(
+      (z: { value: string }) => z.value,
+    );
     expect(zones).toEqual(expect.arrayContaining(['America/Toronto', 'Europe/Paris']));
   });
 
   test('a link sent before a change is out of date: it approves nothing and resumes on Rejected as superseded', async () => {
     const { workflowId, message } = await startRun('sms-superseded');
     const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
-    const moved = await env.client.reschedule(message.sendingId, { mode: 'later', localDateTime: `${tomorrow}T10:00`, timeZone: 'America/Toronto' }, 'paula');
+    const moved = await env.client.reschedule(
+      message.sendingId,
+      { mode: 'later', localDateTime: `${tomorrow}T10:00`, timeZone: 'America/Toronto' },
+      'paula',
+    );
     expect(moved.state).toBe('awaiting_approval');
 
     const page = await fetch(message.approvalUrl);
@@ -284,7 +450,9 @@ describe('the SMS process on a real n8n, approved and rejected from the approval
     expect(await page.text()).toContain('This link is out of date');
     const execution = await n8n.waitForExecution(workflowId, { timeoutMs: 120_000 });
     expect(execution.status).toBe('success');
-    expect(outputOf(execution, 'Request Approval', 1)).toEqual([expect.objectContaining({ sendingId: message.sendingId, decision: 'superseded' })]);
+    expect(outputOf(execution, 'Request Approval', 1)).toEqual([
+      expect.objectContaining({ sendingId: message.sendingId, decision: 'superseded' }),
+    ]);
     expect((await env.client.status(message.sendingId)).approvals).toEqual([]);
     await env.client.cancel(message.sendingId, 'end of test', 'test');
   });
@@ -300,9 +468,15 @@ describe('the SMS process on a real n8n, approved and rejected from the approval
         execution = await n8n.waitForExecution(workflowId, { timeoutMs: 10_000 });
       }
       expect(execution.status).toBe('error');
-      expect(execution.data?.resultData?.error?.message).toMatch(/is not approved \(it is (prepared|awaiting_approval)\): its approval request expired at .* Request approval again/);
+      expect(execution.data?.resultData?.error?.message).toMatch(
+        /is not approved \(it is (prepared|awaiting_approval)\): its approval request expired at .* Request approval again/,
+      );
 
-      const late = await fetch(message.approvalUrl, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'decision=approve&approver=late' });
+      const late = await fetch(message.approvalUrl, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: 'decision=approve&approver=late',
+      });
       expect(await late.text()).not.toContain('the sending is approved');
       const status = await env.client.status(message.sendingId);
       expect(status).toMatchObject({ state: 'prepared', approvals: [], approvalRequest: { expiredAtMs: expect.any(Number) } });

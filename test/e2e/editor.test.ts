@@ -49,7 +49,13 @@ describe('the n8n editor: finding the nodes, personalizing a Message', () => {
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) throw new Error(`Chromium is needed at ${CHROMIUM}: apt-get install chromium`);
     fresh = await openFreshSqliteDirectory();
-    await fresh.directory.upsertProject({ id: PROJECT, name: 'Editor', defaultCountry: 'CA', timeZone: 'America/Toronto', compliance: ANY_HOUR });
+    await fresh.directory.upsertProject({
+      id: PROJECT,
+      name: 'Editor',
+      defaultCountry: 'CA',
+      timeZone: 'America/Toronto',
+      compliance: ANY_HOUR,
+    });
     await importContactsCsv(fresh.directory, PROJECT, readFileSync(join(ROOT, 'examples', 'contacts.csv'), 'utf8'));
     env = await startTestWorker({ directory: fresh.directory });
     tarball = await packProject();
@@ -63,10 +69,30 @@ describe('the n8n editor: finding the nodes, personalizing a Message', () => {
     const workflow = await n8n.api('POST', '/workflows', {
       name: 'Find the SMS nodes',
       settings: { executionOrder: 'v1' },
-      nodes: [{ id: 'trigger', name: 'When clicking Execute workflow', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} }],
+      nodes: [
+        {
+          id: 'trigger',
+          name: 'When clicking Execute workflow',
+          type: 'n8n-nodes-base.manualTrigger',
+          typeVersion: 1,
+          position: [0, 0],
+          parameters: {},
+        },
+      ],
       connections: {},
     });
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+    });
     page = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
     await openWorkflow(workflow.id, 'When clicking Execute workflow');
   }, 600_000);
@@ -113,8 +139,24 @@ describe('the n8n editor: finding the nodes, personalizing a Message', () => {
       settings: { executionOrder: 'v1' },
       nodes: [
         { id: 'hand', name: 'Run by Hand', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
-        { id: 'select', name: 'Select Recipients', type: `${PKG}.durableSmsSelectRecipients`, typeVersion: 1, position: [240, 0], parameters: { projectId: PROJECT, audience: 'groups', groups: ['customers'], duplicatePolicy: 'perNumber' }, credentials },
-        { id: 'prepare', name: 'Prepare Sending', type: `${PKG}.durableSmsPrepareSending`, typeVersion: 1, position: [480, 0], parameters: { message, when: 'now' }, credentials },
+        {
+          id: 'select',
+          name: 'Select Recipients',
+          type: `${PKG}.durableSmsSelectRecipients`,
+          typeVersion: 1,
+          position: [240, 0],
+          parameters: { projectId: PROJECT, audience: 'groups', groups: ['customers'], duplicatePolicy: 'perNumber' },
+          credentials,
+        },
+        {
+          id: 'prepare',
+          name: 'Prepare Sending',
+          type: `${PKG}.durableSmsPrepareSending`,
+          typeVersion: 1,
+          position: [480, 0],
+          parameters: { message, when: 'now' },
+          credentials,
+        },
       ],
       connections: {
         'Run by Hand': { main: [[{ node: 'Select Recipients', type: 'main', index: 0 }]] },
@@ -137,7 +179,11 @@ describe('the n8n editor: finding the nodes, personalizing a Message', () => {
       await ndv.locator('[data-test-id="node-execute-button"]').first().click();
     };
 
-    const workflow = await n8n.api('POST', '/workflows', body('Hi {{firstName}}, the staff meeting moves to 10:00. Reply STOP to opt out.'));
+    const workflow = await n8n.api(
+      'POST',
+      '/workflows',
+      body('Hi {{firstName}}, the staff meeting moves to 10:00. Reply STOP to opt out.'),
+    );
     await openWorkflow(workflow.id, 'Prepare Sending');
     // Run the steps before Prepare Sending so its input panel has fields to drag.
     await runStep('Select Recipients');
@@ -148,7 +194,11 @@ describe('the n8n editor: finding the nodes, personalizing a Message', () => {
     const message = ndv.locator('[data-test-id="parameter-input-message"]');
     await message.waitFor();
     // Dropping a field onto the fixed text turns Message into an expression: the text, then the field.
-    const from = (await page.locator('[data-test-id="ndv-input-panel"] [data-test-id="run-data-schema-item"] span').filter({ hasText: /^state$/ }).first().boundingBox())!;
+    const from = (await page
+      .locator('[data-test-id="ndv-input-panel"] [data-test-id="run-data-schema-item"] span')
+      .filter({ hasText: /^state$/ })
+      .first()
+      .boundingBox())!;
     const to = (await message.boundingBox())!;
     await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
     await page.mouse.down();
@@ -157,7 +207,9 @@ describe('the n8n editor: finding the nodes, personalizing a Message', () => {
     await page.mouse.up();
     const expression = message.locator('[data-test-id="inline-expression-editor-input"] .cm-content').filter({ hasText: 'Hi' });
     await expression.waitFor();
-    expect(await expression.textContent()).toMatch(/^Hi \{\{firstName\}\}, the staff meeting moves to 10:00\. Reply STOP to opt out\. \{\{ \$json\.[\w.]+ \}\}$/);
+    expect(await expression.textContent()).toMatch(
+      /^Hi \{\{firstName\}\}, the staff meeting moves to 10:00\. Reply STOP to opt out\. \{\{ \$json\.[\w.]+ \}\}$/,
+    );
 
     await ndv.locator('[data-test-id="node-execute-button"]').first().click();
     await untilOutputShows('Message is an expression, so n8n filled {{firstName}} itself (with nothing)');
@@ -166,15 +218,23 @@ describe('the n8n editor: finding the nodes, personalizing a Message', () => {
     await page.keyboard.press('Escape');
 
     // The fix the error gives: [[firstName]], with n8n's own expression beside it.
-    await n8n.api('PUT', `/workflows/${workflow.id}`, body('=Hi [[firstName]], the staff meeting moves to 10:00 ({{ $json.state }}). Reply STOP to opt out.'));
+    await n8n.api(
+      'PUT',
+      `/workflows/${workflow.id}`,
+      body('=Hi [[firstName]], the staff meeting moves to 10:00 ({{ $json.state }}). Reply STOP to opt out.'),
+    );
     await openWorkflow(workflow.id, 'Prepare Sending');
     await runStep('Prepare Sending');
     await untilOutputShows('SENDER_ID:');
     await save(page, 'editor-prepared-warning.png');
-    expect(await page.locator('body').innerText()).toContain('Hi [[firstName]], the staff meeting moves to 10:00 (draft). Reply STOP to opt out.');
+    expect(await page.locator('body').innerText()).toContain(
+      'Hi [[firstName]], the staff meeting moves to 10:00 (draft). Reply STOP to opt out.',
+    );
     const [prepared] = await env.client.list({ projectId: PROJECT, state: 'prepared' });
     const preview = await env.client.lookup({ kind: 'preview', sendingId: prepared.sendingId, limit: 5 });
-    expect(preview.map((o) => o.name)).toEqual(expect.arrayContaining([expect.stringMatching(/^Hi Ana, the staff meeting moves to 10:00 \(draft\)\./)]));
+    expect(preview.map((o) => o.name)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^Hi Ana, the staff meeting moves to 10:00 \(draft\)\./)]),
+    );
     for (const option of preview) expect(option.name).not.toMatch(/^Hi ,/);
   });
 });

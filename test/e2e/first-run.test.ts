@@ -72,13 +72,25 @@ describe('first run: npm start, the example workflow in n8n, approval, outbox, n
   let browser: Browser;
   let sendingId: string;
 
-  const sms = async (...args: string[]) => (await run('npm', ['run', '--silent', 'sms', '--', ...args], { cwd: ROOT, env, maxBuffer: 16 * 1024 * 1024 })).stdout;
+  const sms = async (...args: string[]) =>
+    (await run('npm', ['run', '--silent', 'sms', '--', ...args], { cwd: ROOT, env, maxBuffer: 16 * 1024 * 1024 })).stdout;
 
   beforeAll(async () => {
     ports = await freeStackPorts();
     // As a user sets them in both terminals: the ports for npm start, and where the CLI finds Temporal and the directory.
     env = stackEnv(data, ports);
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+    });
   }, 60_000);
 
   afterAll(async () => {
@@ -169,13 +181,16 @@ describe('first run: npm start, the example workflow in n8n, approval, outbox, n
 
     const count = status.lastCount;
     // The demo data has findings of every kind, and the messages are what is left.
-    for (const reason of ['inactive', 'missingNumber', 'invalidNumber', 'optedOut', 'duplicateNumber']) expect(count.excluded[reason]).toBeGreaterThan(0);
+    for (const reason of ['inactive', 'missingNumber', 'invalidNumber', 'optedOut', 'duplicateNumber'])
+      expect(count.excluded[reason]).toBeGreaterThan(0);
     expect(status.progress.sent).toBe(status.prepared.summary.messages);
     expect(status.approval.approver).toBe('dana@demo-shop.example');
     const outbox = JSON.parse(await sms('outbox', sendingId, '--json')) as { to: string; body: string }[];
     expect(outbox).toHaveLength(status.progress.sent);
     expect(new Set(outbox.map((m) => m.to)).size).toBe(outbox.length);
-    expect(outbox.every((m) => /^\+\d{8,15}$/.test(m.to) && /^Hi \S+, -20% on everything today\. Reply STOP to opt out\.$/.test(m.body))).toBe(true);
+    expect(
+      outbox.every((m) => /^\+\d{8,15}$/.test(m.to) && /^Hi \S+, -20% on everything today\. Reply STOP to opt out\.$/.test(m.body)),
+    ).toBe(true);
   }, 420_000);
 
   test('npm run demo runs the same process headless against the running stack and exits 0 with the summary', async () => {
@@ -186,7 +201,9 @@ describe('first run: npm start, the example workflow in n8n, approval, outbox, n
     const status = JSON.parse(await sms('status', id!, '--json'));
     expect(stdout).toContain(`count   → targeted ${status.lastCount.targeted}, messages ${status.lastCount.messages}`);
     expect(stdout).toContain(`prepare → ${status.prepared.summary.messages} messages frozen`);
-    expect(stdout).toContain(`send    → completed: ${status.progress.sent}/${status.prepared.summary.messages} (100%) sent ${status.progress.sent}, failed 0`);
+    expect(stdout).toContain(
+      `send    → completed: ${status.progress.sent}/${status.prepared.summary.messages} (100%) sent ${status.progress.sent}, failed 0`,
+    );
     expect(stdout).toContain(`outbox  → ${status.progress.sent} message(s) recorded`);
     expect(stdout).toContain(`npm run sms -- outbox ${id}`);
   }, 660_000);
@@ -210,7 +227,11 @@ describe('first run: npm start, the example workflow in n8n, approval, outbox, n
     });
     expect(login.status).toBe(200);
     const state = JSON.parse(readFileSync(join(data, 'n8n-demo.json'), 'utf8'));
-    const executions: any = await (await fetch(`http://127.0.0.1:${ports.N8N_PORT}/api/v1/executions?workflowId=${state.workflows['sms-process-with-approval.json']}`, { headers: { 'X-N8N-API-KEY': state.apiKey } })).json();
+    const executions: any = await (
+      await fetch(`http://127.0.0.1:${ports.N8N_PORT}/api/v1/executions?workflowId=${state.workflows['sms-process-with-approval.json']}`, {
+        headers: { 'X-N8N-API-KEY': state.apiKey },
+      })
+    ).json();
     expect(executions.data.filter((e: { status: string }) => e.status === 'success').length).toBeGreaterThanOrEqual(1);
     expect(await pressCtrlC(stack)).toBe(0);
   }, 420_000);

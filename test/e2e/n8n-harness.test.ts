@@ -46,18 +46,25 @@ module.exports = { HarnessProbe };
 function packProbe(dir: string): string {
   const src = join(dir, 'src');
   mkdirSync(join(src, 'dist', 'nodes'), { recursive: true });
-  writeFileSync(join(src, 'package.json'), JSON.stringify({
-    name: PACKAGE,
-    version: '0.0.1',
-    keywords: ['n8n-community-node-package'],
-    license: 'MIT',
-    files: ['dist'],
-    n8n: { n8nNodesApiVersion: 1, nodes: ['dist/nodes/HarnessProbe.node.js'], credentials: [] },
-    // ms is already in npm's cache (n8n depends on it); dev and peer dependencies must not be installed.
-    dependencies: { ms: '2.1.3' },
-    devDependencies: { typescript: '5.9.3' },
-    peerDependencies: { 'n8n-workflow': '*' },
-  }, null, 2));
+  writeFileSync(
+    join(src, 'package.json'),
+    JSON.stringify(
+      {
+        name: PACKAGE,
+        version: '0.0.1',
+        keywords: ['n8n-community-node-package'],
+        license: 'MIT',
+        files: ['dist'],
+        n8n: { n8nNodesApiVersion: 1, nodes: ['dist/nodes/HarnessProbe.node.js'], credentials: [] },
+        // ms is already in npm's cache (n8n depends on it); dev and peer dependencies must not be installed.
+        dependencies: { ms: '2.1.3' },
+        devDependencies: { typescript: '5.9.3' },
+        peerDependencies: { 'n8n-workflow': '*' },
+      },
+      null,
+      2,
+    ),
+  );
   writeFileSync(join(src, 'dist', 'nodes', 'HarnessProbe.node.js'), PROBE_NODE_JS);
   const out = execFileSync('npm', ['pack', '--json', '--pack-destination', dir], { cwd: src, encoding: 'utf8' });
   return join(dir, (JSON.parse(out) as { filename: string }[])[0].filename);
@@ -66,7 +73,10 @@ function packProbe(dir: string): string {
 function portAnswers(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = new Socket();
-    socket.once('connect', () => { socket.destroy(); resolve(true); });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
     socket.once('error', () => resolve(false));
     socket.connect(port, '127.0.0.1');
   });
@@ -124,8 +134,13 @@ describe('real n8n harness', () => {
       name: 'harness probe',
       nodes: [
         {
-          id: randomUUID(), name: 'Webhook', type: 'n8n-nodes-base.webhook', typeVersion: 2, position: [0, 0],
-          webhookId: randomUUID(), parameters: { httpMethod: 'POST', path, responseMode: 'lastNode', options: {} },
+          id: randomUUID(),
+          name: 'Webhook',
+          type: 'n8n-nodes-base.webhook',
+          typeVersion: 2,
+          position: [0, 0],
+          webhookId: randomUUID(),
+          parameters: { httpMethod: 'POST', path, responseMode: 'lastNode', options: {} },
         },
         { id: randomUUID(), name: 'Probe', type: NODE_TYPE, typeVersion: 1, position: [300, 0], parameters: { tag: 'from-e2e' } },
       ],

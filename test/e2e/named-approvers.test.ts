@@ -64,7 +64,18 @@ describe('named approvers on a real n8n: one signed link each, decided in Chromi
     ]);
     [n8n, browser] = await Promise.all([
       startN8n({ packageTarball: tarball }),
-      chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] }),
+      chromium.launch({
+        executablePath: CHROMIUM,
+        headless: true,
+        args: [
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+          '--no-first-run',
+        ],
+      }),
     ]);
     const credential = await n8n.api('POST', '/credentials', {
       name: 'Temporal',
@@ -85,10 +96,25 @@ describe('named approvers on a real n8n: one signed link each, decided in Chromi
   });
 
   const node = (name: string, type: string, x: number, parameters: Record<string, unknown>) => ({
-    id: `${type}-${x}`, name, type: `${PKG}.${type}`, typeVersion: 1, position: [x, 300], parameters, credentials: { durableSmsTemporalApi: { id: credentialId, name: 'Temporal' } },
+    id: `${type}-${x}`,
+    name,
+    type: `${PKG}.${type}`,
+    typeVersion: 1,
+    position: [x, 300],
+    parameters,
+    credentials: { durableSmsTemporalApi: { id: credentialId, name: 'Temporal' } },
   });
-  const hook = (path: string) => ({ id: `${path}-hook`, name: 'Start', type: 'n8n-nodes-base.webhook', typeVersion: 2, position: [0, 300], webhookId: `${path}-hook`, parameters: { path, httpMethod: 'POST', responseMode: 'onReceived' } });
-  const chain = (names: string[]) => Object.fromEntries(names.slice(0, -1).map((from, i) => [from, { main: [[{ node: names[i + 1], type: 'main', index: 0 }]] }]));
+  const hook = (path: string) => ({
+    id: `${path}-hook`,
+    name: 'Start',
+    type: 'n8n-nodes-base.webhook',
+    typeVersion: 2,
+    position: [0, 300],
+    webhookId: `${path}-hook`,
+    parameters: { path, httpMethod: 'POST', responseMode: 'onReceived' },
+  });
+  const chain = (names: string[]) =>
+    Object.fromEntries(names.slice(0, -1).map((from, i) => [from, { main: [[{ node: names[i + 1], type: 'main', index: 0 }]] }]));
 
   async function activate(workflow: Record<string, unknown>): Promise<string> {
     const created = await n8n.api('POST', '/workflows', { settings: { executionOrder: 'v1' }, ...workflow });
@@ -103,7 +129,11 @@ describe('named approvers on a real n8n: one signed link each, decided in Chromi
       nodes: [
         hook('sms-named'),
         node('Select Recipients', 'durableSmsSelectRecipients', 200, { projectId: 'acme', audience: 'all', duplicatePolicy: 'perNumber' }),
-        node('Prepare Sending', 'durableSmsPrepareSending', 400, { message: 'Hi [[firstName]], -20% today. Reply STOP to opt out.', when: 'now', actor: ALICE.email }),
+        node('Prepare Sending', 'durableSmsPrepareSending', 400, {
+          message: 'Hi [[firstName]], -20% today. Reply STOP to opt out.',
+          when: 'now',
+          actor: ALICE.email,
+        }),
         node('Request Approval', 'durableSmsRequestApproval', 600, { webhookUrl: inbox.url, waitLimitHours: 1 }),
       ],
       connections: chain(['Start', 'Select Recipients', 'Prepare Sending', 'Request Approval']),
@@ -123,7 +153,11 @@ describe('named approvers on a real n8n: one signed link each, decided in Chromi
     }
     const link = (email: string) => delivery.approvers.find((a) => a.email === email)!.approvalUrl;
     const before = await env.client.status(sendingId);
-    expect(before).toMatchObject({ state: 'awaiting_approval', createdBy: expect.stringMatching(/^Named approvers \(n8n workflow \w+\)$/), prepared: { preparedBy: ALICE.email } });
+    expect(before).toMatchObject({
+      state: 'awaiting_approval',
+      createdBy: expect.stringMatching(/^Named approvers \(n8n workflow \w+\)$/),
+      prepared: { preparedBy: ALICE.email },
+    });
     expect(before.approvalRequest!.requestedBy).toMatch(/^Named approvers \(n8n workflow \w+\)$/);
 
     // Alice prepared it: her own link is refused by four eyes.
@@ -146,7 +180,9 @@ describe('named approvers on a real n8n: one signed link each, decided in Chromi
     // Her link used again: it shows who decided and when, and cannot approve again.
     await page.goto(link(BEA.email));
     expect(await page.locator('h1').textContent()).toBe('You have already decided');
-    expect(await page.locator('main').textContent()).toMatch(/Béa Roy \(bea@acme\.test\) approved this sending at \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC \(1 of 2 approvals\)/);
+    expect(await page.locator('main').textContent()).toMatch(
+      /Béa Roy \(bea@acme\.test\) approved this sending at \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC \(1 of 2 approvals\)/,
+    );
     const again = await fetch(link(BEA.email), form('decision=approve'));
     expect(again.status).toBe(409);
     await page.close();
@@ -180,14 +216,18 @@ describe('named approvers on a real n8n: one signed link each, decided in Chromi
     expect(await chris.locator('.identity').textContent()).toContain(`You are approving as ${CHRIS.name} (${CHRIS.email})`);
     await chris.click('button.proof');
     await chris.waitForSelector('text=A test message was sent to +1514•••••77');
-    expect(provider.accepted.filter((m) => m.to === CHRIS.phone).map((m) => m.body)).toEqual(['[TEST] Hi Ana, -20% today. Reply STOP to opt out.']);
+    expect(provider.accepted.filter((m) => m.to === CHRIS.phone).map((m) => m.body)).toEqual([
+      '[TEST] Hi Ana, -20% today. Reply STOP to opt out.',
+    ]);
     await chris.click('button.approve');
     await chris.waitForSelector('text=the sending is approved');
     await chris.close();
 
     const execution = await n8n.waitForExecution(workflowId, { timeoutMs: 120_000 });
     expect(execution.status).toBe('success');
-    expect(outputOf(execution, 'Request Approval', 0)).toEqual([expect.objectContaining({ sendingId, decision: 'approved', approvers: [BEA.email, CHRIS.email] })]);
+    expect(outputOf(execution, 'Request Approval', 0)).toEqual([
+      expect.objectContaining({ sendingId, decision: 'approved', approvers: [BEA.email, CHRIS.email] }),
+    ]);
     expect(outputOf(execution, 'Request Approval', 1)).toEqual([]);
 
     const audit = await directory.readAudit(sendingId);
@@ -195,7 +235,10 @@ describe('named approvers on a real n8n: one signed link each, decided in Chromi
       [BEA.email, 'signedLink'],
       [CHRIS.email, 'signedLink'],
     ]);
-    expect(audit.find((e) => e.action === 'proof_sent')).toMatchObject({ actor: CHRIS.email, detail: { sentTo: '+1514•••••77', test: true, established: 'signedLink' } });
+    expect(audit.find((e) => e.action === 'proof_sent')).toMatchObject({
+      actor: CHRIS.email,
+      detail: { sentTo: '+1514•••••77', test: true, established: 'signedLink' },
+    });
     // The proof send is not one of the sending's messages.
     expect(provider.accepted.filter((m) => m.sendingId === sendingId && m.to !== CHRIS.phone)).toHaveLength(0);
     await env.client.cancel(sendingId, 'end of test', 'test');
@@ -215,9 +258,20 @@ describe('named approvers on a real n8n: one signed link each, decided in Chromi
       nodes: [
         hook('sms-record'),
         // A workflow saved before approve moved out of the Sending node.
-        { ...node('Old Approve', 'durableSmsSending', 200, { resource: 'approval', operation: 'approve', sendingId: open, actor: BEA.email }), onError: 'continueRegularOutput' },
+        {
+          ...node('Old Approve', 'durableSmsSending', 200, {
+            resource: 'approval',
+            operation: 'approve',
+            sendingId: open,
+            actor: BEA.email,
+          }),
+          onError: 'continueRegularOutput',
+        },
         node('Record Open', 'durableSmsRecordDecision', 400, { decision: 'approve', sendingId: open, actor: BEA.email }),
-        { ...node('Record Named', 'durableSmsRecordDecision', 600, { decision: 'approve', sendingId: named, actor: BEA.email }), onError: 'continueRegularOutput' },
+        {
+          ...node('Record Named', 'durableSmsRecordDecision', 600, { decision: 'approve', sendingId: named, actor: BEA.email }),
+          onError: 'continueRegularOutput',
+        },
       ],
       connections: chain(['Start', 'Old Approve', 'Record Open', 'Record Named']),
     });
@@ -226,8 +280,12 @@ describe('named approvers on a real n8n: one signed link each, decided in Chromi
     expect(execution.status).toBe('success');
     expect(outputOf(execution, 'Old Approve')).toEqual([{ error: 'The Sending node no longer approves or rejects (resource "approval")' }]);
     expect(outputOf(execution, 'Record Open')).toEqual([expect.objectContaining({ sendingId: open, state: 'approved' })]);
-    expect((await directory.readAudit(open)).filter((e) => e.action === 'approved').map((e) => [e.actor, e.detail?.established])).toEqual([[BEA.email, 'nodeParameter']]);
-    expect(outputOf(execution, 'Record Named')).toEqual([{ error: expect.stringMatching(/takes approvals only through the link sent to each approver/) }]);
+    expect((await directory.readAudit(open)).filter((e) => e.action === 'approved').map((e) => [e.actor, e.detail?.established])).toEqual([
+      [BEA.email, 'nodeParameter'],
+    ]);
+    expect(outputOf(execution, 'Record Named')).toEqual([
+      { error: expect.stringMatching(/takes approvals only through the link sent to each approver/) },
+    ]);
     expect((await env.client.status(named)).approvals).toEqual([]);
     await env.client.cancel(named, 'end of test', 'test');
     await env.client.cancel(open, 'end of test', 'test');

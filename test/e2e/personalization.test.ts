@@ -18,14 +18,33 @@ const PKG = 'n8n-nodes-durable-sms';
 function workflow(name: string, credentialId: string, path: string, message: string) {
   const credentials = { durableSmsTemporalApi: { id: credentialId, name: 'Temporal' } };
   const node = (nodeName: string, type: string, x: number, parameters: Record<string, unknown>) => ({
-    id: `${path}-${x}`, name: nodeName, type: `${PKG}.${type}`, typeVersion: 1, position: [x, 0], parameters, credentials,
+    id: `${path}-${x}`,
+    name: nodeName,
+    type: `${PKG}.${type}`,
+    typeVersion: 1,
+    position: [x, 0],
+    parameters,
+    credentials,
   });
   return {
     name: `${name} (${path})`,
     settings: { executionOrder: 'v1' },
     nodes: [
-      { id: `${path}-hook`, webhookId: `${path}-hook`, name: 'Start', type: 'n8n-nodes-base.webhook', typeVersion: 2, position: [0, 0], parameters: { path, httpMethod: 'POST', responseMode: 'onReceived' } },
-      node('Select Recipients', 'durableSmsSelectRecipients', 200, { projectId: 'demo', audience: 'groups', groups: ['customers'], duplicatePolicy: 'perNumber' }),
+      {
+        id: `${path}-hook`,
+        webhookId: `${path}-hook`,
+        name: 'Start',
+        type: 'n8n-nodes-base.webhook',
+        typeVersion: 2,
+        position: [0, 0],
+        parameters: { path, httpMethod: 'POST', responseMode: 'onReceived' },
+      },
+      node('Select Recipients', 'durableSmsSelectRecipients', 200, {
+        projectId: 'demo',
+        audience: 'groups',
+        groups: ['customers'],
+        duplicatePolicy: 'perNumber',
+      }),
       node('Prepare Sending', 'durableSmsPrepareSending', 400, { message, when: 'now' }),
     ],
     connections: {
@@ -44,7 +63,13 @@ describe('personalization in expression mode on a real n8n', () => {
 
   beforeAll(async () => {
     fresh = await openFreshSqliteDirectory();
-    await fresh.directory.upsertProject({ id: 'demo', name: 'Demo', defaultCountry: 'CA', timeZone: 'America/Toronto', compliance: ANY_HOUR });
+    await fresh.directory.upsertProject({
+      id: 'demo',
+      name: 'Demo',
+      defaultCountry: 'CA',
+      timeZone: 'America/Toronto',
+      compliance: ANY_HOUR,
+    });
     await importContactsCsv(fresh.directory, 'demo', readFileSync(join(ROOT, 'examples', 'contacts.csv'), 'utf8'));
     env = await startTestWorker({ directory: fresh.directory });
     tarball = await packProject();
@@ -71,18 +96,32 @@ describe('personalization in expression mode on a real n8n', () => {
     return n8n.waitForExecution(created.id, { timeoutMs: 120_000 });
   }
 
-  test('[[firstName]] beside an n8n expression: every text carries the contact\'s name and the value from the input', async () => {
-    const execution = await run('personalize-brackets', '=Hi [[firstName]], your code is {{ $("Start").item.json.body.code }}. Reply STOP to opt out.', { code: 'SPRING' });
+  test("[[firstName]] beside an n8n expression: every text carries the contact's name and the value from the input", async () => {
+    const execution = await run(
+      'personalize-brackets',
+      '=Hi [[firstName]], your code is {{ $("Start").item.json.body.code }}. Reply STOP to opt out.',
+      { code: 'SPRING' },
+    );
     expect(execution.status).toBe('success');
     const [prepared] = execution.data.resultData.runData['Prepare Sending'][0].data.main[0].map((i: { json: unknown }) => i.json);
     // Simplify (on by default): what a builder checks, and the warnings above the output pane.
     expect(Object.keys(prepared)).toEqual(['sendingId', 'state', 'messages', 'segments', 'estimatedCost', 'warnings', 'sendAt', 'message']);
-    expect(prepared).toMatchObject({ state: 'prepared', messages: expect.any(Number), segments: expect.any(Number), estimatedCost: null, sendAt: 'now' });
+    expect(prepared).toMatchObject({
+      state: 'prepared',
+      messages: expect.any(Number),
+      segments: expect.any(Number),
+      estimatedCost: null,
+      sendAt: 'now',
+    });
     expect(prepared.message).toBe('Hi [[firstName]], your code is SPRING. Reply STOP to opt out.');
     expect(prepared.warnings).toEqual([expect.stringMatching(/^SENDER_ID: /)]);
-    expect(execution.data.resultData.runData['Prepare Sending'][0].hints).toEqual([{ message: prepared.warnings[0], type: 'warning', location: 'outputPane' }]);
+    expect(execution.data.resultData.runData['Prepare Sending'][0].hints).toEqual([
+      { message: prepared.warnings[0], type: 'warning', location: 'outputPane' },
+    ]);
     const status = await env.client.status(prepared.sendingId);
-    expect(status.prepared!.report.points).toEqual(expect.arrayContaining([expect.objectContaining({ code: 'FIELDS_RESOLVE', level: 'pass' })]));
+    expect(status.prepared!.report.points).toEqual(
+      expect.arrayContaining([expect.objectContaining({ code: 'FIELDS_RESOLVE', level: 'pass' })]),
+    );
     const preview = await env.client.lookup({ kind: 'preview', sendingId: prepared.sendingId, limit: 5 });
     expect(preview.length).toBeGreaterThan(0);
     for (const option of preview) expect(option.name).toMatch(/^Hi \p{L}+, your code is SPRING\./u);

@@ -48,7 +48,9 @@ describe('npm start stops everything it started', () => {
   function snapshot(s: PipedStart): ProcessRef[] {
     seen = s.processes();
     const pidIn = (file: string) => Number(readFileSync(join(data, file), 'utf8').trim());
-    expect(seen.map((p) => p.pid)).toEqual(expect.arrayContaining([pidIn(`temporal-${ports.TEMPORAL_PORT}.pid`), pidIn(`n8n-${ports.N8N_PORT}.pid`)]));
+    expect(seen.map((p) => p.pid)).toEqual(
+      expect.arrayContaining([pidIn(`temporal-${ports.TEMPORAL_PORT}.pid`), pidIn(`n8n-${ports.N8N_PORT}.pid`)]),
+    );
     return seen;
   }
 
@@ -63,51 +65,71 @@ describe('npm start stops everything it started', () => {
     expect(left).toEqual({ processes: [], ports: [] });
   }
 
-  test('Ctrl-C (SIGINT to the group, tee included) stops every piece', async () => {
-    const s = await startUntil(UP, 1_200_000);
-    const pids = snapshot(s);
-    s.signalGroup('SIGINT');
-    await expectNothingLeft(pids);
-  }, 1_200_000 + STOP_WITHIN_MS + 10_000);
+  test(
+    'Ctrl-C (SIGINT to the group, tee included) stops every piece',
+    async () => {
+      const s = await startUntil(UP, 1_200_000);
+      const pids = snapshot(s);
+      s.signalGroup('SIGINT');
+      await expectNothingLeft(pids);
+    },
+    1_200_000 + STOP_WITHIN_MS + 10_000,
+  );
 
-  test('closing the terminal (SIGHUP to the group) stops every piece', async () => {
-    const s = await startUntil(UP, 300_000);
-    const pids = snapshot(s);
-    s.signalGroup('SIGHUP');
-    await expectNothingLeft(pids);
-  }, 300_000 + STOP_WITHIN_MS + 10_000);
+  test(
+    'closing the terminal (SIGHUP to the group) stops every piece',
+    async () => {
+      const s = await startUntil(UP, 300_000);
+      const pids = snapshot(s);
+      s.signalGroup('SIGHUP');
+      await expectNothingLeft(pids);
+    },
+    300_000 + STOP_WITHIN_MS + 10_000,
+  );
 
-  test('kill of npm alone (SIGTERM) stops every piece, and tee ends', async () => {
-    const s = await startUntil(UP, 300_000);
-    const pids = snapshot(s);
-    process.kill(s.npmPid(), 'SIGTERM');
-    await expectNothingLeft(pids);
-  }, 300_000 + STOP_WITHIN_MS + 10_000);
+  test(
+    'kill of npm alone (SIGTERM) stops every piece, and tee ends',
+    async () => {
+      const s = await startUntil(UP, 300_000);
+      const pids = snapshot(s);
+      process.kill(s.npmPid(), 'SIGTERM');
+      await expectNothingLeft(pids);
+    },
+    300_000 + STOP_WITHIN_MS + 10_000,
+  );
 
-  test('when the reader of the output goes away (tee killed), the stack stops instead of running on unseen', async () => {
-    const s = await startUntil(UP, 300_000);
-    const pids = snapshot(s);
-    process.kill(s.teePid(), 'SIGTERM');
-    await expectNothingLeft(pids);
-    expect(readFileSync(join(data, 'start-stop.log'), 'utf8')).toMatch(/nobody reads[^\n]*\n(.*\n)*\[start\] everything stopped/);
-  }, 300_000 + STOP_WITHIN_MS + 10_000);
+  test(
+    'when the reader of the output goes away (tee killed), the stack stops instead of running on unseen',
+    async () => {
+      const s = await startUntil(UP, 300_000);
+      const pids = snapshot(s);
+      process.kill(s.teePid(), 'SIGTERM');
+      await expectNothingLeft(pids);
+      expect(readFileSync(join(data, 'start-stop.log'), 'utf8')).toMatch(/nobody reads[^\n]*\n(.*\n)*\[start\] everything stopped/);
+    },
+    300_000 + STOP_WITHIN_MS + 10_000,
+  );
 
-  test('Ctrl-C twice while n8n is still starting leaves nothing behind', async () => {
-    const s = await startUntil('[n8n] starting', 300_000);
-    const n8nPidFile = join(data, `n8n-${ports.N8N_PORT}.pid`);
-    for (const end = Date.now() + 10_000; Date.now() < end; ) {
-      try {
-        if (readFileSync(n8nPidFile, 'utf8').trim()) break;
-      } catch {
-        // not written yet
+  test(
+    'Ctrl-C twice while n8n is still starting leaves nothing behind',
+    async () => {
+      const s = await startUntil('[n8n] starting', 300_000);
+      const n8nPidFile = join(data, `n8n-${ports.N8N_PORT}.pid`);
+      for (const end = Date.now() + 10_000; Date.now() < end; ) {
+        try {
+          if (readFileSync(n8nPidFile, 'utf8').trim()) break;
+        } catch {
+          // not written yet
+        }
+        await new Promise((resolve) => setTimeout(resolve, 100));
       }
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    const pids = snapshot(s);
-    expect(s.output()).not.toContain(UP);
-    s.signalGroup('SIGINT');
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    s.signalGroup('SIGINT');
-    await expectNothingLeft(pids);
-  }, 300_000 + STOP_WITHIN_MS + 10_000);
+      const pids = snapshot(s);
+      expect(s.output()).not.toContain(UP);
+      s.signalGroup('SIGINT');
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      s.signalGroup('SIGINT');
+      await expectNothingLeft(pids);
+    },
+    300_000 + STOP_WITHIN_MS + 10_000,
+  );
 });

@@ -9,12 +9,21 @@ describe('inbound endpoint settings from the environment', () => {
   });
 
   test('token mode, default host 127.0.0.1', () => {
-    expect(inboundSettingsFromEnv({ INBOUND_HTTP_PORT: '8787', INBOUND_TOKEN: TOKEN })).toEqual({ port: 8787, host: '127.0.0.1', token: TOKEN });
+    expect(inboundSettingsFromEnv({ INBOUND_HTTP_PORT: '8787', INBOUND_TOKEN: TOKEN })).toEqual({
+      port: 8787,
+      host: '127.0.0.1',
+      token: TOKEN,
+    });
   });
 
   test('Twilio mode reads TWILIO_AUTH_TOKEN and the public URL (trailing slash dropped)', () => {
     expect(
-      inboundSettingsFromEnv({ INBOUND_HTTP_PORT: '8787', INBOUND_HTTP_HOST: '0.0.0.0', TWILIO_AUTH_TOKEN: 'tw-token', INBOUND_PUBLIC_URL: 'https://sms.example.com/hooks/' }),
+      inboundSettingsFromEnv({
+        INBOUND_HTTP_PORT: '8787',
+        INBOUND_HTTP_HOST: '0.0.0.0',
+        TWILIO_AUTH_TOKEN: 'tw-token',
+        INBOUND_PUBLIC_URL: 'https://sms.example.com/hooks/',
+      }),
     ).toEqual({ port: 8787, host: '0.0.0.0', twilioAuthToken: 'tw-token', publicUrl: 'https://sms.example.com/hooks' });
   });
 
@@ -25,12 +34,20 @@ describe('inbound endpoint settings from the environment', () => {
   });
 
   test('bad values name the variable and the fix, never the secret', () => {
-    expect(() => inboundSettingsFromEnv({ INBOUND_HTTP_PORT: 'http', INBOUND_TOKEN: TOKEN })).toThrow('INBOUND_HTTP_PORT="http" is not a TCP port');
+    expect(() => inboundSettingsFromEnv({ INBOUND_HTTP_PORT: 'http', INBOUND_TOKEN: TOKEN })).toThrow(
+      'INBOUND_HTTP_PORT="http" is not a TCP port',
+    );
     expect(() => inboundSettingsFromEnv({ INBOUND_HTTP_PORT: '70000', INBOUND_TOKEN: TOKEN })).toThrow(/INBOUND_HTTP_PORT="70000"/);
-    expect(() => inboundSettingsFromEnv({ INBOUND_HTTP_PORT: '8787', INBOUND_TOKEN: 'short-secret' })).toThrow(/INBOUND_TOKEN is too short \(12 characters\)/);
+    expect(() => inboundSettingsFromEnv({ INBOUND_HTTP_PORT: '8787', INBOUND_TOKEN: 'short-secret' })).toThrow(
+      /INBOUND_TOKEN is too short \(12 characters\)/,
+    );
     expect(() => inboundSettingsFromEnv({ INBOUND_HTTP_PORT: '8787', INBOUND_TOKEN: 'short-secret' })).not.toThrow(/short-secret/);
-    expect(() => inboundSettingsFromEnv({ INBOUND_HTTP_PORT: '8787', TWILIO_AUTH_TOKEN: 'tw-token' })).toThrow(/TWILIO_AUTH_TOKEN is set.*set INBOUND_PUBLIC_URL/);
+    expect(() => inboundSettingsFromEnv({ INBOUND_HTTP_PORT: '8787', TWILIO_AUTH_TOKEN: 'tw-token' })).toThrow(
+      /TWILIO_AUTH_TOKEN is set.*set INBOUND_PUBLIC_URL/,
+    );
     expect(() => inboundSettingsFromEnv({ INBOUND_HTTP_PORT: '8787', TWILIO_AUTH_TOKEN: 'tw-token' })).not.toThrow(/tw-token/);
-    expect(() => inboundSettingsFromEnv({ INBOUND_HTTP_PORT: '8787', TWILIO_AUTH_TOKEN: 'tw', INBOUND_PUBLIC_URL: 'sms.example.com' })).toThrow(/INBOUND_PUBLIC_URL="sms.example.com" is not an http\(s\) URL/);
+    expect(() =>
+      inboundSettingsFromEnv({ INBOUND_HTTP_PORT: '8787', TWILIO_AUTH_TOKEN: 'tw', INBOUND_PUBLIC_URL: 'sms.example.com' }),
+    ).toThrow(/INBOUND_PUBLIC_URL="sms.example.com" is not an http\(s\) URL/);
   });
 });

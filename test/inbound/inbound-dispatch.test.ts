@@ -10,7 +10,12 @@ import { startTestWorker, type TestWorker } from '../support/temporal';
 import { openInboundTestDirectory, postTwilio, twilioInbound, type InboundTestDirectory } from './inbound-support';
 
 const signing = { authToken: 'twilio-auth-token-for-tests', publicUrl: 'https://sms.example.com' };
-const selection: AudienceSelection = { projectId: 'acme', audience: 'groups', groups: ['vip', 'newsletter'], duplicatePolicy: 'perContact' };
+const selection: AudienceSelection = {
+  projectId: 'acme',
+  audience: 'groups',
+  groups: ['vip', 'newsletter'],
+  duplicatePolicy: 'perContact',
+};
 
 describe.each(STORES)('inbound STOP before dispatch (%s directory)', (store) => {
   let fresh: InboundTestDirectory;
@@ -21,7 +26,13 @@ describe.each(STORES)('inbound STOP before dispatch (%s directory)', (store) => 
     fresh = await openInboundTestDirectory(store);
     await seedAcme(fresh.directory);
     env = await startTestWorker({ directory: fresh.directory });
-    inbound = await startInboundServer({ directory: fresh.directory, port: 0, twilioAuthToken: signing.authToken, publicUrl: signing.publicUrl, log: () => undefined });
+    inbound = await startInboundServer({
+      directory: fresh.directory,
+      port: 0,
+      twilioAuthToken: signing.authToken,
+      publicUrl: signing.publicUrl,
+      log: () => undefined,
+    });
   });
   afterAll(async () => {
     await inbound?.close();
@@ -32,7 +43,11 @@ describe.each(STORES)('inbound STOP before dispatch (%s directory)', (store) => 
   test('prepared and approved for 3 recipients; Ben replies STOP; the send skips Ben and the others get exactly one SMS', async () => {
     const s = env.client;
     const { sendingId: id } = await s.create(selection, 'paula');
-    const prepared = await s.prepare(id, { message: 'Hi {{firstName}}, sale tomorrow. STOP to opt out', schedule: { mode: 'now' } }, 'paula');
+    const prepared = await s.prepare(
+      id,
+      { message: 'Hi {{firstName}}, sale tomorrow. STOP to opt out', schedule: { mode: 'now' } },
+      'paula',
+    );
     expect(prepared.prepared?.summary.snapshotSize).toBe(3); // Ana, Ben, Chloé
     await s.requestApproval(id, 'paula');
     expect((await s.approve(id, { approver: 'alex' })).state).toBe('approved');

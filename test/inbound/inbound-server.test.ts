@@ -80,13 +80,23 @@ describe.each(STORES)('inbound opt-out endpoint (%s directory)', (store) => {
   });
 
   test('a bad or missing signature is refused with 401 and records nothing', async () => {
-    const forged = await postTwilio(server.url, '/inbound/acme', twilioInbound(ANA, 'STOP'), { ...signing, authToken: 'not-the-auth-token' });
+    const forged = await postTwilio(server.url, '/inbound/acme', twilioInbound(ANA, 'STOP'), {
+      ...signing,
+      authToken: 'not-the-auth-token',
+    });
     expect(forged.status).toBe(401);
     expect(JSON.parse(forged.text).error).toMatch(/X-Twilio-Signature.*INBOUND_PUBLIC_URL/);
     expect(forged.text).not.toContain(TWILIO_AUTH_TOKEN);
     expect(forged.text).not.toContain(INBOUND_TOKEN);
     // Signed for another URL (e.g. INBOUND_PUBLIC_URL not what Twilio calls).
-    expect((await postTwilio(server.url, '/inbound/acme', twilioInbound(ANA, 'STOP'), { ...signing, publicUrl: 'https://elsewhere.example.com' })).status).toBe(401);
+    expect(
+      (
+        await postTwilio(server.url, '/inbound/acme', twilioInbound(ANA, 'STOP'), {
+          ...signing,
+          publicUrl: 'https://elsewhere.example.com',
+        })
+      ).status,
+    ).toBe(401);
     // A parameter changed after signing (Body "hello" signed, "STOP" sent).
     const signature = twilioSignature(TWILIO_AUTH_TOKEN, `${PUBLIC_URL}/inbound/acme`, Object.entries(twilioInbound(BEN, 'hello')));
     expect((await postTwilio(server.url, '/inbound/acme', twilioInbound(BEN, 'STOP'), { ...signing, signature })).status).toBe(401);
@@ -147,7 +157,9 @@ describe.each(STORES)('inbound opt-out endpoint (%s directory)', (store) => {
 
     const badNumber = await postTwilio(server.url, '/inbound/acme', twilioInbound('+1 555 12', 'STOP'), signing);
     expect(badNumber.status).toBe(400);
-    expect(JSON.parse(badNumber.text).error).toMatch(/^"From" is not a usable phone number: .* Give the sender's number in E\.164 .* local format of CA\./);
+    expect(JSON.parse(badNumber.text).error).toMatch(
+      /^"From" is not a usable phone number: .* Give the sender's number in E\.164 .* local format of CA\./,
+    );
     expect(badNumber.text).not.toContain('555 12');
 
     expect((await postJson(server.url, '/inbound/acme', { from: ANA }, bearer)).status).toBe(400);
@@ -156,7 +168,11 @@ describe.each(STORES)('inbound opt-out endpoint (%s directory)', (store) => {
     expect(notJson.status).toBe(400);
     expect(JSON.parse(notJson.text).error).toMatch(/not valid JSON/);
 
-    const text = await fetch(`${server.url}/inbound/acme`, { method: 'POST', headers: { 'Content-Type': 'text/plain', ...bearer }, body: 'STOP' });
+    const text = await fetch(`${server.url}/inbound/acme`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'text/plain', ...bearer },
+      body: 'STOP',
+    });
     expect(text.status).toBe(415);
     expect(await optedOut()).toBe(1);
   });
@@ -169,17 +185,29 @@ describe.each(STORES)('inbound opt-out endpoint (%s directory)', (store) => {
     expect((await postJson(server.url, '/inbound/', {})).status).toBe(404);
     // A control character in the project id never reaches the database (PostgreSQL refuses NUL: it was a 500).
     const nul = await postJson(server.url, '/inbound/acme%00', { from: ANA, body: 'STOP' }, { Authorization: `Bearer ${INBOUND_TOKEN}` });
-    expect({ status: nul.status, error: JSON.parse(nul.text).error }).toEqual({ status: 404, error: 'Not found: post inbound messages to /inbound/<projectId>.' });
+    expect({ status: nul.status, error: JSON.parse(nul.text).error }).toEqual({
+      status: 404,
+      error: 'Not found: post inbound messages to /inbound/<projectId>.',
+    });
 
-    const big = await postJson(server.url, '/inbound/acme', { from: ANA, body: 'x'.repeat(70 * 1024) }, { Authorization: `Bearer ${INBOUND_TOKEN}` });
+    const big = await postJson(
+      server.url,
+      '/inbound/acme',
+      { from: ANA, body: 'x'.repeat(70 * 1024) },
+      { Authorization: `Bearer ${INBOUND_TOKEN}` },
+    );
     expect(big.status).toBe(413);
     expect(JSON.parse(big.text).error).toMatch(/larger than 64 KiB/);
     // Chunked (no Content-Length): cut off while reading.
     const chunked = await new Promise<number>((resolve, reject) => {
-      const req = request(`${server.url}/inbound/acme`, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${INBOUND_TOKEN}` } }, (res) => {
-        res.resume();
-        resolve(res.statusCode ?? 0);
-      });
+      const req = request(
+        `${server.url}/inbound/acme`,
+        { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${INBOUND_TOKEN}` } },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
       req.on('error', reject);
       for (let i = 0; i < 10; i++) req.write('x'.repeat(10 * 1024));
       req.end();
@@ -192,7 +220,15 @@ describe.each(STORES)('inbound opt-out endpoint (%s directory)', (store) => {
     expect(all).toMatch(/\[inbound\] 200 optOut \(STOP\) project=acme via twilio/);
     expect(all).toMatch(/\[inbound\] 200 optOut \(ARRET\) project=acme via token/);
     expect(all).toMatch(/\[inbound\] 401 /);
-    for (const secret of [TWILIO_AUTH_TOKEN, INBOUND_TOKEN, '5145550101', '5145550102', '555-0102', 'Thanks, see you Friday', 'who is this']) {
+    for (const secret of [
+      TWILIO_AUTH_TOKEN,
+      INBOUND_TOKEN,
+      '5145550101',
+      '5145550102',
+      '555-0102',
+      'Thanks, see you Friday',
+      'who is this',
+    ]) {
       expect(all).not.toContain(secret);
     }
   });

@@ -43,7 +43,12 @@ export async function openInboundTestDirectory(kind: StoreKind): Promise<Inbound
       try {
         await client.query(`SET search_path TO "${postgres.schema}"`);
         let n = 0;
-        return (await client.query(sql.replace(/\?/g, () => `$${++n}`), params)).rows as T[];
+        return (
+          await client.query(
+            sql.replace(/\?/g, () => `$${++n}`),
+            params,
+          )
+        ).rows as T[];
       } finally {
         await client.end();
       }
@@ -66,7 +71,12 @@ export interface PostResult {
 
 async function post(url: string, init: { headers: Record<string, string>; body: string }): Promise<PostResult> {
   const response = await fetch(url, { method: 'POST', ...init });
-  return { status: response.status, contentType: response.headers.get('content-type'), text: await response.text(), headers: response.headers };
+  return {
+    status: response.status,
+    contentType: response.headers.get('content-type'),
+    text: await response.text(),
+    headers: response.headers,
+  };
 }
 
 /**
@@ -111,7 +121,10 @@ export function twilioInbound(from: string, body: string, extra: Record<string, 
 }
 
 export function postJson(serverUrl: string, path: string, body: unknown, headers: Record<string, string> = {}): Promise<PostResult> {
-  return post(`${serverUrl}${path}`, { headers: { 'Content-Type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  return post(`${serverUrl}${path}`, {
+    headers: { 'Content-Type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
 }
 
 /**
@@ -126,7 +139,9 @@ export function postTwilioJson(
   signing: { authToken: string; publicUrl: string; bodyHash: boolean; signature?: string },
 ): Promise<PostResult> {
   const text = typeof body === 'string' ? body : JSON.stringify(body);
-  const target = signing.bodyHash ? `${path}${path.includes('?') ? '&' : '?'}bodySHA256=${createHash('sha256').update(text).digest('hex')}` : path;
+  const target = signing.bodyHash
+    ? `${path}${path.includes('?') ? '&' : '?'}bodySHA256=${createHash('sha256').update(text).digest('hex')}`
+    : path;
   const signature = signing.signature ?? twilioSignature(signing.authToken, `${signing.publicUrl}${target}`, []);
   return post(`${serverUrl}${target}`, { headers: { 'Content-Type': 'application/json', 'X-Twilio-Signature': signature }, body: text });
 }

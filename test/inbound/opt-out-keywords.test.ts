@@ -73,8 +73,21 @@ describe('inbound opt-out keywords', () => {
   });
 
   test('the canonical lists cover Twilio/CTIA defaults and the local-language keywords', () => {
-    expect(OPT_OUT_KEYWORDS).toEqual(['STOP', 'STOPALL', 'UNSUBSCRIBE', 'CANCEL', 'END', 'QUIT', 'OPTOUT', 'REVOKE', 'ARRET', 'STOPP', 'BAJA']);
+    expect(OPT_OUT_KEYWORDS).toEqual([
+      'STOP',
+      'STOPALL',
+      'UNSUBSCRIBE',
+      'CANCEL',
+      'END',
+      'QUIT',
+      'OPTOUT',
+      'REVOKE',
+      'ARRET',
+      'STOPP',
+      'BAJA',
+    ]);
     expect(OPT_IN_KEYWORDS).toEqual(['START', 'UNSTOP', 'YES', 'SUBSCRIBE']);
-    for (const keyword of [...OPT_OUT_KEYWORDS, ...OPT_IN_KEYWORDS]) expect(classifyInboundMessage(keyword.toLowerCase()).intent).not.toBeNull();
+    for (const keyword of [...OPT_OUT_KEYWORDS, ...OPT_IN_KEYWORDS])
+      expect(classifyInboundMessage(keyword.toLowerCase()).intent).not.toBeNull();
   });
 });

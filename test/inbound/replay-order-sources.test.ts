@@ -8,7 +8,14 @@ import type { Directory } from '../../worker/directory/directory';
 import { EMPTY_TWIML, startInboundServer, type InboundServer } from '../../worker/inbound/inbound-server';
 import { STORES } from '../support/directories';
 import { seedAcme } from '../support/seed';
-import { openInboundTestDirectory, postJson, postTwilio, postTwilioJson, twilioInbound, type InboundTestDirectory } from './inbound-support';
+import {
+  openInboundTestDirectory,
+  postJson,
+  postTwilio,
+  postTwilioJson,
+  twilioInbound,
+  type InboundTestDirectory,
+} from './inbound-support';
 
 const signing = { authToken: 'twilio-auth-token-for-tests', publicUrl: 'https://sms.example.com' };
 const INBOUND_TOKEN = 'inbound-shared-token-0123456789';
@@ -62,19 +69,36 @@ describe.each(STORES)('inbound replies that cannot be replayed or undo what they
   test('the same message id through the token: answered "duplicate", nothing changes', async () => {
     const start = { id: 'provider-msg-1', from: BEN, body: 'START' };
     expect(JSON.parse((await postJson(server.url, '/inbound/acme', start, bearer)).text)).toEqual({ recorded: 'optIn' });
-    expect(JSON.parse((await postJson(server.url, '/inbound/acme', { id: 'provider-msg-2', from: BEN, body: 'STOP' }, bearer)).text)).toEqual({ recorded: 'optOut' });
+    expect(
+      JSON.parse((await postJson(server.url, '/inbound/acme', { id: 'provider-msg-2', from: BEN, body: 'STOP' }, bearer)).text),
+    ).toEqual({ recorded: 'optOut' });
     expect(JSON.parse((await postJson(server.url, '/inbound/acme', start, bearer)).text)).toEqual({ recorded: 'duplicate' });
     expect(await entryOf(BEN)).toEqual({ e164: BEN, source: 'inbound:STOP' });
   });
 
   test("with the provider's sentAt, a START older than the latest STOP is answered outOfOrder and does not undo it", async () => {
-    const stop = await postJson(server.url, '/inbound/acme', { id: 'p-stop', from: CHLOE, body: 'STOP', sentAt: '2025-05-14T09:30:00Z' }, bearer);
+    const stop = await postJson(
+      server.url,
+      '/inbound/acme',
+      { id: 'p-stop', from: CHLOE, body: 'STOP', sentAt: '2025-05-14T09:30:00Z' },
+      bearer,
+    );
     expect(JSON.parse(stop.text)).toEqual({ recorded: 'optOut' });
     // Sent a minute before the STOP, delivered after it (same instant written with an offset: 05:29 in UTC-4).
-    const older = await postJson(server.url, '/inbound/acme', { id: 'p-start-old', from: CHLOE, body: 'START', sentAt: '2025-05-14T05:29:00-04:00' }, bearer);
+    const older = await postJson(
+      server.url,
+      '/inbound/acme',
+      { id: 'p-start-old', from: CHLOE, body: 'START', sentAt: '2025-05-14T05:29:00-04:00' },
+      bearer,
+    );
     expect(JSON.parse(older.text)).toEqual({ recorded: 'outOfOrder' });
     expect(await entryOf(CHLOE)).toEqual({ e164: CHLOE, source: 'inbound:STOP' });
-    const newer = await postJson(server.url, '/inbound/acme', { id: 'p-start-new', from: CHLOE, body: 'START', sentAt: '2025-05-14T09:31:00.250Z' }, bearer);
+    const newer = await postJson(
+      server.url,
+      '/inbound/acme',
+      { id: 'p-start-new', from: CHLOE, body: 'START', sentAt: '2025-05-14T09:31:00.250Z' },
+      bearer,
+    );
     expect(JSON.parse(newer.text)).toEqual({ recorded: 'optIn' });
     expect(await entryOf(CHLOE)).toBeUndefined();
   });
@@ -117,6 +141,7 @@ describe.each(STORES)('inbound replies that cannot be replayed or undo what they
 
   test('the log never holds a number or a secret', () => {
     const log = logs.join('\n');
-    for (const secret of [signing.authToken, INBOUND_TOKEN, '5145550101', '5145550102', '4385550103', '5145550177', '5145550178']) expect(log).not.toContain(secret);
+    for (const secret of [signing.authToken, INBOUND_TOKEN, '5145550101', '5145550102', '4385550103', '5145550177', '5145550178'])
+      expect(log).not.toContain(secret);
   });
 });

@@ -24,7 +24,13 @@ describe.each(STORES)('what a Twilio signature covers (%s directory)', (store) =
     fresh = await openInboundTestDirectory(store);
     directory = fresh.directory;
     await seedAcme(directory);
-    server = await startInboundServer({ directory, port: 0, twilioAuthToken: signing.authToken, publicUrl: signing.publicUrl, log: () => undefined });
+    server = await startInboundServer({
+      directory,
+      port: 0,
+      twilioAuthToken: signing.authToken,
+      publicUrl: signing.publicUrl,
+      log: () => undefined,
+    });
   });
   afterAll(async () => {
     await server?.close();
@@ -34,9 +40,16 @@ describe.each(STORES)('what a Twilio signature covers (%s directory)', (store) =
   test('one signature over the URL alone opts out nobody: JSON bodies without bodySHA256 are refused with 401', async () => {
     const urlOnly = twilioSignature(signing.authToken, `${signing.publicUrl}/inbound/acme`, []);
     for (const from of [ANA, BEN]) {
-      const answer = await postTwilioJson(server.url, '/inbound/acme', { id: newMessageSid(), from, body: 'STOP' }, { ...signing, bodyHash: false, signature: urlOnly });
+      const answer = await postTwilioJson(
+        server.url,
+        '/inbound/acme',
+        { id: newMessageSid(), from, body: 'STOP' },
+        { ...signing, bodyHash: false, signature: urlOnly },
+      );
       expect(answer.status).toBe(401);
-      expect(JSON.parse(answer.text).error).toMatch(/^X-Twilio-Signature does not cover this JSON body: .*bodySHA256.* Post Twilio's inbound message webhook form-encoded\. Not authenticated: send a valid X-Twilio-Signature/);
+      expect(JSON.parse(answer.text).error).toMatch(
+        /^X-Twilio-Signature does not cover this JSON body: .*bodySHA256.* Post Twilio's inbound message webhook form-encoded\. Not authenticated: send a valid X-Twilio-Signature/,
+      );
     }
     expect(await fresh.killList('acme')).toEqual(SEEDED);
   });
@@ -58,13 +71,19 @@ describe.each(STORES)('what a Twilio signature covers (%s directory)', (store) =
       body: JSON.stringify({ ...body, id: newMessageSid(), from: BEN }),
     });
     expect(swapped.status).toBe(401);
-    expect(((await swapped.json()) as { error: string }).error).toMatch(/^The body is not the one Twilio signed: its SHA-256 differs from bodySHA256 in the URL\./);
+    expect(((await swapped.json()) as { error: string }).error).toMatch(
+      /^The body is not the one Twilio signed: its SHA-256 differs from bodySHA256 in the URL\./,
+    );
     expect((await fresh.killList('acme')).map((e) => e.e164)).not.toContain(BEN);
   });
 
   test('a signature over the URL alone does not authenticate a body that is neither form nor JSON', async () => {
     const urlOnly = twilioSignature(signing.authToken, `${signing.publicUrl}/inbound/acme`, []);
-    const answer = await fetch(`${server.url}/inbound/acme`, { method: 'POST', headers: { 'Content-Type': 'text/plain', 'X-Twilio-Signature': urlOnly }, body: 'STOP' });
+    const answer = await fetch(`${server.url}/inbound/acme`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'text/plain', 'X-Twilio-Signature': urlOnly },
+      body: 'STOP',
+    });
     expect(answer.status).toBe(401);
     expect(((await answer.json()) as { error: string }).error).toMatch(/^X-Twilio-Signature covers only a form-encoded body/);
   });

@@ -45,10 +45,18 @@ describe('Twilio request signature', () => {
   });
 
   test('non-ASCII values are signed as UTF-8', () => {
-    const params: [string, string][] = [['Body', 'Arrêt'], ['From', '+33612345678']];
+    const params: [string, string][] = [
+      ['Body', 'Arrêt'],
+      ['From', '+33612345678'],
+    ];
     const signature = twilioSignature('secret', 'https://sms.example.com/inbound/acme', params);
     expect(isValidTwilioSignature('secret', signature, 'https://sms.example.com/inbound/acme', params)).toBe(true);
-    expect(isValidTwilioSignature('secret', signature, 'https://sms.example.com/inbound/acme', [['Body', 'Arret'], ['From', '+33612345678']])).toBe(false);
+    expect(
+      isValidTwilioSignature('secret', signature, 'https://sms.example.com/inbound/acme', [
+        ['Body', 'Arret'],
+        ['From', '+33612345678'],
+      ]),
+    ).toBe(false);
   });
 });
 
@@ -56,7 +64,8 @@ describe('Twilio request signature', () => {
 // signature is over the URL alone, which carries the body's SHA-256 (hex) as bodySHA256.
 describe('Twilio request signature over a JSON body', () => {
   const JSON_BODY = Buffer.from('{"property": "value", "boolean": true}');
-  const JSON_URL = 'https://mycompany.com/myapp.php?foo=1&bar=2&bodySHA256=0a1ff7634d9ab3b95db5c9a2dfe9416e41502b283a80c7cf19632632f96e6620';
+  const JSON_URL =
+    'https://mycompany.com/myapp.php?foo=1&bar=2&bodySHA256=0a1ff7634d9ab3b95db5c9a2dfe9416e41502b283a80c7cf19632632f96e6620';
   const JSON_SIGNATURE = 'a9nBmqA0ju/hNViExpshrM61xv4=';
 
   test("Twilio's vector is covered", () => {
@@ -65,8 +74,12 @@ describe('Twilio request signature over a JSON body', () => {
   });
 
   test('another body under the same URL and signature is refused', () => {
-    expect(jsonBodySignatureProblem(AUTH_TOKEN, JSON_SIGNATURE, JSON_URL, Buffer.from('{"property": "value", "boolean": false}'))).toBe('bodyHashMismatch');
-    expect(jsonBodySignatureProblem(AUTH_TOKEN, JSON_SIGNATURE, JSON_URL, Buffer.from(`${JSON_BODY.toString()} `))).toBe('bodyHashMismatch');
+    expect(jsonBodySignatureProblem(AUTH_TOKEN, JSON_SIGNATURE, JSON_URL, Buffer.from('{"property": "value", "boolean": false}'))).toBe(
+      'bodyHashMismatch',
+    );
+    expect(jsonBodySignatureProblem(AUTH_TOKEN, JSON_SIGNATURE, JSON_URL, Buffer.from(`${JSON_BODY.toString()} `))).toBe(
+      'bodyHashMismatch',
+    );
   });
 
   test('a URL without bodySHA256 (or with two) covers no body, even with a valid signature over the URL', () => {

@@ -3,7 +3,12 @@ import { join } from 'node:path';
 import { ROOT } from '../support/paths';
 
 /** GitHub's anchor for a heading: lower case, punctuation dropped, spaces to hyphens. */
-const anchorOf = (heading: string) => heading.trim().toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, '').replace(/\s/g, '-');
+const anchorOf = (heading: string) =>
+  heading
+    .trim()
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+    .replace(/\s/g, '-');
 
 const readmeAnchors = new Set(
   readFileSync(join(ROOT, 'README.md'), 'utf8')

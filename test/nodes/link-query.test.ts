@@ -10,11 +10,18 @@ const base = `/webhook-waiting/42/node-1?sendingId=s-1&hash=h-1&approver=bea%40a
 
 test('a named link and a link for anyone are read from the raw URL', () => {
   expect(checkLinkQuery(base)).toEqual({ ok: true, query: { sendingId: 's-1', hash: 'h-1', approver: 'bea@acme.test', signature: SIG } });
-  expect(checkLinkQuery(`/webhook-waiting/42/node-1?sendingId=s-1&hash=h-1&signature=${SIG}`)).toEqual({ ok: true, query: { sendingId: 's-1', hash: 'h-1', signature: SIG } });
+  expect(checkLinkQuery(`/webhook-waiting/42/node-1?sendingId=s-1&hash=h-1&signature=${SIG}`)).toEqual({
+    ok: true,
+    query: { sendingId: 's-1', hash: 'h-1', signature: SIG },
+  });
 });
 
 test.each([
-  ['a second signature (n8n drops every signature before checking the first)', `${base}&signature=${'0'.repeat(64)}`, /query parameters|"signature" more than once/],
+  [
+    'a second signature (n8n drops every signature before checking the first)',
+    `${base}&signature=${'0'.repeat(64)}`,
+    /query parameters|"signature" more than once/,
+  ],
   ['a repeated signature in place of another key', base.replace('hash=h-1', `signature=${'0'.repeat(64)}`), /"signature" more than once/],
   ['a repeated key', `${base}&approver=alex%40acme.test`, /"approver" more than once|query parameters/],
   ['a repeated key in place of another', base.replace('hash=h-1', 'approver=alex%40acme.test'), /"approver" more than once/],
@@ -22,7 +29,11 @@ test.each([
   ['qs array syntax', base.replace('approver=', 'approver[]='), /unexpected parameter "approver\[\]"/],
   ['qs object syntax', base.replace('approver=', 'approver[x]='), /unexpected parameter/],
   ['an unexpected key', base.replace('hash=h-1', 'other=1'), /unexpected parameter "other"/],
-  ['more parameters than a link (qs keeps only the first 1000)', `${'/w?' + Array.from({ length: 1001 }, (_, i) => `p${i}=1`).join('&')}&${base.split('?')[1]}`, /1005 query parameters; a real link has at most 4/],
+  [
+    'more parameters than a link (qs keeps only the first 1000)',
+    `${'/w?' + Array.from({ length: 1001 }, (_, i) => `p${i}=1`).join('&')}&${base.split('?')[1]}`,
+    /1005 query parameters; a real link has at most 4/,
+  ],
   ['an empty part', base.replace('&hash', '&&hash'), /at most 4|not one key=value/],
   ['no signature', base.replace(`&signature=${SIG}`, ''), /no "signature"/],
   ['no hash', base.replace('hash=h-1&', ''), /no "hash"/],

@@ -3,7 +3,7 @@ import { localDateTimeOf } from '../../nodes/shared/parameters';
 
 describe('Local Date and Time from the date-time picker or an expression', () => {
   it.each([
-    ['the picker\'s wall time, kept as it is', '2026-12-01T09:00:00', 'America/Toronto', '2026-12-01T09:00:00'],
+    ["the picker's wall time, kept as it is", '2026-12-01T09:00:00', 'America/Toronto', '2026-12-01T09:00:00'],
     ['typed wall time', ' 2026-12-01T09:00 ', 'America/Toronto', '2026-12-01T09:00'],
     ['ISO text with an offset: the time it shows in the zone', '2026-12-01T14:00:00.000Z', 'America/Toronto', '2026-12-01T09:00'],
     ['ISO text with another offset', '2026-12-01T09:00:00+01:00', 'Asia/Tokyo', '2026-12-01T17:00'],

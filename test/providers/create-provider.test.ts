@@ -44,13 +44,23 @@ describe('providerConfigFromEnv', () => {
 
   it('reads Twilio API key credentials instead of the auth token', () => {
     expect(
-      providerConfigFromEnv({ SMS_PROVIDER: 'twilio', TWILIO_ACCOUNT_SID: 'AC123', TWILIO_API_KEY_SID: 'SK1', TWILIO_API_KEY_SECRET: 's3cret', TWILIO_MESSAGING_SERVICE_SID: 'MG456' }),
+      providerConfigFromEnv({
+        SMS_PROVIDER: 'twilio',
+        TWILIO_ACCOUNT_SID: 'AC123',
+        TWILIO_API_KEY_SID: 'SK1',
+        TWILIO_API_KEY_SECRET: 's3cret',
+        TWILIO_MESSAGING_SERVICE_SID: 'MG456',
+      }),
     ).toEqual({ kind: 'twilio', accountSid: 'AC123', apiKeySid: 'SK1', apiKeySecret: 's3cret', messagingServiceSid: 'MG456' });
   });
 
   it('reads the HTTP configuration with its headers', () => {
     expect(
-      providerConfigFromEnv({ SMS_PROVIDER: 'http', SMS_HTTP_URL: 'https://sms.example.com/messages', SMS_HTTP_HEADERS: '{"Authorization":"Bearer abc","X-Tenant":"7"}' }),
+      providerConfigFromEnv({
+        SMS_PROVIDER: 'http',
+        SMS_HTTP_URL: 'https://sms.example.com/messages',
+        SMS_HTTP_HEADERS: '{"Authorization":"Bearer abc","X-Tenant":"7"}',
+      }),
     ).toEqual({ kind: 'http', url: 'https://sms.example.com/messages', headers: { Authorization: 'Bearer abc', 'X-Tenant': '7' } });
   });
 
@@ -126,8 +136,14 @@ describe('providerConfigFromEnv', () => {
 describe('createProvider', () => {
   it('builds each kind', () => {
     expect(createProvider({ kind: 'outbox' }, { outboxStore })).toMatchObject({ name: 'outbox', idempotent: true });
-    expect(createProvider({ kind: 'twilio', accountSid: 'AC1', authToken: 't', from: '+1' }, { outboxStore })).toMatchObject({ name: 'twilio', idempotent: false });
-    expect(createProvider({ kind: 'http', url: 'https://sms.example.com' }, { outboxStore })).toMatchObject({ name: 'http', idempotent: true });
+    expect(createProvider({ kind: 'twilio', accountSid: 'AC1', authToken: 't', from: '+1' }, { outboxStore })).toMatchObject({
+      name: 'twilio',
+      idempotent: false,
+    });
+    expect(createProvider({ kind: 'http', url: 'https://sms.example.com' }, { outboxStore })).toMatchObject({
+      name: 'http',
+      idempotent: true,
+    });
   });
 
   it('refuses an HTTP URL that carries credentials', () => {
@@ -141,11 +157,21 @@ describe('createProvider', () => {
     try {
       const sms = { to: '+14165550100', from: null, body: 'Hi', idempotencyKey: 's:1', sendingId: 's', seq: 1 };
       const http = createProvider(
-        providerConfigFromEnv({ SMS_PROVIDER: 'http', SMS_HTTP_URL: fake.httpUrl, SMS_HTTP_HEADERS: '{"Authorization":"Bearer env-token"}' }),
+        providerConfigFromEnv({
+          SMS_PROVIDER: 'http',
+          SMS_HTTP_URL: fake.httpUrl,
+          SMS_HTTP_HEADERS: '{"Authorization":"Bearer env-token"}',
+        }),
         { outboxStore },
       );
       const twilio = createProvider(
-        providerConfigFromEnv({ SMS_PROVIDER: 'twilio', TWILIO_ACCOUNT_SID: fake.accountSid, TWILIO_AUTH_TOKEN: fake.authToken, TWILIO_FROM: '+14165550199', TWILIO_BASE_URL: fake.url }),
+        providerConfigFromEnv({
+          SMS_PROVIDER: 'twilio',
+          TWILIO_ACCOUNT_SID: fake.accountSid,
+          TWILIO_AUTH_TOKEN: fake.authToken,
+          TWILIO_FROM: '+14165550199',
+          TWILIO_BASE_URL: fake.url,
+        }),
         { outboxStore },
       );
       await expect(http.send(sms)).resolves.toEqual({ status: 'sent', providerMessageId: 'msg_1' });

@@ -1,5 +1,11 @@
 import { createProvider, type ProviderKind } from '../../worker/providers/create-provider';
-import { ProviderAccountError, RetryableProviderError, type OutgoingSms, type ProviderResult, type SmsProvider } from '../../worker/providers/provider';
+import {
+  ProviderAccountError,
+  RetryableProviderError,
+  type OutgoingSms,
+  type ProviderResult,
+  type SmsProvider,
+} from '../../worker/providers/provider';
 import { startFakeProvider, type FakeProvider, type Scenario } from '../support/fake-provider';
 
 const outboxStore = { writeOutbox: async () => undefined };
@@ -8,7 +14,14 @@ const TIMEOUT_MS = 1000;
 /** How much later than planned an answer may arrive on a busy machine. */
 const SLACK_MS = 1000;
 
-const sms = (n: number): OutgoingSms => ({ to: `+1416555${String(n).padStart(4, '0')}`, from: null, body: 'Hi', idempotencyKey: `s:${n}`, sendingId: 's', seq: n });
+const sms = (n: number): OutgoingSms => ({
+  to: `+1416555${String(n).padStart(4, '0')}`,
+  from: null,
+  body: 'Hi',
+  idempotencyKey: `s:${n}`,
+  sendingId: 's',
+  seq: n,
+});
 
 /** What a send resolved, or the error it threw. */
 async function outcome(promise: Promise<ProviderResult>): Promise<ProviderResult | Error> {
@@ -35,7 +48,10 @@ describe.each<Exclude<ProviderKind, 'outbox'>>(['twilio', 'http'])('fault inject
 
   const client = (timeoutMs = 10_000): SmsProvider =>
     kind === 'twilio'
-      ? createProvider({ kind, accountSid: fake.accountSid, authToken: fake.authToken, from: '+14165550199', baseUrl: fake.url, timeoutMs }, { outboxStore })
+      ? createProvider(
+          { kind, accountSid: fake.accountSid, authToken: fake.authToken, from: '+14165550199', baseUrl: fake.url, timeoutMs },
+          { outboxStore },
+        )
       : createProvider({ kind, url: fake.httpUrl, timeoutMs }, { outboxStore });
   const play = (scenario: Scenario) => fake.setScenario(scenario);
 
@@ -80,7 +96,12 @@ describe.each<Exclude<ProviderKind, 'outbox'>>(['twilio', 'http'])('fault inject
   });
 
   it('answers late: the message is recorded at once, the answer comes after the set time', async () => {
-    play({ faults: [{ when: { numbers: [sms(1).to] }, fault: { kind: 'late', afterMs: 2 * TIMEOUT_MS } }, { when: { numbers: [sms(2).to] }, fault: { kind: 'late', afterMs: 100 } }] });
+    play({
+      faults: [
+        { when: { numbers: [sms(1).to] }, fault: { kind: 'late', afterMs: 2 * TIMEOUT_MS } },
+        { when: { numbers: [sms(2).to] }, fault: { kind: 'late', afterMs: 100 } },
+      ],
+    });
     const error = await outcome(client(TIMEOUT_MS).send(sms(1)));
     expect(error).toMatchObject({ outcomeUnknown: true });
     await fake.waitForAccepted(1);
@@ -94,11 +115,15 @@ describe.each<Exclude<ProviderKind, 'outbox'>>(['twilio', 'http'])('fault inject
   it('credentials revoked: every request raises an account error until it is switched off', async () => {
     const revoked: Scenario = { faults: [{ fault: { kind: 'unauthorized' } }] };
     play(revoked);
-    const refusal = kind === 'twilio' ? { code: '20003', reason: '20003: Authenticate' } : { code: undefined, reason: 'HTTP 401: Unauthorized' };
+    const refusal =
+      kind === 'twilio' ? { code: '20003', reason: '20003: Authenticate' } : { code: undefined, reason: 'HTTP 401: Unauthorized' };
     for (const n of [1, 2]) {
       const error = await outcome(client().send(sms(n)));
       expect(error).toBeInstanceOf(ProviderAccountError);
-      expect(error).toMatchObject({ code: refusal.code, message: expect.stringMatching(new RegExp(`refused the account: ${refusal.reason}$`)) });
+      expect(error).toMatchObject({
+        code: refusal.code,
+        message: expect.stringMatching(new RegExp(`refused the account: ${refusal.reason}$`)),
+      });
     }
     expect(fake.requests.map((r) => r.status)).toEqual([401, 401]);
 
@@ -165,7 +190,17 @@ describe.each<Exclude<ProviderKind, 'outbox'>>(['twilio', 'http'])('fault inject
   });
 
   it('draws latencies from a table of percentiles', async () => {
-    play({ latency: { kind: 'percentiles', points: [[0, 5], [50, 20], [90, 60], [100, 120]] } });
+    play({
+      latency: {
+        kind: 'percentiles',
+        points: [
+          [0, 5],
+          [50, 20],
+          [90, 60],
+          [100, 120],
+        ],
+      },
+    });
     const sends = Array.from({ length: 200 }, (_, n) => timed(client().send(sms(n))));
     const answers = await Promise.all(sends);
     expect(answers.every((a) => (a.value as ProviderResult).status === 'sent')).toBe(true);

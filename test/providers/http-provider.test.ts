@@ -23,7 +23,10 @@ async function caught(promise: Promise<unknown>): Promise<Error> {
 }
 
 /** A fetch that answers one canned response, for answers the fake provider does not give. */
-const answering = (body: string, init: ResponseInit): typeof fetch => async () => new Response(body === '' ? null : body, init);
+const answering =
+  (body: string, init: ResponseInit): typeof fetch =>
+  async () =>
+    new Response(body === '' ? null : body, init);
 
 describe('HTTP provider', () => {
   let fake: FakeProvider;
@@ -104,7 +107,9 @@ describe('HTTP provider', () => {
 
   it('never shows the path or query of the URL (it may hold a token) in errors', async () => {
     fake.failNext(1, 503);
-    const error = await caught(createHttpProvider({ url: `${fake.httpUrl}?token=secret-in-query`, headers: { Authorization: authorization } }).send(sms()));
+    const error = await caught(
+      createHttpProvider({ url: `${fake.httpUrl}?token=secret-in-query`, headers: { Authorization: authorization } }).send(sms()),
+    );
     expect(error.message).toBe(`the HTTP provider (${fake.url}) answered 503 Service Unavailable`);
   });
 
@@ -114,7 +119,12 @@ describe('HTTP provider', () => {
     ['a numeric id', '{"id":42}', { status: 202 }, { status: 'sent', providerMessageId: '42' }],
     ['a non-JSON 200', 'OK', { status: 200 }, { status: 'sent', providerMessageId: 'sending-7:3' }],
     ['a 400 with message', '{"message":"to is not E.164"}', { status: 400 }, { status: 'rejected', reason: 'HTTP 400: to is not E.164' }],
-    ['a 400 with error.message', '{"error":{"message":"quota exceeded"}}', { status: 400 }, { status: 'rejected', reason: 'HTTP 400: quota exceeded' }],
+    [
+      'a 400 with error.message',
+      '{"error":{"message":"quota exceeded"}}',
+      { status: 400 },
+      { status: 'rejected', reason: 'HTTP 400: quota exceeded' },
+    ],
   ])('reads %s', async (_case, body, init, expected) => {
     const result = await createHttpProvider({ url: 'https://sms.example.com/send' }, { fetch: answering(body, init) }).send(sms());
     expect(result).toEqual(expected);
@@ -130,7 +140,11 @@ describe('HTTP provider', () => {
   });
 
   it('retries on 409 (a request with this key is still in progress)', async () => {
-    const error = await caught(createHttpProvider({ url: 'https://sms.example.com/send' }, { fetch: answering('', { status: 409, statusText: 'Conflict' }) }).send(sms()));
+    const error = await caught(
+      createHttpProvider({ url: 'https://sms.example.com/send' }, { fetch: answering('', { status: 409, statusText: 'Conflict' }) }).send(
+        sms(),
+      ),
+    );
     expect(error).toBeInstanceOf(RetryableProviderError);
     expect(error.message).toBe('the HTTP provider (https://sms.example.com) answered 409 Conflict');
   });
@@ -141,7 +155,9 @@ describe('HTTP provider with a request that cannot be built', () => {
     const provider = createHttpProvider({ url: 'https://sms.example.com/send', headers: { Authorization: 'Bearer secret\nvalue' } });
     const error = await caught(provider.send(sms()));
     expect(error).toBeInstanceOf(ProviderConfigError);
-    expect(error.message).toBe('Could not build the request to the HTTP provider (https://sms.example.com) (TypeError): check the configured URL and headers.');
+    expect(error.message).toBe(
+      'Could not build the request to the HTTP provider (https://sms.example.com) (TypeError): check the configured URL and headers.',
+    );
   });
 });
 

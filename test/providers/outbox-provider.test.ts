@@ -30,6 +30,8 @@ describe('outbox provider', () => {
 
   it('lets a store failure through (the caller retries)', async () => {
     const provider = createOutboxProvider({ writeOutbox: async () => Promise.reject(new Error('database is locked')) });
-    await expect(provider.send({ to: '+1', from: null, body: 'x', idempotencyKey: 'k', sendingId: 's', seq: 1 })).rejects.toThrow('database is locked');
+    await expect(provider.send({ to: '+1', from: null, body: 'x', idempotencyKey: 'k', sendingId: 's', seq: 1 })).rejects.toThrow(
+      'database is locked',
+    );
   });
 });

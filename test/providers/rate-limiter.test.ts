@@ -1,4 +1,12 @@
-import { JITTER_ALLOWANCE, createRateLimiter, createSlotLimiter, memorySlotStore, type Clock, type RateLimiter, type SlotStore } from '../../worker/providers/rate-limiter';
+import {
+  JITTER_ALLOWANCE,
+  createRateLimiter,
+  createSlotLimiter,
+  memorySlotStore,
+  type Clock,
+  type RateLimiter,
+  type SlotStore,
+} from '../../worker/providers/rate-limiter';
 import { manualClock } from '../support/manual-clock';
 import { maxInWindow } from '../support/windows';
 

@@ -98,6 +98,8 @@ describe('rateLimitKey', () => {
   it('names the provider account, never its credentials or query', () => {
     expect(rateLimitKey({ kind: 'outbox' })).toBe('outbox');
     expect(rateLimitKey({ kind: 'twilio', accountSid: 'AC123', authToken: 'secret', from: '+15145550000' })).toBe('twilio:AC123');
-    expect(rateLimitKey({ kind: 'http', url: 'https://user:pass@sms.example.com/v1/messages?token=abc' })).toBe('http:https://sms.example.com/v1/messages');
+    expect(rateLimitKey({ kind: 'http', url: 'https://user:pass@sms.example.com/v1/messages?token=abc' })).toBe(
+      'http:https://sms.example.com/v1/messages',
+    );
   });
 });

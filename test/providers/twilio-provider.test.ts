@@ -55,7 +55,12 @@ describe('Twilio provider', () => {
     expect(result).toEqual({ status: 'sent', providerMessageId: 'SM00000000000000000000000000000001' });
     expect(fake.requests).toHaveLength(1);
     const [request] = fake.requests;
-    expect(request).toMatchObject({ api: 'twilio', method: 'POST', path: `/2010-04-01/Accounts/${fake.accountSid}/Messages.json`, status: 201 });
+    expect(request).toMatchObject({
+      api: 'twilio',
+      method: 'POST',
+      path: `/2010-04-01/Accounts/${fake.accountSid}/Messages.json`,
+      status: 201,
+    });
     expect(request.headers.authorization).toBe(basic(fake.accountSid, fake.authToken));
     expect(request.headers['content-type']).toBe('application/x-www-form-urlencoded');
     expect(Object.fromEntries(new URLSearchParams(request.body))).toEqual({
@@ -64,7 +69,13 @@ describe('Twilio provider', () => {
       Body: 'Hi Ana, our sale starts today. Reply STOP to opt out.',
     });
     expect(fake.accepted).toEqual([
-      expect.objectContaining({ api: 'twilio', id: 'SM00000000000000000000000000000001', to: '+14165550100', from: '+14165550199', messagingServiceSid: null }),
+      expect.objectContaining({
+        api: 'twilio',
+        id: 'SM00000000000000000000000000000001',
+        to: '+14165550100',
+        from: '+14165550199',
+        messagingServiceSid: null,
+      }),
     ]);
   });
 
@@ -80,7 +91,12 @@ describe('Twilio provider', () => {
   });
 
   it('authenticates with an API key', async () => {
-    const provider = createTwilioProvider({ ...config, authToken: undefined, apiKeySid: 'SK00000000000000000000000000000009', apiKeySecret: 'api-key-secret' });
+    const provider = createTwilioProvider({
+      ...config,
+      authToken: undefined,
+      apiKeySid: 'SK00000000000000000000000000000009',
+      apiKeySecret: 'api-key-secret',
+    });
     await expect(provider.send(sms())).resolves.toEqual({ status: 'sent', providerMessageId: 'SM00000000000000000000000000000001' });
     expect(fake.requests[0].headers.authorization).toBe(basic('SK00000000000000000000000000000009', 'api-key-secret'));
   });
@@ -89,7 +105,11 @@ describe('Twilio provider', () => {
     fake.rejectNumber('+15005550001', 21211, "The 'To' number +15005550001 is not a valid phone number.");
     const result = await createTwilioProvider(config).send(sms({ to: '+15005550001' }));
 
-    expect(result).toEqual({ status: 'rejected', reason: "21211: The 'To' number +15005550001 is not a valid phone number.", code: '21211' });
+    expect(result).toEqual({
+      status: 'rejected',
+      reason: "21211: The 'To' number +15005550001 is not a valid phone number.",
+      code: '21211',
+    });
     expect(fake.accepted).toHaveLength(0);
   });
 
@@ -101,8 +121,12 @@ describe('Twilio provider', () => {
     expect(fake.accepted).toHaveLength(0);
   });
 
-  it("raises an account error for a sender the account may not use (21606), whatever the number", async () => {
-    fake.rejectNumber('+15005550002', 21606, "The 'From' phone number provided is not a valid message-capable Twilio phone number for this destination/account.");
+  it('raises an account error for a sender the account may not use (21606), whatever the number', async () => {
+    fake.rejectNumber(
+      '+15005550002',
+      21606,
+      "The 'From' phone number provided is not a valid message-capable Twilio phone number for this destination/account.",
+    );
     const error = await caught(createTwilioProvider(config).send(sms({ to: '+15005550002' })));
     expect(error).toMatchObject({ name: 'ProviderAccountError', code: '21606' });
   });
@@ -153,8 +177,16 @@ describe('Twilio provider', () => {
     ['no auth token', { authToken: undefined }, 'Twilio needs the auth token, or an API key SID and secret.'],
     ['half an API key', { apiKeySid: 'SK1' }, 'Twilio API key authentication needs both the API key SID and its secret.'],
     ['no sender', { from: undefined }, 'Twilio needs a default sender: a From number (or alphanumeric id) or a Messaging Service SID.'],
-    ['credentials in the base URL', { baseUrl: 'https://user:secret@api.twilio.com' }, 'The Twilio base URL must not contain a user name or password: pass credentials in headers instead.'],
-    ['a bad base URL', { baseUrl: 'api.twilio.com' }, 'The Twilio base URL is not a valid URL: give an absolute http(s) URL such as https://sms.example.com/messages.'],
+    [
+      'credentials in the base URL',
+      { baseUrl: 'https://user:secret@api.twilio.com' },
+      'The Twilio base URL must not contain a user name or password: pass credentials in headers instead.',
+    ],
+    [
+      'a bad base URL',
+      { baseUrl: 'api.twilio.com' },
+      'The Twilio base URL is not a valid URL: give an absolute http(s) URL such as https://sms.example.com/messages.',
+    ],
   ])('refuses a configuration with %s', (_case, change, message) => {
     expect(() => createTwilioProvider({ ...config, ...change })).toThrow(new ProviderConfigError(message));
   });

@@ -24,7 +24,14 @@ export interface DevServer {
 
 export async function devServer(dataFolder: string): Promise<DevServer> {
   const port = await freePort();
-  const env = { ...process.env, DURABLE_SMS_DATA: dataFolder, TEMPORAL_PORT: String(port), TEMPORAL_UI_PORT: '0', TEMPORAL_HTTP_PORT: String(await freePort()), TEMPORAL_DB_FILE: join(dataFolder, 'temporal.db') };
+  const env = {
+    ...process.env,
+    DURABLE_SMS_DATA: dataFolder,
+    TEMPORAL_PORT: String(port),
+    TEMPORAL_UI_PORT: '0',
+    TEMPORAL_HTTP_PORT: String(await freePort()),
+    TEMPORAL_DB_FILE: join(dataFolder, 'temporal.db'),
+  };
   const script = (command: string) => run('bash', [SCRIPT, command], { env, timeout: 120_000 });
   return {
     address: `127.0.0.1:${port}`,

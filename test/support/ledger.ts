@@ -16,5 +16,6 @@ export async function claimRow(directory: Directory, sendingId: string, seq: num
 /** Claims row `seq` and settles it `sent` with the provider's id. */
 export async function sendRow(directory: Directory, sendingId: string, seq: number, providerMessageId: string): Promise<void> {
   await claimRow(directory, sendingId, seq);
-  if (!(await directory.settleClaim(sendingId, seq, 'test-attempt', 'sent', providerMessageId))) throw new Error(`Row #${seq} of ${sendingId} could not be settled.`);
+  if (!(await directory.settleClaim(sendingId, seq, 'test-attempt', 'sent', providerMessageId)))
+    throw new Error(`Row #${seq} of ${sendingId} could not be settled.`);
 }

@@ -129,7 +129,13 @@ export async function startN8n(options: StartN8nOptions = {}): Promise<N8n> {
   };
   const url = `http://127.0.0.1:${port}`;
   const logFile = join(dataDir, `n8n-${port}.log`);
-  const log = () => { try { return readFileSync(logFile, 'utf8'); } catch { return ''; } };
+  const log = () => {
+    try {
+      return readFileSync(logFile, 'utf8');
+    } catch {
+      return '';
+    }
+  };
   const keepAlways = process.env.DURABLE_SMS_KEEP_N8N === '1';
   let started = false;
   const stop = async (keep = options.keepData || keepAlways) => {
@@ -167,7 +173,11 @@ export async function startN8n(options: StartN8nOptions = {}): Promise<N8n> {
           continue;
         }
         let parsed: unknown = text;
-        try { parsed = JSON.parse(text); } catch { /* not JSON */ }
+        try {
+          parsed = JSON.parse(text);
+        } catch {
+          /* not JSON */
+        }
         return { status: response.status, body: parsed };
       }
     };
@@ -175,15 +185,32 @@ export async function startN8n(options: StartN8nOptions = {}): Promise<N8n> {
     const waitForExecution = async (workflowId: string, { timeoutMs = 60_000, count = 1 } = {}): Promise<N8nExecution> => {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
-        const { data } = await api<{ data: N8nExecution[] }>('GET', `/executions?workflowId=${encodeURIComponent(workflowId)}&includeData=true`);
+        const { data } = await api<{ data: N8nExecution[] }>(
+          'GET',
+          `/executions?workflowId=${encodeURIComponent(workflowId)}&includeData=true`,
+        );
         const done = data.filter((e) => !['new', 'running'].includes(e.status));
         if (done.length >= count) return done[0];
-        if (Date.now() > deadline) throw new Error(`no finished execution of workflow ${workflowId} within ${timeoutMs} ms: ${JSON.stringify(data).slice(0, 1000)}`);
+        if (Date.now() > deadline)
+          throw new Error(`no finished execution of workflow ${workflowId} within ${timeoutMs} ms: ${JSON.stringify(data).slice(0, 1000)}`);
         await sleep(250);
       }
     };
 
-    return { url, apiKey, cookie, dataDir, userFolder: env.N8N_USER_FOLDER, logFile, api, rest, webhook, waitForExecution, log, stop: () => stop() };
+    return {
+      url,
+      apiKey,
+      cookie,
+      dataDir,
+      userFolder: env.N8N_USER_FOLDER,
+      logFile,
+      api,
+      rest,
+      webhook,
+      waitForExecution,
+      log,
+      stop: () => stop(),
+    };
   } catch (error) {
     const tail = log().split('\n').slice(-40).join('\n');
     await stop(keepAlways).catch(() => undefined);

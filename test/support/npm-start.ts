@@ -10,7 +10,14 @@ import { freePort } from './n8n';
 import { ROOT } from './paths';
 import { childrenOf, commandOf, withDescendants, type ProcessRef } from './processes';
 
-export const STACK_PORT_SETTINGS = ['TEMPORAL_PORT', 'TEMPORAL_UI_PORT', 'TEMPORAL_HTTP_PORT', 'N8N_PORT', 'N8N_RUNNERS_BROKER_PORT', 'DEMO_INBOX_PORT'] as const;
+export const STACK_PORT_SETTINGS = [
+  'TEMPORAL_PORT',
+  'TEMPORAL_UI_PORT',
+  'TEMPORAL_HTTP_PORT',
+  'N8N_PORT',
+  'N8N_RUNNERS_BROKER_PORT',
+  'DEMO_INBOX_PORT',
+] as const;
 export type StackPorts = Record<(typeof STACK_PORT_SETTINGS)[number], number>;
 
 /** A free port for each of the stack's port settings, no two the same. */
@@ -61,9 +68,19 @@ export interface PipedStart {
 }
 
 export function startPiped(env: NodeJS.ProcessEnv, data: string, ports: StackPorts, logFile: string): PipedStart {
-  const shell = spawn('bash', ['-c', 'npm start 2>&1 | tee "$1" >/dev/null', 'pipeline', logFile], { cwd: ROOT, env, detached: true, stdio: 'ignore' });
+  const shell = spawn('bash', ['-c', 'npm start 2>&1 | tee "$1" >/dev/null', 'pipeline', logFile], {
+    cwd: ROOT,
+    env,
+    detached: true,
+    stdio: 'ignore',
+  });
   let ended = false;
-  const exited = new Promise<void>((resolve) => shell.once('exit', () => { ended = true; resolve(); }));
+  const exited = new Promise<void>((resolve) =>
+    shell.once('exit', () => {
+      ended = true;
+      resolve();
+    }),
+  );
   const output = () => (existsSync(logFile) ? readFileSync(logFile, 'utf8') : '');
   const child = (isTee: boolean) => {
     const pid = childrenOf(shell.pid!).find((p) => commandOf(p).startsWith('tee') === isTee);
@@ -87,7 +104,8 @@ export function startPiped(env: NodeJS.ProcessEnv, data: string, ports: StackPor
     },
     npmPid: () => child(false),
     teePid: () => child(true),
-    processes: () => withDescendants([shell.pid!, ...pidFromFile(`temporal-${ports.TEMPORAL_PORT}.pid`), ...pidFromFile(`n8n-${ports.N8N_PORT}.pid`)]),
+    processes: () =>
+      withDescendants([shell.pid!, ...pidFromFile(`temporal-${ports.TEMPORAL_PORT}.pid`), ...pidFromFile(`n8n-${ports.N8N_PORT}.pid`)]),
     async untilOutput(marker, timeoutMs) {
       const deadline = Date.now() + timeoutMs;
       while (!output().includes(marker)) {

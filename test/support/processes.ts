@@ -52,7 +52,9 @@ export function withDescendants(roots: number[]): ProcessRef[] {
 
 /** The direct children of a process. */
 export function childrenOf(pid: number): number[] {
-  return allProcesses().filter((p) => p.ppid === pid).map((p) => p.pid);
+  return allProcesses()
+    .filter((p) => p.ppid === pid)
+    .map((p) => p.pid);
 }
 
 export function commandOf(pid: number): string {

@@ -66,7 +66,11 @@ async function main(): Promise<void> {
 
     if (wanted('rescheduled-refreshed')) {
       const later = (await s.create(vip, 'paula')).sendingId;
-      await s.prepare(later, { message: 'Hi', schedule: { mode: 'later', localDateTime: soon(3600), timeZone: 'America/Toronto' }, refreshAtSend: true }, 'paula');
+      await s.prepare(
+        later,
+        { message: 'Hi', schedule: { mode: 'later', localDateTime: soon(3600), timeZone: 'America/Toronto' }, refreshAtSend: true },
+        'paula',
+      );
       await s.requestApproval(later, 'paula');
       await s.handle(later).signal('reject', { approver: 'alex', reason: '' });
       await s.handle(later).signal('approve', { approver: 'alex' });
@@ -94,7 +98,15 @@ async function main(): Promise<void> {
       await directory.upsertProject({
         id: 'night',
         name: 'Night',
-        compliance: { quietHours: { enabled: true, rules: [{ region: 'CA-QC', windows: [{ days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], start: opens, end: '24:00' }] }] }, approval: { approvalsRequired: 2 } },
+        compliance: {
+          quietHours: {
+            enabled: true,
+            rules: [
+              { region: 'CA-QC', windows: [{ days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], start: opens, end: '24:00' }] },
+            ],
+          },
+          approval: { approvalsRequired: 2 },
+        },
       });
       const held = (await s.create({ ...vip, projectId: 'night' }, 'paula')).sendingId;
       await s.prepare(held, { message: 'Hi', schedule: { mode: 'now' } }, 'paula');
@@ -115,7 +127,11 @@ async function main(): Promise<void> {
 
     if (wanted('cancelled-while-scheduled')) {
       const cancelled = (await s.create(vip, 'paula')).sendingId;
-      await s.prepare(cancelled, { message: 'Hi', schedule: { mode: 'later', localDateTime: soon(3600), timeZone: 'America/Toronto' } }, 'paula');
+      await s.prepare(
+        cancelled,
+        { message: 'Hi', schedule: { mode: 'later', localDateTime: soon(3600), timeZone: 'America/Toronto' } },
+        'paula',
+      );
       await s.requestApproval(cancelled, 'paula');
       await s.approve(cancelled, { approver: 'alex' });
       await s.send(cancelled, 'paula');
@@ -124,7 +140,11 @@ async function main(): Promise<void> {
     }
 
     if (wanted('continued-as-new')) {
-      const bulk = (await s.create({ projectId: 'bulk', audience: 'all', groups: [], duplicatePolicy: 'perContact' }, 'ops', { tuning: { batchSize: 20, batchesPerRun: 2 } })).sendingId;
+      const bulk = (
+        await s.create({ projectId: 'bulk', audience: 'all', groups: [], duplicatePolicy: 'perContact' }, 'ops', {
+          tuning: { batchSize: 20, batchesPerRun: 2 },
+        })
+      ).sendingId;
       const firstRun = (await s.handle(bulk).describe()).runId;
       await s.prepare(bulk, { message: 'Bulk', schedule: { mode: 'now' } }, 'ops');
       await s.requestApproval(bulk, 'ops');

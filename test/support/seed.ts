@@ -6,7 +6,14 @@ export const ANY_HOUR = { quietHours: { enabled: false } };
 /** A small Canadian project: 6 contacts, two groups, one invalid number, one inactive, one opted out. */
 export async function seedAcme(directory: Directory, projectId = 'acme'): Promise<{ project: Project; contacts: ContactInput[] }> {
   const project = await directory.upsertProject({
-    id: projectId, name: 'Acme', smsEnabled: true, numberField: 'mobile', defaultCountry: 'CA', timeZone: 'America/Toronto', senderId: '+15145550000', compliance: ANY_HOUR,
+    id: projectId,
+    name: 'Acme',
+    smsEnabled: true,
+    numberField: 'mobile',
+    defaultCountry: 'CA',
+    timeZone: 'America/Toronto',
+    senderId: '+15145550000',
+    compliance: ANY_HOUR,
   });
   const contacts: ContactInput[] = [
     { externalId: 'c1', fields: { firstName: 'Ana', mobile: '(514) 555-0101' }, groups: ['vip', 'newsletter'] },
@@ -23,11 +30,24 @@ export async function seedAcme(directory: Directory, projectId = 'acme'): Promis
 
 /** `count` generated contacts with distinct valid numbers, all in group `bulk`. */
 export async function seedBulk(directory: Directory, projectId: string, count: number): Promise<void> {
-  await directory.upsertProject({ id: projectId, name: projectId, smsEnabled: true, numberField: 'mobile', defaultCountry: 'CA', timeZone: 'America/Toronto', senderId: null, compliance: ANY_HOUR });
+  await directory.upsertProject({
+    id: projectId,
+    name: projectId,
+    smsEnabled: true,
+    numberField: 'mobile',
+    defaultCountry: 'CA',
+    timeZone: 'America/Toronto',
+    senderId: null,
+    compliance: ANY_HOUR,
+  });
   for (let start = 0; start < count; start += 1000) {
     const batch: ContactInput[] = [];
     for (let i = start; i < Math.min(count, start + 1000); i++) {
-      batch.push({ externalId: `b${i}`, fields: { firstName: `N${i}`, mobile: `+1514${String(2000000 + i).padStart(7, '0')}` }, groups: ['bulk'] });
+      batch.push({
+        externalId: `b${i}`,
+        fields: { firstName: `N${i}`, mobile: `+1514${String(2000000 + i).padStart(7, '0')}` },
+        groups: ['bulk'],
+      });
     }
     await directory.upsertContacts(projectId, batch);
   }

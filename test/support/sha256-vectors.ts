@@ -13,7 +13,12 @@ export interface Sha256Input {
 export const PUBLISHED_SHA256_VECTORS: (Sha256Input & { digest: string })[] = [
   { name: 'empty string', text: '', repeat: 1, digest: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855' },
   { name: '"abc" (one block)', text: 'abc', repeat: 1, digest: 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad' },
-  { name: '448 bits (two blocks)', text: 'abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq', repeat: 1, digest: '248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1' },
+  {
+    name: '448 bits (two blocks)',
+    text: 'abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq',
+    repeat: 1,
+    digest: '248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1',
+  },
   {
     name: '896 bits',
     text: 'abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmnhijklmnoijklmnopjklmnopqklmnopqrlmnopqrsmnopqrstnopqrstu',
@@ -30,6 +35,10 @@ export const UTF8_SHA256_INPUTS: Sha256Input[] = [
 ];
 
 /** Lengths around the 64-byte block and the 56-byte padding edge, where a padding bug would show. */
-export const PADDING_BOUNDARY_INPUTS: Sha256Input[] = [0, 1, 54, 55, 56, 57, 63, 64, 65, 119, 120, 127, 128, 129].map((length) => ({ name: `${length} bytes`, text: 'x', repeat: length }));
+export const PADDING_BOUNDARY_INPUTS: Sha256Input[] = [0, 1, 54, 55, 56, 57, 63, 64, 65, 119, 120, 127, 128, 129].map((length) => ({
+  name: `${length} bytes`,
+  text: 'x',
+  repeat: length,
+}));
 
 export const textOf = (input: Sha256Input): string => input.text.repeat(input.repeat);

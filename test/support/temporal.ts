@@ -20,7 +20,14 @@ export interface TestWorker {
   stop(): Promise<void>;
 }
 
-export async function startTestWorker(options: { directory: Directory; provider?: SmsProvider; rateLimitPerSecond?: number; concurrency?: number; taskQueue?: string; dispatch?: Partial<DispatchSettings> }): Promise<TestWorker> {
+export async function startTestWorker(options: {
+  directory: Directory;
+  provider?: SmsProvider;
+  rateLimitPerSecond?: number;
+  concurrency?: number;
+  taskQueue?: string;
+  dispatch?: Partial<DispatchSettings>;
+}): Promise<TestWorker> {
   const taskQueue = options.taskQueue ?? `test-${randomUUID()}`;
   const connection = await connectWorker({ address: TEMPORAL_ADDRESS, namespace: 'default', taskQueue });
   const worker = await createSmsWorker({

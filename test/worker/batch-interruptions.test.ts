@@ -32,13 +32,29 @@ describe('a batch that ends early', () => {
   async function runBatch(sendingId: string, provider: ReturnType<typeof createProvider>): Promise<SendBatchResult> {
     await fresh.directory.createSending({ id: sendingId, projectId: 'cut', selection: everyone, createdBy: 'ops', createdAt: Date.now() });
     await fresh.directory.prepareSnapshot(sendingId, everyone);
-    const activities = createActivities({ directory: fresh.directory, provider, limiter: createRateLimiter(0), concurrency: 4, dispatch: DEFAULT_DISPATCH_SETTINGS });
-    return new MockActivityEnvironment().run(activities.sendBatch, { sendingId, projectId: 'cut', afterSeq: 0, limit: 10, message: 'Hi {{firstName}}', senderId: null });
+    const activities = createActivities({
+      directory: fresh.directory,
+      provider,
+      limiter: createRateLimiter(0),
+      concurrency: 4,
+      dispatch: DEFAULT_DISPATCH_SETTINGS,
+    });
+    return new MockActivityEnvironment().run(activities.sendBatch, {
+      sendingId,
+      projectId: 'cut',
+      afterSeq: 0,
+      limit: 10,
+      message: 'Hi {{firstName}}',
+      senderId: null,
+    });
   }
 
   test('a provider whose configuration cannot build a request: the batch stops as an account problem, every row stays pending', async () => {
     // A header value with a line break: fetch refuses to build the request, before anything is sent.
-    const provider = createProvider({ kind: 'http', url: fake.httpUrl, headers: { Authorization: 'Bearer a\nb' } }, { outboxStore: fresh.directory });
+    const provider = createProvider(
+      { kind: 'http', url: fake.httpUrl, headers: { Authorization: 'Bearer a\nb' } },
+      { outboxStore: fresh.directory },
+    );
     const result = await runBatch('cut-config', provider);
     expect(result.interrupted).toMatchObject({ kind: 'account' });
     expect(result.interrupted && 'reason' in result.interrupted ? result.interrupted.reason : '').toContain('Could not build the request');
@@ -50,7 +66,10 @@ describe('a batch that ends early', () => {
   test('a Retry-After longer than the batch waits: the batch ends with the time to come back, the rows it held go back to pending', async () => {
     fake.reset();
     fake.failNext(1, 429, { retryAfterSeconds: 30 });
-    const provider = createProvider({ kind: 'twilio', accountSid: fake.accountSid, authToken: fake.authToken, from: '+15145550000', baseUrl: fake.url }, { outboxStore: fresh.directory });
+    const provider = createProvider(
+      { kind: 'twilio', accountSid: fake.accountSid, authToken: fake.authToken, from: '+15145550000', baseUrl: fake.url },
+      { outboxStore: fresh.directory },
+    );
     const before = Date.now();
     const result = await runBatch('cut-wait', provider);
     expect(result.interrupted).toMatchObject({ kind: 'backoff' });

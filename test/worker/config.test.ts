@@ -16,8 +16,10 @@ describe('worker settings from the environment', () => {
   });
 
   test('Temporal Cloud with an API key turns TLS on; mutual TLS reads the PEM files', () => {
-    expect(workerSettingsFromEnv({ TEMPORAL_ADDRESS: 'ns.acct.tmprl.cloud:7233', TEMPORAL_NAMESPACE: 'ns.acct', TEMPORAL_API_KEY: 'k' }).temporal)
-      .toEqual({ address: 'ns.acct.tmprl.cloud:7233', namespace: 'ns.acct', taskQueue: 'durable-sms', apiKey: 'k', tls: {} });
+    expect(
+      workerSettingsFromEnv({ TEMPORAL_ADDRESS: 'ns.acct.tmprl.cloud:7233', TEMPORAL_NAMESPACE: 'ns.acct', TEMPORAL_API_KEY: 'k' })
+        .temporal,
+    ).toEqual({ address: 'ns.acct.tmprl.cloud:7233', namespace: 'ns.acct', taskQueue: 'durable-sms', apiKey: 'k', tls: {} });
     const dir = mkdtempSync(join(tmpdir(), 'pem-'));
     writeFileSync(join(dir, 'c.pem'), 'CERT');
     writeFileSync(join(dir, 'k.pem'), 'KEY');
@@ -27,12 +29,17 @@ describe('worker settings from the environment', () => {
   });
 
   test('the rate limit: per worker process, or shared under a key of your own', () => {
-    expect(workerSettingsFromEnv({ SMS_RATE_LIMIT: '500', SMS_RATE_LIMIT_SCOPE: ' Worker ' })).toMatchObject({ rateLimitPerSecond: 500, rateLimitScope: 'worker' });
+    expect(workerSettingsFromEnv({ SMS_RATE_LIMIT: '500', SMS_RATE_LIMIT_SCOPE: ' Worker ' })).toMatchObject({
+      rateLimitPerSecond: 500,
+      rateLimitScope: 'worker',
+    });
     expect(workerSettingsFromEnv({ SMS_RATE_LIMIT_KEY: ' twilio-main ' }).rateLimitKey).toBe('twilio-main');
   });
 
   test('bad rate-limit settings name the variable and the fix', () => {
-    expect(() => workerSettingsFromEnv({ SMS_RATE_LIMIT: '-5' })).toThrow(new ConfigError('SMS_RATE_LIMIT="-5" is not a number ≥ 0; set it to e.g. 50.'));
+    expect(() => workerSettingsFromEnv({ SMS_RATE_LIMIT: '-5' })).toThrow(
+      new ConfigError('SMS_RATE_LIMIT="-5" is not a number ≥ 0; set it to e.g. 50.'),
+    );
     expect(() => workerSettingsFromEnv({ SMS_RATE_LIMIT_SCOPE: 'cluster' })).toThrow(
       new ConfigError(
         'SMS_RATE_LIMIT_SCOPE="cluster" is not a scope: set it to directory (default: SMS_RATE_LIMIT is shared by every worker on the same directory) or worker (each worker process sends up to SMS_RATE_LIMIT on its own).',
@@ -46,18 +53,26 @@ describe('worker settings from the environment', () => {
   test('a workflow bundle built ahead, or a clear error when it is missing', () => {
     const dir = mkdtempSync(join(tmpdir(), 'bundle-'));
     writeFileSync(join(dir, 'workflow-bundle.js'), '// bundle');
-    expect(workerSettingsFromEnv({ WORKER_WORKFLOW_BUNDLE: join(dir, 'workflow-bundle.js') }).workflowBundlePath).toBe(join(dir, 'workflow-bundle.js'));
+    expect(workerSettingsFromEnv({ WORKER_WORKFLOW_BUNDLE: join(dir, 'workflow-bundle.js') }).workflowBundlePath).toBe(
+      join(dir, 'workflow-bundle.js'),
+    );
     expect(() => workerSettingsFromEnv({ WORKER_WORKFLOW_BUNDLE: '/nope/bundle.js' })).toThrow(
       'WORKER_WORKFLOW_BUNDLE="/nope/bundle.js" does not exist: point it at a bundle written by bundleWorkflowCode, or unset it to bundle the workflows at start.',
     );
   });
 
   test('bad values name the variable and the fix', () => {
-    expect(() => workerSettingsFromEnv({ SMS_RATE_LIMIT: 'fast' })).toThrow(new ConfigError('SMS_RATE_LIMIT="fast" is not a number ≥ 0; set it to e.g. 50.'));
-    expect(() => workerSettingsFromEnv({ TEMPORAL_TLS_CERT: '/nope.pem' })).toThrow('TEMPORAL_TLS_CERT="/nope.pem" cannot be read: point it at a PEM file.');
+    expect(() => workerSettingsFromEnv({ SMS_RATE_LIMIT: 'fast' })).toThrow(
+      new ConfigError('SMS_RATE_LIMIT="fast" is not a number ≥ 0; set it to e.g. 50.'),
+    );
+    expect(() => workerSettingsFromEnv({ TEMPORAL_TLS_CERT: '/nope.pem' })).toThrow(
+      'TEMPORAL_TLS_CERT="/nope.pem" cannot be read: point it at a PEM file.',
+    );
     const dir = mkdtempSync(join(tmpdir(), 'pem-'));
     writeFileSync(join(dir, 'c.pem'), 'CERT');
-    expect(() => workerSettingsFromEnv({ TEMPORAL_TLS_CERT: join(dir, 'c.pem') })).toThrow('Mutual TLS needs both TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY (PEM files).');
+    expect(() => workerSettingsFromEnv({ TEMPORAL_TLS_CERT: join(dir, 'c.pem') })).toThrow(
+      'Mutual TLS needs both TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY (PEM files).',
+    );
   });
 
   test('the metrics endpoint: off unless WORKER_METRICS_PORT is set; a port listens on 127.0.0.1, an IP address and port where it says', () => {
@@ -68,16 +83,21 @@ describe('worker settings from the environment', () => {
     expect(workerSettingsFromEnv({ WORKER_METRICS_PORT: '[::1]:9464' }).metricsAddress).toBe('[::1]:9464');
   });
 
-  test.each(['metrics', '0', '65536', 'localhost:9464', '::1:9464', '0.0.0.0:', '10.0.0.1:http'])('WORKER_METRICS_PORT="%s" is refused with the variable and the fix', (value) => {
-    expect(() => workerSettingsFromEnv({ WORKER_METRICS_PORT: value })).toThrow(
-      new ConfigError(
-        `WORKER_METRICS_PORT="${value}" is not a port or an IP address and port: set it to e.g. 9464 (listens on 127.0.0.1), 0.0.0.0:9464 (every interface) or [::1]:9464, or unset it to turn the metrics endpoint off.`,
-      ),
-    );
-  });
+  test.each(['metrics', '0', '65536', 'localhost:9464', '::1:9464', '0.0.0.0:', '10.0.0.1:http'])(
+    'WORKER_METRICS_PORT="%s" is refused with the variable and the fix',
+    (value) => {
+      expect(() => workerSettingsFromEnv({ WORKER_METRICS_PORT: value })).toThrow(
+        new ConfigError(
+          `WORKER_METRICS_PORT="${value}" is not a port or an IP address and port: set it to e.g. 9464 (listens on 127.0.0.1), 0.0.0.0:9464 (every interface) or [::1]:9464, or unset it to turn the metrics endpoint off.`,
+        ),
+      );
+    },
+  );
 
   test('the log level: one of TRACE, DEBUG, INFO, WARN, ERROR, in any case; anything else is refused with the values', () => {
     expect(workerSettingsFromEnv({ WORKER_LOG_LEVEL: ' info ' }).logLevel).toBe('INFO');
-    expect(() => workerSettingsFromEnv({ WORKER_LOG_LEVEL: 'verbose' })).toThrow('WORKER_LOG_LEVEL="verbose" is not a log level: set it to TRACE, DEBUG, INFO, WARN, ERROR (default WARN), or unset it.');
+    expect(() => workerSettingsFromEnv({ WORKER_LOG_LEVEL: 'verbose' })).toThrow(
+      'WORKER_LOG_LEVEL="verbose" is not a log level: set it to TRACE, DEBUG, INFO, WARN, ERROR (default WARN), or unset it.',
+    );
   });
 });

@@ -46,7 +46,13 @@ describe('deliverRecipient with a rate limit', () => {
       idempotent: true,
       send: async (sms: OutgoingSms) => (startedAt.push(clock.now()), { status: 'sent', providerMessageId: `m-${sms.seq}` }),
     };
-    const deps = { directory: slowDirectory, provider, limiter: createRateLimiter(perSecond, clock), concurrency: 1, dispatch: DEFAULT_DISPATCH_SETTINGS };
+    const deps = {
+      directory: slowDirectory,
+      provider,
+      limiter: createRateLimiter(perSecond, clock),
+      concurrency: 1,
+      dispatch: DEFAULT_DISPATCH_SETTINGS,
+    };
     const request = { sendingId: SENDING, projectId: PROJECT, afterSeq: 0, limit: 10, message: 'Hello', senderId: null };
     const rules = createRecipientRules((await directory.getProject(PROJECT))!);
     const rows = await directory.readSnapshot(SENDING, 0, 10);

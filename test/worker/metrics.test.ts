@@ -24,7 +24,7 @@ import { spawnWorker, type WorkerProcess } from '../support/worker-process';
 const RECIPIENTS = 30;
 const REFUSED_NUMBERS = ['+15142000003', '+15142000010', '+15142000017'];
 
-describe('the worker\'s Prometheus endpoint and its WARN log (a real worker process)', () => {
+describe("the worker's Prometheus endpoint and its WARN log (a real worker process)", () => {
   let dir: string;
   let directory: Directory;
   let provider: FakeProvider;
@@ -77,7 +77,11 @@ describe('the worker\'s Prometheus endpoint and its WARN log (a real worker proc
   }
 
   /** The lines of the worker's output that say a sending paused itself. */
-  const pauseLines = (id: string) => worker!.output().split('\n').filter((line) => line.includes(`Sending ${id} paused itself`));
+  const pauseLines = (id: string) =>
+    worker!
+      .output()
+      .split('\n')
+      .filter((line) => line.includes(`Sending ${id} paused itself`));
 
   /** Scrapes until `ready` holds for the text (the paused gauge follows the directory every few seconds). */
   async function scrapeUntil(ready: (text: string) => boolean, timeoutMs = 20_000): Promise<string> {
@@ -102,7 +106,9 @@ describe('the worker\'s Prometheus endpoint and its WARN log (a real worker proc
     expect(sampleSum(whilePaused, 'sms_paused_sendings')).toBe(1);
     const refusedCalls = provider.requests.length;
     expect(refusedCalls).toBeGreaterThan(0);
-    expect(sampleSum(whilePaused, 'sms_provider_call_duration_seconds_count', { result: 'account', provider: 'twilio' })).toBe(refusedCalls);
+    expect(sampleSum(whilePaused, 'sms_provider_call_duration_seconds_count', { result: 'account', provider: 'twilio' })).toBe(
+      refusedCalls,
+    );
     expect(labelValues(whilePaused, 'sms_batch_interruptions_total', 'kind')).toEqual(['account']);
     expect(sampleSum(whilePaused, 'sms_batch_interruptions_total', { kind: 'account' })).toBe(1);
     expect(sampleSum(whilePaused, 'sms_messages_total')).toBe(0);
@@ -128,13 +134,17 @@ describe('the worker\'s Prometheus endpoint and its WARN log (a real worker proc
     expect(sampleSum(after, 'sms_batch_interruptions_total', { kind: 'account' })).toBe(1);
     // The SDK's own runtime metrics come from the same endpoint.
     expect(sampleSum(after, 'temporal_activity_execution_latency_count', { activity_type: 'sendBatch' })).toBeGreaterThanOrEqual(2);
-    expect(sampleSum(after, 'temporal_workflow_task_execution_latency_count', { workflow_type: 'smsSendingWorkflow', task_queue: taskQueue })).toBeGreaterThan(0);
+    expect(
+      sampleSum(after, 'temporal_workflow_task_execution_latency_count', { workflow_type: 'smsSendingWorkflow', task_queue: taskQueue }),
+    ).toBeGreaterThan(0);
     // No number and no secret in a label.
     expect(after).not.toMatch(/\+1514|fake-auth-token/);
 
     // The auto-pause is logged once, at WARN (the default level), with its reason; the log names no number and no secret.
     expect(pauseLines(id)).toHaveLength(1);
-    expect(pauseLines(id)[0]).toMatch(/ \[WARN\] Sending \S+ paused itself: the provider refused the account: Twilio .* refused the account/);
+    expect(pauseLines(id)[0]).toMatch(
+      / \[WARN\] Sending \S+ paused itself: the provider refused the account: Twilio .* refused the account/,
+    );
     expect(worker!.output()).not.toMatch(/\+1514|fake-auth-token/);
   }, 120_000);
 
@@ -170,7 +180,9 @@ describe('the worker\'s Prometheus endpoint and its WARN log (a real worker proc
     expect(labelValues(after, 'sms_batch_interruptions_total', 'kind')).toEqual(['account', 'breaker']);
 
     expect(pauseLines(id)).toHaveLength(1);
-    expect(pauseLines(id)[0]).toMatch(/ \[WARN\] Sending \S+ paused itself: the provider keeps failing \(circuit breaker\): 5 provider calls in a row failed/);
+    expect(pauseLines(id)[0]).toMatch(
+      / \[WARN\] Sending \S+ paused itself: the provider keeps failing \(circuit breaker\): 5 provider calls in a row failed/,
+    );
   }, 120_000);
 });
 
@@ -180,9 +192,15 @@ test('a metrics port already taken stops the worker at start with the variable a
   const { port } = taken.address() as { port: number };
   const folder = mkdtempSync(join(tmpdir(), 'sms-metrics-'));
   try {
-    const worker = spawnWorker({ TEMPORAL_ADDRESS, WORKER_METRICS_PORT: String(port), DIRECTORY_SQLITE_PATH: join(folder, 'directory.sqlite') });
+    const worker = spawnWorker({
+      TEMPORAL_ADDRESS,
+      WORKER_METRICS_PORT: String(port),
+      DIRECTORY_SQLITE_PATH: join(folder, 'directory.sqlite'),
+    });
     expect(await worker.exited).toBe(1);
-    expect(worker.output()).toContain(`[worker] WORKER_METRICS_PORT: the metrics endpoint cannot listen on 127.0.0.1:${port} (Failed to start prometheus metrics exporter: Address already in use`);
+    expect(worker.output()).toContain(
+      `[worker] WORKER_METRICS_PORT: the metrics endpoint cannot listen on 127.0.0.1:${port} (Failed to start prometheus metrics exporter: Address already in use`,
+    );
     expect(worker.output()).toContain('Choose a free port, or unset WORKER_METRICS_PORT to turn it off.');
   } finally {
     taken.close();

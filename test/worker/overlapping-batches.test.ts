@@ -39,33 +39,41 @@ describe.each(STORES)('two attempts of one batch at the same time (%s)', (store)
     await directory.prepareSnapshot(id, everyone);
   }
 
-  test.each(['twilio', 'http'] as const)('%s provider: each number gets the message once, both attempts report every recipient sent', async (kind) => {
-    fake.reset();
-    // Slow answers keep both attempts in flight together; a few 429s send lanes into their waits between attempts.
-    fake.setDelay(150);
-    fake.failNext(6, 429, { retryAfterSeconds: 1 });
-    const sendingId = `overlap-${kind}`;
-    await preparedSending(sendingId);
-    const provider = createProvider(
-      kind === 'twilio'
-        ? { kind: 'twilio', accountSid: fake.accountSid, authToken: fake.authToken, from: '+15145550000', baseUrl: fake.url }
-        : { kind: 'http', url: fake.httpUrl },
-      { outboxStore: directory },
-    );
-    const deps = { directory, provider, limiter: createRateLimiter(0), concurrency: 8, dispatch: DEFAULT_DISPATCH_SETTINGS };
-    const activities = createActivities(deps);
-    const request = { sendingId, projectId: 'overlap', afterSeq: 0, limit: RECIPIENTS, message: 'Hi {{firstName}}', senderId: null };
+  test.each(['twilio', 'http'] as const)(
+    '%s provider: each number gets the message once, both attempts report every recipient sent',
+    async (kind) => {
+      fake.reset();
+      // Slow answers keep both attempts in flight together; a few 429s send lanes into their waits between attempts.
+      fake.setDelay(150);
+      fake.failNext(6, 429, { retryAfterSeconds: 1 });
+      const sendingId = `overlap-${kind}`;
+      await preparedSending(sendingId);
+      const provider = createProvider(
+        kind === 'twilio'
+          ? { kind: 'twilio', accountSid: fake.accountSid, authToken: fake.authToken, from: '+15145550000', baseUrl: fake.url }
+          : { kind: 'http', url: fake.httpUrl },
+        { outboxStore: directory },
+      );
+      const deps = { directory, provider, limiter: createRateLimiter(0), concurrency: 8, dispatch: DEFAULT_DISPATCH_SETTINGS };
+      const activities = createActivities(deps);
+      const request = { sendingId, projectId: 'overlap', afterSeq: 0, limit: RECIPIENTS, message: 'Hi {{firstName}}', senderId: null };
 
-    const attempt = (n: number) => new MockActivityEnvironment({ attempt: n, activityId: 'batch-1' }).run(activities.sendBatch, request);
-    const [first, second] = await Promise.all([attempt(1), attempt(2)]);
+      const attempt = (n: number) => new MockActivityEnvironment({ attempt: n, activityId: 'batch-1' }).run(activities.sendBatch, request);
+      const [first, second] = await Promise.all([attempt(1), attempt(2)]);
 
-    const perNumber = new Map<string, number>();
-    for (const m of fake.accepted) perNumber.set(m.to, (perNumber.get(m.to) ?? 0) + 1);
-    expect([...perNumber.values()].filter((n) => n > 1)).toEqual([]);
-    expect(perNumber.size).toBe(RECIPIENTS);
-    expect(await directory.progress(sendingId)).toMatchObject({ sent: RECIPIENTS, pending: 0, dispatching: 0, unknown: 0 });
-    for (const result of [first, second]) {
-      expect(result).toMatchObject({ lastSeq: RECIPIENTS, done: false, counts: { total: RECIPIENTS, sent: RECIPIENTS, failed: 0, unknown: 0 } });
-    }
-  }, 60_000);
+      const perNumber = new Map<string, number>();
+      for (const m of fake.accepted) perNumber.set(m.to, (perNumber.get(m.to) ?? 0) + 1);
+      expect([...perNumber.values()].filter((n) => n > 1)).toEqual([]);
+      expect(perNumber.size).toBe(RECIPIENTS);
+      expect(await directory.progress(sendingId)).toMatchObject({ sent: RECIPIENTS, pending: 0, dispatching: 0, unknown: 0 });
+      for (const result of [first, second]) {
+        expect(result).toMatchObject({
+          lastSeq: RECIPIENTS,
+          done: false,
+          counts: { total: RECIPIENTS, sent: RECIPIENTS, failed: 0, unknown: 0 },
+        });
+      }
+    },
+    60_000,
+  );
 });

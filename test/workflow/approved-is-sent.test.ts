@@ -31,7 +31,11 @@ describe.each(STORES)('approved is sent (%s)', (store) => {
     await fresh?.close();
   });
 
-  async function approved(message: string, schedule: { mode: 'now' } | { mode: 'later'; localDateTime: string; timeZone: string } = { mode: 'now' }, refreshAtSend = false): Promise<string> {
+  async function approved(
+    message: string,
+    schedule: { mode: 'now' } | { mode: 'later'; localDateTime: string; timeZone: string } = { mode: 'now' },
+    refreshAtSend = false,
+  ): Promise<string> {
     const { sendingId } = await env.client.create(vip, 'paula');
     await env.client.prepare(sendingId, { message, schedule, refreshAtSend }, 'paula');
     await env.client.requestApproval(sendingId, 'paula');
@@ -70,7 +74,11 @@ describe.each(STORES)('approved is sent (%s)', (store) => {
     const again = await env.client.prepare(sendingId, { message: 'Hi {{firstName}}. STOP to opt out', schedule: { mode: 'now' } }, 'paula');
     expect(again.approvalHash).toBe(first.approvalHash);
     await directory.upsertContacts('acme', [{ externalId: 'c3', fields: { firstName: 'Chloé-Anne', mobile: '+1 438 555 0103' } }]);
-    const changed = await env.client.prepare(sendingId, { message: 'Hi {{firstName}}. STOP to opt out', schedule: { mode: 'now' } }, 'paula');
+    const changed = await env.client.prepare(
+      sendingId,
+      { message: 'Hi {{firstName}}. STOP to opt out', schedule: { mode: 'now' } },
+      'paula',
+    );
     expect(changed.approvalHash).not.toBe(first.approvalHash);
     expect(changed.prepared?.contentDigest).toMatch(/^[0-9a-f]{64}$/);
     await directory.upsertContacts('acme', [{ externalId: 'c3', fields: { firstName: 'Chloé', mobile: '+1 438 555 0103' } }]);
@@ -79,8 +87,14 @@ describe.each(STORES)('approved is sent (%s)', (store) => {
 
   test('a recipient added by the refresh at send time is held to the parts cap: skipped with the reason, not sent', async () => {
     const at = DateTime.now().setZone('America/Toronto').plus({ seconds: 4 }).toFormat("yyyy-MM-dd'T'HH:mm:ss");
-    const id = await approved('Hi {{firstName}}, sale tomorrow. STOP to opt out', { mode: 'later', localDateTime: at, timeZone: 'America/Toronto' }, true);
-    await directory.upsertContacts('acme', [{ externalId: 'late', fields: { firstName: LONG_NAME, mobile: '514 555 0177' }, groups: ['vip'] }]);
+    const id = await approved(
+      'Hi {{firstName}}, sale tomorrow. STOP to opt out',
+      { mode: 'later', localDateTime: at, timeZone: 'America/Toronto' },
+      true,
+    );
+    await directory.upsertContacts('acme', [
+      { externalId: 'late', fields: { firstName: LONG_NAME, mobile: '514 555 0177' }, groups: ['vip'] },
+    ]);
     await env.client.send(id, 'paula');
     const done = await env.client.waitFor(id, ['completed'], { timeoutMs: 60_000 });
     expect(done.refresh).toMatchObject({ added: 1 });
@@ -93,7 +107,11 @@ describe.each(STORES)('approved is sent (%s)', (store) => {
 
   test('a preview renders only the prepared message with numbers masked, and its lookup history holds no number', async () => {
     const { sendingId } = await env.client.create(vip, 'paula');
-    await env.client.prepare(sendingId, { message: 'Hi {{firstName}}, your number is {{mobile}}. STOP to opt out', schedule: { mode: 'now' } }, 'paula');
+    await env.client.prepare(
+      sendingId,
+      { message: 'Hi {{firstName}}, your number is {{mobile}}. STOP to opt out', schedule: { mode: 'now' } },
+      'paula',
+    );
     const since = new Date(Date.now() - 1000).toISOString();
     const preview = await env.client.lookup({ kind: 'preview', sendingId, limit: 5 });
     expect(preview[0].name).toBe('Hi Ana, your number is (51•) •••-••01. STOP to opt out');

@@ -68,12 +68,16 @@ describe('chaos rounds with every fault', () => {
     ['postgres', 'twilio'],
     ['sqlite', 'http'],
     ['postgres', 'http'],
-  ] as const)('%s, %s provider: nobody twice, nobody lost, the counts equal the ledger', async (store, provider) => {
-    const result = await playRound(stack, plan(0, store, provider), (line) => log.push(line));
-    expect({ violations: result.violations, endedAs: result.endedAs }).toEqual({ violations: [], endedAs: 'completed' });
-    expect(result).toMatchObject({ twice: 0, lost: 0, messages: 600 });
-    if (provider === 'http') expect(result.unknown).toBe(0);
-  }, 300_000);
+  ] as const)(
+    '%s, %s provider: nobody twice, nobody lost, the counts equal the ledger',
+    async (store, provider) => {
+      const result = await playRound(stack, plan(0, store, provider), (line) => log.push(line));
+      expect({ violations: result.violations, endedAs: result.endedAs }).toEqual({ violations: [], endedAs: 'completed' });
+      expect(result).toMatchObject({ twice: 0, lost: 0, messages: 600 });
+      if (provider === 'http') expect(result.unknown).toBe(0);
+    },
+    300_000,
+  );
 
   test('cancel in the middle of the faults: answered within its bound, and nothing reaches the provider after it', async () => {
     const result = await playRound(stack, plan(0, 'postgres', 'twilio', [{ atMs: 11_000, kind: 'cancel' }]), (line) => log.push(line));

@@ -27,10 +27,30 @@ describe('operator controls', () => {
     await seedBulk(directory, 'ctl', 12);
     fake = await startFakeProvider();
     const slowDirectory: Directory = Object.create(directory, {
-      readSnapshot: { value: async (...args: Parameters<Directory['readSnapshot']>) => (slowReadsMs > 0 && (await sleep(slowReadsMs)), directory.readSnapshot(...args)) },
+      readSnapshot: {
+        value: async (...args: Parameters<Directory['readSnapshot']>) => (
+          slowReadsMs > 0 && (await sleep(slowReadsMs)),
+          directory.readSnapshot(...args)
+        ),
+      },
     });
-    const provider = createProvider({ kind: 'twilio', accountSid: fake.accountSid, authToken: fake.authToken, from: '+15145550000', baseUrl: fake.url, timeoutMs: PROVIDER_TIMEOUT_MS }, { outboxStore: directory });
-    env = await startTestWorker({ directory: slowDirectory, provider, concurrency: 4, dispatch: { providerTimeoutMs: PROVIDER_TIMEOUT_MS, maxPausedMs: 4000 } });
+    const provider = createProvider(
+      {
+        kind: 'twilio',
+        accountSid: fake.accountSid,
+        authToken: fake.authToken,
+        from: '+15145550000',
+        baseUrl: fake.url,
+        timeoutMs: PROVIDER_TIMEOUT_MS,
+      },
+      { outboxStore: directory },
+    );
+    env = await startTestWorker({
+      directory: slowDirectory,
+      provider,
+      concurrency: 4,
+      dispatch: { providerTimeoutMs: PROVIDER_TIMEOUT_MS, maxPausedMs: 4000 },
+    });
   });
   afterAll(async () => {
     await env?.stop();
@@ -145,7 +165,9 @@ describe('operator controls', () => {
       const later = <T>(ms: number, call: () => Promise<T>): Promise<T> => sleep(ms).then(call);
       const [count, prepared, approval, secondCount] = await Promise.all([
         env.client.count(sendingId, 'paula'),
-        later(100, () => env.client.prepare(sendingId, { message: 'Hello {{firstName}}, reply STOP to opt out', schedule: { mode: 'now' } }, 'paula')),
+        later(100, () =>
+          env.client.prepare(sendingId, { message: 'Hello {{firstName}}, reply STOP to opt out', schedule: { mode: 'now' } }, 'paula'),
+        ),
         // Validated on arrival, while the sending is still a draft: refused at once.
         later(200, () => env.client.requestApproval(sendingId, 'paula').catch((err: Error) => err)),
         later(300, () => env.client.count(sendingId, 'bea')),
@@ -161,7 +183,14 @@ describe('operator controls', () => {
       ]);
       expect(requested.state).toBe('awaiting_approval');
       const actions = (await directory.readAudit(sendingId)).map((a) => `${a.action} ${a.actor}`);
-      expect(actions).toEqual(['selected paula', 'counted paula', 'prepared paula', 'counted bea', 'prepared paula', 'approval_requested paula']);
+      expect(actions).toEqual([
+        'selected paula',
+        'counted paula',
+        'prepared paula',
+        'counted bea',
+        'prepared paula',
+        'approval_requested paula',
+      ]);
     } finally {
       slowReadsMs = 0;
     }
@@ -170,9 +199,13 @@ describe('operator controls', () => {
 
   test('resume, pause and retry are refused in states where the transition table does not allow them, with the states that do', async () => {
     const { sendingId } = await env.client.create(everyone, 'paula');
-    await expect(env.client.resume(sendingId, 'ops')).rejects.toThrow(`Cannot resume sending ${sendingId}: it is draft; resume is possible when it is paused.`);
+    await expect(env.client.resume(sendingId, 'ops')).rejects.toThrow(
+      `Cannot resume sending ${sendingId}: it is draft; resume is possible when it is paused.`,
+    );
     await expect(env.client.pause(sendingId, 'x', 'ops')).rejects.toThrow('pause is possible when it is sending.');
-    await expect(env.client.retryRecipients(sendingId, { include: ['failed'] }, 'ops')).rejects.toThrow('is possible when it is paused or completed.');
+    await expect(env.client.retryRecipients(sendingId, { include: ['failed'] }, 'ops')).rejects.toThrow(
+      'is possible when it is paused or completed.',
+    );
     await expect(env.client.pause(sendingId, ' ', 'ops')).rejects.toThrow('pause');
     await env.client.cancel(sendingId, 'test done', 'ops');
   });

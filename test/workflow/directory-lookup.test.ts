@@ -18,7 +18,9 @@ describe('directory lookups through Temporal', () => {
   });
 
   test('projects, groups with member counts, time zones', async () => {
-    expect(await env.client.lookup({ kind: 'projects' })).toEqual([{ name: 'Acme', value: 'acme', description: 'acme · SMS enabled · CA · America/Toronto' }]);
+    expect(await env.client.lookup({ kind: 'projects' })).toEqual([
+      { name: 'Acme', value: 'acme', description: 'acme · SMS enabled · CA · America/Toronto' },
+    ]);
     expect(await env.client.lookup({ kind: 'groups', projectId: 'acme' })).toEqual([
       { name: 'newsletter (4)', value: 'newsletter', description: '4 member(s)' },
       { name: 'vip (3)', value: 'vip', description: '3 member(s)' },

@@ -17,11 +17,22 @@ test('the workflow sandbox computes the published SHA-256 digests and agrees wit
   const workerConnection = await NativeConnection.connect({ address: TEMPORAL_ADDRESS });
   const worker = await Worker.create({ connection: workerConnection, taskQueue, workflowBundle });
   const connection = await Connection.connect({ address: TEMPORAL_ADDRESS });
-  const inputs = [...PUBLISHED_SHA256_VECTORS, ...UTF8_SHA256_INPUTS, ...PADDING_BOUNDARY_INPUTS].map(({ name, text, repeat }) => ({ name, text, repeat }));
+  const inputs = [...PUBLISHED_SHA256_VECTORS, ...UTF8_SHA256_INPUTS, ...PADDING_BOUNDARY_INPUTS].map(({ name, text, repeat }) => ({
+    name,
+    text,
+    repeat,
+  }));
   try {
-    const digests = await worker.runUntil(new Client({ connection }).workflow.execute('sha256InSandboxWorkflow', { taskQueue, workflowId: taskQueue, args: [inputs] }));
-    const expected = [...PUBLISHED_SHA256_VECTORS.map((vector) => vector.digest), ...[...UTF8_SHA256_INPUTS, ...PADDING_BOUNDARY_INPUTS].map((input) => nodeSha256(textOf(input)))];
-    expect(Object.fromEntries(inputs.map((input, i) => [input.name, digests[i]]))).toEqual(Object.fromEntries(inputs.map((input, i) => [input.name, expected[i]])));
+    const digests = await worker.runUntil(
+      new Client({ connection }).workflow.execute('sha256InSandboxWorkflow', { taskQueue, workflowId: taskQueue, args: [inputs] }),
+    );
+    const expected = [
+      ...PUBLISHED_SHA256_VECTORS.map((vector) => vector.digest),
+      ...[...UTF8_SHA256_INPUTS, ...PADDING_BOUNDARY_INPUTS].map((input) => nodeSha256(textOf(input))),
+    ];
+    expect(Object.fromEntries(inputs.map((input, i) => [input.name, digests[i]]))).toEqual(
+      Object.fromEntries(inputs.map((input, i) => [input.name, expected[i]])),
+    );
   } finally {
     await connection.close();
     await workerConnection.close();

@@ -7,7 +7,12 @@ import { historyText } from '../support/history-text';
 import { seedAcme } from '../support/seed';
 import { startTestWorker, type TestWorker } from '../support/temporal';
 
-const groups = (...names: string[]): AudienceSelection => ({ projectId: 'acme', audience: 'groups', groups: names, duplicatePolicy: 'perContact' });
+const groups = (...names: string[]): AudienceSelection => ({
+  projectId: 'acme',
+  audience: 'groups',
+  groups: names,
+  duplicatePolicy: 'perContact',
+});
 /** Polls until `probe` returns a value (audit entries are written by activities, just after the state changes). */
 async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T | undefined> {
   const deadline = Date.now() + timeoutMs;
@@ -18,7 +23,8 @@ async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 10
   }
 }
 /** A local time a few seconds ahead in `zone`, as a user would type it. */
-const localIn = (zone: string, secondsAhead: number) => DateTime.now().setZone(zone).plus({ seconds: secondsAhead }).toFormat("yyyy-MM-dd'T'HH:mm:ss");
+const localIn = (zone: string, secondsAhead: number) =>
+  DateTime.now().setZone(zone).plus({ seconds: secondsAhead }).toFormat("yyyy-MM-dd'T'HH:mm:ss");
 
 describe.each(STORES)('sending lifecycle (%s directory)', (store) => {
   let directory: Directory;
@@ -41,10 +47,19 @@ describe.each(STORES)('sending lifecycle (%s directory)', (store) => {
     const id = created.sendingId;
     expect(created.state).toBe('draft');
     // c1 is in both groups (one entry); c4 invalid, c5 inactive, c6 opted out.
-    expect(created.lastCount).toEqual({ targeted: 6, messages: 3, distinctNumbers: 3, excluded: { inactive: 1, missingNumber: 0, invalidNumber: 1, optedOut: 1, duplicateNumber: 0 } });
+    expect(created.lastCount).toEqual({
+      targeted: 6,
+      messages: 3,
+      distinctNumbers: 3,
+      excluded: { inactive: 1, missingNumber: 0, invalidNumber: 1, optedOut: 1, duplicateNumber: 0 },
+    });
 
     expect((await s.count(id, 'paula')).messages).toBe(3);
-    const prepared = await s.prepare(id, { message: 'Hi {{firstName}}, sale tomorrow. STOP to opt out', schedule: { mode: 'now' } }, 'paula');
+    const prepared = await s.prepare(
+      id,
+      { message: 'Hi {{firstName}}, sale tomorrow. STOP to opt out', schedule: { mode: 'now' } },
+      'paula',
+    );
     expect(prepared.state).toBe('prepared');
     expect(prepared.prepared?.summary.snapshotSize).toBe(3);
     expect((await s.requestApproval(id, 'paula')).state).toBe('awaiting_approval');
@@ -70,14 +85,26 @@ describe.each(STORES)('sending lifecycle (%s directory)', (store) => {
       expect(history).not.toContain(m.to.slice(2));
     }
     const actions = (await directory.readAudit(id)).map((a) => `${a.action}:${a.actor}`);
-    expect(actions).toEqual(['selected:paula', 'counted:paula', 'prepared:paula', 'approval_requested:paula', 'approved:alex', 'send_requested:paula', 'completed:system']);
+    expect(actions).toEqual([
+      'selected:paula',
+      'counted:paula',
+      'prepared:paula',
+      'approval_requested:paula',
+      'approved:alex',
+      'send_requested:paula',
+      'completed:system',
+    ]);
   });
 
   test('a later send waits for its local time in the chosen zone, then sends', async () => {
     const s = env.client;
     const { sendingId: id } = await s.create(groups('vip'), 'paula');
     const at = localIn('Asia/Tokyo', 4);
-    const prepared = await s.prepare(id, { message: 'Hello {{firstName}}', schedule: { mode: 'later', localDateTime: at, timeZone: 'Asia/Tokyo' } }, 'paula');
+    const prepared = await s.prepare(
+      id,
+      { message: 'Hello {{firstName}}', schedule: { mode: 'later', localDateTime: at, timeZone: 'Asia/Tokyo' } },
+      'paula',
+    );
     const sendAtMs = prepared.prepared!.sendAtMs!;
     expect(sendAtMs).toBe(DateTime.fromISO(at, { zone: 'Asia/Tokyo' }).toMillis());
     await s.requestApproval(id, 'paula');
@@ -132,7 +159,11 @@ describe.each(STORES)('sending lifecycle (%s directory)', (store) => {
   test('a scheduled sending can be rescheduled while it waits (back to approval), and cancelled with a reason', async () => {
     const s = env.client;
     const { sendingId: id } = await s.create(groups('vip'), 'paula');
-    await s.prepare(id, { message: 'Hi', schedule: { mode: 'later', localDateTime: localIn('Europe/Paris', 3600), timeZone: 'Europe/Paris' } }, 'paula');
+    await s.prepare(
+      id,
+      { message: 'Hi', schedule: { mode: 'later', localDateTime: localIn('Europe/Paris', 3600), timeZone: 'Europe/Paris' } },
+      'paula',
+    );
     await s.requestApproval(id, 'paula');
     await s.approve(id, { approver: 'alex' });
     await s.send(id, 'paula');
@@ -143,7 +174,11 @@ describe.each(STORES)('sending lifecycle (%s directory)', (store) => {
     expect((await s.waitFor(id, ['completed'], { timeoutMs: 60_000 })).progress.sent).toBe(2);
 
     const other = (await s.create(groups('vip'), 'paula')).sendingId;
-    await s.prepare(other, { message: 'Hi', schedule: { mode: 'later', localDateTime: localIn('Europe/Paris', 3600), timeZone: 'Europe/Paris' } }, 'paula');
+    await s.prepare(
+      other,
+      { message: 'Hi', schedule: { mode: 'later', localDateTime: localIn('Europe/Paris', 3600), timeZone: 'Europe/Paris' } },
+      'paula',
+    );
     await s.requestApproval(other, 'paula');
     await s.approve(other, { approver: 'alex' });
     await s.send(other, 'paula');
@@ -157,7 +192,15 @@ describe.each(STORES)('sending lifecycle (%s directory)', (store) => {
   test('refresh at send time adds a contact created after preparation and drops one removed from its group', async () => {
     const s = env.client;
     const { sendingId: id } = await s.create(groups('vip'), 'paula');
-    await s.prepare(id, { message: 'Hi {{firstName}}', schedule: { mode: 'later', localDateTime: localIn('America/Toronto', 5), timeZone: 'America/Toronto' }, refreshAtSend: true }, 'paula');
+    await s.prepare(
+      id,
+      {
+        message: 'Hi {{firstName}}',
+        schedule: { mode: 'later', localDateTime: localIn('America/Toronto', 5), timeZone: 'America/Toronto' },
+        refreshAtSend: true,
+      },
+      'paula',
+    );
     await s.requestApproval(id, 'paula');
     await s.approve(id, { approver: 'alex' });
     await s.send(id, 'paula');
@@ -187,14 +230,25 @@ describe.each(STORES)('sending lifecycle (%s directory)', (store) => {
       expect((await s.status(id)).state).toBe('draft');
       const prepared = await s.prepare(id, { message: 'Fête chez {{firstName}} !', schedule: { mode: 'now' } }, 'paula');
       expect(prepared.prepared?.report.blocking).toBe(false);
-      expect(prepared.prepared?.report.points.filter((p) => p.level !== 'pass').map((p) => p.code)).toEqual(['ENCODING', 'OPT_OUT_WORDING']);
+      expect(prepared.prepared?.report.points.filter((p) => p.level !== 'pass').map((p) => p.code)).toEqual([
+        'ENCODING',
+        'OPT_OUT_WORDING',
+      ]);
     });
 
     test('unknown time zone, DST-gap time and empty message are refused; the sending stays as it was', async () => {
       const s = env.client;
       const { sendingId: id } = await s.create(groups('vip'), 'paula');
-      await expect(s.prepare(id, { message: 'Hi', schedule: { mode: 'later', localDateTime: '2027-03-14T10:00', timeZone: 'Mars/Olympus' } }, 'paula')).rejects.toThrow(/timeZone/);
-      await expect(s.prepare(id, { message: 'Hi', schedule: { mode: 'later', localDateTime: '2027-03-14T02:30', timeZone: 'America/New_York' } }, 'paula')).rejects.toThrow(/does not exist/);
+      await expect(
+        s.prepare(id, { message: 'Hi', schedule: { mode: 'later', localDateTime: '2027-03-14T10:00', timeZone: 'Mars/Olympus' } }, 'paula'),
+      ).rejects.toThrow(/timeZone/);
+      await expect(
+        s.prepare(
+          id,
+          { message: 'Hi', schedule: { mode: 'later', localDateTime: '2027-03-14T02:30', timeZone: 'America/New_York' } },
+          'paula',
+        ),
+      ).rejects.toThrow(/does not exist/);
       await expect(s.prepare(id, { message: '   ', schedule: { mode: 'now' } }, 'paula')).rejects.toThrow(/message/);
       const status = await s.status(id);
       expect(status.state).toBe('draft');

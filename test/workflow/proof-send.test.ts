@@ -25,10 +25,21 @@ describe('proof send', () => {
     await directory.upsertProject({
       id: 'acme',
       name: 'Acme',
-      compliance: { ...ANY_HOUR, approval: { approvers: [{ email: 'alex@example.com', name: 'Alex Martin', phone: '+15145550190' }, { email: 'bea@example.com', name: 'Béa Roy' }] } },
+      compliance: {
+        ...ANY_HOUR,
+        approval: {
+          approvers: [
+            { email: 'alex@example.com', name: 'Alex Martin', phone: '+15145550190' },
+            { email: 'bea@example.com', name: 'Béa Roy' },
+          ],
+        },
+      },
     });
     fake = await startFakeProvider();
-    const provider = createProvider({ kind: 'twilio', accountSid: fake.accountSid, authToken: fake.authToken, from: '+15145550000', baseUrl: fake.url }, { outboxStore: directory });
+    const provider = createProvider(
+      { kind: 'twilio', accountSid: fake.accountSid, authToken: fake.authToken, from: '+15145550000', baseUrl: fake.url },
+      { outboxStore: directory },
+    );
     env = await startTestWorker({ directory, provider });
   });
   afterAll(async () => {
@@ -39,9 +50,14 @@ describe('proof send', () => {
 
   test("the approver gets the first recipient's message marked as a test; the sending's counts and snapshot do not change", async () => {
     const s = env.client;
-    const { sendingId: id } = await s.create({ projectId: 'acme', audience: 'groups', groups: ['vip', 'newsletter'], duplicatePolicy: 'perContact' }, 'paula');
+    const { sendingId: id } = await s.create(
+      { projectId: 'acme', audience: 'groups', groups: ['vip', 'newsletter'], duplicatePolicy: 'perContact' },
+      'paula',
+    );
     await s.prepare(id, { message: 'Hi {{firstName}}, -20% today. STOP to opt out', schedule: { mode: 'now' } }, 'paula');
-    await expect(s.proofSend(id, { approver: 'alex@example.com', established: 'signedLink' })).rejects.toThrow(/proof-send is possible when it is awaiting_approval/);
+    await expect(s.proofSend(id, { approver: 'alex@example.com', established: 'signedLink' })).rejects.toThrow(
+      /proof-send is possible when it is awaiting_approval/,
+    );
     await s.requestApproval(id, 'paula');
 
     const proof = await s.proofSend(id, { approver: 'ALEX@example.com', established: 'signedLink' });
@@ -51,15 +67,22 @@ describe('proof send', () => {
     expect(status.progress).toMatchObject({ sent: 0, total: 0 });
     expect((await directory.progress(id)).sent).toBe(0);
     const entry = (await directory.readAudit(id)).find((a) => a.action === 'proof_sent');
-    expect(entry).toMatchObject({ actor: 'ALEX@example.com', detail: { sentTo: '+1514•••••90', sampleSeq: 1, test: true, established: 'signedLink' } });
+    expect(entry).toMatchObject({
+      actor: 'ALEX@example.com',
+      detail: { sentTo: '+1514•••••90', sampleSeq: 1, test: true, established: 'signedLink' },
+    });
     // The approver's number never reaches Temporal.
     expect(historyText(await s.client.workflow.getHandle(sendingWorkflowId(id)).fetchHistory())).not.toContain('5145550190');
 
     await s.proofSend(id, { approver: 'alex@example.com' });
     expect((await s.proofSend(id, { approver: 'alex@example.com' })).left).toBe(0);
-    await expect(s.proofSend(id, { approver: 'alex@example.com' })).rejects.toThrow('alex@example.com has had the 3 proof sends of this approval round.');
+    await expect(s.proofSend(id, { approver: 'alex@example.com' })).rejects.toThrow(
+      'alex@example.com has had the 3 proof sends of this approval round.',
+    );
     await expect(s.proofSend(id, { approver: 'zoe@example.com' })).rejects.toThrow(/not one of the approvers/);
-    await expect(s.proofSend(id, { approver: 'bea@example.com' })).rejects.toThrow(/bea@example.com has no phone in the project's settings/);
+    await expect(s.proofSend(id, { approver: 'bea@example.com' })).rejects.toThrow(
+      /bea@example.com has no phone in the project's settings/,
+    );
     expect(fake.accepted).toHaveLength(3);
 
     // Approved and sent: the proofs were never part of it.

@@ -17,7 +17,10 @@ describe('provider errors during a send (Twilio API on a local endpoint)', () =>
     directory = fresh.directory;
     await seedAcme(directory);
     fake = await startFakeProvider();
-    const provider = createProvider({ kind: 'twilio', accountSid: fake.accountSid, authToken: fake.authToken, from: '+15145550000', baseUrl: fake.url }, { outboxStore: directory });
+    const provider = createProvider(
+      { kind: 'twilio', accountSid: fake.accountSid, authToken: fake.authToken, from: '+15145550000', baseUrl: fake.url },
+      { outboxStore: directory },
+    );
     env = await startTestWorker({ directory, provider });
   });
   afterAll(async () => {
@@ -27,7 +30,10 @@ describe('provider errors during a send (Twilio API on a local endpoint)', () =>
   });
 
   async function approvedSending(): Promise<string> {
-    const { sendingId } = await env.client.create({ projectId: 'acme', audience: 'groups', groups: ['vip', 'newsletter'], duplicatePolicy: 'perContact' }, 'paula');
+    const { sendingId } = await env.client.create(
+      { projectId: 'acme', audience: 'groups', groups: ['vip', 'newsletter'], duplicatePolicy: 'perContact' },
+      'paula',
+    );
     await env.client.prepare(sendingId, { message: 'Hi {{firstName}}', schedule: { mode: 'now' } }, 'paula');
     await env.client.requestApproval(sendingId, 'paula');
     await env.client.approve(sendingId, { approver: 'alex' });

@@ -27,7 +27,14 @@ describe.each(STORES)('provider faults during a send (%s)', (store) => {
     await seedBulk(directory, 'faults', RECIPIENTS);
     fake = await startFakeProvider();
     const provider = createProvider(
-      { kind: 'twilio', accountSid: fake.accountSid, authToken: fake.authToken, from: '+15145550000', baseUrl: fake.url, timeoutMs: PROVIDER_TIMEOUT_MS },
+      {
+        kind: 'twilio',
+        accountSid: fake.accountSid,
+        authToken: fake.authToken,
+        from: '+15145550000',
+        baseUrl: fake.url,
+        timeoutMs: PROVIDER_TIMEOUT_MS,
+      },
       { outboxStore: directory },
     );
     env = await startTestWorker({
@@ -44,7 +51,10 @@ describe.each(STORES)('provider faults during a send (%s)', (store) => {
   });
 
   async function approvedSending(): Promise<string> {
-    const { sendingId } = await env.client.create({ projectId: 'faults', audience: 'all', groups: [], duplicatePolicy: 'perContact' }, 'paula');
+    const { sendingId } = await env.client.create(
+      { projectId: 'faults', audience: 'all', groups: [], duplicatePolicy: 'perContact' },
+      'paula',
+    );
     await env.client.prepare(sendingId, { message: 'Sale {{firstName}}. Reply STOP to opt out', schedule: { mode: 'now' } }, 'paula');
     await env.client.requestApproval(sendingId, 'paula');
     await env.client.approve(sendingId, { approver: 'alex' });

@@ -11,7 +11,9 @@ import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { ROOT, WORKFLOW_BUNDLE_PATH } from '../support/paths';
 
 const DIR = join(ROOT, 'test', 'fixtures', 'histories');
-const files = readdirSync(DIR).filter((f) => f.endsWith('.json')).sort();
+const files = readdirSync(DIR)
+  .filter((f) => f.endsWith('.json'))
+  .sort();
 
 test('the recorded histories cover every ending, a timer, continue-as-new, an expired approval, quiet hours, a pause, a cancel mid-send and a retry', () => {
   expect(files).toEqual([
@@ -32,36 +34,59 @@ test('the recorded histories cover every ending, a timer, continue-as-new, an ex
 const workflowIdOf = (file: string): string => file.replace(/\.json$/, '');
 
 async function replayAll(workflowBundle: ReplayWorkerOptions['workflowBundle']): Promise<{ workflowId: string; error: unknown }[]> {
-  const histories = files.map((file) => ({ workflowId: workflowIdOf(file), history: historyFromJSON(JSON.parse(readFileSync(join(DIR, file), 'utf8'))) }));
+  const histories = files.map((file) => ({
+    workflowId: workflowIdOf(file),
+    history: historyFromJSON(JSON.parse(readFileSync(join(DIR, file), 'utf8'))),
+  }));
   const results = [];
-  for await (const result of Worker.runReplayHistories({ workflowBundle }, histories)) results.push({ workflowId: result.workflowId, error: result.error ?? null });
+  for await (const result of Worker.runReplayHistories({ workflowBundle }, histories))
+    results.push({ workflowId: result.workflowId, error: result.error ?? null });
   return results;
 }
 
 /** The real workflows bundled with one interceptor module of test/support/replay-changes/. */
 async function bundleWithChange(change: string): Promise<{ code: string }> {
   const silent = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} } as never;
-  return bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), workflowInterceptorModules: [require.resolve(`../support/replay-changes/${change}`)], logger: silent });
+  return bundleWorkflowCode({
+    workflowsPath: require.resolve('../../workflows'),
+    workflowInterceptorModules: [require.resolve(`../support/replay-changes/${change}`)],
+    logger: silent,
+  });
 }
 
 test('every recorded history replays without a non-determinism error', async () => {
   const results = await replayAll({ code: readFileSync(WORKFLOW_BUNDLE_PATH, 'utf8') });
-  expect(results.map(({ workflowId, error }) => ({ workflowId, error: error ? String(error) : null }))).toEqual(files.map((file) => ({ workflowId: workflowIdOf(file), error: null })));
+  expect(results.map(({ workflowId, error }) => ({ workflowId, error: error ? String(error) : null }))).toEqual(
+    files.map((file) => ({ workflowId: workflowIdOf(file), error: null })),
+  );
 });
 
 test('the workflow with an interceptor that changes nothing still replays every history (the control of the next tests)', async () => {
   const results = await replayAll(await bundleWithChange('unchanged'));
-  expect(results.map(({ workflowId, error }) => ({ workflowId, error: error ? String(error) : null }))).toEqual(files.map((file) => ({ workflowId: workflowIdOf(file), error: null })));
+  expect(results.map(({ workflowId, error }) => ({ workflowId, error: error ? String(error) : null }))).toEqual(
+    files.map((file) => ({ workflowId: workflowIdOf(file), error: null })),
+  );
 });
 
 test.each([
-  { change: 'timer-before-activities', what: 'a timer started before each activity', message: /Timer machine does not handle this event: HistoryEvent\(id: \d+, ActivityTaskScheduled\)/ },
-  { change: 'renamed-activities', what: 'every activity scheduled under another name', message: /Activity type of scheduled event '(\w+)' does not match activity type of activity command '\1Renamed'/ },
+  {
+    change: 'timer-before-activities',
+    what: 'a timer started before each activity',
+    message: /Timer machine does not handle this event: HistoryEvent\(id: \d+, ActivityTaskScheduled\)/,
+  },
+  {
+    change: 'renamed-activities',
+    what: 'every activity scheduled under another name',
+    message: /Activity type of scheduled event '(\w+)' does not match activity type of activity command '\1Renamed'/,
+  },
 ])('the workflow changed by $what fails to replay every history with a non-determinism error', async ({ change, message }) => {
   const results = await replayAll(await bundleWithChange(change));
   expect(results.map(({ workflowId }) => workflowId)).toEqual(files.map(workflowIdOf));
   for (const { workflowId, error } of results) {
-    expect({ workflowId, determinismViolation: error instanceof DeterminismViolationError }).toEqual({ workflowId, determinismViolation: true });
+    expect({ workflowId, determinismViolation: error instanceof DeterminismViolationError }).toEqual({
+      workflowId,
+      determinismViolation: true,
+    });
     expect(String(error)).toMatch(message);
   }
 });

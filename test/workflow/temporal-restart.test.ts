@@ -39,9 +39,17 @@ describe('a Temporal server restart', () => {
     await seedBulk(directory, 'bulk', RECIPIENTS);
     fake = await startFakeProvider();
     worker = spawnWorker({
-      TEMPORAL_ADDRESS: server.address, TEMPORAL_TASK_QUEUE: taskQueue, DIRECTORY_SQLITE_PATH: join(dir, 'directory.sqlite'), SMS_RATE_LIMIT: '0', SMS_CONCURRENCY: '8',
+      TEMPORAL_ADDRESS: server.address,
+      TEMPORAL_TASK_QUEUE: taskQueue,
+      DIRECTORY_SQLITE_PATH: join(dir, 'directory.sqlite'),
+      SMS_RATE_LIMIT: '0',
+      SMS_CONCURRENCY: '8',
       WORKER_WORKFLOW_BUNDLE: WORKFLOW_BUNDLE_PATH,
-      SMS_PROVIDER: 'twilio', TWILIO_BASE_URL: fake.url, TWILIO_ACCOUNT_SID: fake.accountSid, TWILIO_AUTH_TOKEN: fake.authToken, TWILIO_FROM: '+15145550000',
+      SMS_PROVIDER: 'twilio',
+      TWILIO_BASE_URL: fake.url,
+      TWILIO_ACCOUNT_SID: fake.accountSid,
+      TWILIO_AUTH_TOKEN: fake.authToken,
+      TWILIO_FROM: '+15145550000',
     });
     await worker.ready;
     const client = await connectClient({ address: server.address, namespace: 'default', taskQueue });

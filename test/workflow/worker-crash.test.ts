@@ -47,12 +47,22 @@ describe.each([
 
   const startWorker = () => {
     const env: Record<string, string> = {
-      TEMPORAL_ADDRESS, TEMPORAL_TASK_QUEUE: taskQueue, DIRECTORY_SQLITE_PATH: join(dir, 'directory.sqlite'), SMS_RATE_LIMIT: '0', SMS_CONCURRENCY: '16',
+      TEMPORAL_ADDRESS,
+      TEMPORAL_TASK_QUEUE: taskQueue,
+      DIRECTORY_SQLITE_PATH: join(dir, 'directory.sqlite'),
+      SMS_RATE_LIMIT: '0',
+      SMS_CONCURRENCY: '16',
       // The workflow code the global setup bundled: a worker then starts in a second instead of bundling it again.
       WORKER_WORKFLOW_BUNDLE: WORKFLOW_BUNDLE_PATH,
       ...(providerKind === 'http'
         ? { SMS_PROVIDER: 'http', SMS_HTTP_URL: provider.httpUrl }
-        : { SMS_PROVIDER: 'twilio', TWILIO_BASE_URL: provider.url, TWILIO_ACCOUNT_SID: provider.accountSid, TWILIO_AUTH_TOKEN: provider.authToken, TWILIO_FROM: '+15145550000' }),
+        : {
+            SMS_PROVIDER: 'twilio',
+            TWILIO_BASE_URL: provider.url,
+            TWILIO_ACCOUNT_SID: provider.accountSid,
+            TWILIO_AUTH_TOKEN: provider.authToken,
+            TWILIO_FROM: '+15145550000',
+          }),
     };
     const w = spawnWorker(env);
     workers.push(w);
@@ -64,7 +74,11 @@ describe.each([
     await first.ready;
     // Small batches and runs: the send also goes through several continue-as-new generations.
     const tuning = { batchSize: 500, batchesPerRun: 2 };
-    const { sendingId: id } = await sendings.create({ projectId: 'bulk', audience: 'all', groups: [], duplicatePolicy: 'perContact' }, 'ops', { tuning });
+    const { sendingId: id } = await sendings.create(
+      { projectId: 'bulk', audience: 'all', groups: [], duplicatePolicy: 'perContact' },
+      'ops',
+      { tuning },
+    );
     await sendings.prepare(id, { message: 'Flash sale {{firstName}}', schedule: { mode: 'now' } }, 'ops');
     await sendings.requestApproval(id, 'ops');
     await sendings.approve(id, { approver: 'boss' });

@@ -46,9 +46,18 @@ describe('a worker that goes away', () => {
 
   const startWorker = async (): Promise<WorkerProcess> => {
     const worker = spawnWorker({
-      TEMPORAL_ADDRESS, TEMPORAL_TASK_QUEUE: taskQueue, DIRECTORY_SQLITE_PATH: join(dir, 'directory.sqlite'), SMS_RATE_LIMIT: '0', SMS_CONCURRENCY: '8',
-      WORKER_WORKFLOW_BUNDLE: WORKFLOW_BUNDLE_PATH, SMS_PROVIDER_TIMEOUT_MS: '3000',
-      SMS_PROVIDER: 'twilio', TWILIO_BASE_URL: fake.url, TWILIO_ACCOUNT_SID: fake.accountSid, TWILIO_AUTH_TOKEN: fake.authToken, TWILIO_FROM: '+15145550000',
+      TEMPORAL_ADDRESS,
+      TEMPORAL_TASK_QUEUE: taskQueue,
+      DIRECTORY_SQLITE_PATH: join(dir, 'directory.sqlite'),
+      SMS_RATE_LIMIT: '0',
+      SMS_CONCURRENCY: '8',
+      WORKER_WORKFLOW_BUNDLE: WORKFLOW_BUNDLE_PATH,
+      SMS_PROVIDER_TIMEOUT_MS: '3000',
+      SMS_PROVIDER: 'twilio',
+      TWILIO_BASE_URL: fake.url,
+      TWILIO_ACCOUNT_SID: fake.accountSid,
+      TWILIO_AUTH_TOKEN: fake.authToken,
+      TWILIO_FROM: '+15145550000',
     });
     workers.push(worker);
     await worker.ready;
@@ -57,7 +66,10 @@ describe('a worker that goes away', () => {
 
   test('it exits within the provider time-out; the next worker finishes the send; nobody twice, nobody paused', async () => {
     const first = await startWorker();
-    const { sendingId: id } = await sendings.create({ projectId: 'bulk', audience: 'all', groups: [], duplicatePolicy: 'perContact' }, 'ops');
+    const { sendingId: id } = await sendings.create(
+      { projectId: 'bulk', audience: 'all', groups: [], duplicatePolicy: 'perContact' },
+      'ops',
+    );
     await sendings.prepare(id, { message: 'Sale {{firstName}}, reply STOP to opt out', schedule: { mode: 'now' } }, 'ops');
     await sendings.requestApproval(id, 'ops');
     await sendings.approve(id, { approver: 'boss' });

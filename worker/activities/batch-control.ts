@@ -68,7 +68,11 @@ export class BatchControl {
     const first = this.streak[this.streak.length - n];
     if (nowMs - first <= windowMs) {
       const seconds = Math.round((nowMs - first) / 100) / 10;
-      this.stop({ kind: 'breaker', failures: this.streak.length, reason: `${this.streak.length} provider calls in a row failed (${n} within ${seconds} s); the first: ${this.firstFailure}` });
+      this.stop({
+        kind: 'breaker',
+        failures: this.streak.length,
+        reason: `${this.streak.length} provider calls in a row failed (${n} within ${seconds} s); the first: ${this.firstFailure}`,
+      });
     }
     this.streak = this.streak.slice(-n);
   }

@@ -24,7 +24,13 @@ const FOREIGN_CLAIM_POLL_MS = 250;
  *   the row is claimed — which also checks the kill list, the contact and that the sending is not
  *   stopped — and the message is sent; only the attempt holding the claim writes its outcome.
  */
-export async function deliverRecipient(deps: ActivityDeps, request: SendBatchRequest, initial: SnapshotRow, rules: RecipientRules, control: BatchControl): Promise<DeliveryOutcome> {
+export async function deliverRecipient(
+  deps: ActivityDeps,
+  request: SendBatchRequest,
+  initial: SnapshotRow,
+  rules: RecipientRules,
+  control: BatchControl,
+): Promise<DeliveryOutcome> {
   const { directory, provider } = deps;
   let row = initial;
   for (;;) {
@@ -53,7 +59,15 @@ export async function deliverRecipient(deps: ActivityDeps, request: SendBatchReq
             control.stop({ kind: 'stopped' });
             return 'interrupted';
           }
-        } else if (await directory.abandonClaim(request.sendingId, row.seq, token, `the worker stopped during the ${provider.name} call; not resent, to never send twice`, now)) {
+        } else if (
+          await directory.abandonClaim(
+            request.sendingId,
+            row.seq,
+            token,
+            `the worker stopped during the ${provider.name} call; not resent, to never send twice`,
+            now,
+          )
+        ) {
           return counted(deps.metrics, 'unknown');
         }
         break;
@@ -62,7 +76,10 @@ export async function deliverRecipient(deps: ActivityDeps, request: SendBatchReq
         const decided = (await applyRules(deps, request, row, rules)) ?? (await applyMessageRules(deps, request, row, rules));
         if (decided) return decided;
         let permit = await deps.limiter.acquire();
-        const outcome = await directory.claimDispatch({ sendingId: request.sendingId, seq: row.seq, projectId: request.projectId, contactId: row.contactId, e164: row.e164 }, control.claim());
+        const outcome = await directory.claimDispatch(
+          { sendingId: request.sendingId, seq: row.seq, projectId: request.projectId, contactId: row.contactId, e164: row.e164 },
+          control.claim(),
+        );
         if (outcome === 'claimed') {
           // The claim outlasted the slot: starting now could put more than N in a second, so wait for another.
           while (!permit.onTime()) permit = await deps.limiter.acquire();
@@ -82,19 +99,29 @@ export async function deliverRecipient(deps: ActivityDeps, request: SendBatchReq
 }
 
 /** Excluded by the project's rules (skipped) or inside the recipient's quiet hours (held); null: may be sent now. */
-async function applyRules(deps: ActivityDeps, request: SendBatchRequest, row: SnapshotRow, rules: RecipientRules): Promise<DeliveryOutcome | null> {
+async function applyRules(
+  deps: ActivityDeps,
+  request: SendBatchRequest,
+  row: SnapshotRow,
+  rules: RecipientRules,
+): Promise<DeliveryOutcome | null> {
   const exclusion = rules.exclusion(rules.facts(row.e164));
   const heldUntil = exclusion ? null : rules.heldUntil(row, Date.now());
   if (!exclusion && heldUntil === null) return null;
   // The kill list and the contact come first, so the reason recorded is the same whatever the project's rules.
   const check = await deps.directory.checkDispatch(request.projectId, row.contactId, row.e164);
-  const skip = check !== 'ok' ? check : exclusion ?? (heldUntil === Infinity ? 'quietHours:noWindow' : null);
+  const skip = check !== 'ok' ? check : (exclusion ?? (heldUntil === Infinity ? 'quietHours:noWindow' : null));
   if (skip) return (await deps.directory.skipRecipient(request.sendingId, row.seq, skip)) ? counted(deps.metrics, 'skipped') : null;
   return (await deps.directory.holdRecipient(request.sendingId, row.seq, heldUntil!)) ? counted(deps.metrics, 'held') : null;
 }
 
 /** A message that may not go as it would be rendered (over the providers' cap; a refresh's recipient against the project's rules): skipped with the reason. */
-async function applyMessageRules(deps: ActivityDeps, request: SendBatchRequest, row: SnapshotRow, rules: RecipientRules): Promise<DeliveryOutcome | null> {
+async function applyMessageRules(
+  deps: ActivityDeps,
+  request: SendBatchRequest,
+  row: SnapshotRow,
+  rules: RecipientRules,
+): Promise<DeliveryOutcome | null> {
   const validated = request.validatedUpToSeq === undefined || row.seq <= request.validatedUpToSeq;
   const finding = rules.messageFinding(renderMessage(request.message, row.frozenFields ?? row.fields), validated);
   if (!finding) return null;
@@ -106,14 +133,25 @@ async function send(deps: ActivityDeps, request: SendBatchRequest, row: Snapshot
   const { directory, provider, dispatch } = deps;
   // The values frozen when the snapshot was made: the message approved, whatever the contact says now.
   const { body } = renderMessage(request.message, row.frozenFields ?? row.fields);
-  const sms: OutgoingSms = { to: row.e164, from: request.senderId, body, idempotencyKey: `${request.sendingId}:${row.seq}`, sendingId: request.sendingId, seq: row.seq };
+  const sms: OutgoingSms = {
+    to: row.e164,
+    from: request.senderId,
+    body,
+    idempotencyKey: `${request.sendingId}:${row.seq}`,
+    sendingId: request.sendingId,
+    seq: row.seq,
+  };
   // Another attempt took the row over after this one's lease ran out: the row says what it decided.
   const decidedElsewhere = async (): Promise<DeliveryOutcome> => {
     const [now] = await directory.readSnapshot(request.sendingId, row.seq - 1, 1);
-    return now && (now.state === 'sent' || now.state === 'failed' || now.state === 'skipped' || now.state === 'unknown') ? now.state : 'interrupted';
+    return now && (now.state === 'sent' || now.state === 'failed' || now.state === 'skipped' || now.state === 'unknown')
+      ? now.state
+      : 'interrupted';
   };
   const settle = async (state: 'sent' | 'failed' | 'unknown', detail: string | null): Promise<DeliveryOutcome> =>
-    (await directory.settleClaim(request.sendingId, row.seq, control.token, state, detail)) ? counted(deps.metrics, state) : decidedElsewhere();
+    (await directory.settleClaim(request.sendingId, row.seq, control.token, state, detail))
+      ? counted(deps.metrics, state)
+      : decidedElsewhere();
   const release = async (): Promise<DeliveryOutcome> => {
     await directory.releaseClaim(request.sendingId, row.seq, control.token);
     return 'interrupted';
@@ -129,7 +167,11 @@ async function send(deps: ActivityDeps, request: SendBatchRequest, row: Snapshot
       return outcome;
     } catch (err) {
       if (err instanceof ProviderAccountError || err instanceof ProviderConfigError) {
-        control.stop({ kind: 'account', reason: err.message, ...(err instanceof ProviderAccountError && err.code ? { code: err.code } : {}) });
+        control.stop({
+          kind: 'account',
+          reason: err.message,
+          ...(err instanceof ProviderAccountError && err.code ? { code: err.code } : {}),
+        });
         return release();
       }
       if (!(err instanceof RetryableProviderError)) {
@@ -140,11 +182,19 @@ async function send(deps: ActivityDeps, request: SendBatchRequest, row: Snapshot
       if (err.outcomeUnknown && !provider.idempotent) return settle('unknown', `${err.message}; not resent, to never send twice`);
       const retryAfter = err.retryAfterMs ?? 0;
       if (retryAfter > dispatch.retryAfterCapMs) {
-        control.stop({ kind: 'backoff', untilMs: Date.now() + retryAfter, reason: `${err.message}, asking to wait ${Math.ceil(retryAfter / 1000)} s` });
+        control.stop({
+          kind: 'backoff',
+          untilMs: Date.now() + retryAfter,
+          reason: `${err.message}, asking to wait ${Math.ceil(retryAfter / 1000)} s`,
+        });
         return release();
       }
       if (attempt >= dispatch.attemptsPerMessage) {
-        control.stop({ kind: 'backoff', untilMs: Date.now() + EXHAUSTED_BACKOFF_MS, reason: `${err.message} (${attempt} attempts for one message)` });
+        control.stop({
+          kind: 'backoff',
+          untilMs: Date.now() + EXHAUSTED_BACKOFF_MS,
+          reason: `${err.message} (${attempt} attempts for one message)`,
+        });
         return release();
       }
       if (control.stopped) return release();

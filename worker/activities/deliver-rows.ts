@@ -19,7 +19,12 @@ const UNDECIDED_BACKOFF_MS = 1000;
 
 export const emptyCounts = (total = 0): BatchCounts => ({ total, sent: 0, failed: 0, skipped: 0, unknown: 0, held: 0 });
 
-export async function deliverRows(deps: ActivityDeps, request: SendBatchRequest, rows: SnapshotRow[], control: BatchControl): Promise<BatchRun> {
+export async function deliverRows(
+  deps: ActivityDeps,
+  request: SendBatchRequest,
+  rows: SnapshotRow[],
+  control: BatchControl,
+): Promise<BatchRun> {
   const counts = emptyCounts(rows.length);
   if (rows.length === 0) return { counts, interrupted: null };
   const project = await deps.directory.getProject(request.projectId);
@@ -35,7 +40,11 @@ export async function deliverRows(deps: ActivityDeps, request: SendBatchRequest,
     else counts[outcome] += 1;
   });
   if (!control.stopped && undecided > 0) {
-    control.stop({ kind: 'backoff', untilMs: Date.now() + UNDECIDED_BACKOFF_MS, reason: `${undecided} message(s) of the batch were still held by another attempt` });
+    control.stop({
+      kind: 'backoff',
+      untilMs: Date.now() + UNDECIDED_BACKOFF_MS,
+      reason: `${undecided} message(s) of the batch were still held by another attempt`,
+    });
   }
   if (control.stopped) deps.metrics?.batchInterrupted(control.stopped.kind);
   return { counts, interrupted: control.stopped };

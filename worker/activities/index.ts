@@ -1,6 +1,14 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { AudienceCount, AudienceSelection } from '../../domain/types';
-import type { AuditEntry, Directory, DispatchStop, HeldSummary, ProgressCounts, RefreshResult, SnapshotSummary } from '../directory/directory';
+import type {
+  AuditEntry,
+  Directory,
+  DispatchStop,
+  HeldSummary,
+  ProgressCounts,
+  RefreshResult,
+  SnapshotSummary,
+} from '../directory/directory';
 import { DirectoryInputError } from '../directory/errors';
 import type { SmsProvider } from '../providers/provider';
 import type { RateLimiter } from '../providers/rate-limiter';
@@ -127,7 +135,10 @@ export const createActivities = (given: ActivityDeps) => {
 
   async function projectFor(selection: AudienceSelection) {
     const project = await directory.getProject(selection.projectId);
-    if (!project) throw new DirectoryInputError(`Unknown project "${selection.projectId}": check the project id, or create the project first (npm run sms -- project --id ID --name NAME; docs/getting-started.md).`);
+    if (!project)
+      throw new DirectoryInputError(
+        `Unknown project "${selection.projectId}": check the project id, or create the project first (npm run sms -- project --id ID --name NAME; docs/getting-started.md).`,
+      );
     return project;
   }
 
@@ -136,7 +147,13 @@ export const createActivities = (given: ActivityDeps) => {
       return asInputFailure(async () => {
         await projectFor(selection);
         const count = await directory.countAudience(selection);
-        await directory.createSending({ id: sendingId, projectId: selection.projectId, selection, createdBy: actor, createdAt: Date.now() });
+        await directory.createSending({
+          id: sendingId,
+          projectId: selection.projectId,
+          selection,
+          createdBy: actor,
+          createdAt: Date.now(),
+        });
         return count;
       });
     },
@@ -150,12 +167,19 @@ export const createActivities = (given: ActivityDeps) => {
       return asInputFailure(async () => {
         const project = await projectFor(selection);
         if (!project.smsEnabled) {
-          throw new DirectoryInputError(`SMS is not enabled for project "${project.id}": enable the SMS module in the project settings (smsEnabled) before preparing.`);
+          throw new DirectoryInputError(
+            `SMS is not enabled for project "${project.id}": enable the SMS module in the project settings (smsEnabled) before preparing.`,
+          );
         }
         const summary = await directory.prepareSnapshot(sendingId, selection, fields);
         if (summary.messages === 0) {
-          const why = Object.entries(summary.excluded).filter(([, n]) => n > 0).map(([reason, n]) => `${n} ${reason}`).join(', ');
-          throw new DirectoryInputError(`No recipient to send to: ${summary.targeted} contact(s) targeted${why ? `, excluded: ${why}` : ''}. Change the selection or fix the contacts' numbers.`);
+          const why = Object.entries(summary.excluded)
+            .filter(([, n]) => n > 0)
+            .map(([reason, n]) => `${n} ${reason}`)
+            .join(', ');
+          throw new DirectoryInputError(
+            `No recipient to send to: ${summary.targeted} contact(s) targeted${why ? `, excluded: ${why}` : ''}. Change the selection or fix the contacts' numbers.`,
+          );
         }
         return summary;
       });
@@ -195,18 +219,34 @@ export const createActivities = (given: ActivityDeps) => {
     async sendBatch(request: SendBatchRequest): Promise<SendBatchResult> {
       const control = new BatchControl(deps.dispatch);
       const rows = await directory.readSnapshot(request.sendingId, request.afterSeq, request.limit);
-      const run = await asHeartbeatingBatch(control, () => ({ afterSeq: request.afterSeq, rows: rows.length }), () => deliverRows(deps, request, rows, control));
+      const run = await asHeartbeatingBatch(
+        control,
+        () => ({ afterSeq: request.afterSeq, rows: rows.length }),
+        () => deliverRows(deps, request, rows, control),
+      );
       const backoffRoundsBeforePause = deps.dispatch.backoffRoundsBeforePause;
-      if (run.interrupted) return { lastSeq: request.afterSeq, done: false, counts: emptyCounts(), interrupted: run.interrupted, backoffRoundsBeforePause };
-      if (rows.length === 0) return { lastSeq: request.afterSeq, done: true, counts: run.counts, interrupted: null, backoffRoundsBeforePause };
-      return { lastSeq: rows[rows.length - 1].seq, done: rows.length < request.limit, counts: run.counts, interrupted: null, backoffRoundsBeforePause };
+      if (run.interrupted)
+        return { lastSeq: request.afterSeq, done: false, counts: emptyCounts(), interrupted: run.interrupted, backoffRoundsBeforePause };
+      if (rows.length === 0)
+        return { lastSeq: request.afterSeq, done: true, counts: run.counts, interrupted: null, backoffRoundsBeforePause };
+      return {
+        lastSeq: rows[rows.length - 1].seq,
+        done: rows.length < request.limit,
+        counts: run.counts,
+        interrupted: null,
+        backoffRoundsBeforePause,
+      };
     },
 
     /** Sends the held recipients whose quiet hours are over (at most `limit`); the others stay held. */
     async releaseHeldBatch(request: Omit<SendBatchRequest, 'afterSeq'>): Promise<ReleaseBatchResult> {
       const control = new BatchControl(deps.dispatch);
       const rows = await directory.readDueHeld(request.sendingId, Date.now(), request.limit);
-      const run = await asHeartbeatingBatch(control, () => ({ held: rows.length }), () => deliverRows(deps, { ...request, afterSeq: 0 }, rows, control));
+      const run = await asHeartbeatingBatch(
+        control,
+        () => ({ held: rows.length }),
+        () => deliverRows(deps, { ...request, afterSeq: 0 }, rows, control),
+      );
       return {
         counts: run.counts,
         held: await directory.heldSummary(request.sendingId),
@@ -220,9 +260,18 @@ export const createActivities = (given: ActivityDeps) => {
     async retryBatch(request: SendBatchRequest, upToSeq: number): Promise<RetryBatchResult> {
       const control = new BatchControl(deps.dispatch);
       const rows = await directory.readPendingUpTo(request.sendingId, upToSeq, request.limit);
-      const run = await asHeartbeatingBatch(control, () => ({ retry: rows.length }), () => deliverRows(deps, request, rows, control));
+      const run = await asHeartbeatingBatch(
+        control,
+        () => ({ retry: rows.length }),
+        () => deliverRows(deps, request, rows, control),
+      );
       const left = await directory.progress(request.sendingId, upToSeq);
-      return { counts: run.counts, pendingLeft: left.pending + left.dispatching, interrupted: run.interrupted, backoffRoundsBeforePause: deps.dispatch.backoffRoundsBeforePause };
+      return {
+        counts: run.counts,
+        pendingLeft: left.pending + left.dispatching,
+        interrupted: run.interrupted,
+        backoffRoundsBeforePause: deps.dispatch.backoffRoundsBeforePause,
+      };
     },
 
     /** Puts the sending's failed and/or unknown recipients back to pending (an operator's retry). */
@@ -252,7 +301,11 @@ export const createActivities = (given: ActivityDeps) => {
         const flight = await directory.inFlight(sendingId, now);
         if (flight.live === 0) {
           if (request.abandonExpired && flight.expired > 0) {
-            const abandoned = await directory.abandonExpiredClaims(sendingId, 'in flight when the sending was cancelled, and its worker stopped before the answer; it may or may not have been sent', now);
+            const abandoned = await directory.abandonExpiredClaims(
+              sendingId,
+              'in flight when the sending was cancelled, and its worker stopped before the answer; it may or may not have been sent',
+              now,
+            );
             deps.metrics?.messageDecided('unknown', abandoned);
           }
           return directory.progress(sendingId);

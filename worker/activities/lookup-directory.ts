@@ -14,8 +14,13 @@ export async function lookupDirectory(directory: Directory, request: DirectoryLo
         description: `${p.id} · ${p.smsEnabled ? 'SMS enabled' : 'SMS disabled'} · ${p.defaultCountry} · ${p.timeZone}`,
       }));
     case 'groups': {
-      if (!(await directory.getProject(request.projectId))) throw new DirectoryInputError(`Unknown project "${request.projectId}": pick a project first.`);
-      return (await directory.listGroups(request.projectId)).map((g) => ({ name: `${g.name} (${g.memberCount})`, value: g.name, description: `${g.memberCount} member(s)` }));
+      if (!(await directory.getProject(request.projectId)))
+        throw new DirectoryInputError(`Unknown project "${request.projectId}": pick a project first.`);
+      return (await directory.listGroups(request.projectId)).map((g) => ({
+        name: `${g.name} (${g.memberCount})`,
+        value: g.name,
+        description: `${g.memberCount} member(s)`,
+      }));
     }
     case 'preview': {
       // Only the sending's own prepared message, as frozen for each recipient, with numbers masked: the
@@ -23,7 +28,11 @@ export async function lookupDirectory(directory: Directory, request: DirectoryLo
       const message = await directory.preparedMessage(request.sendingId);
       if (message === null) throw new DirectoryInputError(`Sending "${request.sendingId}" has not been prepared: nothing to preview.`);
       const rows = await directory.readSnapshot(request.sendingId, 0, Math.min(Math.max(1, request.limit), 50));
-      return rows.map((row) => ({ name: maskPhoneNumbers(renderMessage(message, row.frozenFields ?? row.fields).body), value: String(row.seq), description: maskE164(row.e164) }));
+      return rows.map((row) => ({
+        name: maskPhoneNumbers(renderMessage(message, row.frozenFields ?? row.fields).body),
+        value: String(row.seq),
+        description: maskE164(row.e164),
+      }));
     }
     case 'timeZones':
       return pickerTimeZones(Intl.supportedValuesOf('timeZone')).map((zone) => ({ name: zone, value: zone }));

@@ -30,7 +30,10 @@ export async function proofSend(deps: ActivityDeps, request: ProofSendRequest): 
   const approver = project.compliance.approval.approvers.find((a) => samePerson(a.email, request.approver));
   if (!approver) throw refuse(`${request.approver} is not one of the approvers of project "${project.id}".`, 'NotAnApprover');
   if (!approver.phone) {
-    throw refuse(`${approver.email} has no phone in the project's settings: add it (compliance.approval.approvers[].phone, E.164) to receive proof sends.`, 'NoApproverPhone');
+    throw refuse(
+      `${approver.email} has no phone in the project's settings: add it (compliance.approval.approvers[].phone, E.164) to receive proof sends.`,
+      'NoApproverPhone',
+    );
   }
   const [sample] = await deps.directory.readSnapshot(request.sendingId, 0, 1);
   if (!sample) throw refuse(`Sending "${request.sendingId}" has no recipient to render the message for.`, 'DirectoryInputError');

@@ -39,7 +39,11 @@ export interface SendingValidation {
  * Reads the snapshot page by page: takes out the recipients the project's rules exclude, then
  * personalizes each message and gathers the facts the validation points judge.
  */
-export async function validateSending(directory: Directory, request: ValidateSendingRequest, onPage: (recipientsSoFar: number) => void = () => undefined): Promise<SendingValidation> {
+export async function validateSending(
+  directory: Directory,
+  request: ValidateSendingRequest,
+  onPage: (recipientsSoFar: number) => void = () => undefined,
+): Promise<SendingValidation> {
   const project = await directory.getProject(request.projectId);
   if (!project) throw new DirectoryInputError(`Unknown project "${request.projectId}".`);
   const rules = createRecipientRules(project);
@@ -69,11 +73,20 @@ export async function validateSending(directory: Directory, request: ValidateSen
     if (rows.length < PAGE) break;
     after = rows[rows.length - 1].seq;
   }
-  const report = evaluateSending({ message: request.message, senderId: request.senderId ?? project.senderId, stats, compliance: project.compliance, atMs });
+  const report = evaluateSending({
+    message: request.message,
+    senderId: request.senderId ?? project.senderId,
+    stats,
+    compliance: project.compliance,
+    atMs,
+  });
   const policyExcluded: Record<PolicyExclusionReason, number> = { countryNotAllowed: 0, numberType: 0 };
   for (const [reason, n] of Object.entries(stats.excluded)) policyExcluded[reason.split(':')[0] as PolicyExclusionReason] += n;
   await directory.recordPreparedMessage(request.sendingId, request.message);
   // Approvers' phones (proof sends) stay in the directory: what goes to the workflow is in Temporal's history.
-  const approval = { ...project.compliance.approval, approvers: project.compliance.approval.approvers.map(({ email, name, phone }) => ({ email, name, hasPhone: phone !== undefined })) };
+  const approval = {
+    ...project.compliance.approval,
+    approvers: project.compliance.approval.approvers.map(({ email, name, phone }) => ({ email, name, hasPhone: phone !== undefined })),
+  };
   return { report, policyExcluded, approval, contentDigest: digest.digest('hex') };
 }

@@ -31,7 +31,9 @@ export async function resolveAudience(db: SqlStore, selection: AudienceSelection
   }
   const names = cleanGroupNames(selection.groups ?? []);
   if (names.length === 0) {
-    throw new DirectoryInputError(`Audience "groups" of project "${project.id}" names no group. Pick at least one group, or use audience "all".`);
+    throw new DirectoryInputError(
+      `Audience "groups" of project "${project.id}" names no group. Pick at least one group, or use audience "all".`,
+    );
   }
   const rows = await findGroups(db, project.id, names);
   const found = new Set(rows.map((row) => row.name));

@@ -21,8 +21,11 @@ export function contactNumberColumns(
   switch (normalized.status) {
     case 'valid':
       return {
-        sms_e164: normalized.e164, sms_status: 'valid', sms_invalid_reason: null,
-        sms_country: normalized.country ?? 'unknown', sms_type: normalized.type ?? 'UNKNOWN',
+        sms_e164: normalized.e164,
+        sms_status: 'valid',
+        sms_invalid_reason: null,
+        sms_country: normalized.country ?? 'unknown',
+        sms_type: normalized.type ?? 'UNKNOWN',
       };
     case 'missing':
       return { sms_e164: null, sms_status: 'missing', sms_invalid_reason: null, sms_country: null, sms_type: null };

@@ -127,7 +127,11 @@ async function writeMemberships(tx: SqlStore, projectId: string, contacts: Conta
   const memberships = new Map<number, number[]>();
   withGroups.forEach((contact, index) => {
     const contactId = ids.get(contact.externalId);
-    if (contactId !== undefined) memberships.set(contactId, names[index].map((name) => groupIds.get(name) as number));
+    if (contactId !== undefined)
+      memberships.set(
+        contactId,
+        names[index].map((name) => groupIds.get(name) as number),
+      );
   });
   await replaceMemberships(tx, memberships);
 }

@@ -18,7 +18,10 @@ const CR = 0x0d;
 export function csvEncoding(name: string | undefined): CsvEncoding {
   const wanted = (name ?? 'utf-8').trim().toLowerCase();
   const known = CSV_ENCODINGS.find((encoding) => encoding === wanted || (wanted === 'utf8' && encoding === 'utf-8'));
-  if (!known) throw new DirectoryInputError(`Unknown CSV encoding "${name}" (--encoding): use one of ${CSV_ENCODINGS.join(', ')} (or save the file as UTF-8).`);
+  if (!known)
+    throw new DirectoryInputError(
+      `Unknown CSV encoding "${name}" (--encoding): use one of ${CSV_ENCODINGS.join(', ')} (or save the file as UTF-8).`,
+    );
   return known;
 }
 
@@ -68,7 +71,9 @@ async function* decodeUtf8ByLines(chunks: AsyncIterable<Uint8Array>): AsyncGener
 
 function refuseUtf16Mark(data: Uint8Array): void {
   if ((data[0] === 0xff && data[1] === 0xfe) || (data[0] === 0xfe && data[1] === 0xff)) {
-    throw new DirectoryInputError('The CSV starts with a UTF-16 byte-order mark, not UTF-8: give --encoding utf-16le, or save the file as "CSV UTF-8".');
+    throw new DirectoryInputError(
+      'The CSV starts with a UTF-16 byte-order mark, not UTF-8: give --encoding utf-16le, or save the file as "CSV UTF-8".',
+    );
   }
 }
 
@@ -112,7 +117,9 @@ async function* decodeStreaming(chunks: AsyncIterable<Uint8Array>, encoding: Exc
     try {
       text = decode();
     } catch {
-      throw new DirectoryInputError(`Line ${line} of the CSV is not valid ${decoder.encoding}: check that --encoding ${encoding} is the file's encoding, or save it as UTF-8.`);
+      throw new DirectoryInputError(
+        `Line ${line} of the CSV is not valid ${decoder.encoding}: check that --encoding ${encoding} is the file's encoding, or save it as UTF-8.`,
+      );
     }
     refuseNul(text, line, encoding);
     const lastBreak = Math.max(text.lastIndexOf('\n'), text.lastIndexOf('\r'));

@@ -8,12 +8,20 @@ export function csvHeader(cells: readonly string[], line: number): string[] {
   const names = cells.map((cell) => cell.trim());
   const where = `The header (line ${line})`;
   if (names.length > MAX_CSV_COLUMNS) {
-    throw new DirectoryInputError(`${where} has ${names.length} columns; at most ${MAX_CSV_COLUMNS} are read. Remove the columns you do not need.`);
+    throw new DirectoryInputError(
+      `${where} has ${names.length} columns; at most ${MAX_CSV_COLUMNS} are read. Remove the columns you do not need.`,
+    );
   }
   const seen = new Map<string, number>();
   names.forEach((name, index) => {
-    if (name === '') throw new DirectoryInputError(`${where} has an empty column name in column ${index + 1}: name the column, or remove it (and its values).`);
-    if (name === '__proto__') throw new DirectoryInputError(`${where} has the column name "__proto__" in column ${index + 1}, which cannot be a profile field: rename it.`);
+    if (name === '')
+      throw new DirectoryInputError(
+        `${where} has an empty column name in column ${index + 1}: name the column, or remove it (and its values).`,
+      );
+    if (name === '__proto__')
+      throw new DirectoryInputError(
+        `${where} has the column name "__proto__" in column ${index + 1}, which cannot be a profile field: rename it.`,
+      );
     const key = name.toLowerCase();
     const earlier = seen.get(key);
     if (earlier !== undefined) {

@@ -57,7 +57,8 @@ const ACTIVE_VALUES: Record<string, boolean> = { true: true, false: false, '1': 
 
 /** csv-parse's codes for a broken record; after one the rest of the file cannot be read reliably. */
 const STRUCTURE_ERRORS: Record<string, string> = {
-  CSV_QUOTE_NOT_CLOSED: 'a quoted field starts here and its closing quote is missing: add the closing ", or double a " that is part of the text ("").',
+  CSV_QUOTE_NOT_CLOSED:
+    'a quoted field starts here and its closing quote is missing: add the closing ", or double a " that is part of the text ("").',
   CSV_MAX_RECORD_SIZE: `the record is longer than ${MAX_CSV_RECORD_CHARS / 1024} KiB (${MAX_CSV_RECORD_CHARS} characters): is a quote left open? Shorten the values or close the quote.`,
   CSV_INVALID_CLOSING_QUOTE: 'text follows a closing quote: a " inside a quoted field must be doubled ("").',
   CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE: 'text follows a closing quote: a " inside a quoted field must be doubled ("").',
@@ -85,7 +86,9 @@ export async function importContactsCsv(
 async function requireProject(directory: Directory, projectId: string): Promise<void> {
   if (await directory.getProject(projectId)) return;
   const known = (await directory.listProjects()).map((project) => project.id);
-  throw new DirectoryInputError(`Unknown project "${projectId}". Known projects: ${listForMessage(known)}. Create the project before importing contacts.`);
+  throw new DirectoryInputError(
+    `Unknown project "${projectId}". Known projects: ${listForMessage(known)}. Create the project before importing contacts.`,
+  );
 }
 
 /** The contacts of the file in batches; throws CsvImportRefused at the end when a row was bad (nothing is written after the first). */
@@ -184,9 +187,13 @@ function contactFromRecord(header: string[], record: string[], line: number, lin
     else if (key === 'active') {
       if (value === '') continue;
       active = ACTIVE_VALUES[value.toLowerCase()];
-      if (active === undefined) return `column "${column}" is "${shorten(value)}": use true/false, 1/0 or yes/no, or leave it empty to keep the contact's state.`;
+      if (active === undefined)
+        return `column "${column}" is "${shorten(value)}": use true/false, 1/0 or yes/no, or leave it empty to keep the contact's state.`;
     } else if (key === 'groups') {
-      groups = value.split(/[;|]/).map((name) => name.trim()).filter((name) => name !== '');
+      groups = value
+        .split(/[;|]/)
+        .map((name) => name.trim())
+        .filter((name) => name !== '');
     } else fields[column] = value;
   }
   if (externalId === '') return `column "${header.find((name) => name.toLowerCase() === 'id')}" is empty: every contact needs an id.`;

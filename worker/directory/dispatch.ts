@@ -43,7 +43,15 @@ async function checkAll(db: SqlStore, items: StatementItem[]): Promise<DispatchC
   for (const row of rows) {
     const active = row.active === null || row.active === undefined ? null : Number(row.active);
     checks[Number(row.i)] =
-      Number(row.opted_out ?? 0) > 0 ? 'optedOut' : active === null ? 'removed' : active !== 1 ? 'inactive' : Number(row.same_number) === 1 ? 'ok' : 'changedAfterApproval';
+      Number(row.opted_out ?? 0) > 0
+        ? 'optedOut'
+        : active === null
+          ? 'removed'
+          : active !== 1
+            ? 'inactive'
+            : Number(row.same_number) === 1
+              ? 'ok'
+              : 'changedAfterApproval';
   }
   return checks;
 }
@@ -89,8 +97,16 @@ async function claimAll(db: SqlStore, items: StatementItem[]): Promise<boolean[]
 }
 
 /** The final state of a message, written only where `token` still holds the row. False when it does not. */
-export function settleClaim(db: SqlStore, sendingId: string, seq: number, token: string, state: SettledState, detail: string | null): Promise<boolean> {
-  if (!SETTLED_STATES.includes(state)) throw new DirectoryInputError(`"${state}" is not a state a message settles in. Use sent, failed or unknown.`);
+export function settleClaim(
+  db: SqlStore,
+  sendingId: string,
+  seq: number,
+  token: string,
+  state: SettledState,
+  detail: string | null,
+): Promise<boolean> {
+  if (!SETTLED_STATES.includes(state))
+    throw new DirectoryInputError(`"${state}" is not a state a message settles in. Use sent, failed or unknown.`);
   return groupsFor(db).settles.submit({ key: rowKey(sendingId, seq), params: [sendingId, seq, token, state, detail] });
 }
 
@@ -134,7 +150,14 @@ export async function renewClaim(db: SqlStore, sendingId: string, seq: number, c
  * only from that holder (`expiredToken`; null for a row claimed before claims carried tokens), and only
  * while the sending's dispatch is not stopped.
  */
-export async function takeOverClaim(db: SqlStore, sendingId: string, seq: number, expiredToken: string | null, claim: Claim, nowMs: number): Promise<boolean> {
+export async function takeOverClaim(
+  db: SqlStore,
+  sendingId: string,
+  seq: number,
+  expiredToken: string | null,
+  claim: Claim,
+  nowMs: number,
+): Promise<boolean> {
   const changed = await db.run(
     `UPDATE sending_recipients SET claim_token = ?, lease_until = ?, attempts = attempts + 1, updated_at = ?
       WHERE sending_id = ? AND seq = ? AND state = 'dispatching' AND COALESCE(claim_token, '') = ? AND COALESCE(lease_until, 0) < ?
@@ -145,7 +168,14 @@ export async function takeOverClaim(db: SqlStore, sendingId: string, seq: number
 }
 
 /** Marks `unknown` a `dispatching` row whose holder's lease ran out, when resending could send twice. */
-export async function abandonClaim(db: SqlStore, sendingId: string, seq: number, expiredToken: string | null, detail: string, nowMs: number): Promise<boolean> {
+export async function abandonClaim(
+  db: SqlStore,
+  sendingId: string,
+  seq: number,
+  expiredToken: string | null,
+  detail: string,
+  nowMs: number,
+): Promise<boolean> {
   const changed = await db.run(
     `UPDATE sending_recipients SET state = 'unknown', detail = ?, claim_token = NULL, lease_until = NULL, updated_at = ?
       WHERE sending_id = ? AND seq = ? AND state = 'dispatching' AND COALESCE(claim_token, '') = ? AND COALESCE(lease_until, 0) < ?`,
@@ -206,7 +236,11 @@ export async function heldSummary(db: SqlStore, sendingId: string): Promise<Held
 }
 
 /** Puts the sending's `failed` and/or `unknown` recipients back to `pending` for a retry; answers how many of each. */
-export async function resetForRetry(db: SqlStore, sendingId: string, states: readonly ('failed' | 'unknown')[]): Promise<{ failed: number; unknown: number }> {
+export async function resetForRetry(
+  db: SqlStore,
+  sendingId: string,
+  states: readonly ('failed' | 'unknown')[],
+): Promise<{ failed: number; unknown: number }> {
   return db.transaction(async (tx) => {
     const reset = { failed: 0, unknown: 0 };
     for (const state of new Set(states)) {
@@ -258,7 +292,11 @@ export async function inFlight(db: SqlStore, sendingId: string, nowMs: number): 
        FROM sending_recipients WHERE sending_id = ? AND state = 'dispatching'`,
     [nowMs, nowMs, sendingId],
   );
-  return { live: Number(row?.live ?? 0), expired: Number(row?.expired ?? 0), lastLeaseMs: row?.last === null || row?.last === undefined ? null : Number(row.last) };
+  return {
+    live: Number(row?.live ?? 0),
+    expired: Number(row?.expired ?? 0),
+    lastLeaseMs: row?.last === null || row?.last === undefined ? null : Number(row.last),
+  };
 }
 
 /** Recipients per state, every state present; with `upToSeq`, only the rows up to that position. */
@@ -281,7 +319,10 @@ function noSuchRecipient(sendingId: string, seq: number): DirectoryInputError {
   return new DirectoryInputError(`Sending "${sendingId}" has no recipient #${seq} in its snapshot.`);
 }
 
-const groups = new WeakMap<SqlStore, { checks: StatementGroup<DispatchCheck>; claims: StatementGroup<boolean>; settles: StatementGroup<boolean> }>();
+const groups = new WeakMap<
+  SqlStore,
+  { checks: StatementGroup<DispatchCheck>; claims: StatementGroup<boolean>; settles: StatementGroup<boolean> }
+>();
 
 function groupsFor(db: SqlStore) {
   let found = groups.get(db);

@@ -13,7 +13,9 @@ export const MAX_MESSAGE_FIELDS = 50;
 /** The SQL expression over the contacts row `alias` and its parameters. */
 export function frozenFieldsSql(dialect: SqlDialect, fields: readonly string[], alias: string): { sql: string; params: SqlParam[] } {
   if (fields.length > MAX_MESSAGE_FIELDS) {
-    throw new DirectoryInputError(`The message uses ${fields.length} different fields; at most ${MAX_MESSAGE_FIELDS} are allowed. Use fewer {{fields}}.`);
+    throw new DirectoryInputError(
+      `The message uses ${fields.length} different fields; at most ${MAX_MESSAGE_FIELDS} are allowed. Use fewer {{fields}}.`,
+    );
   }
   const bad = fields.find((field) => !FIELD_NAME.test(field));
   if (bad !== undefined) throw new DirectoryInputError(`"${bad}" is not a field name: use letters, digits, _, - and . (e.g. firstName).`);
@@ -27,5 +29,8 @@ export function frozenFieldsSql(dialect: SqlDialect, fields: readonly string[], 
     params.push(field, field);
     return `CAST(? AS TEXT), CAST(${alias}.fields AS json) ->> CAST(? AS TEXT)`;
   });
-  return { sql: dialect === 'sqlite' ? `json_object(${pairs.join(', ')})` : `CAST(json_build_object(${pairs.join(', ')}) AS TEXT)`, params };
+  return {
+    sql: dialect === 'sqlite' ? `json_object(${pairs.join(', ')})` : `CAST(json_build_object(${pairs.join(', ')}) AS TEXT)`,
+    params,
+  };
 }

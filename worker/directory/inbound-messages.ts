@@ -13,9 +13,13 @@ export async function applyInboundKeyword(db: SqlStore, projectId: string, messa
   return db.transaction(async (tx) => {
     // One reply of a project at a time, so the id check, the order check and the change agree (SQLite's
     // write transactions are serial already).
-    if (tx.dialect === 'postgres') await tx.get('SELECT pg_advisory_xact_lock(hashtext(current_schema() || ?))', [`inbound_messages:${projectId}`]);
+    if (tx.dialect === 'postgres')
+      await tx.get('SELECT pg_advisory_xact_lock(hashtext(current_schema() || ?))', [`inbound_messages:${projectId}`]);
     if (message.messageId !== undefined) {
-      const seen = await tx.get('SELECT 1 AS seen FROM inbound_messages WHERE project_id = ? AND message_id = ?', [projectId, message.messageId]);
+      const seen = await tx.get('SELECT 1 AS seen FROM inbound_messages WHERE project_id = ? AND message_id = ?', [
+        projectId,
+        message.messageId,
+      ]);
       if (seen) return { applied: 'duplicate' };
     }
     const latest = await tx.get<{ latest_any: number | string | null; latest_stop: number | string | null }>(
@@ -42,7 +46,18 @@ export async function applyInboundKeyword(db: SqlStore, projectId: string, messa
     await tx.run(
       `INSERT INTO inbound_messages (project_id, message_id, e164, intent, keyword, sent_at, ordered_at, received_at, outcome, kept_source)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      [projectId, message.messageId ?? null, e164, message.intent, message.keyword, message.sentAt ?? null, orderedAt, receivedAt, outcome.applied, outcome.keptSource ?? null],
+      [
+        projectId,
+        message.messageId ?? null,
+        e164,
+        message.intent,
+        message.keyword,
+        message.sentAt ?? null,
+        orderedAt,
+        receivedAt,
+        outcome.applied,
+        outcome.keptSource ?? null,
+      ],
     );
     return outcome;
   });

@@ -62,10 +62,7 @@ export async function requireProject(db: SqlStore, id: string): Promise<Project>
 }
 
 /** Creates or updates a project; unset settings keep their stored (or default) value. */
-export async function upsertProject(
-  db: SqlStore,
-  input: ProjectInput,
-): Promise<Project> {
+export async function upsertProject(db: SqlStore, input: ProjectInput): Promise<Project> {
   const id = input.id?.trim();
   if (!id) throw new DirectoryInputError('A project needs a non-empty id.');
   return db.transaction(async (tx) => {

@@ -32,13 +32,23 @@ export async function renormalizeContacts(tx: SqlStore, project: Project): Promi
 
 function sameColumns(a: ContactNumberColumns, b: ContactNumberColumns): boolean {
   return (
-    a.sms_e164 === b.sms_e164 && a.sms_status === b.sms_status && a.sms_invalid_reason === b.sms_invalid_reason &&
-    a.sms_country === b.sms_country && a.sms_type === b.sms_type
+    a.sms_e164 === b.sms_e164 &&
+    a.sms_status === b.sms_status &&
+    a.sms_invalid_reason === b.sms_invalid_reason &&
+    a.sms_country === b.sms_country &&
+    a.sms_type === b.sms_type
   );
 }
 
 async function writeNumberColumns(tx: SqlStore, updates: { id: number; after: ContactNumberColumns }[]): Promise<void> {
-  const rows = updates.map(({ id, after }) => [id, after.sms_e164, after.sms_status, after.sms_invalid_reason, after.sms_country, after.sms_type]);
+  const rows = updates.map(({ id, after }) => [
+    id,
+    after.sms_e164,
+    after.sms_status,
+    after.sms_invalid_reason,
+    after.sms_country,
+    after.sms_type,
+  ]);
   await tx.run(
     `UPDATE contacts SET sms_e164 = v.sms_e164, sms_status = v.sms_status, sms_invalid_reason = v.sms_invalid_reason,
        sms_country = v.sms_country, sms_type = v.sms_type, updated_at = ?

@@ -66,10 +66,14 @@ export async function writeOutbox(db: SqlStore, message: Omit<OutboxMessage, 'cr
 }
 
 export async function readOutbox(db: SqlStore, sendingId: string): Promise<OutboxMessage[]> {
-  const rows = await db.all<{ sending_id: string; seq: number; to_number: string; sender: string | null; body: string; created_at: number }>(
-    'SELECT sending_id, seq, to_number, sender, body, created_at FROM outbox WHERE sending_id = ? ORDER BY seq',
-    [sendingId],
-  );
+  const rows = await db.all<{
+    sending_id: string;
+    seq: number;
+    to_number: string;
+    sender: string | null;
+    body: string;
+    created_at: number;
+  }>('SELECT sending_id, seq, to_number, sender, body, created_at FROM outbox WHERE sending_id = ? ORDER BY seq', [sendingId]);
   return rows.map((row) => ({
     sendingId: row.sending_id,
     seq: Number(row.seq),

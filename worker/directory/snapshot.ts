@@ -17,7 +17,12 @@ const SNAPSHOT_COLUMNS = 'sending_id, seq, contact_id, e164, state, attempts, de
  * values of `fields` (the message's fields) frozen as they are now; without `fields`, nothing is frozen
  * and messages render from the contact's fields at send time (snapshots made before freezing existed).
  */
-export async function prepareSnapshot(db: SqlStore, sendingId: string, selection: AudienceSelection, fields?: readonly string[]): Promise<SnapshotSummary> {
+export async function prepareSnapshot(
+  db: SqlStore,
+  sendingId: string,
+  selection: AudienceSelection,
+  fields?: readonly string[],
+): Promise<SnapshotSummary> {
   await freshenAudienceStatistics(db);
   return db.transaction(
     async (tx) => {
@@ -44,7 +49,12 @@ export async function prepareSnapshot(db: SqlStore, sendingId: string, selection
  * Re-resolves the recipients at send time: pending rows of contacts no longer targeted become
  * `skipped`/`removed`, pending rows follow a changed number, and new recipients are appended.
  */
-export async function refreshSnapshot(db: SqlStore, sendingId: string, selection: AudienceSelection, fields?: readonly string[]): Promise<RefreshResult> {
+export async function refreshSnapshot(
+  db: SqlStore,
+  sendingId: string,
+  selection: AudienceSelection,
+  fields?: readonly string[],
+): Promise<RefreshResult> {
   await freshenAudienceStatistics(db);
   return db.transaction(
     async (tx) => {
@@ -68,9 +78,10 @@ export async function refreshSnapshot(db: SqlStore, sendingId: string, selection
            SELECT 1 FROM refresh_recipients r WHERE r.contact_id = sending_recipients.contact_id AND r.e164 <> sending_recipients.e164)`,
         [now, sendingId],
       );
-      const last = await tx.get<{ max_seq: number }>('SELECT COALESCE(MAX(seq), 0) AS max_seq FROM sending_recipients WHERE sending_id = ?', [
-        sendingId,
-      ]);
+      const last = await tx.get<{ max_seq: number }>(
+        'SELECT COALESCE(MAX(seq), 0) AS max_seq FROM sending_recipients WHERE sending_id = ?',
+        [sendingId],
+      );
       // New: not in a live row of the snapshot; under perNumber, nor is their number.
       const numberNotCovered =
         audience.duplicatePolicy === 'perNumber'
@@ -162,7 +173,9 @@ function toSnapshotRow(row: SnapshotJoinRow): SnapshotRow {
     state: row.state,
     attempts: Number(row.attempts),
     ...(row.frozen_fields === null ? {} : { frozenFields: parseFields(row.frozen_fields) }),
-    ...(row.state === 'dispatching' ? { claim: { token: row.claim_token, leaseUntilMs: row.lease_until === null ? null : Number(row.lease_until) } } : {}),
+    ...(row.state === 'dispatching'
+      ? { claim: { token: row.claim_token, leaseUntilMs: row.lease_until === null ? null : Number(row.lease_until) } }
+      : {}),
     ...(row.external_id === null ? {} : { externalId: row.external_id }),
     ...(row.sms_country === null || row.sms_type === null ? {} : { facts: { country: row.sms_country, type: row.sms_type } }),
   };

@@ -180,7 +180,13 @@ export class SqlDirectory implements Directory {
     return claimDispatch(this.db, row, claim);
   }
 
-  settleClaim(sendingId: string, seq: number, token: string, state: 'sent' | 'failed' | 'unknown', detail: string | null): Promise<boolean> {
+  settleClaim(
+    sendingId: string,
+    seq: number,
+    token: string,
+    state: 'sent' | 'failed' | 'unknown',
+    detail: string | null,
+  ): Promise<boolean> {
     return settleClaim(this.db, sendingId, seq, token, state, detail);
   }
 

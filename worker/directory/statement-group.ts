@@ -40,7 +40,8 @@ export class StatementGroup<R> {
     while (this.waiting.length > 0) {
       const keys = new Set<string>();
       let size = 0;
-      while (size < this.waiting.length && size < MAX_GROUP && !keys.has(this.waiting[size].item.key)) keys.add(this.waiting[size++].item.key);
+      while (size < this.waiting.length && size < MAX_GROUP && !keys.has(this.waiting[size].item.key))
+        keys.add(this.waiting[size++].item.key);
       const group = this.waiting.splice(0, size);
       try {
         const results = await this.run(group.map((w) => w.item));

@@ -40,7 +40,9 @@ export function authenticate(settings: InboundAuthSettings, request: InboundRequ
   if (!settings.twilioAuthToken || !settings.publicUrl || !signature) return { by: null, refusal: null };
   const url = `${settings.publicUrl}${request.target}`;
   if (request.format === 'form') {
-    return isValidTwilioSignature(settings.twilioAuthToken, signature, url, request.params) ? { by: 'twilio' } : { by: null, refusal: null };
+    return isValidTwilioSignature(settings.twilioAuthToken, signature, url, request.params)
+      ? { by: 'twilio' }
+      : { by: null, refusal: null };
   }
   if (request.format === 'json') {
     const problem = jsonBodySignatureProblem(settings.twilioAuthToken, signature, url, request.body);
@@ -50,11 +52,11 @@ export function authenticate(settings: InboundAuthSettings, request: InboundRequ
 }
 
 const NOT_COVERED =
-  'X-Twilio-Signature covers only a form-encoded body (Twilio\'s inbound message webhook) or a JSON body whose SHA-256 is in the URL as bodySHA256.';
+  "X-Twilio-Signature covers only a form-encoded body (Twilio's inbound message webhook) or a JSON body whose SHA-256 is in the URL as bodySHA256.";
 
 const JSON_REFUSALS: Record<Exclude<JsonBodyProblem, 'signature'>, string> = {
   noBodyHash:
-    'X-Twilio-Signature does not cover this JSON body: for JSON, Twilio signs the URL alone and covers the body with one bodySHA256 parameter in the URL, and this URL has none (or has it twice). Post Twilio\'s inbound message webhook form-encoded.',
+    "X-Twilio-Signature does not cover this JSON body: for JSON, Twilio signs the URL alone and covers the body with one bodySHA256 parameter in the URL, and this URL has none (or has it twice). Post Twilio's inbound message webhook form-encoded.",
   bodyHashMismatch: 'The body is not the one Twilio signed: its SHA-256 differs from bodySHA256 in the URL.',
 };
 
@@ -65,7 +67,11 @@ export function authRefusal(settings: InboundAuthSettings, refusal: string | nul
 
 function authHint(settings: InboundAuthSettings): string {
   const ways = [
-    ...(settings.twilioAuthToken ? ["a valid X-Twilio-Signature (Twilio signs with the account's auth token; check that INBOUND_PUBLIC_URL is the address configured in Twilio)"] : []),
+    ...(settings.twilioAuthToken
+      ? [
+          "a valid X-Twilio-Signature (Twilio signs with the account's auth token; check that INBOUND_PUBLIC_URL is the address configured in Twilio)",
+        ]
+      : []),
     ...(settings.token ? ['the shared token as "Authorization: Bearer <INBOUND_TOKEN>" or "?token=<INBOUND_TOKEN>"'] : []),
   ];
   return `Not authenticated: send ${ways.join(', or ')}.`;

@@ -14,7 +14,15 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { ConfigError, checkInboundSettings } from '../config';
 import { authenticate, authRefusal, type InboundAuthSettings } from './inbound-auth';
-import { formParams, inboundFormat, InboundRequestError, messageFromForm, messageFromJson, requireMessageId, unsupportedFormatError } from './parse-inbound';
+import {
+  formParams,
+  inboundFormat,
+  InboundRequestError,
+  messageFromForm,
+  messageFromJson,
+  requireMessageId,
+  unsupportedFormatError,
+} from './parse-inbound';
 import { recordInboundMessage, type InboundDirectory } from './record-inbound';
 
 export const INBOUND_MAX_BODY_BYTES = 64 * 1024;
@@ -98,7 +106,11 @@ function requestHandler(ctx: HandlerContext) {
     if (raw === 'gone') return;
     if (raw === 'tooLarge') {
       res.setHeader('Connection', 'close');
-      return answerError(res, ctx, new InboundRequestError(413, `The body is larger than ${ctx.maxBodyBytes / 1024} KiB: post one inbound message per request.`));
+      return answerError(
+        res,
+        ctx,
+        new InboundRequestError(413, `The body is larger than ${ctx.maxBodyBytes / 1024} KiB: post one inbound message per request.`),
+      );
     }
 
     const params = format === 'form' ? formParams(raw) : [];
@@ -115,7 +127,9 @@ function requestHandler(ctx: HandlerContext) {
       if (by === 'twilio') requireMessageId(message);
       const result = await recordInboundMessage(ctx.directory, projectId, message);
       const kept = result.keptSource ? `: the ${printable(result.keptSource)} entry stays on the kill list` : '';
-      ctx.log(`[inbound] 200 ${result.recorded}${result.keyword ? ` (${result.keyword})` : ''} project=${printable(projectId)} via ${by}${kept}`);
+      ctx.log(
+        `[inbound] 200 ${result.recorded}${result.keyword ? ` (${result.keyword})` : ''} project=${printable(projectId)} via ${by}${kept}`,
+      );
       if (format === 'form') return answer(res, 200, 'text/xml; charset=utf-8', EMPTY_TWIML);
       const answerBody = { recorded: result.recorded, ...(result.keptSource ? { keptSource: result.keptSource } : {}) };
       return answer(res, 200, 'application/json; charset=utf-8', JSON.stringify(answerBody));
@@ -167,7 +181,8 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 'tooLar
     let size = 0;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > limit) resolve('tooLarge'); // later chunks are read and dropped
+      if (size > limit)
+        resolve('tooLarge'); // later chunks are read and dropped
       else chunks.push(chunk);
     });
     req.on('end', () => resolve(size > limit ? 'tooLarge' : Buffer.concat(chunks)));
@@ -197,13 +212,19 @@ function listen(server: Server, port: number, host: string): Promise<void> {
 function listenError(error: NodeJS.ErrnoException, port: number, host: string): Error {
   switch (error.code) {
     case 'EADDRINUSE':
-      return new ConfigError(`INBOUND_HTTP_PORT=${port}: port ${port} is already in use on ${host}. Stop what listens there, or set INBOUND_HTTP_PORT to a free port.`);
+      return new ConfigError(
+        `INBOUND_HTTP_PORT=${port}: port ${port} is already in use on ${host}. Stop what listens there, or set INBOUND_HTTP_PORT to a free port.`,
+      );
     case 'EACCES':
-      return new ConfigError(`INBOUND_HTTP_PORT=${port}: this process may not listen on port ${port} (ports below 1024 need privileges). Set INBOUND_HTTP_PORT to a port above 1024.`);
+      return new ConfigError(
+        `INBOUND_HTTP_PORT=${port}: this process may not listen on port ${port} (ports below 1024 need privileges). Set INBOUND_HTTP_PORT to a port above 1024.`,
+      );
     case 'EADDRNOTAVAIL':
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
-      return new ConfigError(`INBOUND_HTTP_HOST=${host} is not an address of this machine: use 127.0.0.1 (behind a local proxy) or 0.0.0.0 (every interface).`);
+      return new ConfigError(
+        `INBOUND_HTTP_HOST=${host} is not an address of this machine: use 127.0.0.1 (behind a local proxy) or 0.0.0.0 (every interface).`,
+      );
     default:
       return error;
   }

@@ -64,12 +64,19 @@ export function formParams(raw: Buffer): [string, string][] {
 export function messageFromForm(params: readonly (readonly [string, string])[]): InboundMessage {
   const field = (name: string): string | undefined => {
     const values = params.filter(([key]) => key === name);
-    if (values.length > 1) throw new InboundRequestError(400, `"${name}" is given ${values.length} times: post each inbound message parameter once, as Twilio does.`);
+    if (values.length > 1)
+      throw new InboundRequestError(
+        400,
+        `"${name}" is given ${values.length} times: post each inbound message parameter once, as Twilio does.`,
+      );
     return values[0]?.[1];
   };
   const from = plusRestored(field('From') ?? '').trim();
   if (!from) {
-    throw new InboundRequestError(400, '"From" is missing: post the inbound message webhook parameters (From, Body) form-encoded, as Twilio does.');
+    throw new InboundRequestError(
+      400,
+      '"From" is missing: post the inbound message webhook parameters (From, Body) form-encoded, as Twilio does.',
+    );
   }
   const body = field('Body') ?? '';
   const optOutType = field('OptOutType')?.trim();
@@ -96,7 +103,10 @@ export function messageFromJson(raw: Buffer, now: number = Date.now()): InboundM
     throw new InboundRequestError(400, `"from" must be a string (the sender's number in quotes), e.g. ${JSON_EXAMPLE}.`);
   }
   if (typeof body !== 'string') {
-    throw new InboundRequestError(400, `"body" ${body === undefined || body === null ? 'is missing' : 'must be a string'}: give the text of the reply, e.g. ${JSON_EXAMPLE}.`);
+    throw new InboundRequestError(
+      400,
+      `"body" ${body === undefined || body === null ? 'is missing' : 'must be a string'}: give the text of the reply, e.g. ${JSON_EXAMPLE}.`,
+    );
   }
   const messageId = checkedId('id', typeof fields.id === 'number' && Number.isSafeInteger(fields.id) ? String(fields.id) : fields.id);
   const sentAt = checkedSentAt(fields.sentAt, now);
@@ -119,10 +129,17 @@ export function requireMessageId(message: InboundMessage): void {
 
 function checkedId(name: string, value: unknown): string | undefined {
   if (value === undefined || value === null || value === '') return undefined;
-  if (typeof value !== 'string') throw new InboundRequestError(400, `"${name}" must be a string: the provider's id of the message, e.g. "SM0123456789abcdef0123456789abcdef".`);
+  if (typeof value !== 'string')
+    throw new InboundRequestError(
+      400,
+      `"${name}" must be a string: the provider's id of the message, e.g. "SM0123456789abcdef0123456789abcdef".`,
+    );
   const id = value.trim();
   if (id.length > MAX_ID_LENGTH || /[\p{Cc}\p{Cf}]/u.test(id) || id === '') {
-    throw new InboundRequestError(400, `"${name}" is not a message id: give the provider's id as it sent it (1 to ${MAX_ID_LENGTH} visible characters).`);
+    throw new InboundRequestError(
+      400,
+      `"${name}" is not a message id: give the provider's id as it sent it (1 to ${MAX_ID_LENGTH} visible characters).`,
+    );
   }
   return id;
 }
@@ -139,12 +156,19 @@ const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?
 function checkedSentAt(value: unknown, now: number): number | undefined {
   if (value === undefined || value === null) return undefined;
   const example = 'e.g. "2025-05-14T09:30:00Z"';
-  const at = typeof value === 'string' && ISO_WITH_ZONE.test(value.trim()) && isCalendarDate(value.trim()) ? Date.parse(value.trim()) : Number.NaN;
+  const at =
+    typeof value === 'string' && ISO_WITH_ZONE.test(value.trim()) && isCalendarDate(value.trim()) ? Date.parse(value.trim()) : Number.NaN;
   if (!Number.isFinite(at)) {
-    throw new InboundRequestError(400, `"sentAt" must be the time the provider received the reply, in ISO 8601 with a time zone, ${example} (or leave it out: then the order of arrival counts).`);
+    throw new InboundRequestError(
+      400,
+      `"sentAt" must be the time the provider received the reply, in ISO 8601 with a time zone, ${example} (or leave it out: then the order of arrival counts).`,
+    );
   }
   if (at > now + SENT_AT_MAX_AHEAD_MS) {
-    throw new InboundRequestError(400, `"sentAt" is more than ${SENT_AT_MAX_AHEAD_MS / 60_000} minutes ahead of this server's clock: send the provider's time of the reply with its time zone, ${example}.`);
+    throw new InboundRequestError(
+      400,
+      `"sentAt" is more than ${SENT_AT_MAX_AHEAD_MS / 60_000} minutes ahead of this server's clock: send the provider's time of the reply with its time zone, ${example}.`,
+    );
   }
   return at;
 }

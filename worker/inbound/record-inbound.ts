@@ -36,7 +36,11 @@ const OUTCOMES: Record<InboundApplied, InboundOutcome> = {
  * Applies one inbound message to the project's kill list. The sender's number is read like every
  * number of the directory: E.164, or the local format of the project's default country.
  */
-export async function recordInboundMessage(directory: InboundDirectory, projectId: string, message: InboundMessage): Promise<InboundResult> {
+export async function recordInboundMessage(
+  directory: InboundDirectory,
+  projectId: string,
+  message: InboundMessage,
+): Promise<InboundResult> {
   const project = await directory.getProject(projectId);
   if (!project) {
     throw new InboundRequestError(

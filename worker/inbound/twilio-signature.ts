@@ -63,7 +63,12 @@ export type JsonBodyProblem = 'noBodyHash' | 'signature' | 'bodyHashMismatch';
  * Twilio's scheme for JSON bodies: the signature is over the URL alone (no parameters), and the URL's
  * `bodySHA256` is the hex SHA-256 of the exact body bytes. Without `bodySHA256` nothing covers the body.
  */
-export function jsonBodySignatureProblem(authToken: string, signature: string | undefined, url: string, body: Buffer): JsonBodyProblem | null {
+export function jsonBodySignatureProblem(
+  authToken: string,
+  signature: string | undefined,
+  url: string,
+  body: Buffer,
+): JsonBodyProblem | null {
   const claimed = bodyHashOf(url);
   if (claimed === undefined) return 'noBodyHash';
   if (!isValidTwilioSignature(authToken, signature, url, [])) return 'signature';

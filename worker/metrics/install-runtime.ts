@@ -17,6 +17,8 @@ export function installRuntime(logger: Logger, metricsAddress: string | undefine
     return Runtime.install({ logger, telemetryOptions: { metrics: { prometheus } } }).metricMeter;
   } catch (err) {
     const why = err instanceof Error ? err.message : String(err);
-    throw new ConfigError(`WORKER_METRICS_PORT: the metrics endpoint cannot listen on ${metricsAddress} (${why}). Choose a free port, or unset WORKER_METRICS_PORT to turn it off.`);
+    throw new ConfigError(
+      `WORKER_METRICS_PORT: the metrics endpoint cannot listen on ${metricsAddress} (${why}). Choose a free port, or unset WORKER_METRICS_PORT to turn it off.`,
+    );
   }
 }

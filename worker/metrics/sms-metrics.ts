@@ -25,10 +25,28 @@ export const PROVIDER_CALL_SECONDS = 'sms_provider_call_duration_seconds';
 export const PROVIDER_CALL_BUCKETS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15, 30];
 
 export function createSmsMetrics(meter: MetricMeter, provider: string): SmsMetrics {
-  const messages = meter.createCounter('sms_messages_total', undefined, 'Messages decided by outcome: sent, failed (refused by the provider), unknown, skipped, held (quiet hours)');
-  const calls = meter.createHistogram(PROVIDER_CALL_SECONDS, 'float', 's', 'Provider call duration by result: sent, rejected, transient (429/5xx/network), account (credentials or account refused), error');
-  const interruptions = meter.createCounter('sms_batch_interruptions_total', undefined, 'Batches that ended early, by kind: stopped, backoff, account, breaker (the circuit breaker tripped)');
-  const paused = meter.createGauge('sms_paused_sendings', 'int', undefined, "Sendings whose dispatch is paused in the directory (every worker on the directory reports the same count)");
+  const messages = meter.createCounter(
+    'sms_messages_total',
+    undefined,
+    'Messages decided by outcome: sent, failed (refused by the provider), unknown, skipped, held (quiet hours)',
+  );
+  const calls = meter.createHistogram(
+    PROVIDER_CALL_SECONDS,
+    'float',
+    's',
+    'Provider call duration by result: sent, rejected, transient (429/5xx/network), account (credentials or account refused), error',
+  );
+  const interruptions = meter.createCounter(
+    'sms_batch_interruptions_total',
+    undefined,
+    'Batches that ended early, by kind: stopped, backoff, account, breaker (the circuit breaker tripped)',
+  );
+  const paused = meter.createGauge(
+    'sms_paused_sendings',
+    'int',
+    undefined,
+    'Sendings whose dispatch is paused in the directory (every worker on the directory reports the same count)',
+  );
   return {
     messageDecided: (outcome, count = 1) => messages.add(count, { outcome, provider }),
     providerCall: (result, seconds) => calls.record(seconds, { result, provider }),

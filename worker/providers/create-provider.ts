@@ -17,7 +17,9 @@ export function createProvider(config: ProviderConfig, deps: { outboxStore: Outb
     case 'http':
       return createHttpProvider(config, { fetch: deps.fetch });
     default:
-      throw new ProviderConfigError(`Unknown SMS provider kind ${JSON.stringify((config as { kind?: unknown }).kind)}: use outbox, twilio or http.`);
+      throw new ProviderConfigError(
+        `Unknown SMS provider kind ${JSON.stringify((config as { kind?: unknown }).kind)}: use outbox, twilio or http.`,
+      );
   }
 }
 
@@ -39,7 +41,10 @@ export function providerConfigFromEnv(env: NodeJS.ProcessEnv): ProviderConfig {
     case 'http':
       return httpFromEnv(env);
     default:
-      throw new ProviderConfigError(`SMS_PROVIDER=${JSON.stringify(env.SMS_PROVIDER)} is not a known provider: set SMS_PROVIDER to outbox (default), twilio or http.`, 'SMS_PROVIDER');
+      throw new ProviderConfigError(
+        `SMS_PROVIDER=${JSON.stringify(env.SMS_PROVIDER)} is not a known provider: set SMS_PROVIDER to outbox (default), twilio or http.`,
+        'SMS_PROVIDER',
+      );
   }
 }
 
@@ -48,12 +53,18 @@ function twilioFromEnv(env: NodeJS.ProcessEnv): ProviderConfig {
   const apiKeySid = value(env, 'TWILIO_API_KEY_SID');
   const apiKeySecret = value(env, 'TWILIO_API_KEY_SECRET');
   if (apiKeySid && !apiKeySecret) throw missing('TWILIO_API_KEY_SECRET', 'the secret of the API key given in TWILIO_API_KEY_SID');
-  if (apiKeySecret && !apiKeySid) throw missing('TWILIO_API_KEY_SID', 'the SID (starts with SK) of the API key whose secret is in TWILIO_API_KEY_SECRET');
-  const authToken = apiKeySid ? value(env, 'TWILIO_AUTH_TOKEN') : required(env, 'TWILIO_AUTH_TOKEN', "the account's auth token (or TWILIO_API_KEY_SID and TWILIO_API_KEY_SECRET)");
+  if (apiKeySecret && !apiKeySid)
+    throw missing('TWILIO_API_KEY_SID', 'the SID (starts with SK) of the API key whose secret is in TWILIO_API_KEY_SECRET');
+  const authToken = apiKeySid
+    ? value(env, 'TWILIO_AUTH_TOKEN')
+    : required(env, 'TWILIO_AUTH_TOKEN', "the account's auth token (or TWILIO_API_KEY_SID and TWILIO_API_KEY_SECRET)");
   const from = value(env, 'TWILIO_FROM');
   const messagingServiceSid = value(env, 'TWILIO_MESSAGING_SERVICE_SID');
   if (!from && !messagingServiceSid) {
-    throw missing('TWILIO_FROM', 'the default sender (a Twilio number in E.164 or an alphanumeric id), or set TWILIO_MESSAGING_SERVICE_SID');
+    throw missing(
+      'TWILIO_FROM',
+      'the default sender (a Twilio number in E.164 or an alphanumeric id), or set TWILIO_MESSAGING_SERVICE_SID',
+    );
   }
   const baseUrl = value(env, 'TWILIO_BASE_URL');
   return {
@@ -81,7 +92,10 @@ function parseHeaders(raw: string): Record<string, string> {
   try {
     parsed = JSON.parse(raw);
   } catch {
-    throw new ProviderConfigError(`SMS_HTTP_HEADERS is not valid JSON: set it to a JSON object of header names to values, ${example}.`, 'SMS_HTTP_HEADERS');
+    throw new ProviderConfigError(
+      `SMS_HTTP_HEADERS is not valid JSON: set it to a JSON object of header names to values, ${example}.`,
+      'SMS_HTTP_HEADERS',
+    );
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new ProviderConfigError(`SMS_HTTP_HEADERS must be a JSON object of header names to values, ${example}.`, 'SMS_HTTP_HEADERS');
@@ -101,7 +115,10 @@ function timeoutFromEnv(env: NodeJS.ProcessEnv): { timeoutMs?: number } {
   if (raw === undefined) return {};
   const timeoutMs = Number(raw);
   if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) {
-    throw new ProviderConfigError(`SMS_PROVIDER_TIMEOUT_MS=${JSON.stringify(raw)} is not a positive whole number of milliseconds: set it to e.g. 15000 or unset it.`, 'SMS_PROVIDER_TIMEOUT_MS');
+    throw new ProviderConfigError(
+      `SMS_PROVIDER_TIMEOUT_MS=${JSON.stringify(raw)} is not a positive whole number of milliseconds: set it to e.g. 15000 or unset it.`,
+      'SMS_PROVIDER_TIMEOUT_MS',
+    );
   }
   return { timeoutMs };
 }

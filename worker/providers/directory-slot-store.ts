@@ -35,7 +35,9 @@ export function openDirectorySlotStore(location: DirectoryConfig, key: string): 
       try {
         row = await db.get<{ tat: number; reserved_at: number }>(sql, [key, spanMs, spanMs]);
       } catch (error) {
-        throw new Error(`The provider-wide rate limit could not reserve messages in the directory (${db.dialect}): ${(error as Error).message}`);
+        throw new Error(
+          `The provider-wide rate limit could not reserve messages in the directory (${db.dialect}): ${(error as Error).message}`,
+        );
       }
       if (!row) throw new Error('The provider-wide rate limit got no reservation back from the directory.');
       return { startMs: Number(row.tat) - spanMs, nowMs: Number(row.reserved_at) };

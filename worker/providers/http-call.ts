@@ -15,7 +15,10 @@ export function parseEndpointUrl(value: string, what: string, variable?: string)
   try {
     url = new URL(value);
   } catch {
-    throw new ProviderConfigError(`${what} is not a valid URL: give an absolute http(s) URL such as https://sms.example.com/messages.`, variable);
+    throw new ProviderConfigError(
+      `${what} is not a valid URL: give an absolute http(s) URL such as https://sms.example.com/messages.`,
+      variable,
+    );
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new ProviderConfigError(`${what} must be an http:// or https:// URL.`, variable);

@@ -5,7 +5,17 @@
  * - 2xx: accepted (optional JSON `id` or `messageId`); 401/403: the caller is refused (the sending pauses);
  *   other 4xx: refused for this recipient (JSON `error` or `message` says why); 408/409/425/429/5xx: transient, retried with the same key (Retry-After honoured).
  */
-import { DEFAULT_TIMEOUT_MS, discardBody, isRecord, isTransientStatus, originOf, parseEndpointUrl, post, readJson, transientStatusError } from './http-call';
+import {
+  DEFAULT_TIMEOUT_MS,
+  discardBody,
+  isRecord,
+  isTransientStatus,
+  originOf,
+  parseEndpointUrl,
+  post,
+  readJson,
+  transientStatusError,
+} from './http-call';
 import { isAccountErrorCode, isAccountStatus } from './account-errors';
 import { ProviderAccountError, type OutgoingSms, type ProviderResult, type SmsProvider } from './provider';
 
@@ -46,7 +56,8 @@ export function createHttpProvider(config: HttpProviderConfig, options: { fetch?
       if (response.ok) return { status: 'sent', providerMessageId: messageIdOf(json) ?? sms.idempotencyKey };
       const code = isRecord(json) && (typeof json.code === 'string' || typeof json.code === 'number') ? String(json.code) : undefined;
       const reason = `HTTP ${response.status}: ${reasonOf(json) ?? (response.statusText || 'refused')}`;
-      if (isAccountStatus(response.status) || isAccountErrorCode(code)) throw new ProviderAccountError(`${label} refused the account: ${reason}`, code);
+      if (isAccountStatus(response.status) || isAccountErrorCode(code))
+        throw new ProviderAccountError(`${label} refused the account: ${reason}`, code);
       return { status: 'rejected', reason, ...(code ? { code } : {}) };
     },
   };

@@ -9,4 +9,5 @@ export const QUARANTINE_CODES: Readonly<Record<string, string>> = {
   '21614': 'not a mobile number',
 };
 
-export const quarantineSource = (code: string | undefined): string | null => (code && code in QUARANTINE_CODES ? `quarantine:${code}` : null);
+export const quarantineSource = (code: string | undefined): string | null =>
+  code && code in QUARANTINE_CODES ? `quarantine:${code}` : null;

@@ -2,7 +2,17 @@
  * Twilio Programmable Messaging: POST {baseUrl}/2010-04-01/Accounts/{AccountSid}/Messages.json.
  * Twilio offers no idempotency key for this call, so a retry after an unknown outcome may send twice.
  */
-import { DEFAULT_TIMEOUT_MS, discardBody, isRecord, isTransientStatus, originOf, parseEndpointUrl, post, readJson, transientStatusError } from './http-call';
+import {
+  DEFAULT_TIMEOUT_MS,
+  discardBody,
+  isRecord,
+  isTransientStatus,
+  originOf,
+  parseEndpointUrl,
+  post,
+  readJson,
+  transientStatusError,
+} from './http-call';
 import { isAccountErrorCode, isAccountStatus } from './account-errors';
 import { ProviderAccountError, ProviderConfigError, type OutgoingSms, type ProviderResult, type SmsProvider } from './provider';
 
@@ -55,7 +65,8 @@ export function createTwilioProvider(config: TwilioConfig, options: { fetch?: ty
         return { status: 'sent', providerMessageId: sid ?? `twilio:unreadable-response:${sms.idempotencyKey}` };
       }
       const code = isRecord(json) && json.code !== undefined && json.code !== null ? String(json.code) : undefined;
-      if (isAccountStatus(response.status) || isAccountErrorCode(code)) throw new ProviderAccountError(`${label} refused the account: ${twilioReason(json, response)}`, code);
+      if (isAccountStatus(response.status) || isAccountErrorCode(code))
+        throw new ProviderAccountError(`${label} refused the account: ${twilioReason(json, response)}`, code);
       return { status: 'rejected', reason: twilioReason(json, response), ...(code ? { code } : {}) };
     },
   };

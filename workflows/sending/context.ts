@@ -3,7 +3,14 @@
  * attributes), the audit log, refusals quoting the transition table, and the lock that runs one
  * change at a time.
  */
-import { ActivityFailure, ApplicationFailure, CancellationScope, condition, isCancellation, upsertSearchAttributes } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  CancellationScope,
+  condition,
+  isCancellation,
+  upsertSearchAttributes,
+} from '@temporalio/workflow';
 import { allowedFrom, isAllowed, type SendingAction } from '../../domain/sending-transitions';
 import { TERMINAL_STATES, type SendingState } from '../../domain/types';
 import { AUDIT_IN_STATUS, type IdentityEstablished, type SendingStatus, type SendingTuning, type SendingWorkflowInput } from '../messages';
@@ -27,7 +34,8 @@ export function refuse(message: string, type = 'InvalidSendingRequest'): Applica
 
 /** An activity's own message (e.g. `Unknown group "VIP"`) instead of "Activity task failed". */
 export function explain(err: unknown): unknown {
-  if (err instanceof ActivityFailure && err.cause instanceof ApplicationFailure) return refuse(err.cause.message, err.cause.type ?? 'ActivityError');
+  if (err instanceof ActivityFailure && err.cause instanceof ApplicationFailure)
+    return refuse(err.cause.message, err.cause.type ?? 'ActivityError');
   return err;
 }
 
@@ -95,7 +103,12 @@ export class SendingContext {
    * Written to the directory's audit log first; the latest entries also stay in the status. A person's
    * action says how their identity was established (`selfDeclared` when the caller did not say).
    */
-  async audit(action: string, actor: string, detail?: Record<string, unknown>, established?: IdentityEstablished | 'system'): Promise<void> {
+  async audit(
+    action: string,
+    actor: string,
+    detail?: Record<string, unknown>,
+    established?: IdentityEstablished | 'system',
+  ): Promise<void> {
     if (actor !== 'system') detail = { ...detail, established: established ?? 'selfDeclared' };
     await directory.recordAudit({ sendingId: this.id, action, actor, detail });
     this.status.audit.push({ atMs: Date.now(), action, actor, ...(detail ? { detail } : {}) });
@@ -106,7 +119,10 @@ export class SendingContext {
   requireAllowed(action: SendingAction, verb: string): void {
     if (!isAllowed(action, this.status.state)) {
       const what = verb.replace(/ (for|of)$/, '');
-      throw refuse(`Cannot ${verb} sending ${this.id}: it is ${this.status.state}; ${what} is possible when it is ${allowedFrom(action).join(' or ')}.`, 'InvalidState');
+      throw refuse(
+        `Cannot ${verb} sending ${this.id}: it is ${this.status.state}; ${what} is possible when it is ${allowedFrom(action).join(' or ')}.`,
+        'InvalidState',
+      );
     }
   }
 
@@ -123,7 +139,8 @@ export class SendingContext {
     try {
       return await scope.run(work);
     } catch (err) {
-      if (isCancellation(err)) throw refuse(`Sending ${this.id} was cancelled while this change was being made; the change was not applied.`, 'Cancelled');
+      if (isCancellation(err))
+        throw refuse(`Sending ${this.id} was cancelled while this change was being made; the change was not applied.`, 'Cancelled');
       throw explain(err);
     } finally {
       this.locked = false;
@@ -151,9 +168,11 @@ export class SendingContext {
 }
 
 export const requireActor = (actor: unknown, field: string): void => {
-  if (typeof actor !== 'string' || actor.trim() === '') throw refuse(`"${field}" is required: say who does this (a name or an e-mail).`, 'InvalidInput');
+  if (typeof actor !== 'string' || actor.trim() === '')
+    throw refuse(`"${field}" is required: say who does this (a name or an e-mail).`, 'InvalidInput');
 };
 
 export const requireReason = (reason: unknown, action: string): void => {
-  if (typeof reason !== 'string' || reason.trim() === '') throw refuse(`"reason" is required to ${action} a sending: say why.`, 'InvalidInput');
+  if (typeof reason !== 'string' || reason.trim() === '')
+    throw refuse(`"reason" is required to ${action} a sending: say why.`, 'InvalidInput');
 };

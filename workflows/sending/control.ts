@@ -78,7 +78,12 @@ export function registerControlHandlers(s: SendingContext): void {
         s.requireAllowed('resume', 'resume');
         await directory.resumeDispatch(id);
         const pause = status.pause;
-        await s.audit('resumed', actor, { pausedBy: pause?.by, reason: pause?.reason, pausedMs: pause ? Date.now() - pause.atMs : null }, established);
+        await s.audit(
+          'resumed',
+          actor,
+          { pausedBy: pause?.by, reason: pause?.reason, pausedMs: pause ? Date.now() - pause.atMs : null },
+          established,
+        );
         status.pause = null;
         status.backoff = null;
         s.setState('sending');
@@ -106,7 +111,10 @@ export function registerControlHandlers(s: SendingContext): void {
       );
     }
     if (status.state === 'completed' && (status.retryUntilMs ?? 0) < Date.now()) {
-      throw refuse(`Sending ${id} completed and its retry window closed${status.retryUntilMs ? ` at ${iso(status.retryUntilMs)}` : ''}: prepare a new sending for these recipients.`, 'RetryWindowClosed');
+      throw refuse(
+        `Sending ${id} completed and its retry window closed${status.retryUntilMs ? ` at ${iso(status.retryUntilMs)}` : ''}: prepare a new sending for these recipients.`,
+        'RetryWindowClosed',
+      );
     }
   };
 
@@ -116,7 +124,12 @@ export function registerControlHandlers(s: SendingContext): void {
       s.exclusive(async () => {
         validateRetry(request);
         const reset = await directory.resetForRetry(id, request.include);
-        await s.audit('retry_requested', request.actor, { include: request.include, failed: reset.failed, unknown: reset.unknown, possibleDuplicates: reset.unknown }, request.established);
+        await s.audit(
+          'retry_requested',
+          request.actor,
+          { include: request.include, failed: reset.failed, unknown: reset.unknown, possibleDuplicates: reset.unknown },
+          request.established,
+        );
         const p = status.progress;
         p.failed -= reset.failed;
         p.unknown -= reset.unknown;

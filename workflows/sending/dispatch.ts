@@ -4,7 +4,16 @@
  * durable timer (the provider asked to wait), or pauses the sending (the account was refused, the breaker
  * tripped, too many waits in a row, the worker could not send), or stops (pause, cancel).
  */
-import { ActivityFailure, ApplicationFailure, CancellationScope, condition, isCancellation, log, patched, workflowInfo } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  CancellationScope,
+  condition,
+  isCancellation,
+  log,
+  patched,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { BatchCounts, BatchInterruption } from '../../worker/activities';
 import type { ProgressCounts } from '../../worker/directory/directory';
 import type { Progress } from '../messages';
@@ -34,13 +43,20 @@ export async function runDispatch(s: SendingContext): Promise<DispatchEnd> {
     }
     if (status.state === 'paused') {
       const pause = status.pause!;
-      const woken = await condition(() => status.state !== 'paused' || status.cancellation !== null, Math.max(1, pause.expiresAtMs - Date.now()));
+      const woken = await condition(
+        () => status.state !== 'paused' || status.cancellation !== null,
+        Math.max(1, pause.expiresAtMs - Date.now()),
+      );
       if (!woken) {
-        await endDispatch(s, new Error(`paused for longer than allowed (since ${new Date(pause.atMs).toISOString()}, by ${pause.by}): ${pause.reason}`));
+        await endDispatch(
+          s,
+          new Error(`paused for longer than allowed (since ${new Date(pause.atMs).toISOString()}, by ${pause.by}): ${pause.reason}`),
+        );
         return 'ended';
       }
       // Resumed: the counts of the first pass come again from the directory (a retry may have moved some).
-      if (stateOf(s) === 'sending') Object.assign(status.progress, asProgress(await directory.dispatchProgress(s.id, status.progress.cursor)));
+      if (stateOf(s) === 'sending')
+        Object.assign(status.progress, asProgress(await directory.dispatchProgress(s.id, status.progress.cursor)));
       continue;
     }
     if (status.state !== 'sending') return 'ended';
@@ -217,7 +233,12 @@ async function settlePause(s: SendingContext): Promise<void> {
   const pause = status.pause!;
   try {
     Object.assign(status.progress, asProgress(await settling.settleDispatch(id, { abandonExpired: false })));
-    await s.audit('paused', pause.automatic ? 'system' : pause.by, { automatic: pause.automatic, reason: pause.reason, ...(pause.code ? { code: pause.code } : {}), expiresAtMs: pause.expiresAtMs });
+    await s.audit('paused', pause.automatic ? 'system' : pause.by, {
+      automatic: pause.automatic,
+      reason: pause.reason,
+      ...(pause.code ? { code: pause.code } : {}),
+      expiresAtMs: pause.expiresAtMs,
+    });
   } catch {
     // The directory is down: the sending pauses all the same; the counts are the last known.
   }

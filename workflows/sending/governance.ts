@@ -30,7 +30,10 @@ function checkApproveInput(decision: unknown): void {
   checkActor(input, 'approver');
   checkText(input, 'comment', { max: INPUT_LIMITS.comment });
   if (input.hash !== undefined && (typeof input.hash !== 'string' || !APPROVAL_HASH.test(input.hash))) {
-    throw refuse(`"hash" must be the 64 hexadecimal characters of the approval hash you reviewed (status.approvalHash), got ${JSON.stringify(input.hash).slice(0, 80)}.`, 'InvalidInput');
+    throw refuse(
+      `"hash" must be the 64 hexadecimal characters of the approval hash you reviewed (status.approvalHash), got ${JSON.stringify(input.hash).slice(0, 80)}.`,
+      'InvalidInput',
+    );
   }
 }
 
@@ -52,7 +55,13 @@ export function openApprovalRequest(s: SendingContext, requestedBy: string): voi
   status.approvals = [];
   status.approval = null;
   status.proofSends = {};
-  status.approvalRequest = { requestedBy, atMs: now, expiresAtMs: sendAt === null ? expiry : Math.min(expiry, sendAt), hash: status.approvalHash!, expiredAtMs: null };
+  status.approvalRequest = {
+    requestedBy,
+    atMs: now,
+    expiresAtMs: sendAt === null ? expiry : Math.min(expiry, sendAt),
+    hash: status.approvalHash!,
+    expiredAtMs: null,
+  };
 }
 
 export function dropApproval(s: SendingContext): void {
@@ -72,7 +81,12 @@ export function registerGovernanceHandlers(s: SendingContext): void {
         s.requireAllowed('requestApproval', 'request approval for');
         openApprovalRequest(s, actor);
         const request = status.approvalRequest!;
-        await s.audit('approval_requested', actor, { hash: request.hash, expiresAtMs: request.expiresAtMs, approvalsRequired: status.prepared!.approvalRules.approvalsRequired }, established);
+        await s.audit(
+          'approval_requested',
+          actor,
+          { hash: request.hash, expiresAtMs: request.expiresAtMs, approvalsRequired: status.prepared!.approvalRules.approvalsRequired },
+          established,
+        );
         s.setState('awaiting_approval');
         return status;
       }),
@@ -82,7 +96,10 @@ export function registerGovernanceHandlers(s: SendingContext): void {
         s.requireAllowed('requestApproval', 'request approval for');
         const sendAt = status.prepared!.sendAtMs;
         if (sendAt !== null && sendAt <= Date.now()) {
-          throw refuse(`The scheduled time of sending ${id} (${iso(sendAt)}) has passed: reschedule it before requesting approval.`, 'SchedulePassed');
+          throw refuse(
+            `The scheduled time of sending ${id} (${iso(sendAt)}) has passed: reschedule it before requesting approval.`,
+            'SchedulePassed',
+          );
         }
       },
     },
@@ -102,19 +119,31 @@ export function registerGovernanceHandlers(s: SendingContext): void {
     requireActor(decision?.approver, 'approver');
     const request = status.approvalRequest!;
     if (Date.now() >= request.expiresAtMs) {
-      throw refuse(`The approval request of sending ${id} expired at ${iso(request.expiresAtMs)}; an expired request cannot be approved. Request approval again.`, 'ApprovalExpired');
+      throw refuse(
+        `The approval request of sending ${id} expired at ${iso(request.expiresAtMs)}; an expired request cannot be approved. Request approval again.`,
+        'ApprovalExpired',
+      );
     }
     if (decision.hash !== undefined && decision.hash !== status.approvalHash) {
-      throw refuse(`Sending ${id} changed after you saw it (approval hash ${decision.hash.slice(0, 12)}… is now ${status.approvalHash!.slice(0, 12)}…): review it again before approving.`, 'ApprovalOutdated');
+      throw refuse(
+        `Sending ${id} changed after you saw it (approval hash ${decision.hash.slice(0, 12)}… is now ${status.approvalHash!.slice(0, 12)}…): review it again before approving.`,
+        'ApprovalOutdated',
+      );
     }
     const rules = status.prepared!.approvalRules;
     if (rules.requireNamedApprovers) {
       const approvers = rules.approvers ?? [];
       if (!approvers.some((a) => samePerson(a.email, decision.approver))) {
-        throw refuse(`${decision.approver.trim()} is not one of the approvers of this project (${approvers.map((a) => a.email).join(', ')}): only they can approve sending ${id}.`, 'NotAnApprover');
+        throw refuse(
+          `${decision.approver.trim()} is not one of the approvers of this project (${approvers.map((a) => a.email).join(', ')}): only they can approve sending ${id}.`,
+          'NotAnApprover',
+        );
       }
       if (decision.established !== 'signedLink') {
-        throw refuse(`Sending ${id} takes approvals only through the link sent to each approver (project setting compliance.approval.requireNamedApprovers): approve from your link.`, 'SignedLinkRequired');
+        throw refuse(
+          `Sending ${id} takes approvals only through the link sent to each approver (project setting compliance.approval.requireNamedApprovers): approve from your link.`,
+          'SignedLinkRequired',
+        );
       }
     }
     if (!rules.allowSelfApproval && samePerson(decision.approver, status.prepared!.preparedBy)) {
@@ -124,7 +153,10 @@ export function registerGovernanceHandlers(s: SendingContext): void {
       );
     }
     if (status.approvals.some((a) => samePerson(a.approver, decision.approver))) {
-      throw refuse(`${decision.approver.trim()} has already approved sending ${id}; ${rules.approvalsRequired} different approvers are needed.`, 'AlreadyApproved');
+      throw refuse(
+        `${decision.approver.trim()} has already approved sending ${id}; ${rules.approvalsRequired} different approvers are needed.`,
+        'AlreadyApproved',
+      );
     }
   };
   const approve = (decision: ApproveInput): Promise<SendingStatus> =>
@@ -138,7 +170,17 @@ export function registerGovernanceHandlers(s: SendingContext): void {
         ...(decision.comment ? { comment: decision.comment } : {}),
       };
       const required = status.prepared!.approvalRules.approvalsRequired;
-      await s.audit('approved', decision.approver, { hash: record.hash, approval: status.approvals.length + 1, of: required, ...(decision.comment ? { comment: decision.comment } : {}) }, decision.established);
+      await s.audit(
+        'approved',
+        decision.approver,
+        {
+          hash: record.hash,
+          approval: status.approvals.length + 1,
+          of: required,
+          ...(decision.comment ? { comment: decision.comment } : {}),
+        },
+        decision.established,
+      );
       status.approvals.push(record);
       if (status.approvals.length >= required) {
         status.approval = record;
@@ -160,17 +202,37 @@ export function registerGovernanceHandlers(s: SendingContext): void {
       return status;
     });
 
-  setHandler(approveUpdate, approve, { validator: (d) => { checkApproveInput(d); validateApprove(d); } });
-  setHandler(rejectUpdate, reject, { validator: (d) => { checkRejectInput(d); validateReject(d); } });
+  setHandler(approveUpdate, approve, {
+    validator: (d) => {
+      checkApproveInput(d);
+      validateApprove(d);
+    },
+  });
+  setHandler(rejectUpdate, reject, {
+    validator: (d) => {
+      checkRejectInput(d);
+      validateReject(d);
+    },
+  });
   // Signals cannot answer their sender, so a refused one is written to the audit log instead.
   const viaSignal =
-    <T extends { approver?: string; established?: IdentityEstablished }>(checkInput: (d: unknown) => void, validate: (d: T) => void, apply: (d: T) => Promise<SendingStatus>, action: string) =>
+    <T extends { approver?: string; established?: IdentityEstablished }>(
+      checkInput: (d: unknown) => void,
+      validate: (d: T) => void,
+      apply: (d: T) => Promise<SendingStatus>,
+      action: string,
+    ) =>
     async (decision: T): Promise<void> => {
       await condition(() => !s.busy);
       const checked = patched(SIGNAL_INPUT_CHECKS);
       const refused = (err: unknown) =>
         checked
-          ? s.audit(`${action}_signal_refused`, signalActor(decision?.approver), { error: (err as Error).message }, ESTABLISHED.includes(decision?.established as IdentityEstablished) ? decision.established : undefined)
+          ? s.audit(
+              `${action}_signal_refused`,
+              signalActor(decision?.approver),
+              { error: (err as Error).message },
+              ESTABLISHED.includes(decision?.established as IdentityEstablished) ? decision.established : undefined,
+            )
           : s.audit(`${action}_signal_refused`, decision?.approver || 'unknown', { error: (err as Error).message }, decision?.established);
       try {
         if (checked) checkInput(decision);
@@ -186,10 +248,16 @@ export function registerGovernanceHandlers(s: SendingContext): void {
     s.requireAllowed('proofSend', 'proof-send');
     const rules = status.prepared!.approvalRules;
     if (!(rules.approvers ?? []).some((a) => samePerson(a.email, input.approver))) {
-      throw refuse(`${input.approver.trim()} is not one of the approvers of this project: proof sends go only to a named approver's phone.`, 'NotAnApprover');
+      throw refuse(
+        `${input.approver.trim()} is not one of the approvers of this project: proof sends go only to a named approver's phone.`,
+        'NotAnApprover',
+      );
     }
     if ((status.proofSends?.[canonicalIdentity(input.approver)] ?? 0) >= PROOF_SENDS_PER_APPROVER) {
-      throw refuse(`${input.approver.trim()} has had the ${PROOF_SENDS_PER_APPROVER} proof sends of this approval round.`, 'ProofSendLimit');
+      throw refuse(
+        `${input.approver.trim()} has had the ${PROOF_SENDS_PER_APPROVER} proof sends of this approval round.`,
+        'ProofSendLimit',
+      );
     }
   };
   setHandler(
@@ -200,12 +268,24 @@ export function registerGovernanceHandlers(s: SendingContext): void {
         const key = canonicalIdentity(input.approver);
         const used = status.proofSends?.[key] ?? 0;
         const p = status.prepared!;
-        const sent = await directory.proofSend({ sendingId: id, projectId: status.selection!.projectId, approver: input.approver, message: p.message, senderId: p.senderId, number: used + 1 });
+        const sent = await directory.proofSend({
+          sendingId: id,
+          projectId: status.selection!.projectId,
+          approver: input.approver,
+          message: p.message,
+          senderId: p.senderId,
+          number: used + 1,
+        });
         status.proofSends = { ...status.proofSends, [key]: used + 1 };
         await s.audit('proof_sent', input.approver, { sentTo: sent.sentTo, sampleSeq: sent.sampleSeq, test: true }, input.established);
         return { ...sent, left: PROOF_SENDS_PER_APPROVER - used - 1 };
       }),
-    { validator: (input) => { checkActor(checkInputObject(input, 'proofSend', ['approver']), 'approver'); validateProofSend(input); } },
+    {
+      validator: (input) => {
+        checkActor(checkInputObject(input, 'proofSend', ['approver']), 'approver');
+        validateProofSend(input);
+      },
+    },
   );
 
   setHandler(approveSignal, viaSignal(checkApproveInput, validateApprove, approve, 'approve'));
@@ -227,7 +307,11 @@ export async function waitForSendRequest(s: SendingContext): Promise<void> {
     await s.exclusive(async () => {
       if (status.state === 'awaiting_approval' && s.stateVersion === version) {
         request.expiredAtMs = Date.now();
-        await s.audit('approval_expired', 'system', { hash: request.hash, requestedAtMs: request.atMs, approvals: status.approvals.length });
+        await s.audit('approval_expired', 'system', {
+          hash: request.hash,
+          requestedAtMs: request.atMs,
+          approvals: status.approvals.length,
+        });
         status.approvals = [];
         s.setState('prepared');
       }

@@ -19,7 +19,8 @@ const CONTROL_BUT_LINES = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]
 
 /** The input is an object with only `fields` (plus `established`), and no `__proto__`, `constructor` or `prototype` key anywhere. */
 export function checkInputObject(input: unknown, update: string, fields: readonly string[]): Input {
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) throw invalid(`The ${update} request must be an object with ${fields.join(', ')}.`);
+  if (typeof input !== 'object' || input === null || Array.isArray(input))
+    throw invalid(`The ${update} request must be an object with ${fields.join(', ')}.`);
   const prototypeKey = findPrototypeKey(input);
   if (prototypeKey) throw invalid(`"${prototypeKey}": a key named __proto__, constructor or prototype is refused: remove it.`);
   const allowed = [...fields, 'established'];
@@ -31,7 +32,9 @@ export function checkInputObject(input: unknown, update: string, fields: readonl
 
 export function checkEstablished(value: unknown): void {
   if (value !== undefined && !ESTABLISHED.includes(value as IdentityEstablished)) {
-    throw invalid(`"established" ${JSON.stringify(value)} is not one of ${ESTABLISHED.join(', ')}: say how the actor's identity was established, or leave it out.`);
+    throw invalid(
+      `"established" ${JSON.stringify(value)} is not one of ${ESTABLISHED.join(', ')}: say how the actor's identity was established, or leave it out.`,
+    );
   }
 }
 
@@ -42,7 +45,11 @@ export const isPlainName = (value: unknown): value is string =>
   typeof value === 'string' && value.trim() !== '' && characters(value) <= INPUT_LIMITS.actor && !CONTROL.test(value);
 
 /** A text field: a string within `max` characters; `required` ones not blank. Names may not hold control characters. */
-export function checkText(input: Input, field: string, options: { max: number; required?: boolean; name?: boolean; anyCharacter?: boolean; hint?: string }): void {
+export function checkText(
+  input: Input,
+  field: string,
+  options: { max: number; required?: boolean; name?: boolean; anyCharacter?: boolean; hint?: string },
+): void {
   const value = input[field];
   if (value === undefined || value === null) {
     if (options.required) throw invalid(`"${field}" is required: ${options.hint ?? 'give a value'}.`);
@@ -63,7 +70,8 @@ export function checkActor(input: Input, field = 'actor'): void {
 
 export function checkReason(input: Input, action: string): void {
   const reason = input.reason;
-  if (reason === undefined || reason === null || (typeof reason === 'string' && reason.trim() === '')) throw invalid(`"reason" is required to ${action} a sending: say why.`);
+  if (reason === undefined || reason === null || (typeof reason === 'string' && reason.trim() === ''))
+    throw invalid(`"reason" is required to ${action} a sending: say why.`);
   checkText(input, 'reason', { max: INPUT_LIMITS.reason });
 }
 
@@ -75,24 +83,35 @@ export function checkOptionalBoolean(input: Input, field: string): void {
 /** A schedule: `{"mode": "now"}` or `{"mode": "later", "localDateTime", "timeZone", "allowBeyondOneYear"?}` (values are checked by resolveSendAt). */
 export function checkScheduleShape(value: unknown): void {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw invalid('"schedule" must be {"mode": "now"} or {"mode": "later", "localDateTime": "2026-12-01T09:00", "timeZone": "America/Toronto"}.');
+    throw invalid(
+      '"schedule" must be {"mode": "now"} or {"mode": "later", "localDateTime": "2026-12-01T09:00", "timeZone": "America/Toronto"}.',
+    );
   }
   const schedule = value as Input;
   const fields = schedule.mode === 'later' ? ['mode', 'localDateTime', 'timeZone', 'allowBeyondOneYear'] : ['mode'];
   const extra = Object.keys(schedule).find((key) => !fields.includes(key));
-  if (extra !== undefined) throw invalid(`"schedule.${extra}" is not a field of a ${schedule.mode === 'later' ? 'later' : '"now"'} schedule; its fields are ${fields.join(', ')}.`);
+  if (extra !== undefined)
+    throw invalid(
+      `"schedule.${extra}" is not a field of a ${schedule.mode === 'later' ? 'later' : '"now"'} schedule; its fields are ${fields.join(', ')}.`,
+    );
   for (const field of ['localDateTime', 'timeZone']) {
     const text = schedule[field];
-    if (typeof text === 'string' && characters(text) > INPUT_LIMITS.scheduleField) throw invalid(`"schedule.${field}" is longer than ${INPUT_LIMITS.scheduleField} characters: give YYYY-MM-DDTHH:mm and an IANA time zone name (docs/bad-input.md, "Send time").`);
+    if (typeof text === 'string' && characters(text) > INPUT_LIMITS.scheduleField)
+      throw invalid(
+        `"schedule.${field}" is longer than ${INPUT_LIMITS.scheduleField} characters: give YYYY-MM-DDTHH:mm and an IANA time zone name (docs/bad-input.md, "Send time").`,
+      );
   }
 }
 
 /** Group names of a selection: a list of at most INPUT_LIMITS.groups names, each text within the name limit. */
 export function checkGroups(value: unknown): void {
   if (!Array.isArray(value)) throw invalid(`"groups" must be a list of group names, got ${typeof value}.`);
-  if (value.length > INPUT_LIMITS.groups) throw invalid(`"groups" lists ${value.length} groups; at most ${INPUT_LIMITS.groups} are accepted in one selection.`);
+  if (value.length > INPUT_LIMITS.groups)
+    throw invalid(`"groups" lists ${value.length} groups; at most ${INPUT_LIMITS.groups} are accepted in one selection.`);
   value.forEach((group, i) => {
-    if (typeof group !== 'string' || group.trim() === '') throw invalid(`"groups[${i}]" must be a group name, got ${JSON.stringify(group)}.`);
-    if (characters(group) > INPUT_LIMITS.name) throw invalid(`"groups[${i}]" is longer than ${INPUT_LIMITS.name} characters: no group has such a name.`);
+    if (typeof group !== 'string' || group.trim() === '')
+      throw invalid(`"groups[${i}]" must be a group name, got ${JSON.stringify(group)}.`);
+    if (characters(group) > INPUT_LIMITS.name)
+      throw invalid(`"groups[${i}]" is longer than ${INPUT_LIMITS.name} characters: no group has such a name.`);
   });
 }

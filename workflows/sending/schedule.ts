@@ -28,12 +28,20 @@ export function registerScheduleHandlers(s: SendingContext): void {
       validator: (input) => {
         checkActor(checkInputObject(input, 'send', ['actor']));
         const request = status.approvalRequest;
-        const expired = request?.expiredAtMs ?? (status.state === 'awaiting_approval' && request && Date.now() >= request.expiresAtMs ? request.expiresAtMs : null);
+        const expired =
+          request?.expiredAtMs ??
+          (status.state === 'awaiting_approval' && request && Date.now() >= request.expiresAtMs ? request.expiresAtMs : null);
         if ((status.state === 'prepared' || status.state === 'awaiting_approval') && expired) {
-          throw refuse(`Sending ${id} is not approved (it is ${status.state}): its approval request expired at ${iso(expired)} without enough approvals. Request approval again.`, 'NotApproved');
+          throw refuse(
+            `Sending ${id} is not approved (it is ${status.state}): its approval request expired at ${iso(expired)} without enough approvals. Request approval again.`,
+            'NotApproved',
+          );
         }
         if (status.state === 'prepared' || status.state === 'awaiting_approval' || status.state === 'draft') {
-          throw refuse(`Sending ${id} is not approved (it is ${status.state}); only an approved sending can be sent. Request approval and have an approver approve it first.`, 'NotApproved');
+          throw refuse(
+            `Sending ${id} is not approved (it is ${status.state}); only an approved sending can be sent. Request approval and have an approver approve it first.`,
+            'NotApproved',
+          );
         }
         s.requireAllowed('send', 'send');
       },
@@ -53,14 +61,28 @@ export function registerScheduleHandlers(s: SendingContext): void {
         prepared.sendAtMs = sendAtMs;
         if (request.schedule.mode === 'now') prepared.refreshAtSend = false;
         status.approvalHash = hashOfPrepared(s);
-        await s.audit('rescheduled', request.actor, { schedule: request.schedule, sendAtMs, hash: status.approvalHash, voidedApprovals: voided }, request.established);
+        await s.audit(
+          'rescheduled',
+          request.actor,
+          { schedule: request.schedule, sendAtMs, hash: status.approvalHash, voidedApprovals: voided },
+          request.established,
+        );
         // What was approved has changed: back to approval (a pending request starts over).
         if (status.state === 'prepared') dropApproval(s);
         else {
           openApprovalRequest(s, request.actor);
           s.sendRequested = false;
           status.sendAtMs = null;
-          await s.audit('approval_requested', request.actor, { hash: status.approvalHash, expiresAtMs: status.approvalRequest!.expiresAtMs, after: wasApproved ? 'reschedule voided the approval' : 'reschedule' }, request.established);
+          await s.audit(
+            'approval_requested',
+            request.actor,
+            {
+              hash: status.approvalHash,
+              expiresAtMs: status.approvalRequest!.expiresAtMs,
+              after: wasApproved ? 'reschedule voided the approval' : 'reschedule',
+            },
+            request.established,
+          );
           s.setState('awaiting_approval');
         }
         return status;
@@ -88,14 +110,17 @@ export async function waitForSendTime(s: SendingContext): Promise<void> {
   }
   if (status.state !== 'scheduled' || status.cancellation !== null) return;
   try {
-    await s.exclusive(async () => {
-      if (status.state !== 'scheduled') return;
-      if (status.prepared!.refreshAtSend) {
-        status.refresh = await preparation.refreshSnapshot(s.id, status.selection!, listPlaceholders(status.prepared!.message));
-        await s.audit('refreshed', 'system', { ...status.refresh });
-      }
-      s.setState('sending');
-    }, { cancellable: true });
+    await s.exclusive(
+      async () => {
+        if (status.state !== 'scheduled') return;
+        if (status.prepared!.refreshAtSend) {
+          status.refresh = await preparation.refreshSnapshot(s.id, status.selection!, listPlaceholders(status.prepared!.message));
+          await s.audit('refreshed', 'system', { ...status.refresh });
+        }
+        s.setState('sending');
+      },
+      { cancellable: true },
+    );
   } catch (err) {
     if (status.cancellation !== null || isCancellation(err)) return;
     await s.fail(err);

@@ -41,7 +41,12 @@ export function controlAnswer(method: string, path: string, query: URLSearchPara
     case 'GET requests':
       return { status: 200, body: summarize(provider.requests) };
     default:
-      return { status: 404, body: { error: `No control route ${method} ${path}: GET|POST ${CONTROL_PREFIX}scenario, POST ${CONTROL_PREFIX}reset, GET ${CONTROL_PREFIX}ledger, GET ${CONTROL_PREFIX}requests` } };
+      return {
+        status: 404,
+        body: {
+          error: `No control route ${method} ${path}: GET|POST ${CONTROL_PREFIX}scenario, POST ${CONTROL_PREFIX}reset, GET ${CONTROL_PREFIX}ledger, GET ${CONTROL_PREFIX}requests`,
+        },
+      };
   }
 }
 
@@ -60,6 +65,11 @@ function ledgerReport(accepted: readonly AcceptedMessage[], query: URLSearchPara
   const sendingId = query.get('sendingId');
   const messages = sendingId === null ? accepted : accepted.filter((m) => m.sendingId === sendingId);
   const counts = countsByNumber(messages);
-  const report: LedgerReport = { accepted: messages.length, distinctNumbers: Object.keys(counts).length, countsByNumber: counts, duplicates: duplicates(messages) };
+  const report: LedgerReport = {
+    accepted: messages.length,
+    distinctNumbers: Object.keys(counts).length,
+    countsByNumber: counts,
+    duplicates: duplicates(messages),
+  };
   return query.get('messages') === '0' ? report : { ...report, messages: [...messages] };
 }

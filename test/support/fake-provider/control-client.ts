@@ -15,7 +15,10 @@ export interface FakeProviderControl {
 /** `url`: the fake's base URL (`http://127.0.0.1:<port>`). */
 export function controlFakeProvider(url: string): FakeProviderControl {
   const call = async <T>(method: 'GET' | 'POST', route: string, body?: unknown): Promise<T> => {
-    const response = await fetch(`${url}${CONTROL_PREFIX}${route}`, { method, ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'Content-Type': 'application/json' } }) });
+    const response = await fetch(`${url}${CONTROL_PREFIX}${route}`, {
+      method,
+      ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'Content-Type': 'application/json' } }),
+    });
     const json = (await response.json()) as T & { error?: string };
     if (!response.ok) throw new Error(`Fake provider ${method} ${CONTROL_PREFIX}${route}: ${response.status} ${json.error ?? ''}`.trim());
     return json;

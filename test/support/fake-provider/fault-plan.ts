@@ -65,7 +65,8 @@ export class FaultPlan {
     const matched = this.active.find((a) => this.matches(a, request, index));
     if (matched) matched.matched++;
     const fault = matched?.rule.fault ?? null;
-    const delayMs = fault?.kind === 'late' ? fault.afterMs : this.latency ? sampleLatency(this.latency, uniform(this.seed, LATENCY_STREAM, index)) : 0;
+    const delayMs =
+      fault?.kind === 'late' ? fault.afterMs : this.latency ? sampleLatency(this.latency, uniform(this.seed, LATENCY_STREAM, index)) : 0;
     return { index, fault, delayMs };
   }
 

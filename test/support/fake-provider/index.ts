@@ -29,7 +29,16 @@ import type { AddressInfo } from 'node:net';
 import { CONTROL_PREFIX, controlAnswer } from './control-api';
 import { FaultPlan } from './fault-plan';
 import { countsByNumber, duplicates, type AcceptedMessage, type Duplicates } from './ledger';
-import { actOn, apiOf, idempotencyKeyOf, recipientOf, statusAnswer, unauthorizedAnswer, type Answer, type ProviderState } from './messaging-apis';
+import {
+  actOn,
+  apiOf,
+  idempotencyKeyOf,
+  recipientOf,
+  statusAnswer,
+  unauthorizedAnswer,
+  type Answer,
+  type ProviderState,
+} from './messaging-apis';
 import { summarize, type ReceivedRequest, type RequestsSummary } from './request-log';
 import { parseScenario, type FaultKind, type FaultRule, type Refusal, type Scenario } from './scenario';
 
@@ -145,7 +154,8 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
 
     const { fault, delayMs } = plan.decide({ api, to });
     if (fault?.kind === 'status' || fault?.kind === 'unauthorized') {
-      const answer = fault.kind === 'status' ? statusAnswer(api, fault.status, fault.retryAfterSeconds) : unauthorizedAnswer(api, fault.status);
+      const answer =
+        fault.kind === 'status' ? statusAnswer(api, fault.status, fault.retryAfterSeconds) : unauthorizedAnswer(api, fault.status);
       record(answer.status, false, fault.kind, delayMs);
       return answerAfter(res, answer, delayMs);
     }
@@ -193,7 +203,12 @@ export async function startFakeProvider(options: FakeProviderOptions = {}): Prom
     },
     scenario() {
       const { seed, rules, latency } = plan;
-      return { seed, ...(rules.length > 0 ? { faults: rules } : {}), ...(latency ? { latency } : {}), ...(refusals.size > 0 ? { refuse: [...refusals.values()] } : {}) };
+      return {
+        seed,
+        ...(rules.length > 0 ? { faults: rules } : {}),
+        ...(latency ? { latency } : {}),
+        ...(refusals.size > 0 ? { refuse: [...refusals.values()] } : {}),
+      };
     },
     failNext(count, status = 503, failOptions = {}) {
       if (failNextRule) plan.remove(failNextRule);

@@ -72,7 +72,8 @@ export class ScenarioError extends Error {
 export function parseScenario(value: unknown): Scenario {
   const scenario = record(value, 'the scenario');
   const known = ['seed', 'faults', 'latency', 'refuse'];
-  for (const key of Object.keys(scenario)) if (!known.includes(key)) fail(`the scenario has an unknown field "${key}" (known: ${known.join(', ')})`);
+  for (const key of Object.keys(scenario))
+    if (!known.includes(key)) fail(`the scenario has an unknown field "${key}" (known: ${known.join(', ')})`);
   const result: Scenario = {};
   if (scenario.seed !== undefined) result.seed = integer(scenario.seed, 'seed', 0, 2 ** 32 - 1);
   if (scenario.faults !== undefined) result.faults = list(scenario.faults, 'faults').map((rule, i) => faultRule(rule, `faults[${i}]`));
@@ -102,7 +103,8 @@ function fault(value: unknown, path: string): Fault {
   const kind = oneOf(f.kind, `${path}.kind`, ['status', 'unauthorized', 'hang', 'reset', 'late'] as const);
   switch (kind) {
     case 'status': {
-      const retryAfter = f.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: number(f.retryAfterSeconds, `${path}.retryAfterSeconds`, 0) };
+      const retryAfter =
+        f.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: number(f.retryAfterSeconds, `${path}.retryAfterSeconds`, 0) };
       return { kind, status: integer(f.status, `${path}.status`, 400, 599), ...retryAfter };
     }
     case 'unauthorized':
@@ -131,9 +133,11 @@ function latency(value: unknown, path: string): Latency {
         if (pair.length !== 2) fail(`${path}.points[${i}] must be a pair [percentile, ms]`);
         return [number(pair[0], `${path}.points[${i}][0]`, 0, 100), number(pair[1], `${path}.points[${i}][1]`, 0)];
       });
-      if (points.length < 2 || points[0][0] !== 0 || points[points.length - 1][0] !== 100) fail(`${path}.points must run from percentile 0 to percentile 100`);
+      if (points.length < 2 || points[0][0] !== 0 || points[points.length - 1][0] !== 100)
+        fail(`${path}.points must run from percentile 0 to percentile 100`);
       for (let i = 1; i < points.length; i++) {
-        if (points[i][0] <= points[i - 1][0] || points[i][1] < points[i - 1][1]) fail(`${path}.points must rise: percentiles strictly, milliseconds never down`);
+        if (points[i][0] <= points[i - 1][0] || points[i][1] < points[i - 1][1])
+          fail(`${path}.points must rise: percentiles strictly, milliseconds never down`);
       }
       return { kind, points };
     }
@@ -166,12 +170,14 @@ function text(value: unknown, path: string): string {
 }
 
 function number(value: unknown, path: string, min: number, max = Infinity): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) fail(`${path} must be a number from ${min}${max === Infinity ? '' : ` to ${max}`}`);
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max)
+    fail(`${path} must be a number from ${min}${max === Infinity ? '' : ` to ${max}`}`);
   return value;
 }
 
 function integer(value: unknown, path: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
-  if (!Number.isInteger(value) || (value as number) < min || (value as number) > max) fail(`${path} must be a whole number from ${min}${max === Number.MAX_SAFE_INTEGER ? '' : ` to ${max}`}`);
+  if (!Number.isInteger(value) || (value as number) < min || (value as number) > max)
+    fail(`${path} must be a whole number from ${min}${max === Number.MAX_SAFE_INTEGER ? '' : ` to ${max}`}`);
   return value as number;
 }
 
