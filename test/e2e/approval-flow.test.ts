@@ -130,7 +130,7 @@ describe('the SMS process on a real n8n, approved and rejected from the approval
     expect(response?.status()).toBe(200);
     expect(await page.locator('h1').textContent()).toBe('Approve this SMS sending?');
     const text = await page.locator('main').textContent();
-    expect(text).toContain('Hi {{firstName}}, -20% on everything today. Reply STOP to opt out.');
+    expect(text).toContain('Hi [[firstName]], -20% on everything today. Reply STOP to opt out.');
     expect(text).toContain('Hi Ana, -20% on everything today. Reply STOP to opt out.');
     expect(text).toContain('Messages to send4');
     expect(text).toContain('Validation report');
