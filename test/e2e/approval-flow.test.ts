@@ -3,22 +3,22 @@
  * Webhook → Select Recipients → Count → Prepare Sending → Request Approval → Send SMS, run against the
  * real worker and dev server. The approval page is opened in headless Chromium and decided by a click.
  */
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from '../support/browser';
 import { importContactsCsv } from '../../worker/directory/csv-import';
 import type { Directory } from '../../worker/directory/directory';
 import { openFreshSqliteDirectory } from '../support/directories';
 import { createProvider } from '../../worker/providers/create-provider';
 import { startFakeProvider, type FakeProvider } from '../support/fake-provider';
 import { startInbox, type Inbox } from '../support/inbox';
-import { packProject, startN8n, type N8n } from '../support/n8n';
+import { addTemporalCredential, packProject, startN8n, type N8n } from '../support/n8n';
 import { ROOT } from '../support/paths';
 import { ANY_HOUR, seedAcme } from '../support/seed';
 import { TEMPORAL_ADDRESS, startTestWorker, type TestWorker } from '../support/temporal';
 
 const PKG = 'n8n-nodes-durable-sms';
-const CHROMIUM = '/usr/bin/chromium';
 
 /** An example a user imports (examples/), wired to this test's credential, inbox and a unique webhook path. */
 function exampleWorkflow(file: string, credentialId: string, inboxUrl: string, path: string) {
@@ -52,7 +52,6 @@ describe('the SMS process on a real n8n, approved and rejected from the approval
   const deliveredFor = (sendingId: string) => provider.accepted.filter((m) => m.sendingId === sendingId);
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`Chromium is needed at ${CHROMIUM}: apt-get install chromium`);
     fresh = await openFreshSqliteDirectory();
     directory = fresh.directory;
     await seedAcme(directory);
@@ -66,24 +65,8 @@ describe('the SMS process on a real n8n, approved and rejected from the approval
     inbox = await startInbox();
     tarball = await packProject();
     n8n = await startN8n({ packageTarball: tarball });
-    const credential = await n8n.api('POST', '/credentials', {
-      name: 'Temporal',
-      type: 'durableSmsTemporalApi',
-      data: { address: TEMPORAL_ADDRESS, namespace: 'default', taskQueue: env.taskQueue, tls: 'none', apiKey: '' },
-    });
-    credentialId = credential.id;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    credentialId = await addTemporalCredential(n8n, env.taskQueue);
+    browser = await launchChromium();
   }, 600_000);
 
   afterAll(async () => {

@@ -4,18 +4,17 @@
  * into Message (which turns it into an expression) and run. The screenshots are saved under
  * .test-results (UPDATE_SCREENSHOTS=1 copies them to docs/images).
  */
-import { copyFileSync, existsSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../support/browser';
 import { importContactsCsv } from '../../worker/directory/csv-import';
 import { openFreshSqliteDirectory } from '../support/directories';
-import { OWNER, packProject, startN8n, type N8n } from '../support/n8n';
+import { OWNER, addTemporalCredential, packProject, startN8n, type N8n } from '../support/n8n';
 import { ROOT, TEST_OUTPUT } from '../support/paths';
 import { startInbox } from '../support/inbox';
 import { ANY_HOUR } from '../support/seed';
-import { TEMPORAL_ADDRESS, startTestWorker, type TestWorker } from '../support/temporal';
-
-const CHROMIUM = '/usr/bin/chromium';
+import { startTestWorker, type TestWorker } from '../support/temporal';
 
 const PKG = 'n8n-nodes-durable-sms';
 /** Unique per run: the sendings of earlier runs on the same Temporal server are listed by project. */
@@ -48,7 +47,6 @@ describe('the n8n editor: finding the nodes, personalizing a Message', () => {
   }
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`Chromium is needed at ${CHROMIUM}: apt-get install chromium`);
     fresh = await openFreshSqliteDirectory();
     await fresh.directory.upsertProject({
       id: PROJECT,
@@ -61,12 +59,7 @@ describe('the n8n editor: finding the nodes, personalizing a Message', () => {
     env = await startTestWorker({ directory: fresh.directory });
     tarball = await packProject();
     n8n = await startN8n({ packageTarball: tarball });
-    const credential = await n8n.api('POST', '/credentials', {
-      name: 'Temporal',
-      type: 'durableSmsTemporalApi',
-      data: { address: TEMPORAL_ADDRESS, namespace: 'default', taskQueue: env.taskQueue, tls: 'none', apiKey: '' },
-    });
-    credentialId = credential.id;
+    credentialId = await addTemporalCredential(n8n, env.taskQueue);
     const workflow = await n8n.api('POST', '/workflows', {
       name: 'Find the SMS nodes',
       settings: { executionOrder: 'v1' },
@@ -82,18 +75,7 @@ describe('the n8n editor: finding the nodes, personalizing a Message', () => {
       ],
       connections: {},
     });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
     page = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
     await openWorkflow(workflow.id, 'When clicking Execute workflow');
   }, 600_000);
