@@ -7,6 +7,7 @@ const UNIT = [
   '/test/domain/',
   '/test/providers/(?!shared-rate-limiter\\.)',
   '/test/nodes/',
+  '/test/docs/',
   '/test/inbound/(opt-out-keywords|twilio-signature|inbound-config)\\.test\\.ts$',
   '/test/worker/(config|deliver-recipient|batch-interruptions|provider-call-during-lock)\\.test\\.ts$',
   '/test/directory/sqlite-lock-wait\\.test\\.ts$',

@@ -3,7 +3,7 @@ export const HELP = `durable-sms — operate SMS sendings (Temporal settings and
 
 Directory (opened directly, like the worker):
   project --id ID [--name NAME] [--number-field mobile] [--country CA] [--time-zone America/Toronto] [--sender-id ACME] [--sms-enabled true|false] [--compliance JSON|@FILE.json]
-                                       validation policy, price, countries, quiet hours, approvals (README "Compliance settings")
+                                       validation policy, price, countries, quiet hours, approvals (docs/compliance.md)
   projects
   groups --project ID
   import --project ID FILE.csv [--encoding utf-8|windows-1252|latin1|utf-16le]

@@ -14,7 +14,7 @@ export const DEMO_PROJECT: ProjectInput = {
   // A long code: an alphanumeric sender cannot send to Canada or the US (the SENDER_ID point refuses it).
   senderId: '+15145550199',
   smsEnabled: true,
-  // Quiet hours are off so the demo sends at any hour; README "Compliance settings" shows how to turn them on.
+  // Quiet hours are off so the demo sends at any hour; docs/compliance.md shows how to turn them on.
   compliance: { quietHours: { enabled: false }, pricePerSegment: 0.0079, currency: 'USD' },
 };
 

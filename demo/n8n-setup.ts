@@ -78,6 +78,8 @@ export function demoWorkflow(examplesDir: string, file: string, credentialId: st
     if (node.credentials?.durableSmsTemporalApi)
       node.credentials.durableSmsTemporalApi = { id: credentialId, name: 'Local Temporal (demo)' };
     if (node.type === 'n8n-nodes-durable-sms.durableSmsRequestApproval') node.parameters.webhookUrl = `${approvalInboxUrl}/approvals`;
+    // The headless demo starts the process example through its webhook, on this local n8n only.
+    if (file === PROCESS_EXAMPLE && node.type === 'n8n-nodes-base.webhook') node.disabled = false;
   }
   return workflow;
 }

@@ -1,4 +1,4 @@
-/** The demo stack's settings from environment variables (README "Configuration" lists each one). */
+/** The demo stack's settings from environment variables (docs/configuration.md lists each one). */
 import { join } from 'node:path';
 import { directoryLocationFromEnv, temporalSettingsFromEnv } from '../worker/config';
 

@@ -1,4 +1,4 @@
-/** Worker settings from environment variables; README "Configuration" documents each one. */
+/** Worker settings from environment variables; docs/configuration.md documents each one. */
 import { existsSync, readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { DEFAULT_TASK_QUEUE, type ClientSettings } from '../client/temporal-connection';
@@ -161,7 +161,7 @@ function wholeNumber(env: NodeJS.ProcessEnv, name: string, fallback: number, min
   return value;
 }
 
-/** How a batch deals with a slow or failing provider (README "Configuration"): the provider's time-out is its own setting. */
+/** How a batch deals with a slow or failing provider (docs/configuration.md): the provider's time-out is its own setting. */
 export function dispatchSettingsFromEnv(env: NodeJS.ProcessEnv, provider: ProviderConfig): DispatchSettings {
   const d = DEFAULT_DISPATCH_SETTINGS;
   return {
@@ -206,7 +206,7 @@ export function dispatchSettingsFromEnv(env: NodeJS.ProcessEnv, provider: Provid
   };
 }
 
-/** The inbound opt-out endpoint (README "Inbound opt-outs"). */
+/** The inbound opt-out endpoint (docs/inbound.md). */
 export interface InboundSettings {
   /** INBOUND_HTTP_PORT (startInboundServer also takes 0: any free port). */
   port: number;

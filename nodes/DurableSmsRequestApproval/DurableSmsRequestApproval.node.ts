@@ -31,11 +31,20 @@ export class DurableSmsRequestApproval implements INodeType {
     ],
     credentials: [{ name: 'durableSmsTemporalApi', required: true, testedBy: 'temporalConnectionTest' }],
     webhooks: approvalWebhooks,
-    waitingNodeTooltip: '={{ "Waiting for an approver to open the link and decide" }}',
+    // n8n evaluates this against the node's parameters while the execution waits: it says where the link went.
+    waitingNodeTooltip:
+      '={{ "Waiting for an approver to open the link and decide. The link went to " + String($parameter.webhookUrl).split("/")[2] + "." }}',
     properties: [
       // n8n validates the signed approve/reject links only for an operation named exactly sendAndWait.
       // Hidden, so n8n does not also generate an AI "HITL tool" variant of this node.
       { displayName: 'Operation', name: 'operation', type: 'hidden', default: SEND_AND_WAIT_OPERATION },
+      {
+        displayName:
+          'If nobody decides before the wait limit, the item leaves on <b>Approved</b> without a <code>decision</code> field (Send SMS then refuses the unapproved sending). Branch on the decision: an If node with <code>{{ $json.decision }}</code> is equal to <code>approved</code> before Send SMS.',
+        name: 'timeoutNotice',
+        type: 'notice',
+        default: '',
+      },
       sendingIdProperty,
       {
         displayName: 'Send Link To',

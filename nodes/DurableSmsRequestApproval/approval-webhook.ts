@@ -4,7 +4,7 @@ import { samePerson } from '../../domain/identity';
 import type { IdentityEstablished, SendingStatus } from '../../workflows/messages';
 import { statusItem } from '../shared/output';
 import { sendingsFor } from '../shared/transport';
-import { APPROVAL_PAGE_CSP, renderApprovalPage, renderMessagePage, type LinkIdentity } from './approval-page';
+import { APPROVAL_PAGE_CSP, renderApprovalPage, renderMessagePage, utc, type LinkIdentity } from './approval-page';
 import { checkLinkQuery } from './link-query';
 
 const DECIDED_APPROVED = ['approved', 'scheduled', 'sending', 'paused', 'completed'];
@@ -53,8 +53,6 @@ function resume(status: SendingStatus, html: string, outcome?: 'superseded'): IW
   const item = { json: { ...statusItem(status), ...decision }, pairedItem: { item: 0 } };
   return { webhookResponse: html, workflowData: approved ? [[item], []] : [[], [item]] };
 }
-
-const utc = (ms: number) => `${new Date(ms).toISOString().replace('T', ' ').slice(0, 16)} UTC`;
 
 /** Where a decided sending stands and who decided, for a link used again. */
 function decidedText(status: SendingStatus): string {

@@ -14,13 +14,33 @@ import { requireSendingId, runPerItem } from '../shared/run-per-item';
 
 const withReason = { show: { operation: ['cancel', 'pause'] } };
 
+const [when, ...timeProperties] = scheduleProperties;
+/**
+ * The schedule fields, for Reschedule. A Reschedule node never moves the send time to now unless told:
+ * from version 2 When defaults to Later, whose date and time are required (version 1 nodes keep Now,
+ * as they were saved with it).
+ */
+const rescheduleProperties: INodeProperties[] = [
+  { ...when, displayOptions: { show: { operation: ['reschedule'], '@version': [1] } } },
+  {
+    ...when,
+    default: 'later',
+    description:
+      'The new send time: Later needs the new date, time and zone below (until they are set the node does not run); Now sends as soon as the sending is approved and sent',
+    displayOptions: { show: { operation: ['reschedule'], '@version': [{ _cnd: { gte: 2 } }] } },
+  },
+  ...timeProperties.map((p) => ({ ...p, displayOptions: { show: { ...p.displayOptions?.show, operation: ['reschedule'] } } })),
+];
+
 export class DurableSmsSending implements INodeType {
   description: INodeTypeDescription = {
     displayName: 'Durable SMS: Sending',
     name: 'durableSmsSending',
     icon: { light: 'file:../../icons/sending.svg', dark: 'file:../../icons/sending.dark.svg' },
     group: ['transform'],
-    version: 1,
+    // Version 2: Reschedule asks for the new time (When defaults to Later), instead of defaulting to Now.
+    version: [1, 2],
+    defaultVersion: 2,
     subtitle: '={{ $parameter["operation"] }}',
     description: 'Get the status of a sending; cancel, pause, resume or reschedule it; send its failed recipients again',
     defaults: { name: 'Sending' },
@@ -103,7 +123,7 @@ export class DurableSmsSending implements INodeType {
         description:
           'Whether to also send again to recipients whose outcome is unknown (the provider may already have delivered to them: they may get a second copy)',
       },
-      ...scheduleProperties.map((p) => ({ ...p, displayOptions: { show: { ...p.displayOptions?.show, operation: ['reschedule'] } } })),
+      ...rescheduleProperties,
       { ...actorProperty, displayOptions: { hide: { operation: ['getStatus'] } } },
     ],
   };

@@ -3,22 +3,22 @@
  * Webhook → Select Recipients → Count → Prepare Sending → Request Approval → Send SMS, run against the
  * real worker and dev server. The approval page is opened in headless Chromium and decided by a click.
  */
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from '../support/browser';
 import { importContactsCsv } from '../../worker/directory/csv-import';
 import type { Directory } from '../../worker/directory/directory';
 import { openFreshSqliteDirectory } from '../support/directories';
 import { createProvider } from '../../worker/providers/create-provider';
 import { startFakeProvider, type FakeProvider } from '../support/fake-provider';
 import { startInbox, type Inbox } from '../support/inbox';
-import { packProject, startN8n, type N8n } from '../support/n8n';
+import { addTemporalCredential, packProject, startN8n, type N8n } from '../support/n8n';
 import { ROOT } from '../support/paths';
 import { ANY_HOUR, seedAcme } from '../support/seed';
 import { TEMPORAL_ADDRESS, startTestWorker, type TestWorker } from '../support/temporal';
 
 const PKG = 'n8n-nodes-durable-sms';
-const CHROMIUM = '/usr/bin/chromium';
 
 /** An example a user imports (examples/), wired to this test's credential, inbox and a unique webhook path. */
 function exampleWorkflow(file: string, credentialId: string, inboxUrl: string, path: string) {
@@ -51,7 +51,6 @@ describe('the SMS process on a real n8n, approved and rejected from the approval
   const deliveredFor = (sendingId: string) => provider.accepted.filter((m) => m.sendingId === sendingId);
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`Chromium is needed at ${CHROMIUM}: apt-get install chromium`);
     fresh = await openFreshSqliteDirectory();
     directory = fresh.directory;
     await seedAcme(directory);
@@ -96,9 +95,10 @@ describe('the SMS process on a real n8n, approved and rejected from the approval
   });
 
   /** The link reaches the inbox just before n8n saves the execution as waiting; until then n8n answers 409. */
-  async function untilWaiting(workflowId: string): Promise<void> {
+  async function untilWaiting(workflowId: string) {
     const execution = await n8n.waitForExecution(workflowId, { timeoutMs: 60_000 });
     expect(execution.status).toBe('waiting');
+    return execution;
   }
 
   async function startRun(path: string) {
@@ -124,14 +124,18 @@ describe('the SMS process on a real n8n, approved and rejected from the approval
     expect(response?.status()).toBe(200);
     expect(await page.locator('h1').textContent()).toBe('Approve this SMS sending?');
     const text = await page.locator('main').textContent();
-    expect(text).toContain('Hi {{firstName}}, -20% on everything today. Reply STOP to opt out.');
+    expect(text).toContain('Hi [[firstName]], -20% on everything today. Reply STOP to opt out.');
     expect(text).toContain('Hi Ana, -20% on everything today. Reply STOP to opt out.');
     expect(text).toContain('Messages to send4');
     expect(text).toContain('Validation report');
-    expect(text).toContain('PASSOPT_OUT_WORDING');
-    expect(text).toContain('WARNSENDER_ID');
+    // Readable labels; the warning above the passes.
+    expect(text).toContain('Excluded1 inactive, 1 missing number, 1 duplicate number');
+    expect(text).toContain('PASSOpt out wording');
+    expect(text).toContain('WARNSender id');
+    expect(text!.indexOf('WARNSender id')).toBeLessThan(text!.indexOf('PASS'));
+    expect(await page.locator('input[name="approver"]').count()).toBe(1);
     expect(text).toMatch(/Approvals0 of 1; not by .+, who prepared it; expires \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC/);
-    await page.fill('#approver-a', 'alex@acme.test');
+    await page.fill('#approver', 'alex@acme.test');
     await page.click('button.approve');
     await page.waitForSelector('text=the sending is approved');
     await page.close();
@@ -217,10 +221,12 @@ describe('the SMS process on a real n8n, approved and rejected from the approval
 
     const page = await browser.newPage();
     await page.goto(message.approvalUrl);
-    await page.fill('#approver-r', 'alex@acme.test');
+    await page.fill('#approver', 'alex@acme.test');
     await page.click('button.reject');
-    // The reason is required: the browser keeps the form until it is filled.
+    // A reason is required to reject: the page comes back saying so, the typed name kept.
+    await page.waitForSelector('text=A reason is required to reject');
     expect(await page.locator('h1').textContent()).toBe('Approve this SMS sending?');
+    expect(await page.inputValue('#approver')).toBe('alex@acme.test');
     await page.fill('#reason', 'The discount ends today, not tomorrow');
     await page.click('button.reject');
     await page.waitForSelector('text=the sending is rejected');
@@ -457,7 +463,7 @@ describe('the SMS process on a real n8n, approved and rejected from the approval
     await env.client.cancel(message.sendingId, 'end of test', 'test');
   });
 
-  test('an expired approval request: n8n stops waiting at the expiry, Send SMS is refused, the sending is back to prepared, the link approves nothing', async () => {
+  test('an expired approval request: n8n stops waiting at the expiry, the example routes it to Not Approved, the sending is back to prepared, the link approves nothing', async () => {
     await directory.upsertProject({ id: 'demo', name: 'Demo', compliance: { approval: { expiresAfterHours: 0.01 } } });
     try {
       const { workflowId, message } = await startRun('sms-expire');

@@ -4,17 +4,17 @@
  * into Message (which turns it into an expression) and run. The screenshots are saved under
  * .test-results (UPDATE_SCREENSHOTS=1 copies them to docs/images).
  */
-import { copyFileSync, existsSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../support/browser';
 import { importContactsCsv } from '../../worker/directory/csv-import';
 import { openFreshSqliteDirectory } from '../support/directories';
-import { OWNER, packProject, startN8n, type N8n } from '../support/n8n';
+import { OWNER, addTemporalCredential, packProject, startN8n, type N8n } from '../support/n8n';
 import { ROOT, TEST_OUTPUT } from '../support/paths';
+import { startInbox } from '../support/inbox';
 import { ANY_HOUR } from '../support/seed';
-import { TEMPORAL_ADDRESS, startTestWorker, type TestWorker } from '../support/temporal';
-
-const CHROMIUM = '/usr/bin/chromium';
+import { startTestWorker, type TestWorker } from '../support/temporal';
 
 const PKG = 'n8n-nodes-durable-sms';
 /** Unique per run: the sendings of earlier runs on the same Temporal server are listed by project. */
@@ -47,7 +47,6 @@ describe('the n8n editor: finding the nodes, personalizing a Message', () => {
   }
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`Chromium is needed at ${CHROMIUM}: apt-get install chromium`);
     fresh = await openFreshSqliteDirectory();
     await fresh.directory.upsertProject({
       id: PROJECT,
@@ -60,12 +59,7 @@ describe('the n8n editor: finding the nodes, personalizing a Message', () => {
     env = await startTestWorker({ directory: fresh.directory });
     tarball = await packProject();
     n8n = await startN8n({ packageTarball: tarball });
-    const credential = await n8n.api('POST', '/credentials', {
-      name: 'Temporal',
-      type: 'durableSmsTemporalApi',
-      data: { address: TEMPORAL_ADDRESS, namespace: 'default', taskQueue: env.taskQueue, tls: 'none', apiKey: '' },
-    });
-    credentialId = credential.id;
+    credentialId = await addTemporalCredential(n8n, env.taskQueue);
     const workflow = await n8n.api('POST', '/workflows', {
       name: 'Find the SMS nodes',
       settings: { executionOrder: 'v1' },
@@ -236,5 +230,50 @@ describe('the n8n editor: finding the nodes, personalizing a Message', () => {
       expect.arrayContaining([expect.stringMatching(/^Hi Ana, the staff meeting moves to 10:00 \(draft\)\./)]),
     );
     for (const option of preview) expect(option.name).not.toMatch(/^Hi ,/);
+  });
+
+  test('the approval example as imported: the big button runs "Run by Hand", Request Approval says what a timeout does and, while it waits, where the link went', async () => {
+    const inbox = await startInbox();
+    try {
+      const example = JSON.parse(readFileSync(join(ROOT, 'examples', 'sms-process-with-approval.json'), 'utf8'));
+      for (const node of example.nodes) {
+        if (node.credentials?.durableSmsTemporalApi) node.credentials.durableSmsTemporalApi = { id: credentialId, name: 'Temporal' };
+        if (node.name === 'Select Recipients') Object.assign(node.parameters, { projectId: PROJECT, groups: ['customers'] });
+        if (node.name === 'Request Approval') node.parameters.webhookUrl = inbox.url;
+      }
+      expect(example.nodes.find((n: { name: string }) => n.name === 'Start by Webhook').disabled).toBe(true);
+      const workflow = await n8n.api('POST', '/workflows', example);
+      await openWorkflow(workflow.id, 'Request Approval');
+      const button = page.locator('[data-test-id="execute-workflow-button"]');
+      expect(await button.innerText()).not.toContain('Webhook');
+      await button.click();
+      const delivered = (await inbox.next(120_000)) as { sendingId: string; approvalUrl: string };
+      const waiting = await n8n.waitForExecution(workflow.id, { timeoutMs: 60_000 });
+      expect(waiting.status).toBe('waiting');
+      expect(Object.keys(waiting.data?.resultData?.runData ?? {})).toEqual(expect.arrayContaining(['Run by Hand', 'Request Approval']));
+      expect(waiting.data?.resultData?.runData?.['Start by Webhook']).toBeUndefined();
+
+      const host = new URL(inbox.url).host;
+      await page.waitForTimeout(1500);
+      await page.locator('[data-test-id="canvas-node"][data-node-name="Request Approval"]').dblclick();
+      const ndv = page.locator('[data-test-id="ndv"]');
+      await ndv.waitFor();
+      try {
+        await page.waitForFunction(
+          `document.body.innerText.includes(${JSON.stringify('without a decision field')}) && document.body.innerText.includes(${JSON.stringify(host)})`,
+          undefined,
+          { timeout: 30_000 },
+        );
+      } finally {
+        await save(page, 'editor-approval-waiting.png');
+      }
+      const shown = await ndv.innerText();
+      expect(shown).toContain('leaves on Approved without a decision field');
+      expect(shown).toContain(`Waiting for an approver to open the link and decide. The link went to ${host}.`);
+      await page.keyboard.press('Escape');
+      await env.client.cancel(delivered.sendingId, 'end of test', 'test');
+    } finally {
+      await inbox.close();
+    }
   });
 });

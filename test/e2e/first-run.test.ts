@@ -11,12 +11,12 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../support/browser';
 import { freeStackPorts, stackEnv, type StackPorts } from '../support/npm-start';
 import { ROOT, TEST_OUTPUT } from '../support/paths';
 
 const run = promisify(execFile);
-const CHROMIUM = '/usr/bin/chromium';
 
 interface Stack {
   child: ChildProcess;
@@ -141,7 +141,7 @@ describe('first run: npm start, the example workflow in n8n, approval, outbox, n
     await page.waitForTimeout(1500);
     await screenshot(page, 'workflow-canvas.png');
 
-    // The Execute workflow button on the "Run by Hand" trigger (the canvas' main button runs the webhook trigger).
+    // The Execute workflow button on the "Run by Hand" trigger (the demo's copy has its webhook trigger enabled, for npm run demo).
     await page.locator('[data-test-id="execute-workflow-button-Run by Hand"]').click({ force: true });
     const inboxUrl = `http://127.0.0.1:${ports.DEMO_INBOX_PORT}`;
     const deadline = Date.now() + 120_000;
@@ -161,7 +161,7 @@ describe('first run: npm start, the example workflow in n8n, approval, outbox, n
     expect(pageText).toContain('Validation report');
     await approval.setViewportSize({ width: 900, height: 1400 });
     await screenshot(approval, 'approval-page.png');
-    await approval.fill('#approver-a', 'dana@demo-shop.example');
+    await approval.fill('#approver', 'dana@demo-shop.example');
     await approval.click('button.approve');
     await approval.waitForSelector('text=the sending is approved');
 

@@ -5,20 +5,20 @@
  * signature), a raw query n8n would read differently is refused (the node's guard), a proof send
  * reaches the provider marked [TEST], and the audit log says each approval came through a signed link.
  */
-import { existsSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from '../support/browser';
 import type { Directory } from '../../worker/directory/directory';
 import { createProvider } from '../../worker/providers/create-provider';
 import { openFreshSqliteDirectory } from '../support/directories';
 import { startFakeProvider, type FakeProvider } from '../support/fake-provider';
 import { startInbox, type Inbox } from '../support/inbox';
-import { packProject, startN8n, type N8n } from '../support/n8n';
+import { addTemporalCredential, packProject, startN8n, type N8n } from '../support/n8n';
 import { ANY_HOUR, seedAcme } from '../support/seed';
-import { TEMPORAL_ADDRESS, startTestWorker, type TestWorker } from '../support/temporal';
+import { startTestWorker, type TestWorker } from '../support/temporal';
 
 const PKG = 'n8n-nodes-durable-sms';
-const CHROMIUM = '/usr/bin/chromium';
 const ALICE = { email: 'alice@acme.test', name: 'Alice Preparer' };
 const BEA = { email: 'bea@acme.test', name: 'Béa Roy' };
 const CHRIS = { email: 'chris@acme.test', name: 'Chris Lam', phone: '+15145550177' };
@@ -47,7 +47,6 @@ describe('named approvers on a real n8n: one signed link each, decided in Chromi
   let provider: FakeProvider;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`Chromium is needed at ${CHROMIUM}: apt-get install chromium`);
     fresh = await openFreshSqliteDirectory();
     directory = fresh.directory;
     await seedAcme(directory);

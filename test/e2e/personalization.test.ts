@@ -8,10 +8,10 @@ import { readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { importContactsCsv } from '../../worker/directory/csv-import';
 import { openFreshSqliteDirectory } from '../support/directories';
-import { packProject, startN8n, type N8n } from '../support/n8n';
+import { addTemporalCredential, packProject, startN8n, type N8n } from '../support/n8n';
 import { ROOT } from '../support/paths';
 import { ANY_HOUR } from '../support/seed';
-import { TEMPORAL_ADDRESS, startTestWorker, type TestWorker } from '../support/temporal';
+import { startTestWorker, type TestWorker } from '../support/temporal';
 
 const PKG = 'n8n-nodes-durable-sms';
 
@@ -74,12 +74,7 @@ describe('personalization in expression mode on a real n8n', () => {
     env = await startTestWorker({ directory: fresh.directory });
     tarball = await packProject();
     n8n = await startN8n({ packageTarball: tarball });
-    const credential = await n8n.api('POST', '/credentials', {
-      name: 'Temporal',
-      type: 'durableSmsTemporalApi',
-      data: { address: TEMPORAL_ADDRESS, namespace: 'default', taskQueue: env.taskQueue, tls: 'none', apiKey: '' },
-    });
-    credentialId = credential.id;
+    credentialId = await addTemporalCredential(n8n, env.taskQueue);
   }, 600_000);
 
   afterAll(async () => {

@@ -44,3 +44,14 @@ test("compared with n8n's recommended config, the effective config of every lint
   }
   expect([...changes]).toEqual(['@n8n/community-nodes/no-runtime-dependencies: [2] -> [0]']);
 });
+
+test("the code is formatted by Prettier with the project's settings (npm run format fixes it)", async () => {
+  const result = await run(process.execPath, [join(ROOT, 'node_modules', '.bin', 'prettier'), '--check', '--log-level', 'warn', '.'], {
+    cwd: ROOT,
+  }).then(
+    () => ({ code: 0, output: '' }),
+    (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, output: e.stdout + e.stderr }),
+  );
+  expect(result.output).toBe('');
+  expect(result.code).toBe(0);
+});

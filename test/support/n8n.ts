@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { ROOT } from './paths';
+import { TEMPORAL_ADDRESS } from './temporal';
 
 const run = promisify(execFile);
 export const N8N_SCRIPT = join(ROOT, 'scripts', 'n8n.sh');
@@ -232,4 +233,14 @@ export async function packProject(): Promise<string> {
     const e = error as { stdout?: string; stderr?: string };
     throw new Error(`scripts/pack.sh failed:\n${e.stdout ?? ''}${e.stderr ?? ''}`);
   }
+}
+
+/** The Durable SMS (Temporal) API credential for the test's worker, as a user creates it; its id. */
+export async function addTemporalCredential(n8n: N8n, taskQueue: string): Promise<string> {
+  const credential = await n8n.api('POST', '/credentials', {
+    name: 'Temporal',
+    type: 'durableSmsTemporalApi',
+    data: { address: TEMPORAL_ADDRESS, namespace: 'default', taskQueue, tls: 'none', apiKey: '' },
+  });
+  return credential.id as string;
 }

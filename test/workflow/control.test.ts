@@ -20,6 +20,8 @@ describe('operator controls', () => {
   let env: TestWorker;
   /** When set, every snapshot read takes this long: a database under load. */
   let slowReadsMs = 0;
+  /** When set, a dispatch stop is written at once but answered this late: the batches see it first. */
+  let slowStopAnswerMs = 0;
 
   beforeAll(async () => {
     fresh = await openFreshSqliteDirectory();
@@ -103,6 +105,30 @@ describe('operator controls', () => {
       expect(counts.unknown).toBe(fake.requests.length);
       expect(counts.pending).toBe(12 - counts.unknown);
     } finally {
+      fake.setDelay(0);
+    }
+  }, 60_000);
+
+  test("an operator's pause whose stop a batch sees before the pause is recorded stays the operator's pause, with its reason", async () => {
+    fake.reset();
+    fake.setDelay(150);
+    try {
+      const id = await approvedSending();
+      await env.client.send(id, 'paula');
+      await fake.waitForAccepted(2);
+      slowStopAnswerMs = 1500;
+      const paused = await env.client.pause(id, 'legal review', 'ops');
+      expect(paused.state).toBe('paused');
+      expect(paused.pause).toMatchObject({ by: 'ops', automatic: false, reason: 'legal review' });
+      expect(await directory.dispatchStop(id)).toMatchObject({ kind: 'paused', reason: 'legal review' });
+      const audit = await directory.readAudit(id);
+      expect(audit.filter((a) => a.action === 'paused').map((a) => [a.actor, (a.detail as { automatic: boolean }).automatic])).toEqual([
+        ['ops', false],
+      ]);
+      slowStopAnswerMs = 0;
+      await env.client.cancel(id, 'end of test', 'ops');
+    } finally {
+      slowStopAnswerMs = 0;
       fake.setDelay(0);
     }
   }, 60_000);

@@ -2,7 +2,7 @@
  * The inbound opt-out endpoint of the worker process: `POST /inbound/<projectId>` takes the replies
  * the SMS provider forwards (Twilio's inbound message webhook, or JSON `{from, body}`), and STOP-style
  * replies put the sender on the project's kill list (START-style ones take it off), so the next
- * dispatch skips the number. Node's own http server; README "Inbound opt-outs".
+ * dispatch skips the number. Node's own http server; docs/inbound.md.
  *
  * Answers: 200 for every authenticated, well-formed message, keyword or not, so the provider does
  * not retry (form → empty TwiML, JSON → {"recorded": "optOut" | "optIn" | "ignored" | "duplicate" |

@@ -180,6 +180,9 @@ async function waitOrPause(s: SendingContext, interruption: BatchInterruption, r
   const { status } = s;
   switch (interruption.kind) {
     case 'stopped':
+      // A pause or cancel writes the directory's stop before it records itself, so a batch can see the
+      // stop first: let the change being made finish; only a stop nobody asked for pauses the sending.
+      if (s.busy && patched('operator-stop-before-auto-pause')) await condition(() => !s.busy);
       if (!stopRequested(s)) await autoPause(s, 'the directory says the dispatch of this sending is stopped');
       return false;
     case 'account':
