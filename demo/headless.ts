@@ -33,7 +33,8 @@ async function approvals(): Promise<ApprovalRequest[]> {
 async function approveOnPage(approvalUrl: string, approver: string): Promise<void> {
   const page = await (await fetch(approvalUrl)).text();
   if (!page.includes('Approve this SMS sending?')) throw new Error(`the approval page did not offer a decision:\n${page.slice(0, 500)}`);
-  const action = /<form method="post" action="([^"]+)"><input type="hidden" name="decision" value="approve">/
+  // The form holding the Approve button (name="decision" value="approve").
+  const action = /<form method="post" action="([^"]+)">(?:(?!<\/form>)[\s\S])*name="decision" value="approve"/
     .exec(page)?.[1]
     ?.replace(/&amp;/g, '&');
   if (!action) throw new Error('the approval page has no Approve form');

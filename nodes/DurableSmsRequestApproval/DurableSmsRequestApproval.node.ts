@@ -121,7 +121,8 @@ export class DurableSmsRequestApproval implements INodeType {
         body: { text, ...links, sendingId, message: prepared.message, messages: prepared.summary.messages, schedule },
       });
       expiresAtMs = status.approvalRequest!.expiresAtMs;
-      return { sendingId, ...links, state: status.state };
+      // Kept in the waiting execution's data (the editor shows the tooltip instead): where the link(s) went, and to whom.
+      return { sendingId, state: status.state, linkSentTo: new URL(webhookUrl).host, ...links };
     });
     // The request failed (and the node continues on fail): nothing to wait for.
     if (expiresAtMs === undefined) return [items.slice(0, 1), []];

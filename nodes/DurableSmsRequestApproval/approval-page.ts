@@ -69,16 +69,16 @@ export interface ApprovalPageInput {
   reason?: string;
 }
 
+/** One form: the typed name is asked once, for either decision; the server requires a reason to reject. */
 function decisionForms(
   action: string,
   identity: LinkIdentity | undefined,
   approver: string | undefined,
   reason: string | undefined,
 ): string {
-  const nameField = (id: string) =>
-    identity
-      ? ''
-      : `<label for="${id}">Your name or e-mail</label><input id="${id}" name="approver" required value="${escapeHtml(approver)}">`;
+  const nameField = identity
+    ? ''
+    : `<label for="approver">Your name or e-mail</label><input id="approver" name="approver" required value="${escapeHtml(approver)}">`;
   const proof = identity?.hasPhone
     ? `<form method="post" action="${action}"><input type="hidden" name="decision" value="proofSend">
 <p class="muted">Receive the message, rendered for the first recipient and marked [TEST], on your own phone before deciding. It is not counted in the sending.</p>

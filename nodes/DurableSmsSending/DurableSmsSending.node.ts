@@ -4,6 +4,7 @@ import {
   type IExecuteFunctions,
   type INodeExecutionData,
   type INodeType,
+  type INodeProperties,
   type INodeTypeDescription,
 } from 'n8n-workflow';
 import { actorProperty, scheduleProperties, sendingIdProperty } from '../shared/descriptions';

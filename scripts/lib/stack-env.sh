@@ -1,5 +1,5 @@
 # Source this file: the settings of the local stack (`npm start`, `npm run demo`) with their defaults,
-# exported so the worker, the demo helpers and the CLI all see the same ones (README "Configuration").
+# exported so the worker, the demo helpers and the CLI all see the same ones (docs/configuration.md).
 export DURABLE_SMS_DATA="${DURABLE_SMS_DATA:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/.data}"
 export DIRECTORY_SQLITE_PATH="${DIRECTORY_SQLITE_PATH:-$DURABLE_SMS_DATA/directory.sqlite}"
 export TEMPORAL_PORT="${TEMPORAL_PORT:-7233}" TEMPORAL_UI_PORT="${TEMPORAL_UI_PORT:-8233}" TEMPORAL_HTTP_PORT="${TEMPORAL_HTTP_PORT:-7243}"

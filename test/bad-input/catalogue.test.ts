@@ -271,7 +271,8 @@ const UPDATE_ROWS: [string, UpdateRow][] = [
       target: 'draft',
       update: UPDATES.prepare,
       input: { ...prepare, schedule: later(long(100)) },
-      error: '"schedule.localDateTime" is longer than 64 characters: see the expected form in the README.',
+      error:
+        '"schedule.localDateTime" is longer than 64 characters: give YYYY-MM-DDTHH:mm and an IANA time zone name (docs/bad-input.md, "Send time").',
     },
   ],
   [

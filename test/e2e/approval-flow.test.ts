@@ -25,8 +25,9 @@ function exampleWorkflow(file: string, credentialId: string, inboxUrl: string, p
   const example = JSON.parse(readFileSync(join(ROOT, 'examples', file), 'utf8'));
   for (const node of example.nodes) {
     if (node.credentials?.durableSmsTemporalApi) node.credentials.durableSmsTemporalApi = { id: credentialId, name: 'Temporal' };
+    // The examples ship with the webhook trigger disabled; this test starts them through it.
     if (node.type === 'n8n-nodes-base.webhook')
-      Object.assign(node, { webhookId: `${path}-hook`, parameters: { ...node.parameters, path } });
+      Object.assign(node, { disabled: false, webhookId: `${path}-hook`, parameters: { ...node.parameters, path } });
     if (node.name === 'Request Approval') node.parameters.webhookUrl = inboxUrl;
   }
   return { ...example, name: `${example.name} (${path})` };
@@ -64,24 +65,8 @@ describe('the SMS process on a real n8n, approved and rejected from the approval
     inbox = await startInbox();
     tarball = await packProject();
     n8n = await startN8n({ packageTarball: tarball });
-    const credential = await n8n.api('POST', '/credentials', {
-      name: 'Temporal',
-      type: 'durableSmsTemporalApi',
-      data: { address: TEMPORAL_ADDRESS, namespace: 'default', taskQueue: env.taskQueue, tls: 'none', apiKey: '' },
-    });
-    credentialId = credential.id;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    credentialId = await addTemporalCredential(n8n, env.taskQueue);
+    browser = await launchChromium();
   }, 600_000);
 
   afterAll(async () => {
@@ -105,8 +90,12 @@ describe('the SMS process on a real n8n, approved and rejected from the approval
     const workflow = await n8n.api('POST', '/workflows', processWorkflow(credentialId, inbox.url, path));
     await n8n.api('POST', `/workflows/${workflow.id}/activate`);
     await n8n.webhook(path, {});
-    const message = await inbox.next();
-    await untilWaiting(workflow.id);
+    const message = (await inbox.next()) as { approvalUrl: string };
+    const waiting = await untilWaiting(workflow.id);
+    // While it waits, Request Approval's output says where the link went.
+    expect(outputOf(waiting, 'Request Approval')).toEqual([
+      expect.objectContaining({ linkSentTo: new URL(inbox.url).host, approvalUrl: message.approvalUrl }),
+    ]);
     return {
       workflowId: workflow.id as string,
       message: message as { approvalUrl: string; sendingId: string; text: string; messages: number },
@@ -184,6 +173,7 @@ describe('the SMS process on a real n8n, approved and rejected from the approval
     expect(outputOf(execution, 'Request Approval', 0)).toEqual([
       expect.objectContaining({ sendingId: message.sendingId, decision: 'approved', approver: 'alex@acme.test' }),
     ]);
+    expect(outputOf(execution, 'Approved?', 0)).toEqual([expect.objectContaining({ decision: 'approved' })]);
     expect(outputOf(execution, 'Send SMS')).toEqual([expect.objectContaining({ state: 'completed', sent: 4, failed: 0, total: 4 })]);
     // The messages reached the provider's HTTP endpoint, once each.
     expect(
@@ -310,13 +300,14 @@ describe('the SMS process on a real n8n, approved and rejected from the approval
           operation: 'getStatus',
           sendingId: "={{ $('Select Recipients').item.json.sendingId }}",
         }),
-        node('Reschedule', 'durableSmsSending', 1000, {
-          operation: 'reschedule',
-          when: 'later',
-          localDateTime: `${at}T11:30`,
-          timeZone: 'Europe/Paris',
-          actor: 'paula',
-        }),
+        // Version 2 (a new node): When is Later unless Now is chosen.
+        node(
+          'Reschedule',
+          'durableSmsSending',
+          1000,
+          { operation: 'reschedule', localDateTime: `${at}T11:30`, timeZone: 'Europe/Paris', actor: 'paula' },
+          { typeVersion: 2 },
+        ),
         node('Cancel', 'durableSmsSending', 1200, { operation: 'cancel', reason: 'Postponed to next week', actor: 'paula' }),
       ],
       connections: Object.fromEntries(
@@ -473,10 +464,12 @@ describe('the SMS process on a real n8n, approved and rejected from the approval
         await new Promise((resolve) => setTimeout(resolve, 2000));
         execution = await n8n.waitForExecution(workflowId, { timeoutMs: 10_000 });
       }
-      expect(execution.status).toBe('error');
-      expect(execution.data?.resultData?.error?.message).toMatch(
-        /is not approved \(it is (prepared|awaiting_approval)\): its approval request expired at .* Request approval again/,
-      );
+      // The example branches on the decision: the timeout leaves Request Approval on Approved without
+      // one, "Approved?" sends it to Not Approved, and Send SMS never runs.
+      expect(execution.status).toBe('success');
+      expect(outputOf(execution, 'Request Approval', 0)).toEqual([expect.not.objectContaining({ decision: expect.anything() })]);
+      expect(outputOf(execution, 'Not Approved')).toHaveLength(1);
+      expect(execution.data?.resultData?.runData?.['Send SMS']).toBeUndefined();
 
       const late = await fetch(message.approvalUrl, {
         method: 'POST',

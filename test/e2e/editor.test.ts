@@ -75,18 +75,7 @@ describe('the n8n editor: finding the nodes, personalizing a Message', () => {
       ],
       connections: {},
     });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
     page = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
     await openWorkflow(workflow.id, 'When clicking Execute workflow');
   }, 600_000);

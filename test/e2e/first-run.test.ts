@@ -79,18 +79,7 @@ describe('first run: npm start, the example workflow in n8n, approval, outbox, n
     ports = await freeStackPorts();
     // As a user sets them in both terminals: the ports for npm start, and where the CLI finds Temporal and the directory.
     env = stackEnv(data, ports);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
   }, 60_000);
 
   afterAll(async () => {

@@ -61,27 +61,8 @@ describe('named approvers on a real n8n: one signed link each, decided in Chromi
       startInbox(),
       packProject(),
     ]);
-    [n8n, browser] = await Promise.all([
-      startN8n({ packageTarball: tarball }),
-      chromium.launch({
-        executablePath: CHROMIUM,
-        headless: true,
-        args: [
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-          '--no-first-run',
-        ],
-      }),
-    ]);
-    const credential = await n8n.api('POST', '/credentials', {
-      name: 'Temporal',
-      type: 'durableSmsTemporalApi',
-      data: { address: TEMPORAL_ADDRESS, namespace: 'default', taskQueue: env.taskQueue, tls: 'none', apiKey: '' },
-    });
-    credentialId = credential.id;
+    [n8n, browser] = await Promise.all([startN8n({ packageTarball: tarball }), launchChromium()]);
+    credentialId = await addTemporalCredential(n8n, env.taskQueue);
   }, 600_000);
 
   afterAll(async () => {

@@ -35,6 +35,13 @@ describe('operator controls', () => {
           directory.readSnapshot(...args)
         ),
       },
+      stopDispatch: {
+        value: async (...args: Parameters<Directory['stopDispatch']>) => {
+          const stopped = await directory.stopDispatch(...args);
+          if (slowStopAnswerMs > 0) await sleep(slowStopAnswerMs);
+          return stopped;
+        },
+      },
     });
     const provider = createProvider(
       {

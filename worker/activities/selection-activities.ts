@@ -16,7 +16,7 @@ export function selectionActivities(directory: SelectionDirectory) {
     const project = await directory.getProject(selection.projectId);
     if (!project)
       throw new DirectoryInputError(
-        `Unknown project "${selection.projectId}": check the project id, or create the project first (see the README).`,
+        `Unknown project "${selection.projectId}": check the project id, or create the project first (npm run sms -- project --id ID --name NAME; docs/getting-started.md).`,
       );
     return project;
   }

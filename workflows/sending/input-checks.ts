@@ -97,7 +97,9 @@ export function checkScheduleShape(value: unknown): void {
   for (const field of ['localDateTime', 'timeZone']) {
     const text = schedule[field];
     if (typeof text === 'string' && characters(text) > INPUT_LIMITS.scheduleField)
-      throw invalid(`"schedule.${field}" is longer than ${INPUT_LIMITS.scheduleField} characters: see the expected form in the README.`);
+      throw invalid(
+        `"schedule.${field}" is longer than ${INPUT_LIMITS.scheduleField} characters: give YYYY-MM-DDTHH:mm and an IANA time zone name (docs/bad-input.md, "Send time").`,
+      );
   }
 }
 
