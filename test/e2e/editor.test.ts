@@ -260,7 +260,36 @@ describe('the n8n editor: finding the nodes, personalizing a Message', () => {
       expect(shown).toContain('leaves on Approved without a decision field');
       expect(shown).toContain(`Waiting for an approver to open the link and decide. The link went to ${host}.`);
       await page.keyboard.press('Escape');
-      await env.client.cancel(delivered.sendingId, 'end of test', 'test');
+
+      // Approved from the link: the execution goes on, and Send SMS's output table shows the counts first.
+      const approved = await fetch(delivered.approvalUrl, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: 'decision=approve&approver=alex%40acme.test',
+      });
+      expect(approved.status).toBe(200);
+      const finished = await n8n.waitForExecution(workflow.id, { timeoutMs: 120_000 });
+      expect(finished.status).toBe('success');
+      // The finished execution as n8n's Executions tab shows it.
+      await page.goto(`${n8n.url}/workflow/${workflow.id}/executions/${finished.id}`);
+      const preview = page.frameLocator('iframe').first();
+      const inPreview = (await page.locator('iframe').count()) > 0;
+      const root = inPreview ? preview : page;
+      await root.locator('[data-test-id="canvas-node"][data-node-name="Send SMS"]').dblclick({ timeout: 60_000 });
+      const ndvShown = root.locator('[data-test-id="ndv"]');
+      const headers = ndvShown.locator('table th');
+      await headers.first().waitFor({ timeout: 30_000 });
+      await save(page, 'editor-send-output.png');
+      expect((await headers.allInnerTexts()).map((h) => h.trim()).slice(0, 8)).toEqual([
+        'sendingId',
+        'state',
+        'sent',
+        'failed',
+        'skipped',
+        'unknown',
+        'held',
+        'total',
+      ]);
     } finally {
       await inbox.close();
     }
