@@ -41,6 +41,7 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
   },
   audit: { usage: 'audit ID', positionals: ID, flags: {} },
   outbox: { usage: 'outbox ID [--csv [--full-numbers]]', positionals: ID, flags: { csv: bool, 'full-numbers': bool } },
+  report: { usage: 'report ID [--csv [--full-numbers]]', positionals: ID, flags: { csv: bool, 'full-numbers': bool } },
   create: {
     usage: 'create --project ID [--groups a,b] [--per-number]',
     positionals: [],

@@ -11,6 +11,7 @@ Directory (opened directly, like the worker):
   opt-out --project ID NUMBER          add a number to the SMS kill list
   audit ID
   outbox ID [--csv [--full-numbers]]   messages recorded by the outbox provider; --csv: as a CSV file, numbers masked
+  report ID [--csv [--full-numbers]]   recipients per state and delivery outcome (receipts); --csv: one row per recipient
 
 Sendings (through Temporal):
   create --project ID [--groups a,b] [--per-number]     prints the new sending id

@@ -13,6 +13,7 @@ import { UsageError, readCommandLine, type CommandLine } from './arguments';
 import { COMMANDS } from './commands';
 import { formatCount, formatProgress, formatStatus } from './format';
 import { HELP } from './help';
+import { deliveryReportCsv, formatDeliverySummary } from './delivery-report';
 import { outboxCsv } from './outbox-csv';
 
 let commandLine: CommandLine;
@@ -212,6 +213,21 @@ async function run(command: string | undefined, args: string[]): Promise<void> {
         const list = await d.readOutbox(sendingId());
         out(list.map((m) => `${m.seq}\t${m.to}\t${m.body}`).join('\n'), list);
       });
+    case 'report':
+      return withDirectory(async (d) => {
+        const id = sendingId();
+        if (!(await d.getSending(id))) throw new ConfigError(`Unknown sending "${id}": give the id create printed (list shows them).`);
+        if (opts.csv) return void process.stdout.write(await deliveryReportCsv(d, id, { fullNumbers: opts['full-numbers'] ?? false }));
+        const [progress, delivery] = [await d.progress(id), await d.deliverySummary(id)];
+        const states = Object.entries(progress)
+          .filter(([, count]) => count > 0)
+          .map(([state, count]) => `${state} ${count}`);
+        out(`sending ${id}\n  recipients: ${states.join(', ') || 'none yet'}\n${formatDeliverySummary(delivery)}`, {
+          sendingId: id,
+          progress,
+          delivery,
+        });
+      });
     case 'create':
       return withSendings(async (s) => {
         const selection: AudienceSelection = {
@@ -296,7 +312,12 @@ async function run(command: string | undefined, args: string[]): Promise<void> {
     case 'status':
       return withSendings(async (s) => {
         const status = await s.status(sendingId());
-        out(formatStatus(status), status);
+        // The delivery summary comes from the directory: receipts never pass through the workflow's history.
+        const delivery = status.progress.sent > 0 ? await withDirectory((d) => d.deliverySummary(status.sendingId)) : undefined;
+        out(
+          delivery ? `${formatStatus(status)}\n${formatDeliverySummary(delivery)}` : formatStatus(status),
+          delivery ? { ...status, delivery } : status,
+        );
       });
     case 'watch':
       return withSendings((s) => watch(s, sendingId()));

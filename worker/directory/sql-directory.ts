@@ -47,6 +47,16 @@ import {
   stopDispatch,
   takeOverClaim,
 } from './dispatch';
+import {
+  countDeliveryFailures,
+  deliverySummary,
+  readDeliveryReport,
+  recordDelivery,
+  type DeliveryReceipt,
+  type DeliveryRecorded,
+  type DeliveryReportRow,
+  type DeliverySummary,
+} from './deliveries';
 import { listGroups } from './groups';
 import { applyInboundKeyword } from './inbound-messages';
 import { migrate } from './migrations';
@@ -256,5 +266,22 @@ export class SqlDirectory implements Directory {
 
   readAudit(sendingId: string): Promise<AuditRecord[]> {
     return readAudit(this.db, sendingId);
+  }
+
+  // Delivery receipts (deliveries.ts).
+  recordDelivery(projectId: string, receipt: DeliveryReceipt): Promise<DeliveryRecorded> {
+    return recordDelivery(this.db, projectId, receipt);
+  }
+
+  countDeliveryFailures(projectId: string, e164: string, codes: readonly string[]): Promise<number> {
+    return countDeliveryFailures(this.db, projectId, e164, codes);
+  }
+
+  deliverySummary(sendingId: string): Promise<DeliverySummary> {
+    return deliverySummary(this.db, sendingId);
+  }
+
+  readDeliveryReport(sendingId: string, afterSeq: number, limit: number): Promise<DeliveryReportRow[]> {
+    return readDeliveryReport(this.db, sendingId, afterSeq, limit);
   }
 }
