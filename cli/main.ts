@@ -15,6 +15,7 @@ import { formatCount, formatProgress, formatStatus } from './format';
 import { HELP } from './help';
 import { deliveryReportCsv, formatDeliverySummary } from './delivery-report';
 import { outboxCsv } from './outbox-csv';
+import { maskE164 } from '../domain/mask-numbers';
 
 let commandLine: CommandLine;
 try {
@@ -38,6 +39,7 @@ type StringFlag =
   | 'message'
   | 'at'
   | 'comment'
+  | 'source'
   | 'hash'
   | 'reason'
   | 'state'
@@ -196,6 +198,17 @@ async function run(command: string | undefined, args: string[]): Promise<void> {
       return withDirectory(async (d) => {
         await d.addOptOut(need(opts.project, 'project', 'the project id'), need(id, 'number', 'the number'), `cli:${actor}`);
         out('added to the kill list');
+      });
+    case 'opt-outs':
+      return withDirectory(async (d) => {
+        const entries = await d.listOptOuts(need(opts.project, 'project', 'the project id'), opts.source);
+        const number = (e164: string) => (opts['full-numbers'] ? e164 : maskE164(e164));
+        out(entries.map((e) => `${number(e.e164)}\t${e.source}\t${new Date(e.createdAt).toISOString()}`).join('\n'), entries);
+      });
+    case 'remove-opt-out':
+      return withDirectory(async (d) => {
+        await d.removeOptOut(need(opts.project, 'project', 'the project id'), need(id, 'number', 'the number'));
+        out('taken off the kill list');
       });
     case 'audit':
       return withDirectory(async (d) => {

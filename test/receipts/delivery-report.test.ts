@@ -125,6 +125,19 @@ describe('delivery summary, status and report', () => {
     // A leading + is neutralized like every formula-like cell (domain/csv-cell.ts).
     expect(full[1].split(',')[2]).toBe(`'${rows[0].e164}`);
 
+    // The quarantines are visible to an operator, who can take one back.
+    const quarantined = (await sms('opt-outs', '--project', 'bulk', '--source', 'quarantine:')).trim().split('\n');
+    expect(quarantined).toHaveLength(undelivered.length);
+    expect(quarantined.every((line) => /^\+1514•+\d\d\tquarantine:30003\t\d{4}-/.test(line))).toBe(true);
+    const [released] = JSON.parse(await sms('opt-outs', '--project', 'bulk', '--source', 'quarantine:', '--json')) as { e164: string }[];
+    expect(await sms('remove-opt-out', '--project', 'bulk', released.e164)).toBe('taken off the kill list\n');
+    expect((await sms('opt-outs', '--project', 'bulk', '--full-numbers')).split('\n')).not.toContainEqual(
+      expect.stringContaining(released.e164),
+    );
+    expect((await fresh.directory.deliverySummary(id)).killListed).toEqual(
+      undelivered.length > 1 ? { 'quarantine:30003': undelivered.length - 1 } : {},
+    );
+
     const history = historyText(await env.client.client.workflow.getHandle(sendingWorkflowId(id)).fetchHistory());
     for (const row of rows) expect(history).not.toContain(row.e164.slice(1));
   }, 120_000);

@@ -2,6 +2,7 @@ import type { NumberFacts } from '../../domain/compliance/recipient-policy';
 import type { ComplianceSettings } from '../../domain/compliance/settings';
 import type { AudienceCount, AudienceSelection, MessageState } from '../../domain/types';
 import type { Deliveries } from './deliveries';
+import type { KillList } from './kill-list';
 
 export { DirectoryInputError } from './errors';
 
@@ -182,7 +183,7 @@ export interface InboundKeywordOutcome {
  * The contact directory: SQLite file by default, PostgreSQL when a URL is configured.
  * Every method is async so both stores share one interface.
  */
-export interface Directory extends Deliveries {
+export interface Directory extends Deliveries, KillList {
   readonly kind: 'sqlite' | 'postgres';
   migrate(): Promise<void>;
   close(): Promise<void>;

@@ -58,6 +58,7 @@ import {
   type DeliverySummary,
 } from './deliveries';
 import { listGroups } from './groups';
+import { listOptOuts, type KillListEntry } from './kill-list';
 import { applyInboundKeyword } from './inbound-messages';
 import { migrate } from './migrations';
 import { addOptOut, removeOptOut } from './opt-outs';
@@ -266,6 +267,10 @@ export class SqlDirectory implements Directory {
 
   readAudit(sendingId: string): Promise<AuditRecord[]> {
     return readAudit(this.db, sendingId);
+  }
+
+  listOptOuts(projectId: string, sourcePrefix?: string): Promise<KillListEntry[]> {
+    return listOptOuts(this.db, projectId, sourcePrefix);
   }
 
   // Delivery receipts (deliveries.ts).
