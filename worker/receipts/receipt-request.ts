@@ -7,6 +7,7 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Project } from '../directory/directory';
+import { header } from '../inbound/inbound-auth';
 import type { FormParams } from '../inbound/twilio-signature';
 import { isValidTwilioSignature } from '../inbound/twilio-signature';
 import { InboundRequestError, type InboundFormat } from '../inbound/parse-inbound';
@@ -80,9 +81,4 @@ function authenticateReceipt(auth: ReceiptAuthSettings, request: ReceiptRequest)
     415,
     "Unsupported body: post Twilio's status callback as application/x-www-form-urlencoded, or the http provider's receipt as application/json.",
   );
-}
-
-function header(headers: IncomingHttpHeaders, name: string): string | undefined {
-  const value = headers[name];
-  return Array.isArray(value) ? value[0] : value;
 }
