@@ -39,8 +39,19 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
     positionals: [{ name: 'NUMBER', hint: 'the phone number to add to the kill list' }],
     flags: { project },
   },
+  'opt-outs': {
+    usage: 'opt-outs --project ID [--source PREFIX] [--full-numbers]',
+    positionals: [],
+    flags: { project, source: str({ check: check.text(100) }), 'full-numbers': bool },
+  },
+  'remove-opt-out': {
+    usage: 'remove-opt-out --project ID NUMBER',
+    positionals: [{ name: 'NUMBER', hint: 'the phone number to take off the kill list' }],
+    flags: { project },
+  },
   audit: { usage: 'audit ID', positionals: ID, flags: {} },
   outbox: { usage: 'outbox ID [--csv [--full-numbers]]', positionals: ID, flags: { csv: bool, 'full-numbers': bool } },
+  report: { usage: 'report ID [--csv [--full-numbers]]', positionals: ID, flags: { csv: bool, 'full-numbers': bool } },
   create: {
     usage: 'create --project ID [--groups a,b] [--per-number]',
     positionals: [],

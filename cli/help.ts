@@ -9,8 +9,12 @@ Directory (opened directly, like the worker):
   import --project ID FILE.csv [--encoding utf-8|windows-1252|latin1|utf-16le]
                                        columns: id, active, groups ("a;b"), any profile field; all rows or none (docs/bad-input.md)
   opt-out --project ID NUMBER          add a number to the SMS kill list
+  opt-outs --project ID [--source PREFIX] [--full-numbers]
+                                       the kill list with who added each entry (e.g. --source quarantine: for quarantines); numbers masked
+  remove-opt-out --project ID NUMBER   take a number off the kill list, whatever added it (a quarantine, a receipt, an operator)
   audit ID
   outbox ID [--csv [--full-numbers]]   messages recorded by the outbox provider; --csv: as a CSV file, numbers masked
+  report ID [--csv [--full-numbers]]   recipients per state and delivery outcome (receipts); --csv: one row per recipient
 
 Sendings (through Temporal):
   create --project ID [--groups a,b] [--per-number]     prints the new sending id

@@ -13,7 +13,9 @@ import { UsageError, readCommandLine, type CommandLine } from './arguments';
 import { COMMANDS } from './commands';
 import { formatCount, formatProgress, formatStatus } from './format';
 import { HELP } from './help';
+import { deliveryReportCsv, formatDeliverySummary } from './delivery-report';
 import { outboxCsv } from './outbox-csv';
+import { maskE164 } from '../domain/mask-numbers';
 
 let commandLine: CommandLine;
 try {
@@ -37,6 +39,7 @@ type StringFlag =
   | 'message'
   | 'at'
   | 'comment'
+  | 'source'
   | 'hash'
   | 'reason'
   | 'state'
@@ -196,6 +199,17 @@ async function run(command: string | undefined, args: string[]): Promise<void> {
         await d.addOptOut(need(opts.project, 'project', 'the project id'), need(id, 'number', 'the number'), `cli:${actor}`);
         out('added to the kill list');
       });
+    case 'opt-outs':
+      return withDirectory(async (d) => {
+        const entries = await d.listOptOuts(need(opts.project, 'project', 'the project id'), opts.source);
+        const number = (e164: string) => (opts['full-numbers'] ? e164 : maskE164(e164));
+        out(entries.map((e) => `${number(e.e164)}\t${e.source}\t${new Date(e.createdAt).toISOString()}`).join('\n'), entries);
+      });
+    case 'remove-opt-out':
+      return withDirectory(async (d) => {
+        await d.removeOptOut(need(opts.project, 'project', 'the project id'), need(id, 'number', 'the number'));
+        out('taken off the kill list');
+      });
     case 'audit':
       return withDirectory(async (d) => {
         const log = await d.readAudit(sendingId());
@@ -211,6 +225,21 @@ async function run(command: string | undefined, args: string[]): Promise<void> {
         if (opts.csv) return void process.stdout.write(await outboxCsv(d, sendingId(), { fullNumbers: opts['full-numbers'] ?? false }));
         const list = await d.readOutbox(sendingId());
         out(list.map((m) => `${m.seq}\t${m.to}\t${m.body}`).join('\n'), list);
+      });
+    case 'report':
+      return withDirectory(async (d) => {
+        const id = sendingId();
+        if (!(await d.getSending(id))) throw new ConfigError(`Unknown sending "${id}": give the id create printed (list shows them).`);
+        if (opts.csv) return void process.stdout.write(await deliveryReportCsv(d, id, { fullNumbers: opts['full-numbers'] ?? false }));
+        const [progress, delivery] = [await d.progress(id), await d.deliverySummary(id)];
+        const states = Object.entries(progress)
+          .filter(([, count]) => count > 0)
+          .map(([state, count]) => `${state} ${count}`);
+        out(`sending ${id}\n  recipients: ${states.join(', ') || 'none yet'}\n${formatDeliverySummary(delivery)}`, {
+          sendingId: id,
+          progress,
+          delivery,
+        });
       });
     case 'create':
       return withSendings(async (s) => {
@@ -296,7 +325,12 @@ async function run(command: string | undefined, args: string[]): Promise<void> {
     case 'status':
       return withSendings(async (s) => {
         const status = await s.status(sendingId());
-        out(formatStatus(status), status);
+        // The delivery summary comes from the directory: receipts never pass through the workflow's history.
+        const delivery = status.progress.sent > 0 ? await withDirectory((d) => d.deliverySummary(status.sendingId)) : undefined;
+        out(
+          delivery ? `${formatStatus(status)}\n${formatDeliverySummary(delivery)}` : formatStatus(status),
+          delivery ? { ...status, delivery } : status,
+        );
       });
     case 'watch':
       return withSendings((s) => watch(s, sendingId()));

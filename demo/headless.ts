@@ -2,7 +2,7 @@
  * `npm run demo`: the demo end to end without a browser, against the running stack — starts the example
  * workflow in n8n (Select Recipients → Count → Prepare → Request Approval), takes the approval link from
  * the approval inbox, approves on the approval page as a browser would post its form, waits for Send SMS,
- * prints the delivery summary and where to see the messages. Exits 0 only when every message was sent.
+ * prints the delivery summary (with the outbox's simulated receipts) and where to see the messages. Exits 0 only when every message was sent.
  */
 import { SendingClient, connectClient } from '../client/sending-client';
 import { formatCount, formatProgress } from '../cli/format';
@@ -119,11 +119,19 @@ async function main(): Promise<void> {
     step(`send    → ${formatProgress(final)}`);
 
     const directory = await openDirectory(settings.directory);
-    const outbox = await directory.readOutbox(request.sendingId).finally(() => directory.close());
+    const [outbox, delivery] = await Promise.all([
+      directory.readOutbox(request.sendingId),
+      directory.deliverySummary(request.sendingId),
+    ]).finally(() => directory.close());
     step(`outbox  → ${outbox.length} message(s) recorded by the outbox provider, e.g.:`);
     for (const message of outbox.slice(0, 3)) step(`          ${message.to}  ${message.body}`);
+    const codes = Object.entries(delivery.byErrorCode).map(([code, count]) => `${code}: ${count}`);
+    step(
+      `receipt → delivered ${delivery.delivered}, undelivered ${delivery.undelivered}${codes.length ? ` (${codes.join(', ')})` : ''}, failed ${delivery.failed}, awaiting receipt ${delivery.awaitingReceipt}`,
+    );
     process.stdout.write(`
   See every message:   npm run sms -- outbox ${request.sendingId}
+  Delivery per number: npm run sms -- report ${request.sendingId} --csv
   Who did what, when:  npm run sms -- audit ${request.sendingId}
   The n8n execution:   ${settings.n8nUrl}/workflow/${workflowId}/executions/${execution.id}
   Temporal history:    ${settings.temporalUiUrl ? `${settings.temporalUiUrl}/namespaces/${settings.temporal.namespace}/workflows/sms-sending-${request.sendingId}` : `temporal workflow show -w sms-sending-${request.sendingId}`}

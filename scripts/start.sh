@@ -108,7 +108,8 @@ watcher_pid=$!
 (trap '' INT TERM HUP QUIT; exec scripts/temporal-dev.sh start)
 # The worker and the demo helper in sessions of their own, like the dev server and n8n: the terminal's
 # signals reach this shell alone, which stops each piece once and in order (the worker drains).
-setsid node --import tsx worker/main.ts &
+# The outbox simulates delivery receipts: 5 % come back undelivered unless SMS_OUTBOX_UNDELIVERED_SHARE says otherwise.
+SMS_OUTBOX_UNDELIVERED_SHARE="${SMS_OUTBOX_UNDELIVERED_SHARE-0.05}" setsid node --import tsx worker/main.ts &
 worker_pid=$!
 echo "[n8n] starting n8n@$N8N_PINNED_VERSION (log: $DURABLE_SMS_DATA/n8n-$N8N_PORT.log) ..."
 n8n_started=1

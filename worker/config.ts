@@ -218,6 +218,8 @@ export interface InboundSettings {
   twilioAuthToken?: string;
   /** INBOUND_PUBLIC_URL: the public address of the worker's endpoint root, as Twilio calls it (e.g. https://sms.example.com). */
   publicUrl?: string;
+  /** SMS_HTTP_RECEIPT_SECRET: signs the http provider's delivery receipts (docs/receipts.md). */
+  receiptSecret?: string;
 }
 
 export const INBOUND_TOKEN_MIN_LENGTH = 16;
@@ -239,14 +241,21 @@ export function inboundSettingsFromEnv(env: NodeJS.ProcessEnv): InboundSettings 
   if (twilioAuthToken) settings.twilioAuthToken = twilioAuthToken;
   const publicUrl = env.INBOUND_PUBLIC_URL?.trim();
   if (publicUrl) settings.publicUrl = publicUrl;
+  const receiptSecret = env.SMS_HTTP_RECEIPT_SECRET?.trim();
+  if (receiptSecret) settings.receiptSecret = receiptSecret;
   checkInboundSettings(settings);
   if (settings.publicUrl) settings.publicUrl = settings.publicUrl.replace(/\/+$/, '');
   return settings;
 }
 
 /** Throws a ConfigError naming the variables when the endpoint would be open to anyone or cannot check Twilio's signature. */
-export function checkInboundSettings(settings: Pick<InboundSettings, 'token' | 'twilioAuthToken' | 'publicUrl'>): void {
-  if (!settings.token && !settings.twilioAuthToken) {
+export function checkInboundSettings(settings: Pick<InboundSettings, 'token' | 'twilioAuthToken' | 'publicUrl' | 'receiptSecret'>): void {
+  if (settings.receiptSecret !== undefined && settings.receiptSecret.length < INBOUND_TOKEN_MIN_LENGTH) {
+    throw new ConfigError(
+      `SMS_HTTP_RECEIPT_SECRET is too short (${settings.receiptSecret.length} characters): use a random secret of at least ${INBOUND_TOKEN_MIN_LENGTH} characters, e.g. \`openssl rand -hex 24\`.`,
+    );
+  }
+  if (!settings.token && !settings.twilioAuthToken && !settings.receiptSecret) {
     throw new ConfigError(
       'The inbound opt-out endpoint (INBOUND_HTTP_PORT) needs a way to authenticate callers: set INBOUND_TOKEN to a random secret ' +
         `of at least ${INBOUND_TOKEN_MIN_LENGTH} characters (e.g. \`openssl rand -hex 24\`), and/or TWILIO_AUTH_TOKEN with INBOUND_PUBLIC_URL to check Twilio's signature. ` +

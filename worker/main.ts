@@ -6,6 +6,7 @@ import { connectWorker, createSmsWorker } from './create-worker';
 import { openDirectory } from './directory/open-directory';
 import { startInboundServer, type InboundServer } from './inbound/inbound-server';
 import { createProvider, providerConfigFromEnv } from './providers/create-provider';
+import { receiptRecorder } from './receipts/apply-receipt';
 import { describeRateLimit, openRateLimiter, type RateLimitSettings } from './providers/create-rate-limiter';
 import type { RateLimiter } from './providers/rate-limiter';
 import { installRuntime } from './metrics/install-runtime';
@@ -32,7 +33,7 @@ async function main(): Promise<void> {
     // Before the worker: a taken port then fails alone, with its clear message.
     if (inboundSettings) inbound = await startInboundServer({ ...inboundSettings, directory });
     limiter = openRateLimiter(rateLimit, settings.directory, providerConfig);
-    const provider = createProvider(providerConfig, { outboxStore: directory });
+    const provider = createProvider(providerConfig, { outboxStore: directory, recordReceipt: receiptRecorder(directory) });
     let metrics: SmsMetrics | undefined;
     if (meter) {
       metrics = createSmsMetrics(meter, provider.name);
@@ -63,6 +64,14 @@ async function main(): Promise<void> {
         .filter(Boolean)
         .join(' or ');
       process.stdout.write(`[worker] inbound opt-outs: POST ${inbound.url}/inbound/<projectId> (accepts ${auth})\n`);
+      const receiptAuth = [
+        inboundSettings.twilioAuthToken ? 'Twilio status callbacks' : '',
+        inboundSettings.receiptSecret ? 'signed JSON (SMS_HTTP_RECEIPT_SECRET)' : '',
+      ].filter(Boolean);
+      if (receiptAuth.length > 0)
+        process.stdout.write(
+          `[worker] delivery receipts: POST ${inbound.url}/receipts/<projectId> (accepts ${receiptAuth.join(' or ')})\n`,
+        );
     }
     // worker.run() returns once SIGINT/SIGTERM has drained the worker; the endpoint stops with it.
     await worker.run();

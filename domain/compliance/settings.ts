@@ -62,6 +62,15 @@ export interface QuietHoursSettings {
   rules: QuietHoursRule[];
 }
 
+/** What delivery receipts do to a number (docs/receipts.md): provider error codes, as strings (Twilio's: 21610, 30003…). */
+export interface ReceiptActionSettings {
+  /** A receipt with one of these codes puts the number on the kill list at once (source `receipt:<code>`). */
+  optOutCodes: string[];
+  /** Receipts with these codes count as failures of the number; `quarantineAfter` of them quarantine it (`quarantine:<code>`). */
+  quarantineCodes: string[];
+  quarantineAfter: number;
+}
+
 export interface ComplianceSettings {
   points: Partial<Record<PolicyPoint, PointPolicy>>;
   /** Most SMS parts a message may need (providers accept at most 10). */
@@ -74,6 +83,7 @@ export interface ComplianceSettings {
   excludedNumberTypes: ExcludableNumberType[];
   quietHours: QuietHoursSettings;
   approval: ApprovalSettings;
+  receipts: ReceiptActionSettings;
 }
 
 export const DEFAULT_POINT_POLICY: Record<PolicyPoint, PointPolicy> = {
@@ -98,6 +108,8 @@ export const DEFAULT_COMPLIANCE: ComplianceSettings = {
   excludedNumberTypes: ['FIXED_LINE', 'TOLL_FREE', 'PREMIUM_RATE', 'SHARED_COST'],
   quietHours: { enabled: true, timeZoneField: 'timeZone', rules: [] },
   approval: { allowSelfApproval: false, approvers: [], requireNamedApprovers: false, approvalsRequired: 1, expiresAfterHours: 72 },
+  // Twilio: 30003 unreachable handset, 30005 unknown or inactive number, 30006 landline or unreachable carrier, 30007 carrier filtering.
+  receipts: { optOutCodes: ['21610'], quarantineCodes: ['30003', '30005', '30006', '30007'], quarantineAfter: 3 },
 };
 
 export const policyOf = (settings: ComplianceSettings, point: PolicyPoint): PointPolicy =>
@@ -149,6 +161,7 @@ export function parseCompliance(input: unknown, base: ComplianceSettings = DEFAU
     points: { ...base.points },
     quietHours: { ...base.quietHours },
     approval: { ...DEFAULT_COMPLIANCE.approval, ...base.approval },
+    receipts: { ...DEFAULT_COMPLIANCE.receipts, ...base.receipts },
   };
 
   if (input.points !== undefined) {
@@ -226,6 +239,7 @@ export function parseCompliance(input: unknown, base: ComplianceSettings = DEFAU
       out.approval.requireNamedApprovers = approval.requireNamedApprovers as boolean;
     }
   }
+  if (input.receipts !== undefined) out.receipts = parseReceiptActions(input.receipts, out.receipts);
   const { approvers, requireNamedApprovers, approvalsRequired } = out.approval;
   if (requireNamedApprovers && approvers.length < approvalsRequired) {
     fail(
@@ -260,4 +274,24 @@ function parseApprovers(value: unknown): NamedApprover[] {
       fail(`${field}.phone`, 'must be an E.164 number such as +15145550100 (it receives proof sends).');
     return { email: (email as string).trim(), name: (name as string).trim(), ...(e164 === undefined ? {} : { phone: e164 as string }) };
   });
+}
+
+function parseReceiptActions(value: unknown, base: ReceiptActionSettings): ReceiptActionSettings {
+  if (!isObject(value)) return fail('receipts', 'must be an object such as {"quarantineAfter": 2, "quarantineCodes": ["30003"]}.');
+  onlyKeys('receipts', value, DEFAULT_COMPLIANCE.receipts);
+  const out = { ...base };
+  for (const field of ['optOutCodes', 'quarantineCodes'] as const) {
+    const codes = value[field];
+    if (codes === undefined) continue;
+    if (!Array.isArray(codes))
+      fail(`receipts.${field}`, 'must be a list of provider error codes such as ["30003", "30005"] (may be empty).');
+    out[field] = (codes as unknown[]).map((code, i) => {
+      const text = typeof code === 'number' && Number.isInteger(code) ? String(code) : code;
+      if (typeof text !== 'string' || !/^[A-Za-z0-9_.-]{1,20}$/.test(text))
+        fail(`receipts.${field}[${i}]`, `${JSON.stringify(code)} is not a provider error code such as "30003".`);
+      return text as string;
+    });
+  }
+  if (value.quarantineAfter !== undefined) out.quarantineAfter = number('receipts.quarantineAfter', value.quarantineAfter, 1, 100, true);
+  return out;
 }

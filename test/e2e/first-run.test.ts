@@ -194,6 +194,8 @@ describe('first run: npm start, the example workflow in n8n, approval, outbox, n
       `send    → completed: ${status.progress.sent}/${status.prepared.summary.messages} (100%) sent ${status.progress.sent}, failed 0`,
     );
     expect(stdout).toContain(`outbox  → ${status.progress.sent} message(s) recorded`);
+    expect(stdout).toContain(`receipt → delivered ${status.delivery.delivered}, undelivered ${status.delivery.undelivered}`);
+    expect(status.delivery.delivered + status.delivery.undelivered).toBe(status.progress.sent);
     expect(stdout).toContain(`npm run sms -- outbox ${id}`);
   }, 660_000);
 

@@ -27,6 +27,19 @@ describe('inbound endpoint settings from the environment', () => {
     ).toEqual({ port: 8787, host: '0.0.0.0', twilioAuthToken: 'tw-token', publicUrl: 'https://sms.example.com/hooks' });
   });
 
+  test('SMS_HTTP_RECEIPT_SECRET alone opens the endpoint for signed receipts; a short one is refused without echoing it', () => {
+    const secret = 'receipt-secret-0123456789';
+    expect(inboundSettingsFromEnv({ INBOUND_HTTP_PORT: '8787', SMS_HTTP_RECEIPT_SECRET: ` ${secret} ` })).toEqual({
+      port: 8787,
+      host: '127.0.0.1',
+      receiptSecret: secret,
+    });
+    const short = () => inboundSettingsFromEnv({ INBOUND_HTTP_PORT: '8787', INBOUND_TOKEN: TOKEN, SMS_HTTP_RECEIPT_SECRET: 'short-one' });
+    expect(short).toThrow(ConfigError);
+    expect(short).toThrow(/^SMS_HTTP_RECEIPT_SECRET is too short \(9 characters\): use a random secret of at least 16 characters/);
+    expect(short).not.toThrow(/short-one/);
+  });
+
   test('no way to authenticate callers: refused, naming the variables', () => {
     const run = () => inboundSettingsFromEnv({ INBOUND_HTTP_PORT: '8787' });
     expect(run).toThrow(ConfigError);

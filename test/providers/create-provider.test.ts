@@ -20,6 +20,16 @@ describe('providerConfigFromEnv', () => {
     expect(providerConfigFromEnv({ SMS_PROVIDER: ' Outbox ' })).toEqual({ kind: 'outbox' });
   });
 
+  it('reads the share of simulated undelivered receipts, 0 to 1, naming the variable when it is not one', () => {
+    expect(providerConfigFromEnv({ SMS_OUTBOX_UNDELIVERED_SHARE: '0.05' })).toEqual({ kind: 'outbox', undeliveredShare: 0.05 });
+    expect(providerConfigFromEnv({ SMS_OUTBOX_UNDELIVERED_SHARE: '1' })).toEqual({ kind: 'outbox', undeliveredShare: 1 });
+    for (const bad of ['5%', '1.5', '-0.1', 'half']) {
+      expect(() => providerConfigFromEnv({ SMS_OUTBOX_UNDELIVERED_SHARE: bad })).toThrow(
+        `SMS_OUTBOX_UNDELIVERED_SHARE=${JSON.stringify(bad)} is not a share from 0 to 1: set it to e.g. 0.05`,
+      );
+    }
+  });
+
   it('reads a complete Twilio configuration', () => {
     expect(
       providerConfigFromEnv({

@@ -79,6 +79,19 @@ describe('Twilio provider', () => {
     ]);
   });
 
+  it('asks for status callbacks at <TWILIO_STATUS_CALLBACK_URL>/receipts/<projectId> when configured', async () => {
+    const provider = createTwilioProvider({ ...config, statusCallbackUrl: 'https://sms.example.com/hooks/' });
+    await provider.send(sms({ projectId: 'shop eu' }));
+    await createTwilioProvider(config).send(sms({ projectId: 'shop', seq: 2, idempotencyKey: 'sending-1:2' }));
+
+    const forms = fake.requests.map((request) => Object.fromEntries(new URLSearchParams(request.body)));
+    expect(forms[0].StatusCallback).toBe('https://sms.example.com/hooks/receipts/shop%20eu');
+    expect(forms[1]).not.toHaveProperty('StatusCallback');
+    expect(() => createTwilioProvider({ ...config, statusCallbackUrl: 'ftp://sms.example.com' })).toThrow(
+      'The Twilio status callback URL (TWILIO_STATUS_CALLBACK_URL) must be an http:// or https:// URL.',
+    );
+  });
+
   it("uses the message's sender over the default one, and the Messaging Service when configured", async () => {
     const provider = createTwilioProvider({ ...config, from: undefined, messagingServiceSid: 'MG00000000000000000000000000000002' });
     await provider.send(sms({ from: 'ACME' }));

@@ -144,6 +144,7 @@ async function send(deps: RecipientDeps, request: SendBatchRequest, row: Snapsho
     idempotencyKey: `${request.sendingId}:${row.seq}`,
     sendingId: request.sendingId,
     seq: row.seq,
+    projectId: request.projectId,
   };
   // Another attempt took the row over after this one's lease ran out: the row says what it decided.
   const decidedElsewhere = async (): Promise<DeliveryOutcome> => {
@@ -164,7 +165,12 @@ async function send(deps: RecipientDeps, request: SendBatchRequest, row: Snapsho
     try {
       const result = await provider.send(sms);
       control.recordAnswer();
-      if (result.status === 'sent') return await settle('sent', result.providerMessageId);
+      if (result.status === 'sent') {
+        const outcome = await settle('sent', result.providerMessageId);
+        // A simulated receipt that cannot be written must not fail a message that was sent.
+        if (outcome === 'sent') await provider.afterSent?.(sms, result.providerMessageId).catch(() => undefined);
+        return outcome;
+      }
       const outcome = await settle('failed', result.reason);
       const quarantine = quarantineSource(result.code);
       if (quarantine && outcome === 'failed') await directory.addOptOut(request.projectId, row.e164, quarantine);

@@ -1,6 +1,8 @@
 import type { NumberFacts } from '../../domain/compliance/recipient-policy';
 import type { ComplianceSettings } from '../../domain/compliance/settings';
 import type { AudienceCount, AudienceSelection, MessageState } from '../../domain/types';
+import type { Deliveries } from './deliveries';
+import type { KillList } from './kill-list';
 import type {
   AuditLog,
   AudienceCounter,
@@ -211,4 +213,6 @@ export interface Directory
     DispatchControl,
     DispatchProgress,
     OutboxStore,
-    AuditLog {}
+    AuditLog,
+    Deliveries,
+    KillList {}

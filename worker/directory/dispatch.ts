@@ -114,7 +114,8 @@ export function settleClaim(
 async function settleAll(db: SqlStore, items: StatementItem[]): Promise<boolean[]> {
   const changed = await db.all<{ sending_id: string; seq: number | string }>(
     `UPDATE sending_recipients AS r
-        SET state = j.value ->> 3, detail = j.value ->> 4, claim_token = NULL, lease_until = NULL, updated_at = ?
+        SET state = j.value ->> 3, detail = j.value ->> 4, claim_token = NULL, lease_until = NULL, updated_at = ?,
+            provider_message_id = CASE WHEN j.value ->> 3 = 'sent' THEN j.value ->> 4 ELSE r.provider_message_id END
        FROM ${jsonRows(db.dialect)}
       WHERE r.sending_id = j.value ->> 0 AND r.seq = CAST(j.value ->> 1 AS INTEGER)
         AND r.state = 'dispatching' AND r.claim_token = j.value ->> 2

@@ -170,6 +170,28 @@ export const MIGRATIONS: readonly Migration[] = [
       'CREATE INDEX inbound_messages_by_number ON inbound_messages (project_id, e164, intent, ordered_at)',
     ],
   },
+  {
+    version: 8,
+    name: 'delivery_receipts',
+    // Delivery receipts (deliveries.ts): the provider's message id in its own column (written by the settle
+    // of a sent message; `detail` held it before, hence the copy), and one row per provider message id
+    // with its latest delivery state, whether or not the message is known yet.
+    statements: () => [
+      'ALTER TABLE sending_recipients ADD COLUMN provider_message_id TEXT',
+      "UPDATE sending_recipients SET provider_message_id = detail WHERE state = 'sent' AND detail IS NOT NULL",
+      'CREATE INDEX sending_recipients_by_provider_id ON sending_recipients (provider_message_id) WHERE provider_message_id IS NOT NULL',
+      `CREATE TABLE delivery_receipts (
+        project_id TEXT NOT NULL REFERENCES projects (id) ON DELETE CASCADE,
+        provider_message_id TEXT NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('sent', 'delivered', 'read', 'undelivered', 'failed')),
+        error_code TEXT,
+        e164 TEXT,
+        received_at BIGINT NOT NULL,
+        PRIMARY KEY (project_id, provider_message_id)
+      )`,
+      'CREATE INDEX delivery_receipts_by_number ON delivery_receipts (project_id, e164, error_code)',
+    ],
+  },
 ];
 
 /** Applies missing migrations in one transaction; concurrent callers wait for each other. */

@@ -47,7 +47,18 @@ import {
   stopDispatch,
   takeOverClaim,
 } from './dispatch';
+import {
+  countDeliveryFailures,
+  deliverySummary,
+  readDeliveryReport,
+  recordDelivery,
+  type DeliveryReceipt,
+  type DeliveryRecorded,
+  type DeliveryReportRow,
+  type DeliverySummary,
+} from './deliveries';
 import { listGroups } from './groups';
+import { listOptOuts, type KillListEntry } from './kill-list';
 import { applyInboundKeyword } from './inbound-messages';
 import { migrate } from './migrations';
 import { addOptOut, removeOptOut } from './opt-outs';
@@ -256,5 +267,26 @@ export class SqlDirectory implements Directory {
 
   readAudit(sendingId: string): Promise<AuditRecord[]> {
     return readAudit(this.db, sendingId);
+  }
+
+  listOptOuts(projectId: string, sourcePrefix?: string): Promise<KillListEntry[]> {
+    return listOptOuts(this.db, projectId, sourcePrefix);
+  }
+
+  // Delivery receipts (deliveries.ts).
+  recordDelivery(projectId: string, receipt: DeliveryReceipt): Promise<DeliveryRecorded> {
+    return recordDelivery(this.db, projectId, receipt);
+  }
+
+  countDeliveryFailures(projectId: string, e164: string, codes: readonly string[]): Promise<number> {
+    return countDeliveryFailures(this.db, projectId, e164, codes);
+  }
+
+  deliverySummary(sendingId: string): Promise<DeliverySummary> {
+    return deliverySummary(this.db, sendingId);
+  }
+
+  readDeliveryReport(sendingId: string, afterSeq: number, limit: number): Promise<DeliveryReportRow[]> {
+    return readDeliveryReport(this.db, sendingId, afterSeq, limit);
   }
 }

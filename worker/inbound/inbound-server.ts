@@ -2,7 +2,8 @@
  * The inbound opt-out endpoint of the worker process: `POST /inbound/<projectId>` takes the replies
  * the SMS provider forwards (Twilio's inbound message webhook, or JSON `{from, body}`), and STOP-style
  * replies put the sender on the project's kill list (START-style ones take it off), so the next
- * dispatch skips the number. Node's own http server; docs/inbound.md.
+ * dispatch skips the number. Node's own http server; docs/inbound.md. `POST /receipts/<projectId>` takes
+ * delivery receipts (worker/receipts/receipt-request.ts, docs/receipts.md).
  *
  * Answers: 200 for every authenticated, well-formed message, keyword or not, so the provider does
  * not retry (form → empty TwiML, JSON → {"recorded": "optOut" | "optIn" | "ignored" | "duplicate" |
@@ -24,13 +25,16 @@ import {
   unsupportedFormatError,
 } from './parse-inbound';
 import { recordInboundMessage, type InboundDirectory } from './record-inbound';
+import { handleReceipt, type ReceiptsDirectory } from '../receipts/receipt-request';
 
 export const INBOUND_MAX_BODY_BYTES = 64 * 1024;
 /** What Twilio gets back: no reply message (Twilio itself answers STOP/START/HELP by default). */
 export const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>';
 
 export interface InboundServerDeps extends InboundAuthSettings {
-  directory: InboundDirectory;
+  directory: InboundDirectory & ReceiptsDirectory;
+  /** SMS_HTTP_RECEIPT_SECRET: signs the http provider's delivery receipts. */
+  receiptSecret?: string;
   /** 0 = any free port (tests). */
   port: number;
   /** Default 127.0.0.1. */
@@ -56,7 +60,14 @@ export async function startInboundServer(deps: InboundServerDeps): Promise<Inbou
     ...(deps.publicUrl ? { publicUrl: deps.publicUrl.replace(/\/+$/, '') } : {}),
   };
   const log = deps.log ?? ((line: string) => process.stdout.write(`${line}\n`));
-  const handler = requestHandler({ directory: deps.directory, auth, log, maxBodyBytes: deps.maxBodyBytes ?? INBOUND_MAX_BODY_BYTES });
+  const receiptSecret = deps.receiptSecret;
+  const handler = requestHandler({
+    directory: deps.directory,
+    auth,
+    ...(receiptSecret ? { receiptSecret } : {}),
+    log,
+    maxBodyBytes: deps.maxBodyBytes ?? INBOUND_MAX_BODY_BYTES,
+  });
 
   const server = createServer((req, res) => {
     handler(req, res).catch((error: unknown) => {
@@ -79,8 +90,9 @@ export async function startInboundServer(deps: InboundServerDeps): Promise<Inbou
 }
 
 interface HandlerContext {
-  directory: InboundDirectory;
+  directory: InboundDirectory & ReceiptsDirectory;
   auth: InboundAuthSettings;
+  receiptSecret?: string;
   log: (line: string) => void;
   maxBodyBytes: number;
 }
@@ -88,8 +100,9 @@ interface HandlerContext {
 function requestHandler(ctx: HandlerContext) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const target = req.url ?? '/';
-    const route = /^\/inbound\/([^/?#]+)\/?$/.exec(target.split('?')[0]);
-    const projectId = route ? decodedSegment(route[1]) : undefined;
+    const route = /^\/(inbound|receipts)\/([^/?#]+)\/?$/.exec(target.split('?')[0]);
+    const projectId = route ? decodedSegment(route[2]) : undefined;
+    const receipts = route?.[1] === 'receipts';
     if (!projectId) {
       req.resume();
       return answerError(res, ctx, new InboundRequestError(404, 'Not found: post inbound messages to /inbound/<projectId>.'));
@@ -114,6 +127,7 @@ function requestHandler(ctx: HandlerContext) {
     }
 
     const params = format === 'form' ? formParams(raw) : [];
+    if (receipts) return answerReceipt(res, ctx, projectId, { target, headers: req.headers, format, params, body: raw });
     const verdict = authenticate(ctx.auth, { target, headers: req.headers, format, params, body: raw });
     if (verdict.by === null) {
       if (ctx.auth.token) res.setHeader('WWW-Authenticate', 'Bearer realm="inbound"');
@@ -144,6 +158,30 @@ function requestHandler(ctx: HandlerContext) {
       );
     }
   };
+}
+
+async function answerReceipt(
+  res: ServerResponse,
+  ctx: HandlerContext,
+  projectId: string,
+  request: Parameters<typeof handleReceipt>[3],
+): Promise<void> {
+  try {
+    const { via, result } = await handleReceipt({ ...ctx.auth, receiptSecret: ctx.receiptSecret }, ctx.directory, projectId, request);
+    const listed = result.killListed ? `: kill list ${result.killListed}` : '';
+    ctx.log(`[receipts] 200 ${result.outcome} project=${printable(projectId)} via ${via}${listed}`);
+    if (via === 'twilio') return answer(res, 200, 'text/xml; charset=utf-8', EMPTY_TWIML);
+    return answer(res, 200, 'application/json; charset=utf-8', JSON.stringify({ received: true }));
+  } catch (error) {
+    if (error instanceof InboundRequestError) return answerError(res, ctx, error);
+    ctx.log(`[receipts] 500 project=${printable(projectId)}: ${redacted(error)}`);
+    return answer(
+      res,
+      500,
+      'application/json; charset=utf-8',
+      JSON.stringify({ error: 'The receipt could not be recorded (internal error, see the worker log). Send it again later.' }),
+    );
+  }
 }
 
 function answerError(res: ServerResponse, ctx: HandlerContext, error: InboundRequestError): void {

@@ -1,17 +1,26 @@
 /** Picks and configures the SMS provider, from explicit settings or from the worker's environment. */
 import { createHttpProvider, type HttpProviderConfig } from './http-provider';
-import { createOutboxProvider, type OutboxStore } from './outbox-provider';
+import { createOutboxProvider, type OutboxReceipts, type OutboxStore } from './outbox-provider';
 import { ProviderConfigError, type SmsProvider } from './provider';
 import { createTwilioProvider, type TwilioConfig } from './twilio-provider';
 
 export type ProviderKind = 'outbox' | 'twilio' | 'http';
 
-export type ProviderConfig = { kind: 'outbox' } | ({ kind: 'twilio' } & TwilioConfig) | ({ kind: 'http' } & HttpProviderConfig);
+export type ProviderConfig =
+  | { kind: 'outbox'; undeliveredShare?: number }
+  | ({ kind: 'twilio' } & TwilioConfig)
+  | ({ kind: 'http' } & HttpProviderConfig);
 
-export function createProvider(config: ProviderConfig, deps: { outboxStore: OutboxStore; fetch?: typeof fetch }): SmsProvider {
+export function createProvider(
+  config: ProviderConfig,
+  deps: { outboxStore: OutboxStore; fetch?: typeof fetch; recordReceipt?: OutboxReceipts['record'] },
+): SmsProvider {
   switch (config.kind) {
     case 'outbox':
-      return createOutboxProvider(deps.outboxStore);
+      return createOutboxProvider(
+        deps.outboxStore,
+        deps.recordReceipt ? { undeliveredShare: config.undeliveredShare ?? 0, record: deps.recordReceipt } : undefined,
+      );
     case 'twilio':
       return createTwilioProvider(config, { fetch: deps.fetch });
     case 'http':
@@ -35,7 +44,7 @@ export function providerConfigFromEnv(env: NodeJS.ProcessEnv): ProviderConfig {
   const kind = (value(env, 'SMS_PROVIDER') ?? 'outbox').toLowerCase();
   switch (kind) {
     case 'outbox':
-      return { kind: 'outbox' };
+      return { kind: 'outbox', ...undeliveredShareFromEnv(env) };
     case 'twilio':
       return twilioFromEnv(env);
     case 'http':
@@ -67,6 +76,7 @@ function twilioFromEnv(env: NodeJS.ProcessEnv): ProviderConfig {
     );
   }
   const baseUrl = value(env, 'TWILIO_BASE_URL');
+  const statusCallbackUrl = value(env, 'TWILIO_STATUS_CALLBACK_URL');
   return {
     kind: 'twilio',
     accountSid,
@@ -75,6 +85,7 @@ function twilioFromEnv(env: NodeJS.ProcessEnv): ProviderConfig {
     ...(from ? { from } : {}),
     ...(messagingServiceSid ? { messagingServiceSid } : {}),
     ...(baseUrl ? { baseUrl } : {}),
+    ...(statusCallbackUrl ? { statusCallbackUrl } : {}),
     ...timeoutFromEnv(env),
   };
 }
@@ -108,6 +119,19 @@ function parseHeaders(raw: string): Record<string, string> {
     headers[name] = headerValue;
   }
   return headers;
+}
+
+function undeliveredShareFromEnv(env: NodeJS.ProcessEnv): { undeliveredShare?: number } {
+  const raw = value(env, 'SMS_OUTBOX_UNDELIVERED_SHARE');
+  if (raw === undefined) return {};
+  const share = Number(raw);
+  if (!/^\d*\.?\d+$/.test(raw) || share > 1) {
+    throw new ProviderConfigError(
+      `SMS_OUTBOX_UNDELIVERED_SHARE=${JSON.stringify(raw)} is not a share from 0 to 1: set it to e.g. 0.05 (5 % of the outbox's simulated receipts undelivered) or unset it (all delivered).`,
+      'SMS_OUTBOX_UNDELIVERED_SHARE',
+    );
+  }
+  return { undeliveredShare: share };
 }
 
 function timeoutFromEnv(env: NodeJS.ProcessEnv): { timeoutMs?: number } {

@@ -10,6 +10,8 @@ export interface OutgoingSms {
   idempotencyKey: string;
   sendingId: string;
   seq: number;
+  /** The sending's project: where the message's delivery receipts are posted (`/receipts/<projectId>`). */
+  projectId?: string;
 }
 
 /** `code`: the provider's error code when it gives one (Twilio: `21610`), used to quarantine numbers. */
@@ -24,6 +26,8 @@ export interface SmsProvider {
    * transient failures and {@link ProviderAccountError} when the account or its configuration is refused.
    */
   send(sms: OutgoingSms): Promise<ProviderResult>;
+  /** Called once the message's `sent` state is recorded: the outbox simulates its delivery receipt here. */
+  afterSent?(sms: OutgoingSms, providerMessageId: string): Promise<void>;
 }
 
 /** A transient failure (429, 5xx, network, time-out): the message may be retried later. */

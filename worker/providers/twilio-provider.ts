@@ -31,12 +31,26 @@ export interface TwilioConfig {
   /** Default https://api.twilio.com; point it at a test double or a regional edge. */
   baseUrl?: string;
   timeoutMs?: number;
+  /**
+   * The worker's endpoint root as Twilio reaches it (TWILIO_STATUS_CALLBACK_URL, = INBOUND_PUBLIC_URL): each message
+   * asks for status callbacks at `<root>/receipts/<projectId>`. Unset: receipts only through the Messaging Service's own setting.
+   */
+  statusCallbackUrl?: string;
 }
 
 export function createTwilioProvider(config: TwilioConfig, options: { fetch?: typeof fetch } = {}): SmsProvider {
   const { endpoint, authorization } = checkConfig(config);
   const timeoutMs = config.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const label = `Twilio (${originOf(endpoint)})`;
+  const statusCallbackRoot = config.statusCallbackUrl
+    ? parseEndpointUrl(
+        config.statusCallbackUrl,
+        'The Twilio status callback URL (TWILIO_STATUS_CALLBACK_URL)',
+        'TWILIO_STATUS_CALLBACK_URL',
+      )
+        .toString()
+        .replace(/\/+$/, '')
+    : undefined;
 
   return {
     name: 'twilio',
@@ -46,6 +60,8 @@ export function createTwilioProvider(config: TwilioConfig, options: { fetch?: ty
       const from = sms.from ?? config.from;
       if (from) form.set('From', from);
       if (config.messagingServiceSid) form.set('MessagingServiceSid', config.messagingServiceSid);
+      if (statusCallbackRoot && sms.projectId)
+        form.set('StatusCallback', `${statusCallbackRoot}/receipts/${encodeURIComponent(sms.projectId)}`);
 
       const response = await post(endpoint, {
         headers: { Authorization: authorization, 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },

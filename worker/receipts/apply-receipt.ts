@@ -1,0 +1,45 @@
+/**
+ * What a receipt changes: the message's delivery state (deliveries.ts), then the project's receipt
+ * actions (compliance.receipts): an opt-out code puts the number on the kill list (`receipt:<code>`),
+ * a quarantine code does once the number has that many failed receipts (`quarantine:<code>`).
+ */
+import type { Project } from '../directory/directory';
+import type { Deliveries, DeliveryReceipt, DeliveryRecorded } from '../directory/deliveries';
+
+export type ReceiptDirectory = Pick<Deliveries, 'recordDelivery' | 'countDeliveryFailures'> & {
+  addOptOut(projectId: string, number: string, source: string): Promise<void>;
+};
+
+export interface ReceiptResult {
+  /** `unmatched`: no message of the project carries this id (yet); the receipt is kept. */
+  outcome: DeliveryRecorded['outcome'] | 'unmatched';
+  /** The kill-list source the receipt added, e.g. `quarantine:30003`. */
+  killListed?: string;
+}
+
+export async function applyReceipt(directory: ReceiptDirectory, project: Project, receipt: DeliveryReceipt): Promise<ReceiptResult> {
+  const recorded = await directory.recordDelivery(project.id, receipt);
+  if (!recorded.message) return { outcome: recorded.outcome === 'applied' ? 'unmatched' : recorded.outcome };
+  const code = receipt.errorCode;
+  const failed = receipt.state === 'undelivered' || receipt.state === 'failed';
+  if (recorded.outcome !== 'applied' || !failed || !code) return { outcome: recorded.outcome };
+  const { optOutCodes, quarantineCodes, quarantineAfter } = project.compliance.receipts;
+  const { e164 } = recorded.message;
+  if (optOutCodes.includes(code)) {
+    await directory.addOptOut(project.id, e164, `receipt:${code}`);
+    return { outcome: 'applied', killListed: `receipt:${code}` };
+  }
+  if (quarantineCodes.includes(code) && (await directory.countDeliveryFailures(project.id, e164, quarantineCodes)) >= quarantineAfter) {
+    await directory.addOptOut(project.id, e164, `quarantine:${code}`);
+    return { outcome: 'applied', killListed: `quarantine:${code}` };
+  }
+  return { outcome: 'applied' };
+}
+
+/** Applies receipts the worker makes itself (the outbox's simulated ones) like those posted to the endpoint. */
+export function receiptRecorder(directory: ReceiptDirectory & { getProject(id: string): Promise<Project | undefined> }) {
+  return async (projectId: string, receipt: DeliveryReceipt): Promise<ReceiptResult | undefined> => {
+    const project = await directory.getProject(projectId);
+    return project ? applyReceipt(directory, project, receipt) : undefined;
+  };
+}
