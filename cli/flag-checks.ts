@@ -2,7 +2,7 @@
 import { INPUT_LIMITS } from '../domain/input-limits';
 import { isValidTimeZone } from '../domain/schedule';
 import { SENDING_STATES } from '../domain/types';
-import { CSV_ENCODINGS } from '../worker/directory/csv-decode';
+import { CSV_ENCODINGS, knownCsvEncoding } from '../worker/directory/csv-decode';
 
 type Check = (value: string) => string | undefined;
 
@@ -52,6 +52,6 @@ export const groupList: Check = (value) => {
 };
 
 export const csvEncoding: Check = (value) =>
-  [...CSV_ENCODINGS, 'utf8'].includes(value.trim().toLowerCase() as never)
+  knownCsvEncoding(value)
     ? undefined
     : `is not an encoding the import reads: use one of ${CSV_ENCODINGS.join(', ')} (or save the file as UTF-8)`;

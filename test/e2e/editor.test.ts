@@ -4,14 +4,14 @@
  * into Message (which turns it into an expression) and run. The screenshots are saved under
  * .test-results (UPDATE_SCREENSHOTS=1 copies them to docs/images).
  */
-import { copyFileSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from '../support/browser';
+import { launchChromium, saveScreenshot } from '../support/browser';
 import { importContactsCsv } from '../../worker/directory/csv-import';
 import { openFreshSqliteDirectory } from '../support/directories';
 import { OWNER, addTemporalCredential, packProject, startN8n, type N8n } from '../support/n8n';
-import { ROOT, TEST_OUTPUT } from '../support/paths';
+import { ROOT } from '../support/paths';
 import { startInbox } from '../support/inbox';
 import { ANY_HOUR } from '../support/seed';
 import { startTestWorker, type TestWorker } from '../support/temporal';
@@ -19,11 +19,6 @@ import { startTestWorker, type TestWorker } from '../support/temporal';
 const PKG = 'n8n-nodes-durable-sms';
 /** Unique per run: the sendings of earlier runs on the same Temporal server are listed by project. */
 const PROJECT = `editor-${Date.now().toString(36)}`;
-
-async function save(page: Page, screenshot: string): Promise<void> {
-  await page.screenshot({ path: join(TEST_OUTPUT, screenshot) });
-  if (process.env.UPDATE_SCREENSHOTS === '1') copyFileSync(join(TEST_OUTPUT, screenshot), join(ROOT, 'docs', 'images', screenshot));
-}
 
 describe('the n8n editor: finding the nodes, personalizing a Message', () => {
   let fresh: Awaited<ReturnType<typeof openFreshSqliteDirectory>>;
@@ -97,7 +92,7 @@ describe('the n8n editor: finding the nodes, personalizing a Message', () => {
     await bar.fill(text);
     await page.waitForTimeout(800);
     const names = await page.locator('[data-test-id="node-creator"] [data-test-id="node-creator-item-name"]').allTextContents();
-    await save(page, screenshot);
+    await saveScreenshot(page, screenshot);
     return names.map((name) => name.trim());
   }
 
@@ -152,7 +147,7 @@ describe('the n8n editor: finding the nodes, personalizing a Message', () => {
       try {
         await page.waitForFunction(`document.body.innerText.includes(${JSON.stringify(text)})`, undefined, { timeout: 60_000 });
       } catch (err) {
-        await save(page, 'editor-failed.png');
+        await saveScreenshot(page, 'editor-failed.png');
         throw err;
       }
     };
@@ -196,7 +191,7 @@ describe('the n8n editor: finding the nodes, personalizing a Message', () => {
 
     await ndv.locator('[data-test-id="node-execute-button"]').first().click();
     await untilOutputShows('Message is an expression, so n8n filled {{firstName}} itself (with nothing)');
-    await save(page, 'editor-message-refused.png');
+    await saveScreenshot(page, 'editor-message-refused.png');
     expect(await env.client.list({ projectId: PROJECT, state: 'prepared' })).toEqual([]);
     await page.keyboard.press('Escape');
 
@@ -209,7 +204,7 @@ describe('the n8n editor: finding the nodes, personalizing a Message', () => {
     await openWorkflow(workflow.id, 'Prepare Sending');
     await runStep('Prepare Sending');
     await untilOutputShows('SENDER_ID:');
-    await save(page, 'editor-prepared-warning.png');
+    await saveScreenshot(page, 'editor-prepared-warning.png');
     expect(await page.locator('body').innerText()).toContain(
       'Hi [[firstName]], the staff meeting moves to 10:00 (draft). Reply STOP to opt out.',
     );
@@ -254,7 +249,7 @@ describe('the n8n editor: finding the nodes, personalizing a Message', () => {
           { timeout: 30_000 },
         );
       } finally {
-        await save(page, 'editor-approval-waiting.png');
+        await saveScreenshot(page, 'editor-approval-waiting.png');
       }
       const shown = await ndv.innerText();
       expect(shown).toContain('leaves on Approved without a decision field');
@@ -279,7 +274,7 @@ describe('the n8n editor: finding the nodes, personalizing a Message', () => {
       const ndvShown = root.locator('[data-test-id="ndv"]');
       const headers = ndvShown.locator('table th');
       await headers.first().waitFor({ timeout: 30_000 });
-      await save(page, 'editor-send-output.png');
+      await saveScreenshot(page, 'editor-send-output.png');
       expect((await headers.allInnerTexts()).map((h) => h.trim()).slice(0, 8)).toEqual([
         'sendingId',
         'state',

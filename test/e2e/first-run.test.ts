@@ -6,15 +6,15 @@
  * The screenshots it saves are the README's pictures (UPDATE_SCREENSHOTS=1 copies them to docs/images).
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from '../support/browser';
+import type { Browser } from 'playwright-core';
+import { launchChromium, saveScreenshot } from '../support/browser';
 import { freeStackPorts, stackEnv, type StackPorts } from '../support/npm-start';
-import { ROOT, TEST_OUTPUT } from '../support/paths';
+import { ROOT } from '../support/paths';
 
 const run = promisify(execFile);
 
@@ -48,11 +48,6 @@ async function untilOutput(stack: Stack, marker: string, timeoutMs: number): Pro
 async function pressCtrlC(stack: Stack): Promise<number | null> {
   process.kill(-stack.child.pid!, 'SIGINT');
   return stack.exited;
-}
-
-async function screenshot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: join(TEST_OUTPUT, name) });
-  if (process.env.UPDATE_SCREENSHOTS === '1') copyFileSync(join(TEST_OUTPUT, name), join(ROOT, 'docs', 'images', name));
 }
 
 const portOpen = async (port: number) => {
@@ -128,7 +123,7 @@ describe('first run: npm start, the example workflow in n8n, approval, outbox, n
       await page.getByText(node, { exact: true }).first().waitFor({ timeout: 60_000 });
     }
     await page.waitForTimeout(1500);
-    await screenshot(page, 'workflow-canvas.png');
+    await saveScreenshot(page, 'workflow-canvas.png');
 
     // The Execute workflow button on the "Run by Hand" trigger (the demo's copy has its webhook trigger enabled, for npm run demo).
     await page.locator('[data-test-id="execute-workflow-button-Run by Hand"]').click({ force: true });
@@ -149,7 +144,7 @@ describe('first run: npm start, the example workflow in n8n, approval, outbox, n
     const pageText = await approval.locator('main').textContent();
     expect(pageText).toContain('Validation report');
     await approval.setViewportSize({ width: 900, height: 1400 });
-    await screenshot(approval, 'approval-page.png');
+    await saveScreenshot(approval, 'approval-page.png');
     await approval.fill('#approver', 'dana@demo-shop.example');
     await approval.click('button.approve');
     await approval.waitForSelector('text=the sending is approved');
@@ -165,7 +160,7 @@ describe('first run: npm start, the example workflow in n8n, approval, outbox, n
     await page.getByText('Rejected', { exact: true }).first().waitFor();
     await page.mouse.move(700, 180); // off the trigger, whose hover button would cover the picture
     await page.waitForTimeout(4000);
-    await screenshot(page, 'workflow-run.png');
+    await saveScreenshot(page, 'workflow-run.png');
     await context.close();
 
     const count = status.lastCount;

@@ -1,6 +1,8 @@
 /** Debian's Chromium for the end-to-end tests (headless; no browser download at run time). */
-import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import { copyFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { ROOT, TEST_OUTPUT } from './paths';
 
 export const CHROMIUM = '/usr/bin/chromium';
 
@@ -18,4 +20,10 @@ export function launchChromium(): Promise<Browser> {
       '--no-first-run',
     ],
   });
+}
+
+/** Saves a screenshot under .test-results; UPDATE_SCREENSHOTS=1 also copies it to docs/images (the README's pictures). */
+export async function saveScreenshot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: join(TEST_OUTPUT, name) });
+  if (process.env.UPDATE_SCREENSHOTS === '1') copyFileSync(join(TEST_OUTPUT, name), join(ROOT, 'docs', 'images', name));
 }

@@ -15,9 +15,14 @@ export const MAX_CSV_LINE_BYTES = 256 * 1024;
 const LF = 0x0a;
 const CR = 0x0d;
 
+/** The encoding `name` means (case and spaces aside, `utf8` for `utf-8`), or undefined when it is not one of CSV_ENCODINGS. */
+export function knownCsvEncoding(name: string): CsvEncoding | undefined {
+  const wanted = name.trim().toLowerCase();
+  return CSV_ENCODINGS.find((encoding) => encoding === wanted || (wanted === 'utf8' && encoding === 'utf-8'));
+}
+
 export function csvEncoding(name: string | undefined): CsvEncoding {
-  const wanted = (name ?? 'utf-8').trim().toLowerCase();
-  const known = CSV_ENCODINGS.find((encoding) => encoding === wanted || (wanted === 'utf8' && encoding === 'utf-8'));
+  const known = knownCsvEncoding(name ?? 'utf-8');
   if (!known)
     throw new DirectoryInputError(
       `Unknown CSV encoding "${name}" (--encoding): use one of ${CSV_ENCODINGS.join(', ')} (or save the file as UTF-8).`,
