@@ -26,7 +26,7 @@ export interface FlagSpec {
 }
 
 export interface CommandSpec {
-  /** e.g. `prepare ID --message TEXT [--at YYYY-MM-DDTHH:mm --time-zone ZONE]`. */
+  /** e.g. `prepare ID --message TEXT [--at YYYY-MM-DDTHH:mm [--time-zone ZONE]]`. */
   usage: string;
   /** The positional arguments, each required: their name in the usage and what they hold. */
   positionals: readonly { name: string; hint: string }[];

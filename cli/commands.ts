@@ -63,7 +63,7 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
   },
   count: { usage: 'count ID', positionals: ID, flags: {} },
   prepare: {
-    usage: 'prepare ID --message TEXT [--sender-id X] [--at YYYY-MM-DDTHH:mm --time-zone ZONE [--refresh] [--allow-beyond-one-year]]',
+    usage: 'prepare ID --message TEXT [--sender-id X] [--at YYYY-MM-DDTHH:mm [--time-zone ZONE] [--refresh] [--allow-beyond-one-year]]',
     positionals: ID,
     flags: {
       message: str({
@@ -87,7 +87,7 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
   reject: { usage: 'reject ID --reason TEXT', positionals: ID, flags: { reason: reason('reject') } },
   send: { usage: 'send ID [--watch]', positionals: ID, flags: { watch: bool } },
   reschedule: {
-    usage: 'reschedule ID (--now | --at YYYY-MM-DDTHH:mm --time-zone ZONE [--allow-beyond-one-year])',
+    usage: 'reschedule ID (--now | --at YYYY-MM-DDTHH:mm [--time-zone ZONE] [--allow-beyond-one-year])',
     positionals: ID,
     flags: { now: bool, at, 'time-zone': timeZone, 'allow-beyond-one-year': bool },
   },

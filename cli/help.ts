@@ -19,13 +19,13 @@ Directory (opened directly, like the worker):
 Sendings (through Temporal):
   create --project ID [--groups a,b] [--per-number]     prints the new sending id
   count ID
-  prepare ID --message TEXT [--sender-id X] [--at YYYY-MM-DDTHH:mm --time-zone ZONE [--refresh] [--allow-beyond-one-year]]
+  prepare ID --message TEXT [--sender-id X] [--at YYYY-MM-DDTHH:mm [--time-zone ZONE] [--refresh] [--allow-beyond-one-year]]
                                        a send time more than a year ahead needs --allow-beyond-one-year
   request-approval ID
   approve ID [--comment TEXT] [--hash HASH]   --hash: the approval hash you reviewed (status shows it)
   reject ID --reason TEXT
   send ID [--watch]
-  reschedule ID (--now | --at YYYY-MM-DDTHH:mm --time-zone ZONE [--allow-beyond-one-year])
+  reschedule ID (--now | --at YYYY-MM-DDTHH:mm [--time-zone ZONE] [--allow-beyond-one-year])
   cancel ID --reason TEXT              answers once nothing is in flight any more
   pause ID --reason TEXT               stops starting messages; answers once nothing is in flight
   resume ID

@@ -98,7 +98,7 @@ function complianceFromFlag(): unknown {
   }
 }
 
-/** --at with --time-zone (and --allow-beyond-one-year) is a later send; without --at, now. --now is reschedule's explicit "now". */
+/** --at (with --time-zone, --allow-beyond-one-year) is a later send; without --at, now. --now is reschedule's explicit "now". */
 function scheduleFromFlags(): Schedule {
   if (opts.now && opts.at) throw usageError('--now and --at exclude each other: give one');
   if (!opts.at) {
@@ -106,11 +106,17 @@ function scheduleFromFlags(): Schedule {
       if (opts[flag] !== undefined)
         throw usageError(`--${flag} applies to a later send: give --at YYYY-MM-DDTHH:mm with it, or leave --${flag} out to send now`);
     }
-    if (commandName === 'reschedule' && !opts.now) throw usageError('give --now, or --at YYYY-MM-DDTHH:mm --time-zone ZONE');
+    if (commandName === 'reschedule' && !opts.now) throw usageError('give --now, or --at YYYY-MM-DDTHH:mm [--time-zone ZONE]');
     return { mode: 'now' };
   }
-  const timeZone = need(opts['time-zone'], 'time-zone', 'the IANA zone of --at, e.g. America/Toronto');
+  // No --time-zone: the project's zone, looked up with the sending (inProjectZone).
+  const timeZone = opts['time-zone'] ?? '';
   return { mode: 'later', localDateTime: opts.at, timeZone, ...(opts['allow-beyond-one-year'] ? { allowBeyondOneYear: true } : {}) };
+}
+
+/** A later schedule without a zone takes the sending's project's zone. */
+async function inProjectZone(sendings: SendingClient, id: string, schedule: Schedule): Promise<Schedule> {
+  return schedule.mode === 'later' && schedule.timeZone === '' ? { ...schedule, timeZone: await sendings.projectTimeZone(id) } : schedule;
 }
 
 /** The file, opened before the directory is touched: a missing one is a clear error, not a stack trace. */
@@ -265,9 +271,15 @@ async function run(command: string | undefined, args: string[]): Promise<void> {
     case 'prepare': {
       const schedule = scheduleFromFlags();
       return withSendings(async (s) => {
+        const id = sendingId();
         const status = await s.prepare(
-          sendingId(),
-          { message: opts.message!, senderId: opts['sender-id'] ?? null, schedule, refreshAtSend: opts.refresh ?? false },
+          id,
+          {
+            message: opts.message!,
+            senderId: opts['sender-id'] ?? null,
+            schedule: await inProjectZone(s, id, schedule),
+            refreshAtSend: opts.refresh ?? false,
+          },
           actor,
         );
         out(formatStatus(status), status);
@@ -297,7 +309,9 @@ async function run(command: string | undefined, args: string[]): Promise<void> {
       });
     case 'reschedule': {
       const schedule = scheduleFromFlags();
-      return withSendings(async (s) => out(formatStatus(await s.reschedule(sendingId(), schedule, actor))));
+      return withSendings(async (s) =>
+        out(formatStatus(await s.reschedule(sendingId(), await inProjectZone(s, sendingId(), schedule), actor))),
+      );
     }
     case 'cancel':
       return withSendings(async (s) => out(formatStatus(await s.cancel(sendingId(), opts.reason ?? '', actor))));

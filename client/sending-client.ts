@@ -216,6 +216,12 @@ export class SendingClient {
     }
   }
 
+  /** The IANA time zone of the sending's project (where "the project's time zone" points). */
+  async projectTimeZone(sendingId: string): Promise<string> {
+    const [zone] = await this.lookup({ kind: 'projectTimeZone', sendingId });
+    return zone.value;
+  }
+
   /**
    * Sendings of a project, newest first, from the search attributes. The values go into Temporal's
    * visibility query, whose string quoting differs by store: a project id with a quote, a backslash or

@@ -254,6 +254,10 @@ export type DirectoryLookup =
   | { kind: 'projects' }
   | { kind: 'groups'; projectId: string }
   | { kind: 'timeZones' }
+  /** The profile field names of the project's contacts, for [[name]] in a message. */
+  | { kind: 'contactFields'; projectId: string }
+  /** The time zone of the sending's project: one option, its value the IANA name. */
+  | { kind: 'projectTimeZone'; sendingId: string }
   /** The first recipients' personalized messages of the sending's prepared message (numbers masked), for the approval page. */
   | { kind: 'preview'; sendingId: string; limit: number };
 

@@ -20,7 +20,8 @@ export class DurableSmsPrepareSending implements INodeType {
     icon: { light: 'file:../../icons/prepare-sending.svg', dark: 'file:../../icons/prepare-sending.dark.svg' },
     group: ['transform'],
     version: 1,
-    subtitle: '={{ $parameter["when"] === "later" ? "Send " + $parameter["localDateTime"] + " " + $parameter["timeZone"] : "Send now" }}',
+    subtitle:
+      '={{ $parameter["when"] === "later" ? "Send " + $parameter["localDateTime"] + " " + ($parameter["timeZone"] === "project" ? "(project\'s zone)" : $parameter["timeZone"]) : "Send now" }}',
     description: 'Set the message and the schedule, check them, and freeze the list of recipients',
     defaults: { name: 'Prepare Sending' },
     usableAsTool: true,
@@ -39,7 +40,7 @@ export class DurableSmsPrepareSending implements INodeType {
         placeholder: 'Hi [[firstName]], our sale starts tomorrow. Reply STOP to opt out.',
         description:
           "SMS text. [[fieldName]] is replaced by each contact's profile field (e.g. [[firstName]]); in expression mode {{ }} belongs to n8n.",
-        hint: 'Personalize with [[fieldName]], e.g. [[firstName]]: n8n leaves [[ ]] alone, also in expression mode',
+        hint: "Personalize with [[fieldName]], e.g. [[firstName]]: n8n leaves [[ ]] alone, also in expression mode. Select Recipients lists the project's fields in its output (contactFields).",
       },
       {
         displayName: 'Sender ID',
@@ -70,7 +71,7 @@ export class DurableSmsPrepareSending implements INodeType {
     const hints: NodeExecutionHint[] = [];
     const output = await runPerItem(this, async (sendings, i) => {
       const sendingId = requireSendingId(this, i);
-      const schedule = scheduleFromParameters(this, i);
+      const schedule = await scheduleFromParameters(this, i, sendings, sendingId);
       const status = await sendings.prepare(
         sendingId,
         {

@@ -2,13 +2,14 @@ import {
   NodeConnectionTypes,
   type IExecuteFunctions,
   type INodeExecutionData,
+  type NodeExecutionHint,
   type INodeType,
   type INodeTypeDescription,
 } from 'n8n-workflow';
 import type { AudienceSelection } from '../../domain/types';
 import { actorProperty } from '../shared/descriptions';
 import { credentialTest, loadOptions } from '../shared/methods';
-import { statusItem } from '../shared/output';
+import { contactFieldsHint, selectedItem } from '../shared/output';
 import { runPerItem } from '../shared/run-per-item';
 
 export class DurableSmsSelectRecipients implements INodeType {
@@ -73,7 +74,8 @@ export class DurableSmsSelectRecipients implements INodeType {
   methods = { loadOptions, credentialTest };
 
   async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-    return runPerItem(this, async (sendings, i) => {
+    const hints = new Map<string, NodeExecutionHint>();
+    const output = await runPerItem(this, async (sendings, i) => {
       const audience = this.getNodeParameter('audience', i) as AudienceSelection['audience'];
       const selection: AudienceSelection = {
         projectId: this.getNodeParameter('projectId', i) as string,
@@ -81,7 +83,12 @@ export class DurableSmsSelectRecipients implements INodeType {
         groups: audience === 'groups' ? (this.getNodeParameter('groups', i, []) as string[]) : [],
         duplicatePolicy: this.getNodeParameter('duplicatePolicy', i) as AudienceSelection['duplicatePolicy'],
       };
-      return statusItem(await sendings.create(selection, this.getNodeParameter('actor', i) as string));
+      const status = await sendings.create(selection, this.getNodeParameter('actor', i) as string);
+      const contactFields = (await sendings.lookup({ kind: 'contactFields', projectId: selection.projectId })).map((field) => field.value);
+      hints.set(selection.projectId, contactFieldsHint(selection.projectId, contactFields));
+      return selectedItem(status, contactFields);
     });
+    if (hints.size > 0) this.addExecutionHints(...hints.values());
+    return output;
   }
 }

@@ -150,7 +150,7 @@ export class DurableSmsSending implements INodeType {
         case 'cancel':
           return statusItem(await sendings.cancel(sendingId, reason(), actor()));
         case 'reschedule':
-          return statusItem(await sendings.reschedule(sendingId, scheduleFromParameters(this, i), actor()));
+          return statusItem(await sendings.reschedule(sendingId, await scheduleFromParameters(this, i, sendings, sendingId), actor()));
         case 'pause':
           return statusItem(await sendings.pause(sendingId, reason(), actor()));
         case 'resume':

@@ -5,6 +5,7 @@ import type {
   INodeCredentialTestResult,
   INodePropertyOptions,
 } from 'n8n-workflow';
+import { PROJECT_TIME_ZONE } from './parameters';
 import { sendingsFor, testConnection } from './transport';
 
 /** Option lists read live from the worker's directory, through Temporal. */
@@ -18,7 +19,11 @@ export const loadOptions = {
     return (await sendingsFor(this)).lookup({ kind: 'groups', projectId });
   },
   async getTimeZones(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
-    return (await sendingsFor(this)).lookup({ kind: 'timeZones' });
+    const zones = await (await sendingsFor(this)).lookup({ kind: 'timeZones' });
+    return [
+      { name: "The Project's Time Zone", value: PROJECT_TIME_ZONE, description: "The sending's project's zone, read when the node runs" },
+      ...zones,
+    ];
   },
 };
 

@@ -62,6 +62,24 @@ export function preparedHints(status: SendingStatus): NodeExecutionHint[] {
     .map((p) => ({ message: `${p.code}: ${p.message}`, type: 'warning', location: 'outputPane' }));
 }
 
+/** Select Recipients' output: the new sending, and the contact fields its message can use, near the top of the next node's input pane. */
+export function selectedItem(status: SendingStatus, contactFields: string[]): IDataObject {
+  return { sendingId: status.sendingId, contactFields, ...statusItem(status) };
+}
+
+/** Under Select Recipients' output: how to write the project's fields in Prepare Sending's Message. */
+export function contactFieldsHint(projectId: string, contactFields: string[]): NodeExecutionHint {
+  const list = contactFields.map((name) => `[[${name}]]`).join(', ');
+  return {
+    message:
+      contactFields.length > 0
+        ? `Contact fields of project ${projectId} for the Message: ${list}`
+        : `The contacts of project ${projectId} have no profile fields to personalize with (only their numbers)`,
+    type: 'info',
+    location: 'outputPane',
+  };
+}
+
 export function countItem(sendingId: string, count: AudienceCount): IDataObject {
   return { sendingId, ...(count as unknown as IDataObject) };
 }

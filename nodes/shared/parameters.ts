@@ -1,6 +1,10 @@
 import { DateTime } from 'luxon';
 import type { IExecuteFunctions } from 'n8n-workflow';
+import type { SendingClient } from '../../client/sending-client';
 import type { Schedule } from '../../domain/schedule';
+
+/** Time Zone's default: the zone of the sending's project, looked up when the node runs. */
+export const PROJECT_TIME_ZONE = 'project';
 
 const WITH_OFFSET = /T.*(?:[zZ]|[+-]\d{2}:?\d{2})$/;
 
@@ -23,10 +27,16 @@ export function localDateTimeOf(value: unknown, timeZone: string): string {
   return local.isValid ? local.toFormat(local.second === 0 ? "yyyy-MM-dd'T'HH:mm" : "yyyy-MM-dd'T'HH:mm:ss") : String(value).trim();
 }
 
-/** The schedule chosen with `scheduleProperties`. */
-export function scheduleFromParameters(context: IExecuteFunctions, i: number): Schedule {
+/** The schedule chosen with `scheduleProperties`; "the project's time zone" (or none) is the project's IANA zone. */
+export async function scheduleFromParameters(
+  context: IExecuteFunctions,
+  i: number,
+  sendings: SendingClient,
+  sendingId: string,
+): Promise<Schedule> {
   if (context.getNodeParameter('when', i) === 'now') return { mode: 'now' };
-  const timeZone = String(context.getNodeParameter('timeZone', i)).trim();
+  const chosen = String(context.getNodeParameter('timeZone', i, PROJECT_TIME_ZONE) ?? '').trim();
+  const timeZone = chosen === '' || chosen === PROJECT_TIME_ZONE ? await sendings.projectTimeZone(sendingId) : chosen;
   const allowBeyondOneYear = context.getNodeParameter('allowBeyondOneYear', i, false) === true;
   return {
     mode: 'later',

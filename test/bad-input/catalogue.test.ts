@@ -821,10 +821,10 @@ describe('bad-input catalogue: update payloads, node parameters, CLI, project se
 
   describe('node parameters, as the nodes pass them to the client', () => {
     /** The schedule the Prepare Sending and Sending (reschedule) nodes build from their parameters. */
-    const fromNode = (parameters: Record<string, unknown>) => {
+    const fromNode = (parameters: Record<string, unknown>, sendingId: string) => {
       const all: Record<string, unknown> = { when: 'later', timeZone: TORONTO, ...parameters };
       const context = { getNodeParameter: (name: string, _i: number, fallback?: unknown) => (name in all ? all[name] : fallback) };
-      return scheduleFromParameters(context as unknown as IExecuteFunctions, 0);
+      return scheduleFromParameters(context as unknown as IExecuteFunctions, 0, env.client, sendingId);
     };
 
     const NODE_ROWS: [string, NodeRow][] = [
@@ -832,10 +832,10 @@ describe('bad-input catalogue: update payloads, node parameters, CLI, project se
         'Prepare Sending: Send At in the year 9999 (an expression gone wrong)',
         {
           target: 'draft',
-          call: (id) =>
+          call: async (id) =>
             env.client.prepare(
               id,
-              { message: 'Hi, STOP to opt out', schedule: fromNode({ localDateTime: '9999-12-31T09:00' }) },
+              { message: 'Hi, STOP to opt out', schedule: await fromNode({ localDateTime: '9999-12-31T09:00' }, id) },
               'n8n workflow',
             ),
           error: HORIZON,
@@ -887,6 +887,21 @@ describe('bad-input catalogue: update payloads, node parameters, CLI, project se
       expect(await everything()).toEqual(before);
     });
 
+    test("Prepare Sending's default Time Zone is the project's, read when the node runs", async () => {
+      const { sendingId } = await env.client.create(
+        { projectId: 'acme', audience: 'all', groups: [], duplicatePolicy: 'perContact' },
+        'paula',
+      );
+      for (const timeZone of ['project', '', undefined]) {
+        expect(await fromNode({ localDateTime: '2027-02-01T10:00', timeZone }, sendingId)).toEqual({
+          mode: 'later',
+          localDateTime: '2027-02-01T10:00',
+          timeZone: 'America/Toronto',
+        });
+      }
+      await env.client.cancel(sendingId, 'test over', 'paula');
+    });
+
     test('Prepare Sending with "Allow More Than One Year Ahead" on: two years ahead is accepted', async () => {
       const { sendingId } = await env.client.create(
         { projectId: 'acme', audience: 'all', groups: [], duplicatePolicy: 'perContact' },
@@ -894,7 +909,7 @@ describe('bad-input catalogue: update payloads, node parameters, CLI, project se
       );
       const status = await env.client.prepare(
         sendingId,
-        { message: 'Hi, STOP to opt out', schedule: fromNode({ localDateTime: yearsAhead(2), allowBeyondOneYear: true }) },
+        { message: 'Hi, STOP to opt out', schedule: await fromNode({ localDateTime: yearsAhead(2), allowBeyondOneYear: true }, sendingId) },
         'n8n workflow',
       );
       expect(status.prepared?.schedule).toEqual(later(yearsAhead(2), { allowBeyondOneYear: true }));

@@ -224,15 +224,43 @@ describe('operator CLI', () => {
     );
   });
 
+  test("--at without --time-zone is wall time in the project's zone, for prepare and reschedule", async () => {
+    // Canadian numbers (examples/contacts.csv), a project kept in Paris time.
+    await sms(
+      'project',
+      '--id',
+      'zoned',
+      '--name',
+      'Zoned',
+      '--country',
+      'CA',
+      '--time-zone',
+      'Europe/Paris',
+      '--sms-enabled',
+      'true',
+      '--compliance',
+      JSON.stringify(ANY_HOUR),
+    );
+    await sms('import', '--project', 'zoned', join(ROOT, 'examples', 'contacts.csv'));
+    const id = (await sms('create', '--project', 'zoned', '--groups', 'vip')).split('\n')[0];
+    expect(await sms('prepare', id, '--message', 'Hi [[firstName]]. STOP to opt out', '--at', '2027-03-01T09:00')).toContain(
+      'send 2027-03-01T09:00 Europe/Paris (2027-03-01T08:00:00.000Z)',
+    );
+    expect(await sms('reschedule', id, '--at', '2027-07-01T09:00')).toContain('2027-07-01T09:00 Europe/Paris (2027-07-01T07:00:00.000Z)');
+    expect(await sms('reschedule', id, '--at', '2027-07-01T09:00', '--time-zone', 'America/Toronto')).toContain(
+      '2027-07-01T09:00 America/Toronto (2027-07-01T13:00:00.000Z)',
+    );
+  });
+
   test('a refusal names the field and the fix with exit code 1, a wrong command line with exit code 2', async () => {
     expect(await smsFails('create', '--project', 'nope')).toEqual({
       code: 1,
       stderr: expect.stringMatching(/^error: Unknown project "nope"/),
     });
-    expect(await smsFails('prepare', 'x', '--message', 'Hi', '--at', '2027-01-01T10:00')).toEqual({
+    expect(await smsFails('prepare', 'x', '--message', 'Hi', '--refresh')).toEqual({
       code: 2,
       stderr:
-        'error: --time-zone is required: the IANA zone of --at, e.g. America/Toronto\nusage: npm run sms -- prepare ID --message TEXT [--sender-id X] [--at YYYY-MM-DDTHH:mm --time-zone ZONE [--refresh] [--allow-beyond-one-year]]',
+        'error: --refresh applies to a later send: give --at YYYY-MM-DDTHH:mm with it, or leave --refresh out to send now\nusage: npm run sms -- prepare ID --message TEXT [--sender-id X] [--at YYYY-MM-DDTHH:mm [--time-zone ZONE] [--refresh] [--allow-beyond-one-year]]',
     });
   });
 });

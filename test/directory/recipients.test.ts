@@ -123,6 +123,14 @@ describe.each(STORES)('recipients (%s)', (store) => {
     await expect(attempt).rejects.toThrow('Unknown group "VIP" in project "acme". Known groups: news, staff, vip.');
   });
 
+  test("the field names a message can use: every contact's keys once, sorted, without the number field", async () => {
+    expect(await directory.contactFieldNames(PROJECT)).toEqual(['firstName']);
+    await directory.upsertContacts(PROJECT, [{ externalId: 'a11', fields: { city: 'Laval', 'last name': 'Z', mobile: '514 555 0011' } }]);
+    expect(await directory.contactFieldNames(PROJECT)).toEqual(['city', 'firstName', 'last name']);
+    await expect(directory.contactFieldNames('acne')).rejects.toThrow('Unknown project "acne".');
+    await directory.deleteContact!(PROJECT, 'a11');
+  });
+
   test('an unknown project is an input error naming the known projects', async () => {
     const attempt = directory.countAudience({ ...all('perContact'), projectId: 'acne' });
     await expect(attempt).rejects.toBeInstanceOf(DirectoryInputError);

@@ -19,6 +19,7 @@ import { startTestWorker, type TestWorker } from '../support/temporal';
 const PKG = 'n8n-nodes-durable-sms';
 /** Unique per run: the sendings of earlier runs on the same Temporal server are listed by project. */
 const PROJECT = `editor-${Date.now().toString(36)}`;
+const TOMORROW = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
 
 describe('the n8n editor: finding the nodes, personalizing a Message', () => {
   let fresh: Awaited<ReturnType<typeof openFreshSqliteDirectory>>;
@@ -110,7 +111,7 @@ describe('the n8n editor: finding the nodes, personalizing a Message', () => {
     expect(names).toEqual(expect.arrayContaining(['Durable SMS: Select Recipients', 'Durable SMS: Send SMS']));
   });
 
-  test('dragging an input field into Message turns it into an expression: {{firstName}} is refused with the fix, [[firstName]] is personalized, the warning shows above the output', async () => {
+  test("Select Recipients lists the contact fields; dragging an input field into Message turns it into an expression: {{firstName}} is refused with the fix, [[firstName]] is personalized in the project's time zone, the warning shows above the output", async () => {
     const credentials = { durableSmsTemporalApi: { id: credentialId, name: 'Temporal' } };
     const body = (message: string) => ({
       name: 'Personalize in the editor',
@@ -132,7 +133,8 @@ describe('the n8n editor: finding the nodes, personalizing a Message', () => {
           type: `${PKG}.durableSmsPrepareSending`,
           typeVersion: 1,
           position: [480, 0],
-          parameters: { message, when: 'now' },
+          // Time Zone left at its default: the project's.
+          parameters: { message, when: 'later', localDateTime: `${TOMORROW}T10:00:00` },
           credentials,
         },
       ],
@@ -165,7 +167,8 @@ describe('the n8n editor: finding the nodes, personalizing a Message', () => {
     await openWorkflow(workflow.id, 'Prepare Sending');
     // Run the steps before Prepare Sending so its input panel has fields to drag.
     await runStep('Select Recipients');
-    await untilOutputShows('sendingId');
+    await untilOutputShows(`Contact fields of project ${PROJECT} for the Message: [[firstName]], [[language]], [[lastName]]`);
+    await saveScreenshot(page, 'editor-contact-fields.png');
     await page.keyboard.press('Escape');
 
     await canvasNode('Prepare Sending').dblclick();
@@ -204,11 +207,17 @@ describe('the n8n editor: finding the nodes, personalizing a Message', () => {
     await openWorkflow(workflow.id, 'Prepare Sending');
     await runStep('Prepare Sending');
     await untilOutputShows('SENDER_ID:');
+    expect(await ndv.locator('[data-test-id="parameter-input-timeZone"] input').first().inputValue()).toBe("The Project's Time Zone");
     await saveScreenshot(page, 'editor-prepared-warning.png');
     expect(await page.locator('body').innerText()).toContain(
       'Hi [[firstName]], the staff meeting moves to 10:00 (draft). Reply STOP to opt out.',
     );
     const [prepared] = await env.client.list({ projectId: PROJECT, state: 'prepared' });
+    expect((await env.client.status(prepared.sendingId)).prepared?.schedule).toEqual({
+      mode: 'later',
+      localDateTime: `${TOMORROW}T10:00:00`,
+      timeZone: 'America/Toronto',
+    });
     const preview = await env.client.lookup({ kind: 'preview', sendingId: prepared.sendingId, limit: 5 });
     expect(preview.map((o) => o.name)).toEqual(
       expect.arrayContaining([expect.stringMatching(/^Hi Ana, the staff meeting moves to 10:00 \(draft\)\./)]),

@@ -7,16 +7,16 @@ const resolved = (typeVersion: number, values: INodeParameters) =>
   NodeHelpers.getNodeParameters(description.properties, values, true, false, { typeVersion }, description)!;
 
 describe('Sending: Reschedule keeps the send time unless a new one is chosen', () => {
-  it('a new node (version 2) asks for the new time: When is Later, with the date and zone required and empty', () => {
+  it("a new node (version 2) asks for the new time: When is Later, the date required and empty, the zone the project's", () => {
     expect(description.defaultVersion).toBe(2);
     const params = resolved(2, { operation: 'reschedule' });
-    expect(params).toMatchObject({ when: 'later', localDateTime: '', timeZone: '' });
+    expect(params).toMatchObject({ when: 'later', localDateTime: '', timeZone: 'project' });
     const issues = NodeHelpers.getNodeParametersIssues(
       description.properties,
       { typeVersion: 2, parameters: params } as never,
       description,
     );
-    expect(Object.keys(issues?.parameters ?? {})).toEqual(expect.arrayContaining(['localDateTime', 'timeZone']));
+    expect(Object.keys(issues?.parameters ?? {})).toEqual(['localDateTime']);
   });
 
   it('Now only when chosen', () => {

@@ -22,8 +22,12 @@ export function launchChromium(): Promise<Browser> {
   });
 }
 
-/** Saves a screenshot under .test-results; UPDATE_SCREENSHOTS=1 also copies it to docs/images (the README's pictures). */
+/**
+ * Saves a screenshot under .test-results; UPDATE_SCREENSHOTS=1 also refreshes it in docs/images when the
+ * docs use it (a picture is there already: put a new one there by hand once).
+ */
 export async function saveScreenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(TEST_OUTPUT, name) });
-  if (process.env.UPDATE_SCREENSHOTS === '1') copyFileSync(join(TEST_OUTPUT, name), join(ROOT, 'docs', 'images', name));
+  const published = join(ROOT, 'docs', 'images', name);
+  if (process.env.UPDATE_SCREENSHOTS === '1' && existsSync(published)) copyFileSync(join(TEST_OUTPUT, name), published);
 }

@@ -31,6 +31,16 @@ describe('directory lookups through Temporal', () => {
     expect(zones.map((z) => z.value)).not.toContain('Asia/Calcutta');
   });
 
+  test("a sending's project time zone, and a clear error for an unknown sending", async () => {
+    const selection = { projectId: 'acme', audience: 'all' as const, groups: [], duplicatePolicy: 'perContact' as const };
+    await fresh.directory.createSending({ id: 'zoned-1', projectId: 'acme', selection, createdBy: 'paula', createdAt: Date.now() });
+    expect(await env.client.lookup({ kind: 'projectTimeZone', sendingId: 'zoned-1' })).toEqual([
+      { name: 'America/Toronto', value: 'America/Toronto', description: 'the time zone of project acme' },
+    ]);
+    expect(await env.client.projectTimeZone('zoned-1')).toBe('America/Toronto');
+    await expect(env.client.projectTimeZone('nope')).rejects.toThrow('Unknown sending "nope": create it with Select Recipients first.');
+  });
+
   test('an unknown project is a clear error', async () => {
     await expect(env.client.lookup({ kind: 'groups', projectId: 'nope' })).rejects.toThrow('Unknown project "nope": pick a project first.');
   });

@@ -5,7 +5,7 @@ import { renderMessage } from '../../domain/template';
 import { pickerTimeZones } from '../../domain/time-zones';
 import type { DirectoryLookup, DirectoryOption } from '../../workflows/messages';
 
-export type LookupDirectory = ProjectStore & Pick<ContactStore, 'listGroups'> & SendingStore & SnapshotStore;
+export type LookupDirectory = ProjectStore & Pick<ContactStore, 'listGroups' | 'contactFieldNames'> & SendingStore & SnapshotStore;
 
 export async function lookupDirectory(directory: LookupDirectory, request: DirectoryLookup): Promise<DirectoryOption[]> {
   switch (request.kind) {
@@ -35,6 +35,15 @@ export async function lookupDirectory(directory: LookupDirectory, request: Direc
         value: String(row.seq),
         description: maskE164(row.e164),
       }));
+    }
+    case 'contactFields':
+      return (await directory.contactFieldNames(request.projectId)).map((name) => ({ name: `[[${name}]]`, value: name }));
+    case 'projectTimeZone': {
+      const sending = await directory.getSending(request.sendingId);
+      if (!sending) throw new DirectoryInputError(`Unknown sending "${request.sendingId}": create it with Select Recipients first.`);
+      const project = await directory.getProject(sending.projectId);
+      if (!project) throw new DirectoryInputError(`Unknown project "${sending.projectId}" of sending "${request.sendingId}".`);
+      return [{ name: project.timeZone, value: project.timeZone, description: `the time zone of project ${project.id}` }];
     }
     case 'timeZones':
       return pickerTimeZones(Intl.supportedValuesOf('timeZone')).map((zone) => ({ name: zone, value: zone }));

@@ -167,3 +167,17 @@ export async function setMemberships(db: SqlStore, projectId: string, externalId
 export async function deleteContact(db: SqlStore, projectId: string, externalId: string): Promise<boolean> {
   return (await db.run('DELETE FROM contacts WHERE project_id = ? AND external_id = ?', [projectId, externalId])) > 0;
 }
+
+/** The profile field names the project's contacts carry (what [[name]] can use in a message), sorted; at most `limit`. */
+export async function contactFieldNames(db: SqlStore, projectId: string, limit = 100): Promise<string[]> {
+  const project = await requireProject(db, projectId);
+  const keys =
+    db.dialect === 'sqlite'
+      ? 'SELECT DISTINCT j.key AS name FROM contacts, json_each(contacts.fields) AS j WHERE contacts.project_id = ?'
+      : 'SELECT DISTINCT jsonb_object_keys(CAST(fields AS jsonb)) AS name FROM contacts WHERE project_id = ?';
+  const rows = await db.all<{ name: string }>(`${keys} ORDER BY name LIMIT ?`, [projectId, limit + 1]);
+  return rows
+    .map((row) => row.name)
+    .filter((name) => name !== project.numberField)
+    .slice(0, limit);
+}

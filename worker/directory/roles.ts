@@ -51,6 +51,8 @@ export interface ContactStore {
   /** Deletes a contact (and its memberships); true when it existed. */
   deleteContact?(projectId: string, externalId: string): Promise<boolean>;
   listGroups(projectId: string): Promise<GroupSummary[]>;
+  /** The profile field names the project's contacts carry, the number field left out. */
+  contactFieldNames(projectId: string): Promise<string[]>;
 }
 
 /** The project's kill list, as operators and quarantines change it (opt-outs.ts). */

@@ -1,7 +1,7 @@
 /** The Directory on a SqlStore: each method delegates to the module that owns its tables. */
 import type { AudienceCount, AudienceSelection } from '../../domain/types';
 import { countAudience } from './audience';
-import { deleteContact, setContactActive, setMemberships, upsertContactBatches, upsertContacts } from './contacts';
+import { contactFieldNames, deleteContact, setContactActive, setMemberships, upsertContactBatches, upsertContacts } from './contacts';
 import type {
   AuditEntry,
   AuditRecord,
@@ -112,6 +112,10 @@ export class SqlDirectory implements Directory {
 
   deleteContact(projectId: string, externalId: string): Promise<boolean> {
     return deleteContact(this.db, projectId, externalId);
+  }
+
+  contactFieldNames(projectId: string): Promise<string[]> {
+    return contactFieldNames(this.db, projectId);
   }
 
   async listGroups(projectId: string): Promise<GroupSummary[]> {
