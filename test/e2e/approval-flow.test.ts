@@ -379,7 +379,7 @@ describe('the SMS process on a real n8n, approved and rejected from the approval
     expect(execution.data?.resultData?.error?.message).toMatch(/^Unknown project "nope"/);
   });
 
-  test('the scheduled example: approved, Send SMS schedules it for tomorrow 09:30 in the project's zone (Toronto) with refresh at send time', async () => {
+  test("the scheduled example: approved, Send SMS schedules it for tomorrow 09:30 in the project's zone (Toronto) with refresh at send time", async () => {
     const workflow = await n8n.api(
       'POST',
       '/workflows',
