@@ -13,7 +13,7 @@ import { directoryLookupWorkflowId, type DirectoryLookup, type SendingEvent } fr
 import { STORES, openFreshDirectory, openFreshSqliteDirectory, type FreshDirectory } from '../support/directories';
 import { historyText } from '../support/history-text';
 import { sendRow } from '../support/ledger';
-import { seedAcme, seedBulk } from '../support/seed';
+import { ANY_HOUR, seedAcme, seedBulk } from '../support/seed';
 import { startTestWorker, type TestWorker } from '../support/temporal';
 
 const everyone = (projectId: string): AudienceSelection => ({ projectId, audience: 'all', groups: [], duplicatePolicy: 'perContact' });
@@ -138,7 +138,7 @@ describe('sending events of a real sending, through the lookup workflow', () => 
   beforeAll(async () => {
     fresh = await openFreshSqliteDirectory();
     await seedBulk(fresh.directory, 'bulk', 12);
-    await fresh.directory.upsertProject({ id: 'bulk', name: 'bulk', compliance: { receipts: { quarantineAfter: 1 } } });
+    await fresh.directory.upsertProject({ id: 'bulk', name: 'bulk', compliance: { ...ANY_HOUR, receipts: { quarantineAfter: 1 } } });
     const provider = createOutboxProvider(fresh.directory, { undeliveredShare: 0.5, record: receiptRecorder(fresh.directory) });
     env = await startTestWorker({ directory: fresh.directory, provider });
   });
