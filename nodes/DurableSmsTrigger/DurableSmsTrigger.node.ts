@@ -15,6 +15,10 @@ import { eventItem } from '../shared/output';
 import { sendingsFor } from '../shared/transport';
 import { newestEvent, pollEvents, type EventCursor, type EventFilter, type EventsLookup } from './poll-events';
 
+/** The Events parameter as names: the list the picker gives, or an expression's comma-separated text. */
+const eventNames = (value: unknown): string[] =>
+  (Array.isArray(value) ? value : String(value ?? '').split(',')).map((name) => String(name).trim()).filter((name) => name !== '');
+
 /**
  * Starts a workflow on a sending's events. A polling trigger: the nodes only talk to Temporal, and a
  * cursor kept by n8n loses no event while n8n is down (docs/decisions.md).
@@ -75,7 +79,7 @@ export class DurableSmsTrigger implements INodeType {
   async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
     const filter: EventFilter = {
       projectId: String(this.getNodeParameter('projectId', '') ?? '').trim(),
-      events: (this.getNodeParameter('events', []) as string[]) ?? [],
+      events: eventNames(this.getNodeParameter('events', [])),
     };
     const simplify = this.getNodeParameter('simplify', true) as boolean;
     const sendings = await sendingsFor(this);

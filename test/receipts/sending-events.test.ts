@@ -96,6 +96,10 @@ describe.each(STORES)('sending events from the audit log (%s directory)', (store
     await expect(events(directory, { events: ['sent'], afterId: 0, limit: 10 })).rejects.toThrow('Unknown sending event(s): sent.');
     await expect(events(directory, { afterId: -1, limit: 10 })).rejects.toThrow('"afterId" must be a whole number ≥ 0');
     await expect(events(directory, { afterId: 0, limit: 0 })).rejects.toThrow('"limit" must be a whole number ≥ 1');
+    await expect(events(directory, { events: 'completed' as never, afterId: 0, limit: 10 })).rejects.toThrow(
+      '"events" must be a list of event names, not "completed".',
+    );
+    await expect(events(directory, { projectId: 7 as never, afterId: 0, limit: 10 })).rejects.toThrow('"projectId" must be text, not 7.');
   });
 
   test('a quarantine by receipts is an event with the recipient id and no number; completed carries the delivery summary', async () => {

@@ -24,6 +24,10 @@ export async function lookupEvents(
     throw new DirectoryInputError(`"afterId" must be a whole number ≥ 0, not ${JSON.stringify(request.afterId)}.`);
   if (!Number.isSafeInteger(limit) || limit < 1)
     throw new DirectoryInputError(`"limit" must be a whole number ≥ 1, not ${JSON.stringify(request.limit)}.`);
+  if (request.projectId !== undefined && typeof request.projectId !== 'string')
+    throw new DirectoryInputError(`"projectId" must be text, not ${JSON.stringify(request.projectId)}.`);
+  if (request.events !== undefined && (!Array.isArray(request.events) || request.events.some((name) => typeof name !== 'string')))
+    throw new DirectoryInputError(`"events" must be a list of event names, not ${JSON.stringify(request.events)}.`);
   const unknown = (request.events ?? []).filter((name) => actionsOfEvents([name]).length === 0);
   if (unknown.length > 0) throw new DirectoryInputError(`Unknown sending event(s): ${unknown.join(', ')}.`);
   const records = await directory.readEvents({
