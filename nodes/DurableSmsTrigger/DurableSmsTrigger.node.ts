@@ -30,7 +30,7 @@ export class DurableSmsTrigger implements INodeType {
     icon: { light: 'file:../../icons/trigger.svg', dark: 'file:../../icons/trigger.dark.svg' },
     group: ['trigger'],
     version: 1,
-    subtitle: '={{ $parameter["events"].length ? $parameter["events"].join(", ") : "every event" }}',
+    subtitle: '={{ [].concat($parameter["events"] || []).join(", ") || "every event" }}',
     description: 'Starts the workflow when a sending is approved, rejected, held, paused, completed (with its delivery summary) …',
     defaults: { name: 'Durable SMS Trigger' },
     polling: true,
