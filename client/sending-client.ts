@@ -24,7 +24,7 @@ import {
   sendingWorkflowId,
   statusQuery,
   type DirectoryLookup,
-  type DirectoryOption,
+  type DirectoryAnswer,
   type ApproveInput,
   type PrepareInput,
   type IdentityEstablished,
@@ -200,10 +200,10 @@ export class SendingClient {
     }
   }
 
-  /** Projects, groups or time zones from the worker's directory (a short workflow on the task queue). */
-  async lookup(request: DirectoryLookup): Promise<DirectoryOption[]> {
+  /** Projects, groups, time zones, sending events or a delivery summary from the worker's directory (a short workflow on the task queue). */
+  async lookup<L extends DirectoryLookup>(request: L): Promise<DirectoryAnswer<L>> {
     try {
-      return await this.client.workflow.execute('directoryLookupWorkflow', {
+      return await this.client.workflow.execute<(request: L) => Promise<DirectoryAnswer<L>>>('directoryLookupWorkflow', {
         workflowId: directoryLookupWorkflowId(randomUUID()),
         taskQueue: this.taskQueue,
         args: [request],

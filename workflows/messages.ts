@@ -7,6 +7,8 @@ import type { ApprovalSettings } from '../domain/compliance/settings';
 import type { Schedule } from '../domain/schedule';
 import type { AudienceCount, AudienceSelection, PolicyExclusionReason, SendingState } from '../domain/types';
 import type { ValidationReport } from '../domain/validation/report';
+import type { SendingEventName } from '../domain/sending-events';
+import type { DeliverySummary } from '../worker/directory/deliveries';
 
 export type { Schedule };
 
@@ -259,7 +261,36 @@ export type DirectoryLookup =
   /** The time zone of the sending's project: one option, its value the IANA name. */
   | { kind: 'projectTimeZone'; sendingId: string }
   /** The first recipients' personalized messages of the sending's prepared message (numbers masked), for the approval page. */
-  | { kind: 'preview'; sendingId: string; limit: number };
+  | { kind: 'preview'; sendingId: string; limit: number }
+  /**
+   * Sending events (domain/sending-events.ts; all when `events` is empty) after `afterId`, oldest first;
+   * with `newest`, the latest `limit`, newest first. For the Durable SMS Trigger.
+   */
+  | { kind: 'events'; projectId?: string; events?: string[]; afterId: number; limit: number; newest?: boolean }
+  /** The sending's delivery summary from its receipts (docs/receipts.md). */
+  | { kind: 'deliverySummary'; sendingId: string };
+
+/** One event of a sending, as the trigger outputs it: ids and counts, never a phone number (it lands in Temporal's history). */
+export interface SendingEvent {
+  /** The audit entry's id: the trigger's cursor. */
+  id: number;
+  event: SendingEventName;
+  sendingId: string;
+  projectId: string | null;
+  /** ISO time. */
+  at: string;
+  actor: string;
+  detail: Record<string, unknown>;
+  /** On `completed`: the delivery summary as the directory has it when the event is read. */
+  delivery?: DeliverySummary;
+}
+
+/** What each lookup answers. */
+export type DirectoryAnswer<L extends DirectoryLookup = DirectoryLookup> = L extends { kind: 'events' }
+  ? SendingEvent[]
+  : L extends { kind: 'deliverySummary' }
+    ? DeliverySummary
+    : DirectoryOption[];
 
 export interface DirectoryOption {
   name: string;

@@ -1,6 +1,7 @@
 import type { IDataObject, NodeExecutionHint } from 'n8n-workflow';
 import type { AudienceCount } from '../../domain/types';
-import type { SendingStatus } from '../../workflows/messages';
+import type { SendingEvent, SendingStatus } from '../../workflows/messages';
+import type { DeliverySummary } from '../../worker/directory/deliveries';
 
 /** A sending's status as an item: `sendingId` first, so the next node's default expression finds it. */
 export function statusItem(status: SendingStatus): IDataObject {
@@ -82,4 +83,37 @@ export function contactFieldsHint(projectId: string, contactFields: string[]): N
 
 export function countItem(sendingId: string, count: AudienceCount): IDataObject {
   return { sendingId, ...(count as unknown as IDataObject) };
+}
+
+/** A delivery summary as an item's field: the final outcomes first, then what awaits, the reasons and kill-list entries. */
+export function deliveryItem(summary: DeliverySummary): IDataObject {
+  const { delivered, read, undelivered, failed, awaitingReceipt, sent, byErrorCode, killListed } = summary;
+  return { delivered, read, undelivered, failed, awaitingReceipt, sent, failedByReason: byErrorCode, killListed };
+}
+
+/** What the detail of an event shows with Simplify on: without hashes and the dispatch's cursor. */
+const NOT_SIMPLE = ['hash', 'cursor', 'pending'];
+
+/** A sending event as the Durable SMS Trigger outputs it: what happened, to which sending, when, then its detail. */
+export function eventItem(event: SendingEvent, simplify: boolean): IDataObject {
+  if (!simplify) return { ...(event as unknown as IDataObject) };
+  const detail = Object.fromEntries(Object.entries(event.detail).filter(([key]) => !NOT_SIMPLE.includes(key)));
+  return {
+    event: event.event,
+    sendingId: event.sendingId,
+    projectId: event.projectId,
+    at: event.at,
+    actor: event.actor,
+    ...(event.delivery ? { delivery: deliveryItem(event.delivery) } : {}),
+    ...detail,
+  };
+}
+
+/** Send SMS's output after waiting: the sending's item, then its delivery summary and whether every receipt is in. */
+export function withDelivery(
+  item: IDataObject,
+  wait: { summary: DeliverySummary; receiptsComplete: boolean },
+  simplify: boolean,
+): IDataObject {
+  return { ...item, delivery: simplify ? deliveryItem(wait.summary) : { ...wait.summary }, receiptsComplete: wait.receiptsComplete };
 }

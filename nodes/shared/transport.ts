@@ -10,6 +10,7 @@ import type {
   IExecuteFunctions,
   ILoadOptionsFunctions,
   INodeCredentialTestResult,
+  IPollFunctions,
   IWebhookFunctions,
 } from 'n8n-workflow';
 import { SendingClient } from '../../client/sending-client';
@@ -17,7 +18,7 @@ import { DEFAULT_TASK_QUEUE, connectionOptions, type ClientSettings } from '../.
 
 export const CREDENTIAL_NAME = 'durableSmsTemporalApi';
 
-type NodeContext = IExecuteFunctions | ILoadOptionsFunctions | IWebhookFunctions;
+type NodeContext = IExecuteFunctions | ILoadOptionsFunctions | IWebhookFunctions | IPollFunctions;
 
 export function settingsFromCredential(credential: ICredentialDataDecryptedObject): ClientSettings {
   const text = (key: string): string => String(credential[key] ?? '').trim();

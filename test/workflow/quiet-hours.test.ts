@@ -78,6 +78,12 @@ describe.each(STORES)('quiet hours at dispatch (%s directory)', (store) => {
 
     const done = await s.waitFor(id, ['completed'], { timeoutMs: 60_000 });
     expect(done.progress).toMatchObject({ total: 3, sent: 3, held: 0, failed: 0, skipped: 0, unknown: 0 });
+    // The hold is in the audit log once, the Durable SMS Trigger's "held by quiet hours" event.
+    expect((await directory.readAudit(id)).filter((entry) => entry.action === 'held').map((entry) => entry.detail)).toEqual([
+      { count: 2, nextMs: newYorkOpens, lastMs: losAngelesOpens },
+    ]);
+    const [held] = await s.lookup({ kind: 'events', projectId: 'world', events: ['heldByQuietHours'], afterId: 0, limit: 10 });
+    expect(held).toMatchObject({ sendingId: id, detail: { count: 2, next: new Date(newYorkOpens).toISOString() } });
 
     const outbox = await directory.readOutbox(id);
     const sentAt = Object.fromEntries(outbox.map((m) => [m.to, m.createdAt]));

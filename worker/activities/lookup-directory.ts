@@ -3,11 +3,16 @@ import { DirectoryInputError } from '../directory/errors';
 import { maskE164, maskPhoneNumbers } from '../../domain/mask-numbers';
 import { renderMessage } from '../../domain/template';
 import { pickerTimeZones } from '../../domain/time-zones';
-import type { DirectoryLookup, DirectoryOption } from '../../workflows/messages';
+import type { DirectoryAnswer, DirectoryLookup } from '../../workflows/messages';
+import { lookupDeliverySummary, lookupEvents, type EventsDirectory } from './lookup-events';
 
-export type LookupDirectory = ProjectStore & Pick<ContactStore, 'listGroups' | 'contactFieldNames'> & SendingStore & SnapshotStore;
+export type LookupDirectory = ProjectStore &
+  Pick<ContactStore, 'listGroups' | 'contactFieldNames'> &
+  SendingStore &
+  SnapshotStore &
+  EventsDirectory;
 
-export async function lookupDirectory(directory: LookupDirectory, request: DirectoryLookup): Promise<DirectoryOption[]> {
+export async function lookupDirectory(directory: LookupDirectory, request: DirectoryLookup): Promise<DirectoryAnswer> {
   switch (request.kind) {
     case 'projects':
       return (await directory.listProjects()).map((p) => ({
@@ -47,6 +52,10 @@ export async function lookupDirectory(directory: LookupDirectory, request: Direc
     }
     case 'timeZones':
       return pickerTimeZones(Intl.supportedValuesOf('timeZone')).map((zone) => ({ name: zone, value: zone }));
+    case 'events':
+      return lookupEvents(directory, request);
+    case 'deliverySummary':
+      return lookupDeliverySummary(directory, request);
     default:
       throw new DirectoryInputError(`Unknown lookup ${JSON.stringify(request)}.`);
   }

@@ -4,7 +4,7 @@ import type { AudienceCount, AudienceSelection } from '../../domain/types';
 import type { RefreshResult, SnapshotSummary } from '../directory/directory';
 import { DirectoryInputError } from '../directory/errors';
 import type { AudienceCounter, ProjectStore, SendingStore, SnapshotStore } from '../directory/roles';
-import type { DirectoryLookup, DirectoryOption } from '../../workflows/messages';
+import type { DirectoryAnswer, DirectoryLookup } from '../../workflows/messages';
 import { asInputFailure } from './input-failure';
 import { lookupDirectory, type LookupDirectory } from './lookup-directory';
 import { validateSending, type SendingValidation, type ValidateSendingRequest, type ValidationDirectory } from './validate-sending';
@@ -79,7 +79,7 @@ export function selectionActivities(directory: SelectionDirectory) {
       return asInputFailure(() => directory.refreshSnapshot(sendingId, selection, fields));
     },
 
-    async lookupDirectory(request: DirectoryLookup): Promise<DirectoryOption[]> {
+    async lookupDirectory(request: DirectoryLookup): Promise<DirectoryAnswer> {
       return asInputFailure(() => lookupDirectory(directory, request));
     },
   };

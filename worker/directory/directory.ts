@@ -2,6 +2,7 @@ import type { NumberFacts } from '../../domain/compliance/recipient-policy';
 import type { ComplianceSettings } from '../../domain/compliance/settings';
 import type { AudienceCount, AudienceSelection, MessageState } from '../../domain/types';
 import type { Deliveries } from './deliveries';
+import type { EventLog } from './events';
 import type { KillList } from './kill-list';
 import type {
   AuditLog,
@@ -215,4 +216,5 @@ export interface Directory
     OutboxStore,
     AuditLog,
     Deliveries,
-    KillList {}
+    KillList,
+    EventLog {}

@@ -57,6 +57,7 @@ import {
   type DeliveryReportRow,
   type DeliverySummary,
 } from './deliveries';
+import { readEvents, type EventQuery, type EventRecord } from './events';
 import { listGroups } from './groups';
 import { listOptOuts, type KillListEntry } from './kill-list';
 import { applyInboundKeyword } from './inbound-messages';
@@ -292,5 +293,10 @@ export class SqlDirectory implements Directory {
 
   readDeliveryReport(sendingId: string, afterSeq: number, limit: number): Promise<DeliveryReportRow[]> {
     return readDeliveryReport(this.db, sendingId, afterSeq, limit);
+  }
+
+  // The audit log as events (events.ts).
+  readEvents(query: EventQuery): Promise<EventRecord[]> {
+    return readEvents(this.db, query);
   }
 }

@@ -29,6 +29,7 @@ const FALLBACK_MAX_PAUSED_MS = 72 * 3_600_000;
 
 /** Version gates: sendings started before these changes replay their recorded path. */
 export const PROGRESS_FROM_DIRECTORY = 'progress-from-directory-at-the-end';
+export const HELD_AUDITED = 'held-by-quiet-hours-audited';
 
 export async function runDispatch(s: SendingContext): Promise<DispatchEnd> {
   const { status } = s;
@@ -128,8 +129,11 @@ async function runPasses(s: SendingContext): Promise<PassOutcome> {
       if (!stopRequested(s) && runIsLong()) return 'continueAsNew';
     }
     if (!stopRequested(s) && p.held > 0) {
+      const wasHeld = (status.held?.count ?? 0) > 0;
       status.held = await directory.heldSummary(id);
       p.held = status.held.count;
+      // The moment the rest waits for quiet hours, in the audit log (the Trigger's "held by quiet hours").
+      if (!wasHeld && status.held.count > 0 && patched(HELD_AUDITED)) await s.audit('held', 'system', { ...status.held });
     }
     while (status.held && status.held.count > 0) {
       if (stopRequested(s)) return 'interrupted';
