@@ -36,11 +36,14 @@ describe.each(STORES)('sending events from the audit log (%s directory)', (store
     for (const [id, projectId] of [
       ['s-acme', 'acme'],
       ['s-other', 'other'],
+      ['s-again', 'acme'],
     ]) {
       await directory.createSending({ id, projectId, selection: everyone(projectId), createdBy: 'paula', createdAt: 1 });
       await directory.prepareSnapshot(id, everyone(projectId));
     }
     numbers = (await directory.readSnapshot('s-acme', 0, 100)).map((row) => row.e164);
+    // Sent to the same number as s-acme's first message, before it is quarantined; its receipt comes late.
+    await sendRow(directory, 's-again', 1, `${store}-again-1`);
     const audit = (sendingId: string, action: string, actor: string, detail?: Record<string, unknown>) =>
       directory.audit({ sendingId, action, actor, detail });
     await audit('s-acme', 'approval_requested', 'paula', { hash: 'h1', expiresAtMs: T, approvalsRequired: 1 });
@@ -132,6 +135,15 @@ describe.each(STORES)('sending events from the audit log (%s directory)', (store
     for (const number of numbers) expect(JSON.stringify(later)).not.toContain(number.slice(2));
     expect(first.e164).toBe(numbers[0]);
     expect(await lookupDirectory(directory, { kind: 'deliverySummary', sendingId: 's-acme' })).toEqual(later[1].delivery);
+  });
+
+  test('a number already quarantined is not quarantined again: a later failure to it is no new event', async () => {
+    const before = await events(directory, { afterId: 0, limit: 1, newest: true });
+    expect((await directory.readSnapshot('s-again', 0, 1))[0].e164).toBe(numbers[0]);
+    const result = await applyReceipt(directory, acme, { providerMessageId: `${store}-again-1`, state: 'undelivered', errorCode: '30003' });
+    expect(result).toEqual({ outcome: 'applied' });
+    expect(await events(directory, { afterId: before[0].id, limit: 100 })).toEqual([]);
+    expect((await directory.readDeliveryReport('s-again', 0, 1))[0]).toMatchObject({ deliveryState: 'undelivered' });
   });
 });
 

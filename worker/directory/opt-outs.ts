@@ -26,8 +26,9 @@ export async function killListNumber(db: SqlStore, projectId: string, number: st
  * Adds a number to the kill list; adding it again keeps the first entry, except that an operator's or
  * quarantine entry takes over one an inbound STOP made, so that a later START cannot remove it.
  */
-export async function addOptOut(db: SqlStore, projectId: string, number: string, source: string): Promise<void> {
-  await insertOptOut(db, projectId, await killListNumber(db, projectId, number), source);
+/** Puts a number on the project's kill list; true when the list changed (false: it was there already). */
+export async function addOptOut(db: SqlStore, projectId: string, number: string, source: string): Promise<boolean> {
+  return insertOptOut(db, projectId, await killListNumber(db, projectId, number), source);
 }
 
 /** `addOptOut` for a number already in E.164; true when the kill list changed. */

@@ -57,7 +57,8 @@ export interface ContactStore {
 
 /** The project's kill list, as operators and quarantines change it (opt-outs.ts). */
 export interface OptOutList {
-  addOptOut(projectId: string, number: string, source: string): Promise<void>;
+  /** True when the kill list changed (false: the number was on it already). */
+  addOptOut(projectId: string, number: string, source: string): Promise<boolean>;
   removeOptOut(projectId: string, number: string): Promise<void>;
 }
 

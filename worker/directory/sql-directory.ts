@@ -124,7 +124,7 @@ export class SqlDirectory implements Directory {
     return listGroups(this.db, projectId);
   }
 
-  addOptOut(projectId: string, number: string, source: string): Promise<void> {
+  addOptOut(projectId: string, number: string, source: string): Promise<boolean> {
     return addOptOut(this.db, projectId, number, source);
   }
 

@@ -2,8 +2,8 @@
  * What a receipt changes: the message's delivery state (deliveries.ts), then the project's receipt
  * actions (compliance.receipts): an opt-out code puts the number on the kill list (`receipt:<code>`),
  * a quarantine code does once the number has that many failed receipts (`quarantine:<code>`); a
- * quarantine is written to the sending's audit log (`number_quarantined`, the recipient's id, no number),
- * which the Durable SMS Trigger offers as an event.
+ * quarantine that puts the number on the list is written to the sending's audit log (`number_quarantined`,
+ * the recipient's id, no number), which the Durable SMS Trigger offers as an event.
  */
 import type { Project } from '../directory/directory';
 import type { Deliveries, DeliveryReceipt, DeliveryRecorded } from '../directory/deliveries';
@@ -11,7 +11,7 @@ import type { AuditLog } from '../directory/roles';
 
 export type ReceiptDirectory = Pick<Deliveries, 'recordDelivery' | 'countDeliveryFailures' | 'readDeliveryReport'> &
   Pick<AuditLog, 'audit'> & {
-    addOptOut(projectId: string, number: string, source: string): Promise<void>;
+    addOptOut(projectId: string, number: string, source: string): Promise<boolean>;
   };
 
 export interface ReceiptResult {
@@ -34,8 +34,8 @@ export async function applyReceipt(directory: ReceiptDirectory, project: Project
     return { outcome: 'applied', killListed: `receipt:${code}` };
   }
   const failures = quarantineCodes.includes(code) ? await directory.countDeliveryFailures(project.id, e164, quarantineCodes) : 0;
-  if (failures > 0 && failures >= quarantineAfter) {
-    await directory.addOptOut(project.id, e164, `quarantine:${code}`);
+  // A number already on the kill list (an earlier quarantine, an opt-out) is not quarantined again: no new event.
+  if (failures > 0 && failures >= quarantineAfter && (await directory.addOptOut(project.id, e164, `quarantine:${code}`))) {
     const [recipient] = await directory.readDeliveryReport(sendingId, seq - 1, 1);
     await directory.audit({
       sendingId,
