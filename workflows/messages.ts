@@ -266,7 +266,16 @@ export type DirectoryLookup =
    * Sending events (domain/sending-events.ts; all when `events` is empty) after `afterId`, oldest first;
    * with `newest`, the latest `limit`, newest first. For the Durable SMS Trigger.
    */
-  | { kind: 'events'; projectId?: string; events?: string[]; afterId: number; limit: number; newest?: boolean }
+  | {
+      kind: 'events';
+      projectId?: string;
+      events?: string[];
+      afterId: number;
+      limit: number;
+      newest?: boolean;
+      /** Events younger than this are left for the next read (default 2000 ms; see worker/directory/events.ts). */
+      settleMs?: number;
+    }
   /** The sending's delivery summary from its receipts (docs/receipts.md). */
   | { kind: 'deliverySummary'; sendingId: string };
 

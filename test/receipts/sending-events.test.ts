@@ -17,8 +17,9 @@ import { ANY_HOUR, seedAcme, seedBulk } from '../support/seed';
 import { startTestWorker, type TestWorker } from '../support/temporal';
 
 const everyone = (projectId: string): AudienceSelection => ({ projectId, audience: 'all', groups: [], duplicatePolicy: 'perContact' });
+/** The events lookup; events just written count as settled unless `settleMs` says otherwise. */
 const events = (directory: Directory, request: Omit<Extract<DirectoryLookup, { kind: 'events' }>, 'kind'>) =>
-  lookupDirectory(directory, { kind: 'events', ...request }) as Promise<SendingEvent[]>;
+  lookupDirectory(directory, { kind: 'events', settleMs: 0, ...request }) as Promise<SendingEvent[]>;
 
 describe.each(STORES)('sending events from the audit log (%s directory)', (store) => {
   let fresh: FreshDirectory;
@@ -137,6 +138,26 @@ describe.each(STORES)('sending events from the audit log (%s directory)', (store
     expect(await lookupDirectory(directory, { kind: 'deliverySummary', sendingId: 's-acme' })).toEqual(later[1].delivery);
   });
 
+  test('a cursor read never jumps over an entry not yet settled: young entries wait, and so does everything after them', async () => {
+    const [before] = await events(directory, { afterId: 0, limit: 1, newest: true });
+    await directory.audit({ sendingId: 's-acme', action: 'approved', actor: 'alex', detail: { approval: 1, of: 1 } });
+    // Just written: the default settle time (2 s) keeps it for the next read.
+    expect(await events(directory, { afterId: before.id, limit: 100, settleMs: undefined })).toEqual([]);
+    expect((await events(directory, { afterId: before.id, limit: 100 })).map((e) => e.event)).toEqual(['approved']);
+    const [cursor] = await events(directory, { afterId: 0, limit: 1, newest: true });
+
+    // A worker whose clock is a minute ahead writes first (lower id), a punctual one second.
+    const now = Date.now();
+    const clock = jest.spyOn(Date, 'now').mockReturnValue(now + 60_000);
+    await directory.audit({ sendingId: 's-acme', action: 'paused', actor: 'alex', detail: { reason: 'ahead' } });
+    clock.mockRestore();
+    await directory.audit({ sendingId: 's-acme', action: 'resumed', actor: 'alex', detail: { pausedMs: 1 } });
+    const read = (settledBefore: number) =>
+      directory.readEvents({ actions: ['paused', 'resumed'], afterId: cursor.id, limit: 100, settledBefore });
+    expect(await read(now + 1_000)).toEqual([]);
+    expect((await read(now + 61_000)).map((e) => e.action)).toEqual(['paused', 'resumed']);
+  });
+
   test('a number already quarantined is not quarantined again: a later failure to it is no new event', async () => {
     const before = await events(directory, { afterId: 0, limit: 1, newest: true });
     expect((await directory.readSnapshot('s-again', 0, 1))[0].e164).toBe(numbers[0]);
@@ -173,7 +194,7 @@ describe('sending events of a real sending, through the lookup workflow', () => 
     await s.send(id, 'paula');
     await s.waitFor(id, ['completed'], { timeoutMs: 60_000 });
 
-    const answer = await s.lookup({ kind: 'events', projectId: 'bulk', afterId: newest?.id ?? 0, limit: 100 });
+    const answer = await s.lookup({ kind: 'events', projectId: 'bulk', afterId: newest?.id ?? 0, limit: 100, settleMs: 0 });
     const summary = await fresh.directory.deliverySummary(id);
     expect(summary.undelivered).toBeGreaterThan(0);
     expect(answer.map((e) => e.event)).toEqual([
@@ -192,7 +213,7 @@ describe('sending events of a real sending, through the lookup workflow', () => 
     await s.client.workflow.execute('directoryLookupWorkflow', {
       workflowId,
       taskQueue: env.taskQueue,
-      args: [{ kind: 'events', projectId: 'bulk', afterId: newest?.id ?? 0, limit: 100 }],
+      args: [{ kind: 'events', projectId: 'bulk', afterId: newest?.id ?? 0, limit: 100, settleMs: 0 }],
     });
     const history = historyText(await s.client.workflow.getHandle(workflowId).fetchHistory());
     expect(history).toContain('numberQuarantined');

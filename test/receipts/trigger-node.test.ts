@@ -6,6 +6,7 @@
  */
 import type { IPollFunctions } from 'n8n-workflow';
 import { DurableSmsTrigger } from '../../nodes/DurableSmsTrigger/DurableSmsTrigger.node';
+import { EVENT_SETTLE_MS } from '../../worker/activities/lookup-events';
 import type { Directory } from '../../worker/directory/directory';
 import { openFreshSqliteDirectory } from '../support/directories';
 import { seedAcme } from '../support/seed';
@@ -53,6 +54,8 @@ describe('Durable SMS Trigger: poll() through Temporal', () => {
   }
   const audit = (sendingId: string, action: string, detail: Record<string, unknown> = {}) =>
     directory.audit({ sendingId, action, actor: 'alex', detail });
+  /** A poll leaves events younger than EVENT_SETTLE_MS for the next one. */
+  const settled = () => new Promise((resolve) => setTimeout(resolve, EVENT_SETTLE_MS + 100));
   const eventsOf = (out: Awaited<ReturnType<typeof trigger.poll>>) =>
     (out?.[0] ?? []).map((item) => [item.json.event, item.json.sendingId]);
 
@@ -75,6 +78,7 @@ describe('Durable SMS Trigger: poll() through Temporal', () => {
     await audit('a1', 'approved');
     await audit('a1', 'completed', { sent: 3, failed: 0 });
     await audit('a1', 'rejected', { reason: 'again' });
+    await settled();
     const out = await poll();
     expect(eventsOf(out)).toEqual([
       ['completed', 'a1'],
@@ -86,6 +90,7 @@ describe('Durable SMS Trigger: poll() through Temporal', () => {
     // Every project and every event, the whole event with Simplify off.
     const everything = () => trigger.poll.call(context('trigger', { projectId: '', events: [], simplify: false }, staticData));
     await audit('o1', 'approved', { approval: 1, of: 1, hash: 'h' });
+    await settled();
     const [[item]] = (await everything())!;
     expect(item.json).toMatchObject({
       event: 'approved',

@@ -13,6 +13,8 @@ export type EventsDirectory = EventLog & Pick<Deliveries, 'deliverySummary'>;
 
 /** At most this many events per lookup. */
 export const MAX_EVENTS_PER_LOOKUP = 100;
+/** How old an event must be before a cursor read returns it (commit order and clock skew; events.ts). */
+export const EVENT_SETTLE_MS = 2_000;
 
 export async function lookupEvents(
   directory: EventsDirectory,
@@ -30,12 +32,18 @@ export async function lookupEvents(
     throw new DirectoryInputError(`"events" must be a list of event names, not ${JSON.stringify(request.events)}.`);
   const unknown = (request.events ?? []).filter((name) => actionsOfEvents([name]).length === 0);
   if (unknown.length > 0) throw new DirectoryInputError(`Unknown sending event(s): ${unknown.join(', ')}.`);
+  const settleMs = Number(request.settleMs ?? EVENT_SETTLE_MS);
+  if (!Number.isSafeInteger(settleMs) || settleMs < 0 || settleMs > 60_000)
+    throw new DirectoryInputError(
+      `"settleMs" must be a whole number of milliseconds from 0 to 60000, not ${JSON.stringify(request.settleMs)}.`,
+    );
   const records = await directory.readEvents({
     actions: actionsOfEvents(request.events),
     ...(request.projectId ? { projectId: request.projectId } : {}),
     afterId,
     limit: Math.min(limit, MAX_EVENTS_PER_LOOKUP),
     newest: request.newest === true,
+    settledBefore: Date.now() - settleMs,
   });
   const events: SendingEvent[] = [];
   for (const record of records) {

@@ -20,6 +20,12 @@ export interface EventQuery {
   limit: number;
   /** The latest `limit` entries instead, newest first (`afterId` is not used). */
   newest?: boolean;
+  /**
+   * Only entries written at or before this time (ms), and none past the first later one: a reader that
+   * keeps the last id as its cursor must not jump over a lower id whose insert commits after a higher
+   * one's (PostgreSQL hands out ids before commit), nor over one written by a worker whose clock is ahead.
+   */
+  settledBefore?: number;
 }
 
 export interface EventLog {
@@ -37,6 +43,16 @@ export async function readEvents(db: SqlStore, query: EventQuery): Promise<Event
   if (!query.newest) {
     where.push('a.id > ?');
     params.push(query.afterId);
+    if (query.settledBefore !== undefined) {
+      const unsettled = await db.get<{ first: number | string | null }>('SELECT MIN(id) AS first FROM audit_log WHERE id > ? AND at > ?', [
+        query.afterId,
+        query.settledBefore,
+      ]);
+      if (unsettled?.first !== null && unsettled?.first !== undefined) {
+        where.push('a.id < ?');
+        params.push(Number(unsettled.first));
+      }
+    }
   }
   params.push(query.limit);
   const rows = await db.all<{
