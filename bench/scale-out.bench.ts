@@ -34,9 +34,23 @@ interface Plan {
   runs: { workers: number; parallelBatches?: number }[];
 }
 const runsOf = (workerCounts: number[]) => workerCounts.map((workers) => ({ workers }));
-const PLANS: Plan[] = [
-  { limit: 0, latencyMs: 0, projectId: 'bench', recipients: QUICK ? 5_000 : 100_000, runs: runsOf([4, 2, 1]) },
-  { limit: LIMIT, latencyMs: 0, projectId: 'limited', recipients: QUICK ? 1_500 : 20_000, runs: runsOf(QUICK ? [4, 2] : [4, 2, 1]) },
+/** BENCH_SCALE_ONLY=slow (a plan's project id): only that plan. */
+const ONLY = process.env.BENCH_SCALE_ONLY ?? '';
+const ALL_PLANS: Plan[] = [
+  {
+    limit: 0,
+    latencyMs: 0,
+    projectId: 'bench',
+    recipients: QUICK ? 5_000 : 100_000,
+    runs: [...runsOf([4, 2, 1]).map((run) => ({ ...run, parallelBatches: 4 })), { workers: 1, parallelBatches: 1 }],
+  },
+  {
+    limit: LIMIT,
+    latencyMs: 0,
+    projectId: 'limited',
+    recipients: QUICK ? 1_500 : 20_000,
+    runs: [...runsOf([4, 2, 1]), { workers: 1, parallelBatches: 4 }],
+  },
   {
     limit: 0,
     latencyMs: 100,
@@ -51,6 +65,7 @@ const PLANS: Plan[] = [
     ],
   },
 ];
+const PLANS = ALL_PLANS.filter((plan) => ONLY === '' || plan.projectId === ONLY);
 
 const spread = (counts: Record<string, number>) =>
   Object.entries(counts)

@@ -7,7 +7,12 @@ import type { SendingTuning } from './messages';
 
 /** Batches of one sending in flight at once (so as many workers share it); at most the worker's activity slots. */
 export const MAX_PARALLEL_BATCHES = 16;
-export const DEFAULT_PARALLEL_BATCHES = 4;
+/**
+ * 1: one batch at a time unless the sending asks for more. Under a provider-wide limit that one batch
+ * already reaches, more batches reached less of the limit in the benchmarks (docs/scale.md); with a
+ * slow provider and no binding limit, 4 made one sending ~3× faster (docs/benchmarks.md, "Scale-out").
+ */
+export const DEFAULT_PARALLEL_BATCHES = 1;
 
 const wholeIn = (value: unknown, min: number, max: number): boolean =>
   typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max;

@@ -20,8 +20,8 @@ import { directory } from './activities';
 
 /**
  * 500 recipients per sendBatch activity (worked through concurrently under the rate limit) and 100
- * batches per run: a run's history stays near 1,000 events, far below Temporal's limits. Up to 4 batches
- * in flight at once, so up to 4 workers share one sending.
+ * batches per run: a run's history stays near 1,000 events, far below Temporal's limits. One batch in
+ * flight at a time unless the sending's `parallelBatches` asks for more (workflows/tuning.ts).
  */
 export const DEFAULT_TUNING: SendingTuning = {
   batchSize: 500,
