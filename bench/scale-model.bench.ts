@@ -1,8 +1,7 @@
 /**
  * The measured inputs of docs/scale.md: one sending (50k recipients; `--quick`: 5k) through one worker
  * process to a provider endpoint that answers at once, on SQLite and on PostgreSQL (`--quick`: SQLite only). Per 1M recipients:
- * history events and bytes, billable Temporal Actions (history-visible ones counted, heartbeats
- * estimated), directory rows and bytes per table; and the send rate. Extrapolation to 1M is linear:
+ * history events and bytes, billable Temporal Actions (billableActions: heartbeats estimated), directory rows and bytes per table; and the send rate. Extrapolation to 1M is linear:
  * every figure here grows with the number of batches (a batch is a fixed number of recipients).
  */
 import { randomUUID } from 'node:crypto';
@@ -12,9 +11,8 @@ import { seedAudience } from './support/audience';
 import { loadAverage } from './support/cpu';
 import { openBenchDirectory, type BenchStore } from './support/directory-for-bench';
 import { startEndpoint } from './support/endpoint-process';
-import { historyActions } from './support/history-actions';
 import { QUICK, report, runBenchmark, type Row } from './support/results';
-import { prepareSending, sendAndWait } from './support/sending-run';
+import { billableActions, historySize, prepareSending, sendAndWait } from './support/sending-run';
 import { tableFootprints, type TableFootprint } from './support/table-footprint';
 import { writeWorkflowBundle } from './support/workflow-bundle';
 
@@ -48,7 +46,8 @@ async function measure(store: BenchStore, bundle: string): Promise<{ row: Row; n
     const stats = await endpoint.stats(sendingId);
     if (stats.accepted !== RECIPIENTS || stats.numbersSentTwice !== 0 || status.progress.sent !== RECIPIENTS)
       throw new Error(`${store}: not exactly once: ${JSON.stringify(stats)}`);
-    const history = await historyActions(client, sendingId);
+    const history = await historySize(client, sendingId);
+    const actions = await billableActions(client, sendingId);
     const tables = await tableFootprints(bench.workerEnv);
     const recipientsTable = tables.sending_recipients;
     const row: Row = {
@@ -58,8 +57,8 @@ async function measure(store: BenchStore, bundle: string): Promise<{ row: Row; n
       runs: history.runs,
       eventsPer1M: perMillion(history.events),
       historyMiBPer1M: Number(((history.bytes * PER_MILLION) / 2 ** 20).toFixed(1)),
-      actionsPer1M: perMillion(history.actions),
-      heartbeatsPer1M: perMillion(history.heartbeatsEstimate),
+      actionsPer1M: perMillion(actions.total),
+      heartbeatsPer1M: perMillion(actions.heartbeats),
       recipientRowsPer1M: perMillion(recipientsTable.rows),
       recipientMiBPer1M: Number(((recipientsTable.bytes * PER_MILLION) / 2 ** 20).toFixed(0)),
       contactMiBPer1M: Number(((tables.contacts.bytes * PER_MILLION) / 2 ** 20).toFixed(0)),
@@ -76,8 +75,7 @@ async function measure(store: BenchStore, bundle: string): Promise<{ row: Row; n
       row,
       notes: {
         sendSeconds,
-        eventsByType: history.eventsByType,
-        actionsByKind: history.actionsByKind,
+        actions,
         tables,
         tablesPer1M: Object.fromEntries(Object.entries(tables).map(([name, footprint]) => [name, per1M(footprint)])),
       },

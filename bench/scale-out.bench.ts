@@ -2,11 +2,13 @@
  * Scale-out: the same sending (100k; `--quick`: 5k) on a PostgreSQL directory through 4, 2 and 1
  * real worker processes on one task queue, without a limit; then a smaller sending (20k; `--quick`:
  * 1.5k, 4 and 2 workers) under a provider-wide limit (BENCH_SCALE_LIMIT, default 250/s, below what the
- * workers reach without a limit on this 2-core machine, so that the limit binds). The endpoint, in
+ * workers reach without a limit on this 2-core machine, so that the limit binds); then (issue 18) a
+ * sending against an endpoint that answers in 100 ms (10k; `--quick`: 1.5k, batches of 100) with K
+ * batches in flight (`parallelBatches`) on as many workers, and K = 4 on one worker. The endpoint, in
  * its own process, measures the rate (first to last accepted message), the busiest 1-second window,
- * the messages each worker sent and that each recipient was accepted once; the sending's history
- * says which worker ran each batch. The workers of a configuration are started once; two, then one
- * more, are stopped between sendings.
+ * the messages each worker sent, that each recipient was accepted once, and the time from the `send`
+ * update to the first message; the sending's history says which worker ran each batch. The workers
+ * of a configuration are started once and stopped (SIGTERM) down to the next run's count.
  */
 import { randomUUID } from 'node:crypto';
 import { cpus } from 'node:os';
@@ -18,13 +20,52 @@ import { QUICK, report, runBenchmark, type Row } from './support/results';
 import { startTimedEndpoint } from './support/timed-endpoint-process';
 import { sendThroughFleet, startFleet } from './support/worker-fleet';
 import { writeWorkflowBundle } from './support/workflow-bundle';
+import { DEFAULT_PARALLEL_BATCHES } from '../workflows/tuning';
 
 const TEMPORAL_ADDRESS = process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233';
 const LIMIT = Number(process.env.BENCH_SCALE_LIMIT ?? 250);
-const PLANS = [
-  { limit: 0, projectId: 'bench', recipients: QUICK ? 5_000 : 100_000, workerCounts: [4, 2, 1] },
-  { limit: LIMIT, projectId: 'limited', recipients: QUICK ? 1_500 : 20_000, workerCounts: QUICK ? [4, 2] : [4, 2, 1] },
+/** Each plan's runs, most workers first (the fleet shrinks between runs); `parallelBatches` unset: the default. */
+interface Plan {
+  limit: number;
+  latencyMs: number;
+  projectId: string;
+  recipients: number;
+  batchSize?: number;
+  runs: { workers: number; parallelBatches?: number }[];
+}
+const runsOf = (workerCounts: number[]) => workerCounts.map((workers) => ({ workers }));
+/** BENCH_SCALE_ONLY=slow (a plan's project id): only that plan. */
+const ONLY = process.env.BENCH_SCALE_ONLY ?? '';
+const ALL_PLANS: Plan[] = [
+  {
+    limit: 0,
+    latencyMs: 0,
+    projectId: 'bench',
+    recipients: QUICK ? 5_000 : 100_000,
+    runs: [...runsOf([4, 2, 1]).map((run) => ({ ...run, parallelBatches: 4 })), { workers: 1, parallelBatches: 1 }],
+  },
+  {
+    limit: LIMIT,
+    latencyMs: 0,
+    projectId: 'limited',
+    recipients: QUICK ? 1_500 : 20_000,
+    runs: [...runsOf([4, 2, 1]), { workers: 1, parallelBatches: 4 }],
+  },
+  {
+    limit: 0,
+    latencyMs: 100,
+    projectId: 'slow',
+    recipients: QUICK ? 1_500 : 10_000,
+    batchSize: 100,
+    runs: [
+      { workers: 4, parallelBatches: 4 },
+      { workers: 2, parallelBatches: 2 },
+      { workers: 1, parallelBatches: 4 },
+      { workers: 1, parallelBatches: 1 },
+    ],
+  },
 ];
+const PLANS = ALL_PLANS.filter((plan) => ONLY === '' || plan.projectId === ONLY);
 
 const spread = (counts: Record<string, number>) =>
   Object.entries(counts)
@@ -35,16 +76,16 @@ const spread = (counts: Record<string, number>) =>
 async function main(): Promise<void> {
   const notes: Record<string, unknown> = { temporal: TEMPORAL_ADDRESS, cpus: cpus().length, plans: PLANS, loadBefore: loadAverage() };
   const bench = await openBenchDirectory('postgres');
-  const endpoint = await startTimedEndpoint();
   const rows: Row[] = [];
   try {
     for (const plan of PLANS) await seedAudience(bench.directory, plan.projectId, plan.recipients);
     const bundle = await writeWorkflowBundle();
-    for (const { limit, projectId, recipients, workerCounts } of PLANS) {
+    for (const { limit, latencyMs, projectId, recipients, batchSize, runs } of PLANS) {
+      const endpoint = await startTimedEndpoint({ delayMs: latencyMs });
       const taskQueue = `bench-scale-${randomUUID().slice(0, 8)}`;
       const client = await connectClient({ address: TEMPORAL_ADDRESS, namespace: 'default', taskQueue });
       const sendings = new SendingClient(client, taskQueue);
-      const fleet = await startFleet(workerCounts[0], {
+      const fleet = await startFleet(runs[0].workers, {
         ...bench.workerEnv,
         TEMPORAL_ADDRESS,
         TEMPORAL_TASK_QUEUE: taskQueue,
@@ -56,17 +97,21 @@ async function main(): Promise<void> {
         SMS_RATE_LIMIT_KEY: `bench-${taskQueue}`,
       });
       try {
-        for (const workers of workerCounts) {
+        for (const { workers, parallelBatches } of runs) {
           await fleet.shrinkTo(workers);
           const load = loadAverage();
-          const run = await sendThroughFleet(fleet, sendings, client, endpoint, projectId);
+          const tuning = { ...(batchSize ? { batchSize } : {}), ...(parallelBatches ? { parallelBatches } : {}) };
+          const run = await sendThroughFleet(fleet, sendings, client, endpoint, projectId, tuning);
           const e = run.endpoint;
           const exactlyOnce =
             e.accepted === recipients && e.distinctNumbers === recipients && e.numbersSentTwice === 0 && run.sent === recipients;
           const row: Row = {
             limit: limit || 'none',
+            latencyMs,
             recipients,
             workers,
+            parallelBatches: parallelBatches ?? DEFAULT_PARALLEL_BATCHES,
+            batchSize: batchSize ?? 500,
             perSecond: Math.round(e.perSecond),
             ofLimit: limit ? `${((e.perSecond / limit) * 100).toFixed(1)}%` : null,
             maxIn1s: e.maxPerSecondWindow,
@@ -76,6 +121,7 @@ async function main(): Promise<void> {
             messagesPerWorker: spread(e.perWorker),
             batchesPerWorker: spread(run.batches),
             sendSeconds: Number(run.sendSeconds.toFixed(1)),
+            firstMessageMs: run.firstMessageMs,
             load,
           };
           console.log(`[scale-out] ${JSON.stringify(row)}`);
@@ -84,14 +130,20 @@ async function main(): Promise<void> {
       } finally {
         await fleet.shrinkTo(0);
         await client.connection.close();
+        await endpoint.close();
       }
     }
   } finally {
-    await endpoint.close();
     await bench.close();
   }
   notes.loadAfter = loadAverage();
-  rows.sort((a, b) => Number(a.limit !== 'none') - Number(b.limit !== 'none') || Number(a.workers) - Number(b.workers));
+  rows.sort(
+    (a, b) =>
+      Number(a.latencyMs) - Number(b.latencyMs) ||
+      Number(a.limit !== 'none') - Number(b.limit !== 'none') ||
+      Number(a.workers) - Number(b.workers) ||
+      Number(a.parallelBatches) - Number(b.parallelBatches),
+  );
   report('scale-out', rows, notes);
   // The endpoint's busiest windows are reported, not asserted: they add the way from the worker to the
   // endpoint to the limiter's promise, which the rate-limit benchmark checks where messages start.

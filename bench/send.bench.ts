@@ -20,7 +20,8 @@ import { cpuSeconds, loadAverage } from './support/cpu';
 import { openBenchDirectory, type BenchStore } from './support/directory-for-bench';
 import { startEndpoint, type Endpoint, type EndpointStats } from './support/endpoint-process';
 import { QUICK, report, runBenchmark, type Row } from './support/results';
-import { historySize, prepareSending, sendAndWait } from './support/sending-run';
+import { billableActions, historySize, prepareSending, sendAndWait } from './support/sending-run';
+import { Client as PgClient } from 'pg';
 import { writeWorkflowBundle } from './support/workflow-bundle';
 
 const TEMPORAL_ADDRESS = process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233';
@@ -39,6 +40,11 @@ interface Scenario {
   workerConcurrency?: number;
   /** `outbox`: the fast path for the largest audience (messages written to the directory, no HTTP). */
   provider?: 'http' | 'outbox';
+  /**
+   * The sending's batches in flight at once (default here 1, so the worker has as many messages in flight
+   * as the bare loop; with K, `workerConcurrency` CONCURRENCY / K keeps the total the same).
+   */
+  parallelBatches?: number;
 }
 
 const SCENARIOS: Scenario[] = QUICK
@@ -46,6 +52,8 @@ const SCENARIOS: Scenario[] = QUICK
       { store: 'sqlite', recipients: 5_000, latencyMs: 0, compare: true },
       { store: 'sqlite', recipients: 2_000, latencyMs: 50, compare: true },
       { store: 'postgres', recipients: 2_000, latencyMs: 0, compare: true },
+      { store: 'postgres', recipients: 2_000, latencyMs: 0, compare: true, parallelBatches: 4, workerConcurrency: CONCURRENCY / 4 },
+      { store: 'sqlite', recipients: 5_000, latencyMs: 0, compare: true, parallelBatches: 4, workerConcurrency: CONCURRENCY / 4 },
       { store: 'sqlite', recipients: 5_000, latencyMs: 0, compare: false, provider: 'outbox' },
     ]
   : [
@@ -55,10 +63,13 @@ const SCENARIOS: Scenario[] = QUICK
       { store: 'sqlite', recipients: 10_000, latencyMs: 0, compare: true, workerConcurrency: 2 * CONCURRENCY },
       { store: 'sqlite', recipients: 10_000, latencyMs: 50, compare: true },
       { store: 'postgres', recipients: 10_000, latencyMs: 0, compare: true },
+      { store: 'postgres', recipients: 10_000, latencyMs: 0, compare: true, parallelBatches: 4, workerConcurrency: CONCURRENCY / 4 },
+      { store: 'postgres', recipients: 10_000, latencyMs: 50, compare: true, parallelBatches: 4, workerConcurrency: CONCURRENCY / 4 },
+      { store: 'sqlite', recipients: 10_000, latencyMs: 0, compare: true, parallelBatches: 4, workerConcurrency: CONCURRENCY / 4 },
     ];
 
 const label = (s: Scenario) =>
-  `${s.store} ${s.recipients} ${s.provider === 'outbox' ? 'outbox' : `@${s.latencyMs}ms`}${s.workerConcurrency ? ` worker concurrency ${s.workerConcurrency}` : ''}`;
+  `${s.store} ${s.recipients} ${s.provider === 'outbox' ? 'outbox' : `@${s.latencyMs}ms`}${s.workerConcurrency ? ` worker concurrency ${s.workerConcurrency}` : ''}${s.parallelBatches ? ` ${s.parallelBatches} batches at once` : ''}`;
 
 function temporalServerPid(): number | undefined {
   try {
@@ -90,6 +101,22 @@ async function outboxStats(directory: Directory, sendingId: string, sendSeconds:
 
 function endpointRate(stats: EndpointStats): number {
   return stats.accepted / Math.max(0.001, (stats.lastAt - stats.firstAt) / 1000);
+}
+
+/** PostgreSQL: rows of the snapshot/ledger table and its size on disk with its indexes and TOAST. */
+async function ledgerBytes(url: string | undefined): Promise<{ rows: number; bytes: number } | null> {
+  if (!url) return null;
+  const pg = new PgClient({ connectionString: url });
+  await pg.connect();
+  try {
+    await pg.query('ANALYZE sending_recipients');
+    const { rows } = await pg.query<{ rows: string; bytes: string }>(
+      "SELECT (SELECT COUNT(*) FROM sending_recipients) AS rows, pg_total_relation_size('sending_recipients') AS bytes",
+    );
+    return { rows: Number(rows[0].rows), bytes: Number(rows[0].bytes) };
+  } finally {
+    await pg.end();
+  }
 }
 
 async function measureBareLoop(endpoint: Endpoint, recipients: number): Promise<{ rate: number; e2e: number; cpuPer1k: number }> {
@@ -125,7 +152,7 @@ async function runScenario(scenario: Scenario, bundle: string): Promise<{ row: R
       WORKER_WORKFLOW_BUNDLE: bundle,
     });
     await worker.ready;
-    const { sendingId, prepareSeconds } = await prepareSending(sendings, 'bench');
+    const { sendingId, prepareSeconds } = await prepareSending(sendings, 'bench', { parallelBatches: scenario.parallelBatches ?? 1 });
 
     const bareBefore = scenario.compare ? await measureBareLoop(endpoint, recipients) : undefined;
     const temporalPid = temporalServerPid();
@@ -143,7 +170,9 @@ async function runScenario(scenario: Scenario, bundle: string): Promise<{ row: R
     const bareAfter = scenario.compare ? await measureBareLoop(endpoint, recipients) : undefined;
     t = performance.now();
     const history = await historySize(client, sendingId);
+    const actions = await billableActions(client, sendingId);
     const historySeconds = (performance.now() - t) / 1000;
+    const ledger = store === 'postgres' ? await ledgerBytes(bench.workerEnv.DIRECTORY_URL) : null;
 
     const exactlyOnce =
       stats.accepted === recipients &&
@@ -163,6 +192,7 @@ async function runScenario(scenario: Scenario, bundle: string): Promise<{ row: R
       latencyMs,
       concurrency: CONCURRENCY,
       workerConcurrency: scenario.workerConcurrency ?? CONCURRENCY,
+      parallelBatches: scenario.parallelBatches ?? 1,
       workerPerSecond: Math.round(rate),
       workerE2ePerSecond: Math.round(recipients / sendSeconds),
       barePerSecond: bareRate === null ? null : Math.round(bareRate),
@@ -174,6 +204,9 @@ async function runScenario(scenario: Scenario, bundle: string): Promise<{ row: R
       historyKiB: Math.round(history.bytes / 1024),
       maxRunEvents: history.maxRunEvents,
       maxRunKiB: Math.round(history.maxRunBytes / 1024),
+      actions: actions.total,
+      heartbeats: actions.heartbeats,
+      ledgerBytesPerRecipient: ledger ? Math.round(ledger.bytes / ledger.rows) : null,
       prepareSeconds: Number(prepareSeconds.toFixed(1)),
     };
     const notes = {
@@ -181,6 +214,8 @@ async function runScenario(scenario: Scenario, bundle: string): Promise<{ row: R
       seedSeconds: Number(seedSeconds.toFixed(1)),
       sendSeconds: Number(sendSeconds.toFixed(1)),
       historyFetchSeconds: Number(historySeconds.toFixed(1)),
+      actions,
+      ledger,
       bare: { before: bareBefore, after: bareAfter },
       cpuSecondsPer1kMessages: {
         worker: per1k('worker'),

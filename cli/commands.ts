@@ -53,12 +53,13 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
   outbox: { usage: 'outbox ID [--csv [--full-numbers]]', positionals: ID, flags: { csv: bool, 'full-numbers': bool } },
   report: { usage: 'report ID [--csv [--full-numbers]]', positionals: ID, flags: { csv: bool, 'full-numbers': bool } },
   create: {
-    usage: 'create --project ID [--groups a,b] [--per-number]',
+    usage: 'create --project ID [--groups a,b] [--per-number] [--parallel-batches N]',
     positionals: [],
     flags: {
       project: str({ required: true, hint: 'the project whose contacts receive the SMS', check: check.projectId }),
       groups: str({ check: check.groupList }),
       'per-number': bool,
+      'parallel-batches': str({ check: check.parallelBatches }),
     },
   },
   count: { usage: 'count ID', positionals: ID, flags: {} },

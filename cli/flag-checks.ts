@@ -3,6 +3,7 @@ import { INPUT_LIMITS } from '../domain/input-limits';
 import { isValidTimeZone } from '../domain/schedule';
 import { SENDING_STATES } from '../domain/types';
 import { CSV_ENCODINGS, knownCsvEncoding } from '../worker/directory/csv-decode';
+import { MAX_PARALLEL_BATCHES } from '../workflows/tuning';
 
 type Check = (value: string) => string | undefined;
 
@@ -50,6 +51,12 @@ export const groupList: Check = (value) => {
   if (groups.length > INPUT_LIMITS.groups) return `lists ${groups.length} groups; at most ${INPUT_LIMITS.groups} are accepted`;
   return groups.map((group) => name()(group)).find(Boolean);
 };
+
+/** Batches of one sending in flight at once (workflows/tuning.ts). */
+export const parallelBatches: Check = (value) =>
+  /^\d+$/.test(value) && Number(value) >= 1 && Number(value) <= MAX_PARALLEL_BATCHES
+    ? undefined
+    : `must be a whole number from 1 to ${MAX_PARALLEL_BATCHES}: the batches of the sending in flight at once`;
 
 export const csvEncoding: Check = (value) =>
   knownCsvEncoding(value)

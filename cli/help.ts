@@ -17,7 +17,8 @@ Directory (opened directly, like the worker):
   report ID [--csv [--full-numbers]]   recipients per state and delivery outcome (receipts); --csv: one row per recipient
 
 Sendings (through Temporal):
-  create --project ID [--groups a,b] [--per-number]     prints the new sending id
+  create --project ID [--groups a,b] [--per-number] [--parallel-batches N]
+                                       prints the new sending id; --parallel-batches: its batches in flight at once (1-16, default 1)
   count ID
   prepare ID --message TEXT [--sender-id X] [--at YYYY-MM-DDTHH:mm [--time-zone ZONE] [--refresh] [--allow-beyond-one-year]]
                                        a send time more than a year ahead needs --allow-beyond-one-year

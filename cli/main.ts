@@ -43,6 +43,7 @@ type StringFlag =
   | 'hash'
   | 'reason'
   | 'state'
+  | 'parallel-batches'
   | 'as';
 type BooleanFlag =
   | 'csv'
@@ -260,7 +261,8 @@ async function run(command: string | undefined, args: string[]): Promise<void> {
             : [],
           duplicatePolicy: opts['per-number'] ? 'perNumber' : 'perContact',
         };
-        const status = await s.create(selection, actor);
+        const parallelBatches = opts['parallel-batches'] ? Number(opts['parallel-batches']) : undefined;
+        const status = await s.create(selection, actor, parallelBatches ? { tuning: { parallelBatches } } : {});
         out(`${status.sendingId}\n${status.lastCount ? formatCount(status.lastCount) : ''}`, status);
       });
     case 'count':

@@ -37,6 +37,7 @@ import {
   type SendingTuning,
 } from '../workflows/messages';
 import { SMS_PROJECT_ID, SMS_SENDING_STATE } from '../workflows/search-attributes';
+import { tuningProblems } from '../workflows/tuning';
 import { connectionOptions, type ClientSettings } from './temporal-connection';
 
 export class SendingError extends Error {
@@ -85,6 +86,8 @@ export class SendingClient {
     actor: string,
     options: { sendingId?: string; tuning?: Partial<SendingTuning> } = {},
   ): Promise<SendingStatus> {
+    const problems = options.tuning ? tuningProblems(options.tuning) : [];
+    if (problems.length > 0) throw new SendingError(`Cannot create the sending: ${problems.join(' ')}`, 'InvalidInput');
     const sendingId = options.sendingId ?? randomUUID().slice(0, 13);
     const handle = await this.client.workflow.start('smsSendingWorkflow', {
       workflowId: sendingWorkflowId(sendingId),

@@ -241,6 +241,8 @@ export interface SendingTuning {
   batchesPerRun: number;
   /** How long a completed sending accepts a retry of its failed or unknown recipients (default 7 days). */
   retryWindowMs: number;
+  /** Batches of the first pass in flight at once, over disjoint ranges of the snapshot (default 1, 1–16; workflows/tuning.ts). */
+  parallelBatches: number;
 }
 
 export interface SendingWorkflowInput {

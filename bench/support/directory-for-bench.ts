@@ -1,4 +1,8 @@
-/** A throw-away directory for a benchmark: a SQLite file in a temp folder, or a unique PostgreSQL schema (BENCH_DATABASE_URL). */
+/**
+ * A throw-away directory for a benchmark: a SQLite file in a temp folder, or a unique PostgreSQL schema
+ * (BENCH_DATABASE_URL). BENCH_PG_EXTRA adds server settings to the workers' PostgreSQL connections,
+ * e.g. " -c synchronous_commit=off" to see whether commits limit a run (an experiment, not a setting).
+ */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -37,7 +41,7 @@ export async function openBenchDirectory(store: BenchStore): Promise<BenchDirect
   return {
     directory,
     workerEnv: {
-      DIRECTORY_URL: `${POSTGRES_URL}${POSTGRES_URL.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`,
+      DIRECTORY_URL: `${POSTGRES_URL}${POSTGRES_URL.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}${process.env.BENCH_PG_EXTRA ?? ''}`)}`,
     },
     close: async () => {
       await directory.close();

@@ -60,3 +60,68 @@ export async function historySize(client: Client, sendingId: string): Promise<Hi
   }
   return size;
 }
+
+/**
+ * Temporal Cloud Actions of the sending, estimated from its histories the way docs.temporal.io
+ * "Temporal Cloud Actions" counts them: a workflow started (the first run and each continue-as-new),
+ * an activity scheduled, each retry of one (its started event's attempt - 1), a timer, a search
+ * attribute upsert, an update accepted or rejected, a signal. Activity heartbeats are not in the
+ * history: each activity heartbeats at once and then once a second while it runs (the worker's
+ * throttle, maxHeartbeatThrottleInterval), so they are estimated as 1 + whole seconds it ran.
+ */
+export interface ActionEstimate {
+  workflowStarts: number;
+  activities: number;
+  activityRetries: number;
+  timers: number;
+  searchAttributeUpserts: number;
+  updates: number;
+  signals: number;
+  /** Estimated, see above. */
+  heartbeats: number;
+  total: number;
+}
+
+export async function billableActions(client: Client, sendingId: string): Promise<ActionEstimate> {
+  const workflowId = sendingWorkflowId(sendingId);
+  const a: ActionEstimate = {
+    workflowStarts: 0,
+    activities: 0,
+    activityRetries: 0,
+    timers: 0,
+    searchAttributeUpserts: 0,
+    updates: 0,
+    signals: 0,
+    heartbeats: 0,
+    total: 0,
+  };
+  const seconds = (t: { seconds?: unknown; nanos?: number | null } | null | undefined): number =>
+    t ? Number(t.seconds ?? 0) + (t.nanos ?? 0) / 1e9 : 0;
+  for await (const run of client.workflow.list({ query: `WorkflowId = '${workflowId}'` })) {
+    const history = await client.workflow.getHandle(workflowId, run.runId).fetchHistory();
+    const startedAt = new Map<string, number>();
+    for (const event of history.events ?? []) {
+      if (event.workflowExecutionStartedEventAttributes) a.workflowStarts++;
+      if (event.activityTaskScheduledEventAttributes) a.activities++;
+      if (event.timerStartedEventAttributes) a.timers++;
+      if (event.upsertWorkflowSearchAttributesEventAttributes) a.searchAttributeUpserts++;
+      if (event.workflowExecutionUpdateAcceptedEventAttributes) a.updates++;
+      if (event.workflowExecutionSignaledEventAttributes) a.signals++;
+      const started = event.activityTaskStartedEventAttributes;
+      if (started) {
+        a.activityRetries += Math.max(0, (started.attempt ?? 1) - 1);
+        startedAt.set(String(started.scheduledEventId), seconds(event.eventTime));
+      }
+      const closed =
+        event.activityTaskCompletedEventAttributes ??
+        event.activityTaskFailedEventAttributes ??
+        event.activityTaskTimedOutEventAttributes ??
+        event.activityTaskCanceledEventAttributes;
+      const from = closed ? startedAt.get(String(closed.scheduledEventId)) : undefined;
+      if (from !== undefined) a.heartbeats += 1 + Math.floor(Math.max(0, seconds(event.eventTime) - from));
+    }
+  }
+  a.total =
+    a.workflowStarts + a.activities + a.activityRetries + a.timers + a.searchAttributeUpserts + a.updates + a.signals + a.heartbeats;
+  return a;
+}

@@ -12,6 +12,8 @@ export interface EndpointReport {
   perSecond: number;
   maxPerSecondWindow: number;
   perWorker: Record<string, number>;
+  /** When the first message arrived (epoch ms), null when none did. */
+  firstAtMs: number | null;
 }
 
 export interface TimedEndpoint {
@@ -21,8 +23,12 @@ export interface TimedEndpoint {
   close(): Promise<void>;
 }
 
-export async function startTimedEndpoint(): Promise<TimedEndpoint> {
-  const { child, url, stop } = await startListeningChild(join(__dirname, 'timed-endpoint.ts'));
+/** `delayMs`: every answer to a message this late (a provider API's latency). */
+export async function startTimedEndpoint(options: { delayMs?: number } = {}): Promise<TimedEndpoint> {
+  const { child, url, stop } = await startListeningChild(join(__dirname, 'timed-endpoint.ts'), {
+    ...process.env,
+    ENDPOINT_DELAY_MS: String(options.delayMs ?? 0),
+  });
   return {
     httpUrl: `${url}/messages`,
     pid: child.pid!,

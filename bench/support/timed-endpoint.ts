@@ -4,6 +4,7 @@
  * Idempotency-Key. Per `sendingId` it keeps the arrival time of every accepted message (when the
  * request's headers arrive), messages per number and per worker (the X-Worker header the benchmark
  * gives each worker through SMS_HTTP_HEADERS). GET /report?sendingId=… answers the figures.
+ * ENDPOINT_DELAY_MS delays every answer to a message (a provider API's latency).
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -22,6 +23,7 @@ const answered = new Map<string, string>();
 let nextId = 1;
 
 const now = () => performance.timeOrigin + performance.now();
+const delayMs = Number(process.env.ENDPOINT_DELAY_MS ?? 0);
 
 function received(sendingId: string): Received {
   let found = sendings.get(sendingId);
@@ -45,6 +47,7 @@ function report(sendingId: string): object {
     // First to last arrival: n - 1 intervals.
     perSecond: spanSeconds > 0 ? (times.length - 1) / spanSeconds : 0,
     maxPerSecondWindow: maxInWindow(times, 1000),
+    firstAtMs: times.length > 0 ? times[0] : null,
     perWorker: Object.fromEntries(r.perWorker),
   };
 }
@@ -55,10 +58,12 @@ const server = createServer((req, res) => {
   req.on('data', (chunk: Buffer) => chunks.push(chunk));
   req.on('end', () => {
     const url = new URL(req.url ?? '/', 'http://endpoint');
-    const answer = (status: number, body: object) => {
+    const answerNow = (status: number, body: object) => {
       res.writeHead(status, { 'Content-Type': 'application/json' });
       res.end(JSON.stringify(body));
     };
+    const answer = (status: number, body: object) =>
+      delayMs > 0 && url.pathname === '/messages' ? void setTimeout(() => answerNow(status, body), delayMs) : answerNow(status, body);
     if (req.method === 'GET' && url.pathname === '/report') return answer(200, report(url.searchParams.get('sendingId') ?? ''));
     if (req.method !== 'POST' || url.pathname !== '/messages') return answer(404, { error: 'no route' });
     let message: { to?: unknown; sendingId?: unknown };

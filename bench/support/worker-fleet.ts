@@ -7,7 +7,7 @@ import type { Client } from '@temporalio/client';
 import { hostname } from 'node:os';
 import type { SendingClient } from '../../client/sending-client';
 import { spawnWorker, type WorkerProcess } from '../../test/support/worker-process';
-import { sendingWorkflowId } from '../../workflows/messages';
+import { sendingWorkflowId, type SendingTuning } from '../../workflows/messages';
 import { prepareSending, sendAndWait } from './sending-run';
 import type { EndpointReport, TimedEndpoint } from './timed-endpoint-process';
 
@@ -41,6 +41,8 @@ export interface FleetSending {
   endpoint: EndpointReport;
   /** sendBatch activities per worker name, from the sending's history. */
   batches: Record<string, number>;
+  /** From the `send` update to the first message at the endpoint. */
+  firstMessageMs: number | null;
 }
 
 export async function sendThroughFleet(
@@ -49,14 +51,18 @@ export async function sendThroughFleet(
   client: Client,
   endpoint: TimedEndpoint,
   projectId: string,
+  tuning?: Partial<SendingTuning>,
 ): Promise<FleetSending> {
-  const { sendingId } = await prepareSending(sendings, projectId);
+  const { sendingId } = await prepareSending(sendings, projectId, tuning);
+  const sendAtMs = performance.timeOrigin + performance.now();
   const { sendSeconds, status } = await sendAndWait(sendings, sendingId);
+  const report = await endpoint.report(sendingId);
   return {
     sendingId,
     sendSeconds,
     sent: status.progress.sent,
-    endpoint: await endpoint.report(sendingId),
+    endpoint: report,
+    firstMessageMs: report.firstAtMs === null ? null : Math.round(report.firstAtMs - sendAtMs),
     batches: await batchesPerWorker(fleet, client, sendingId),
   };
 }

@@ -68,6 +68,12 @@ test.each([
     `--project "acme' OR SmsProjectId = 'other": a project id cannot contain quotes or backslashes: use letters, digits, "-", "_" or "."`,
   ],
   ['a missing sending id', ['status'], 'status', 'ID is missing: give the sending id (create prints it, list shows them)'],
+  [
+    'batches in flight out of their limits',
+    ['create', '--project', 'demo', '--parallel-batches', '17'],
+    'create',
+    '--parallel-batches "17": must be a whole number from 1 to 16: the batches of the sending in flight at once',
+  ],
   ['a flag without its value', ['reject', 'abc', '--reason'], 'reject', '--reason needs a value'],
   ['a boolean with a value', ['send', 'abc', '--watch=no'], 'send', '--watch takes no value (got "no"): write --watch alone'],
 ])('%s is a usage error (exit code 2) before anything is opened', async (_what, args, command, message) => {

@@ -190,6 +190,27 @@ async function main(): Promise<void> {
       await s.waitFor(id, ['completed'], { until: (status) => status.progress.failed === 0 });
       await save('retried-after-completion', id);
     }
+    if (wanted('parallel-batches')) {
+      // Four batches in flight at once, paused and resumed while they are, over several runs.
+      const id = (
+        await s.create({ projectId: 'bulk', audience: 'all', groups: [], duplicatePolicy: 'perContact' }, 'ops', {
+          tuning: { batchSize: 10, batchesPerRun: 4, parallelBatches: 4 },
+        })
+      ).sendingId;
+      const firstRun = (await s.handle(id).describe()).runId;
+      await s.prepare(id, { message: 'Bulk', schedule: { mode: 'now' } }, 'ops');
+      await s.requestApproval(id, 'ops');
+      await s.approve(id, { approver: 'boss' });
+      steer.delayMs = 150;
+      await s.send(id, 'ops');
+      await sleep(500);
+      await s.pause(id, 'checking the link', 'ops');
+      await s.resume(id, 'ops');
+      await s.waitFor(id, ['completed']);
+      steer.delayMs = 0;
+      await save('parallel-batches-first-run', id, firstRun);
+      await save('parallel-batches-last-run', id);
+    }
   } finally {
     await env.stop();
     await fresh.close();

@@ -15,7 +15,7 @@ const files = readdirSync(DIR)
   .filter((f) => f.endsWith('.json'))
   .sort();
 
-test('the recorded histories cover every ending, a timer, continue-as-new, an expired approval, quiet hours, a pause, a cancel mid-send and a retry', () => {
+test('the recorded histories cover every ending, a timer, continue-as-new, an expired approval, quiet hours, a pause, a cancel mid-send, a retry and parallel batches', () => {
   expect(files).toEqual([
     'approval-expired.json',
     'cancelled-while-scheduled.json',
@@ -24,6 +24,8 @@ test('the recorded histories cover every ending, a timer, continue-as-new, an ex
     'continued-as-new-first-run.json',
     'continued-as-new-last-run.json',
     'held-by-quiet-hours.json',
+    'parallel-batches-first-run.json',
+    'parallel-batches-last-run.json',
     'paused-resumed.json',
     'rejected.json',
     'rescheduled-refreshed.json',

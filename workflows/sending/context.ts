@@ -15,13 +15,20 @@ import { allowedFrom, isAllowed, type SendingAction } from '../../domain/sending
 import { TERMINAL_STATES, type SendingState } from '../../domain/types';
 import { AUDIT_IN_STATUS, type IdentityEstablished, type SendingStatus, type SendingTuning, type SendingWorkflowInput } from '../messages';
 import { SMS_PROJECT_ID, SMS_SENDING_STATE } from '../search-attributes';
+import { DEFAULT_PARALLEL_BATCHES, parallelBatchesOf } from '../tuning';
 import { directory } from './activities';
 
 /**
  * 500 recipients per sendBatch activity (worked through concurrently under the rate limit) and 100
- * batches per run: a run's history stays near 1,000 events, far below Temporal's limits.
+ * batches per run: a run's history stays near 1,000 events, far below Temporal's limits. One batch in
+ * flight at a time unless the sending's `parallelBatches` asks for more (workflows/tuning.ts).
  */
-export const DEFAULT_TUNING: SendingTuning = { batchSize: 500, batchesPerRun: 100, retryWindowMs: 7 * 24 * 3_600_000 };
+export const DEFAULT_TUNING: SendingTuning = {
+  batchSize: 500,
+  batchesPerRun: 100,
+  retryWindowMs: 7 * 24 * 3_600_000,
+  parallelBatches: DEFAULT_PARALLEL_BATCHES,
+};
 
 export const HOUR_MS = 3_600_000;
 
@@ -81,7 +88,7 @@ export class SendingContext {
   constructor(input: SendingWorkflowInput) {
     this.status = input.carried ? { ...input.carried, runs: input.carried.runs + 1 } : initialStatus(input);
     this.id = this.status.sendingId;
-    this.tuning = { ...DEFAULT_TUNING, ...input.tuning };
+    this.tuning = { ...DEFAULT_TUNING, ...input.tuning, parallelBatches: parallelBatchesOf({ ...input.tuning }) };
     this.sendRequested = ['scheduled', 'sending', 'paused'].includes(this.status.state);
   }
 

@@ -14,7 +14,7 @@ import {
   patched,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { BatchCounts, BatchInterruption } from '../../worker/activities';
+import type { BatchCounts, BatchInterruption, SendBatchResult } from '../../worker/activities';
 import type { ProgressCounts } from '../../worker/directory/directory';
 import type { Progress } from '../messages';
 import { directory, dispatch, settling } from './activities';
@@ -30,6 +30,8 @@ const FALLBACK_MAX_PAUSED_MS = 72 * 3_600_000;
 /** Version gates: sendings started before these changes replay their recorded path. */
 export const PROGRESS_FROM_DIRECTORY = 'progress-from-directory-at-the-end';
 export const HELD_AUDITED = 'held-by-quiet-hours-audited';
+/** Up to `parallelBatches` batches of the first pass in flight at once (before it: one at a time). */
+export const PARALLEL_BATCHES = 'parallel-batches';
 
 export async function runDispatch(s: SendingContext): Promise<DispatchEnd> {
   const { status } = s;
@@ -99,21 +101,9 @@ async function runPasses(s: SendingContext): Promise<PassOutcome> {
   };
 
   try {
-    for (;;) {
-      if (stopRequested(s)) return 'interrupted';
-      const batch = await inBatchScope(s, () => dispatch.sendBatch({ ...request(), afterSeq: p.cursor }));
-      if (batch === 'stopped') return 'interrupted';
-      if (batch.interrupted) {
-        if (await waitOrPause(s, batch.interrupted, batch.backoffRoundsBeforePause)) continue;
-        return 'interrupted';
-      }
-      status.backoff = null;
-      p.cursor = batch.lastSeq;
-      add(batch.counts, true);
-      p.held += batch.counts.held;
-      if (batch.done) break;
-      if (!stopRequested(s) && runIsLong()) return 'continueAsNew';
-    }
+    const parallel = patched(PARALLEL_BATCHES) ? tuning.parallelBatches : 1;
+    const first = await firstPass(s, parallel, (afterSeq) => dispatch.sendBatch({ ...request(), afterSeq }), add, runIsLong);
+    if (first !== 'done') return first;
     while ((p.pending ?? 0) > 0) {
       if (stopRequested(s)) return 'interrupted';
       const batch = await inBatchScope(s, () => dispatch.retryBatch({ ...request(), afterSeq: 0 }, p.cursor));
@@ -163,6 +153,125 @@ async function runPasses(s: SendingContext): Promise<PassOutcome> {
     }
     throw err;
   }
+}
+
+/** How one batch of the first pass came back: its result, or the failure of its activity. */
+type Landed = { afterSeq: number; ok: true; result: SendBatchResult } | { afterSeq: number; ok: false; error: unknown };
+
+/**
+ * The first pass over the snapshot: consecutive ranges of `batchSize` seqs (seqs are dense, so a range is
+ * a page), up to `parallel` of them in flight at once, so that as many workers share the sending. The
+ * cursor moves over the ranges done in order; a range done out of order waits in `doneAbove` and is
+ * counted once. A round launches ranges until something says stop, then waits for every range in flight
+ * (a backoff, a refusal or a failure reaches the workflow once, after the others have come back), and
+ * the interruption is handled outside the batches' scope (a durable wait, or a pause) before the
+ * interrupted ranges run again. When the run is long the pass launches no new range, waits for the
+ * ones in flight and continues as new with a cursor that covers every range done: nothing in flight
+ * is carried, so the next run starts clean and no range is counted twice. With `parallel` = 1 it
+ * issues the commands of the one-at-a-time loop it replaced, so older histories replay.
+ */
+async function firstPass(
+  s: SendingContext,
+  parallel: number,
+  sendBatch: (afterSeq: number) => Promise<SendBatchResult>,
+  add: (counts: BatchCounts, firstPass: boolean) => void,
+  runIsLong: () => boolean,
+): Promise<PassOutcome> {
+  const { status, tuning } = s;
+  const p = status.progress;
+  const size = tuning.batchSize;
+  // Ranges up to the snapshot's size at prepare start freely; past it (a refresh may have added rows) one at a time.
+  const known = status.prepared!.summary.snapshotSize;
+  /** Ranges done ahead of the cursor: their start → their result. */
+  const doneAbove = new Map<number, SendBatchResult>();
+  /** Interrupted ranges, to run again first (lowest first). */
+  const again: number[] = [];
+  let next = p.cursor;
+  /** A range came back with fewer rows than asked: no range after it holds a recipient. */
+  let lastFound = false;
+  let ended = false;
+  let long = false;
+  for (;;) {
+    if (stopRequested(s)) return 'interrupted';
+    let interruption: { reason: BatchInterruption; rounds: number } | null = null;
+    let failure: { error: unknown } | null = null;
+    let stopped = false;
+    const round = await inBatchScope(s, async () => {
+      const inFlight = new Map<number, Promise<Landed>>();
+      const launchable = (): boolean =>
+        interruption === null &&
+        failure === null &&
+        !stopped &&
+        !stopRequested(s) &&
+        inFlight.size < parallel &&
+        (again.length > 0 || (!long && !ended && !lastFound && (next < known || inFlight.size === 0)));
+      for (;;) {
+        while (launchable()) {
+          const afterSeq = again.length > 0 ? again.shift()! : next;
+          if (afterSeq === next) next += size;
+          inFlight.set(
+            afterSeq,
+            sendBatch(afterSeq).then(
+              (result): Landed => ({ afterSeq, ok: true, result }),
+              (error: unknown): Landed => ({ afterSeq, ok: false, error }),
+            ),
+          );
+        }
+        if (inFlight.size === 0) return;
+        const landed = await Promise.race(inFlight.values());
+        inFlight.delete(landed.afterSeq);
+        if (!landed.ok) {
+          again.push(landed.afterSeq);
+          if (isCancellation(landed.error) && stopRequested(s)) stopped = true;
+          else failure ??= { error: landed.error };
+          continue;
+        }
+        const batch = landed.result;
+        if (batch.interrupted) {
+          again.push(landed.afterSeq);
+          interruption = strongerInterruption(interruption, { reason: batch.interrupted, rounds: batch.backoffRoundsBeforePause });
+          continue;
+        }
+        status.backoff = null;
+        if (batch.done) lastFound = true;
+        doneAbove.set(landed.afterSeq, batch);
+        // The cursor moves over the ranges done in order; the first range done that ends the snapshot ends the pass.
+        for (let at = doneAbove.get(p.cursor); at && !ended; at = doneAbove.get(p.cursor)) {
+          doneAbove.delete(p.cursor);
+          p.cursor = at.lastSeq;
+          add(at.counts, true);
+          p.held += at.counts.held;
+          if (at.done) ended = true;
+          else if (!long && !stopRequested(s) && runIsLong()) long = true;
+        }
+      }
+    });
+    again.sort((a, b) => a - b);
+    if (round === 'stopped' || stopped) return 'interrupted';
+    if (failure) throw (failure as { error: unknown }).error;
+    if (interruption) {
+      const { reason, rounds } = interruption as { reason: BatchInterruption; rounds: number };
+      if (await waitOrPause(s, reason, rounds)) continue;
+      return 'interrupted';
+    }
+    if (ended) return 'done';
+    if (stopRequested(s)) return 'interrupted';
+    if (long) return 'continueAsNew';
+    // Every range came back, none was interrupted, and the cursor did not reach the end: cannot happen with dense seqs.
+    if (again.length === 0) throw new Error(`Sending ${s.id}: the first pass lost its place (cursor ${p.cursor}, next ${next}).`);
+  }
+}
+
+/** Of two interruptions of one round, the one that says more: a stop, a refusal or the breaker over a backoff; the later backoff. */
+function strongerInterruption(
+  current: { reason: BatchInterruption; rounds: number } | null,
+  incoming: { reason: BatchInterruption; rounds: number },
+): { reason: BatchInterruption; rounds: number } {
+  if (current === null) return incoming;
+  if (current.reason.kind === 'backoff' && incoming.reason.kind !== 'backoff') return incoming;
+  if (current.reason.kind === 'backoff' && incoming.reason.kind === 'backoff' && incoming.reason.untilMs > current.reason.untilMs)
+    return incoming;
+  return current;
 }
 
 /** Runs one batch in a scope that a pause or a cancel cancels. */
