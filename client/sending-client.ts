@@ -64,6 +64,9 @@ function translate(err: unknown, sendingId: string): never {
   throw err;
 }
 
+/** The longest pause between two status queries of `waitFor`. */
+export const WAIT_POLL_MAX_MS = 2_000;
+
 export class SendingClient {
   /** `established`: how this client's callers are known, recorded in the audit log with every action (CLI: operator). */
   constructor(
@@ -182,14 +185,17 @@ export class SendingClient {
     }
   }
 
-  /** Waits until the sending reaches one of `states` (polling the status query). */
-  /** Polls the status until the sending is in one of `states` (and `until`, when given, holds). */
+  /**
+   * Polls the status until the sending is in one of `states` (and `until`, when given, holds): after
+   * 250 ms, then twice as long each time up to 2 s (each query is a billed Action on Temporal Cloud).
+   */
   async waitFor(
     sendingId: string,
     states: SendingState[],
     options: { timeoutMs?: number; onStatus?: (s: SendingStatus) => void; until?: (s: SendingStatus) => boolean } = {},
   ): Promise<SendingStatus> {
     const deadline = Date.now() + (options.timeoutMs ?? 10 * 60_000);
+    let pauseMs = 250;
     for (;;) {
       const status = await this.status(sendingId);
       options.onStatus?.(status);
@@ -199,7 +205,8 @@ export class SendingClient {
           `Sending "${sendingId}" is still ${status.state} after waiting; expected ${states.join(' or ')}.`,
           'Timeout',
         );
-      await new Promise((resolve) => setTimeout(resolve, 250));
+      await new Promise((resolve) => setTimeout(resolve, pauseMs));
+      pauseMs = Math.min(pauseMs * 2, WAIT_POLL_MAX_MS);
     }
   }
 
