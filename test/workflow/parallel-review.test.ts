@@ -1,0 +1,77 @@
+/**
+ * Review of parallel batches (issue 18) with K > 1: faults that the merged tests did not inject.
+ *
+ * REVIEW FINDING (bounded history): the first pass counts a run's batches only when the cursor moves
+ * (`runIsLong` in workflows/sending/dispatch.ts), but keeps launching new ranges ahead of the cursor while the
+ * range at the cursor is slow. One slow range (a slow provider answer, a worker killed mid-batch until its
+ * heartbeat time-out) lets the other K-1 lanes run through the whole snapshot in the same run: the run's
+ * history grows with the snapshot, not with `batchesPerRun`.
+ */
+import type { Directory } from '../../worker/directory/directory';
+import type { OutgoingSms, SmsProvider } from '../../worker/providers/provider';
+import { createOutboxProvider } from '../../worker/providers/outbox-provider';
+import { sendingWorkflowId } from '../../workflows/messages';
+import { openFreshDirectory, type FreshDirectory } from '../support/directories';
+import { seedBulk } from '../support/seed';
+import { startTestWorker, type TestWorker } from '../support/temporal';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('parallel batches under a slow range at the cursor', () => {
+  const RECIPIENTS = 40;
+  const BATCH = 2;
+  const PER_RUN = 2;
+  const K = 4;
+  let fresh: FreshDirectory;
+  let directory: Directory;
+  let env: TestWorker;
+  const sends = new Map<number, number>();
+  let slowSeq = 1;
+
+  beforeAll(async () => {
+    fresh = await openFreshDirectory('sqlite');
+    directory = fresh.directory;
+    await seedBulk(directory, 'slow', RECIPIENTS);
+    const outbox = createOutboxProvider(directory);
+    const provider: SmsProvider = {
+      name: outbox.name,
+      idempotent: outbox.idempotent,
+      async send(sms: OutgoingSms) {
+        if (sms.seq === slowSeq) await sleep(6000);
+        sends.set(sms.seq, (sends.get(sms.seq) ?? 0) + 1);
+        return outbox.send(sms);
+      },
+      ...(outbox.afterSent ? { afterSent: outbox.afterSent.bind(outbox) } : {}),
+    };
+    env = await startTestWorker({ directory, provider, concurrency: 8, dispatch: { providerTimeoutMs: 20_000 } });
+  }, 60_000);
+  afterAll(async () => {
+    await env?.stop();
+    await fresh?.close();
+  });
+
+  test('each run holds at most batchesPerRun + K - 1 batches, every recipient once', async () => {
+    const { sendingId } = await env.client.create({ projectId: 'slow', audience: 'all', groups: [], duplicatePolicy: 'perContact' }, 'ops', {
+      tuning: { batchSize: BATCH, batchesPerRun: PER_RUN, parallelBatches: K },
+    });
+    await env.client.prepare(sendingId, { message: 'Hi {{firstName}}', schedule: { mode: 'now' } }, 'ops');
+    await env.client.requestApproval(sendingId, 'ops');
+    await env.client.approve(sendingId, { approver: 'boss' });
+    await env.client.send(sendingId, 'ops');
+    const done = await env.client.waitFor(sendingId, ['completed', 'failed', 'paused'], { timeoutMs: 60_000 });
+    expect(done.state).toBe('completed');
+    expect(done.progress).toMatchObject({ total: RECIPIENTS, sent: RECIPIENTS, pending: 0 });
+    expect(sends.size).toBe(RECIPIENTS);
+    expect([...sends.values()].every((n) => n === 1)).toBe(true);
+
+    const client = env.client.client;
+    const workflowId = sendingWorkflowId(sendingId);
+    const perRun: number[] = [];
+    for await (const run of client.workflow.list({ query: `WorkflowId = '${workflowId}'` })) {
+      const history = await client.workflow.getHandle(workflowId, run.runId).fetchHistory();
+      perRun.push((history.events ?? []).filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'sendBatch').length);
+    }
+    // REVIEW: fails on main: the first run schedules every range of the snapshot (~20) while the cursor waits for seq 1.
+    expect(Math.max(...perRun)).toBeLessThanOrEqual(PER_RUN + K - 1);
+  }, 90_000);
+});
