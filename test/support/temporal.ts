@@ -1,7 +1,7 @@
 /** A real worker on the dev server for a test file: a unique task queue, the workflow bundle built once by globalSetup. */
 import { readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
-import type { Worker } from '@temporalio/worker';
+import { Worker } from '@temporalio/worker';
 import { SendingClient, connectClient } from '../../client/sending-client';
 import { connectWorker, createSmsWorker } from '../../worker/create-worker';
 import type { Directory } from '../../worker/directory/directory';
@@ -54,4 +54,21 @@ export async function startTestWorker(options: {
       await connection.close();
     },
   };
+}
+
+/**
+ * Every run of a sending's workflow as the server recorded it, replayed with the current workflow bundle;
+ * resolves the number of `activityType` activities each run scheduled. A non-determinism error fails.
+ */
+export async function replayEveryRun(client: SendingClient, workflowId: string, activityType = 'sendBatch'): Promise<number[]> {
+  const workflowBundle = { code: readFileSync(WORKFLOW_BUNDLE_PATH, 'utf8') };
+  const scheduled: number[] = [];
+  for await (const run of client.client.workflow.list({ query: `WorkflowId = '${workflowId}'` })) {
+    const history = await client.client.workflow.getHandle(workflowId, run.runId).fetchHistory();
+    await Worker.runReplayHistory({ workflowBundle }, history, workflowId);
+    scheduled.push(
+      (history.events ?? []).filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === activityType).length,
+    );
+  }
+  return scheduled;
 }

@@ -8,7 +8,8 @@ import { DateTime } from 'luxon';
 import { WEEKDAYS } from '../../domain/quiet-hours';
 import type { Directory } from '../../worker/directory/directory';
 import { openFreshDirectory } from '../support/directories';
-import { startTestWorker, type TestWorker } from '../support/temporal';
+import { replayEveryRun, startTestWorker, type TestWorker } from '../support/temporal';
+import { sendingWorkflowId } from '../../workflows/messages';
 
 const ZONES = ['America/Los_Angeles', 'America/New_York', 'Europe/Paris'];
 const clockIn = (zone: string, ms: number) => DateTime.fromMillis(ms, { zone }).toFormat('HH:mm:ss');
@@ -90,5 +91,8 @@ describe('quiet hours with parallel batches (sqlite directory)', () => {
       if (m.to.startsWith('+1213')) expect(m.createdAt).toBeGreaterThanOrEqual(losAngelesOpens);
       if (m.to.startsWith('+33')) expect(m.createdAt).toBeLessThan(newYorkOpens);
     }
+    // The runs hold the parallel-batches and the held-by-quiet-hours-audited patches together, and replay.
+    const perRun = await replayEveryRun(s, sendingWorkflowId(id));
+    expect(perRun.length).toBeGreaterThan(1);
   }, 90_000);
 });
