@@ -57,18 +57,28 @@ export async function startTestWorker(options: {
 }
 
 /**
- * Every run of a sending's workflow as the server recorded it, replayed with the current workflow bundle;
- * resolves the number of `activityType` activities each run scheduled. A non-determinism error fails.
+ * Every run of a sending's workflow as the server recorded it, replayed with the current workflow bundle
+ * (a non-determinism error fails): per run, how many `sendBatch` activities it scheduled and the ids of
+ * the patches (`patched(...)`) it recorded.
  */
-export async function replayEveryRun(client: SendingClient, workflowId: string, activityType = 'sendBatch'): Promise<number[]> {
+export async function replayEveryRun(client: SendingClient, workflowId: string): Promise<{ sendBatches: number; patches: string[] }[]> {
   const workflowBundle = { code: readFileSync(WORKFLOW_BUNDLE_PATH, 'utf8') };
-  const scheduled: number[] = [];
+  const runs: { sendBatches: number; patches: string[] }[] = [];
   for await (const run of client.client.workflow.list({ query: `WorkflowId = '${workflowId}'` })) {
     const history = await client.client.workflow.getHandle(workflowId, run.runId).fetchHistory();
     await Worker.runReplayHistory({ workflowBundle }, history, workflowId);
-    scheduled.push(
-      (history.events ?? []).filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === activityType).length,
-    );
+    const events = history.events ?? [];
+    const patches = events.flatMap((e) => {
+      const marker = e.markerRecordedEventAttributes;
+      if (marker?.markerName !== 'core_patch') return [];
+      const payloads = Object.values(marker.details ?? {}).flatMap((d) => d.payloads ?? []);
+      return payloads.flatMap((p) => {
+        const decoded = p.data ? (JSON.parse(Buffer.from(p.data).toString('utf8')) as unknown) : null;
+        return decoded && typeof decoded === 'object' && 'id' in decoded ? [String(decoded.id)] : [];
+      });
+    });
+    const sendBatches = events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'sendBatch').length;
+    runs.push({ sendBatches, patches });
   }
-  return scheduled;
+  return runs;
 }

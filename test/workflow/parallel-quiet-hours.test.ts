@@ -92,7 +92,10 @@ describe('quiet hours with parallel batches (sqlite directory)', () => {
       if (m.to.startsWith('+33')) expect(m.createdAt).toBeLessThan(newYorkOpens);
     }
     // The runs hold the parallel-batches and the held-by-quiet-hours-audited patches together, and replay.
-    const perRun = await replayEveryRun(s, sendingWorkflowId(id));
-    expect(perRun.length).toBeGreaterThan(1);
+    const runs = await replayEveryRun(s, sendingWorkflowId(id));
+    expect(runs.length).toBeGreaterThan(1);
+    const patches = new Set(runs.flatMap((run) => run.patches));
+    for (const patch of ['parallel-batches', 'parallel-batches-bounded-run', 'held-by-quiet-hours-audited'])
+      expect(patches).toContain(patch);
   }, 90_000);
 });
