@@ -1,7 +1,7 @@
 /** A real worker on the dev server for a test file: a unique task queue, the workflow bundle built once by globalSetup. */
 import { readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
-import type { Worker } from '@temporalio/worker';
+import { Worker } from '@temporalio/worker';
 import { SendingClient, connectClient } from '../../client/sending-client';
 import { connectWorker, createSmsWorker } from '../../worker/create-worker';
 import type { Directory } from '../../worker/directory/directory';
@@ -54,4 +54,31 @@ export async function startTestWorker(options: {
       await connection.close();
     },
   };
+}
+
+/**
+ * Every run of a sending's workflow as the server recorded it, replayed with the current workflow bundle
+ * (a non-determinism error fails): per run, how many `sendBatch` activities it scheduled and the ids of
+ * the patches (`patched(...)`) it recorded.
+ */
+export async function replayEveryRun(client: SendingClient, workflowId: string): Promise<{ sendBatches: number; patches: string[] }[]> {
+  const workflowBundle = { code: readFileSync(WORKFLOW_BUNDLE_PATH, 'utf8') };
+  const runs: { sendBatches: number; patches: string[] }[] = [];
+  for await (const run of client.client.workflow.list({ query: `WorkflowId = '${workflowId}'` })) {
+    const history = await client.client.workflow.getHandle(workflowId, run.runId).fetchHistory();
+    await Worker.runReplayHistory({ workflowBundle }, history, workflowId);
+    const events = history.events ?? [];
+    const patches = events.flatMap((e) => {
+      const marker = e.markerRecordedEventAttributes;
+      if (marker?.markerName !== 'core_patch') return [];
+      const payloads = Object.values(marker.details ?? {}).flatMap((d) => d.payloads ?? []);
+      return payloads.flatMap((p) => {
+        const decoded = p.data ? (JSON.parse(Buffer.from(p.data).toString('utf8')) as unknown) : null;
+        return decoded && typeof decoded === 'object' && 'id' in decoded ? [String(decoded.id)] : [];
+      });
+    });
+    const sendBatches = events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'sendBatch').length;
+    runs.push({ sendBatches, patches });
+  }
+  return runs;
 }

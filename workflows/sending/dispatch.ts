@@ -32,6 +32,12 @@ export const PROGRESS_FROM_DIRECTORY = 'progress-from-directory-at-the-end';
 export const HELD_AUDITED = 'held-by-quiet-hours-audited';
 /** Up to `parallelBatches` batches of the first pass in flight at once (before it: one at a time). */
 export const PARALLEL_BATCHES = 'parallel-batches';
+/**
+ * With `parallelBatches` > 1, a run launches at most `batchesPerRun + parallelBatches - 1` new ranges (before
+ * it: only cursor moves were counted, so a slow range at the cursor let the other lanes run through the whole
+ * snapshot in one run, and the run's history grew with the snapshot).
+ */
+export const PARALLEL_RUN_BOUNDED = 'parallel-batches-bounded-run';
 
 export async function runDispatch(s: SendingContext): Promise<DispatchEnd> {
   const { status } = s;
@@ -187,6 +193,9 @@ async function firstPass(
   /** Interrupted ranges, to run again first (lowest first). */
   const again: number[] = [];
   let next = p.cursor;
+  /** New ranges this run launched (not counting ranges run again), and how many it may launch. */
+  let launched = 0;
+  const budget = parallel > 1 && patched(PARALLEL_RUN_BOUNDED) ? tuning.batchesPerRun + parallel - 1 : Infinity;
   /** A range came back with fewer rows than asked: no range after it holds a recipient. */
   let lastFound = false;
   let ended = false;
@@ -204,11 +213,14 @@ async function firstPass(
         !stopped &&
         !stopRequested(s) &&
         inFlight.size < parallel &&
-        (again.length > 0 || (!long && !ended && !lastFound && (next < known || inFlight.size === 0)));
+        (again.length > 0 || (!long && !ended && !lastFound && launched < budget && (next < known || inFlight.size === 0)));
       for (;;) {
         while (launchable()) {
           const afterSeq = again.length > 0 ? again.shift()! : next;
-          if (afterSeq === next) next += size;
+          if (afterSeq === next) {
+            next += size;
+            launched += 1;
+          }
           inFlight.set(
             afterSeq,
             sendBatch(afterSeq).then(
