@@ -1,9 +1,9 @@
 /**
- * Scale-out: the same sending (100k; `--quick`: 5k) on a PostgreSQL directory through 4, 2 and 1
- * real worker processes on one task queue, without a limit; then a smaller sending (20k; `--quick`:
- * 1.5k, 4 and 2 workers) under a provider-wide limit (BENCH_SCALE_LIMIT, default 250/s, below what the
+ * Scale-out: the same sending (100k; `--quick`: 2k, 4 and 1 workers) on a PostgreSQL directory through 4, 2
+ * and 1 real worker processes on one task queue, without a limit; then a smaller sending (20k; `--quick`:
+ * 1k, 4 and 1 workers) under a provider-wide limit (BENCH_SCALE_LIMIT, default 250/s, below what the
  * workers reach without a limit on this 2-core machine, so that the limit binds); then (issue 18) a
- * sending against an endpoint that answers in 100 ms (10k; `--quick`: 1.5k, batches of 100) with K
+ * sending against an endpoint that answers in 100 ms (10k; `--quick`: 800, batches of 100) with K
  * batches in flight (`parallelBatches`) on as many workers, and K = 4 on one worker. The endpoint, in
  * its own process, measures the rate (first to last accepted message), the busiest 1-second window,
  * the messages each worker sent, that each recipient was accepted once, and the time from the `send`
@@ -41,21 +41,21 @@ const ALL_PLANS: Plan[] = [
     limit: 0,
     latencyMs: 0,
     projectId: 'bench',
-    recipients: QUICK ? 5_000 : 100_000,
-    runs: [...runsOf([4, 2, 1]).map((run) => ({ ...run, parallelBatches: 4 })), { workers: 1, parallelBatches: 1 }],
+    recipients: QUICK ? 2_000 : 100_000,
+    runs: [...runsOf(QUICK ? [4, 1] : [4, 2, 1]).map((run) => ({ ...run, parallelBatches: 4 })), { workers: 1, parallelBatches: 1 }],
   },
   {
     limit: LIMIT,
     latencyMs: 0,
     projectId: 'limited',
-    recipients: QUICK ? 1_500 : 20_000,
-    runs: [...runsOf([4, 2, 1]), { workers: 1, parallelBatches: 4 }],
+    recipients: QUICK ? 1_000 : 20_000,
+    runs: QUICK ? [...runsOf([4, 1]), { workers: 1, parallelBatches: 4 }] : [...runsOf([4, 2, 1]), { workers: 1, parallelBatches: 4 }],
   },
   {
     limit: 0,
     latencyMs: 100,
     projectId: 'slow',
-    recipients: QUICK ? 1_500 : 10_000,
+    recipients: QUICK ? 800 : 10_000,
     batchSize: 100,
     runs: [
       { workers: 4, parallelBatches: 4 },
