@@ -4,21 +4,11 @@
  * ones are counted once across runs, the hold is audited once, and everyone gets exactly one message, the
  * held ones only when their window opens.
  */
-import { DateTime } from 'luxon';
-import { WEEKDAYS } from '../../domain/quiet-hours';
 import type { Directory } from '../../worker/directory/directory';
+import { awayFromMidnight, upsertShiftedWorld } from '../support/shifted-quiet-hours';
 import { openFreshDirectory } from '../support/directories';
 import { replayEveryRun, startTestWorker, type TestWorker } from '../support/temporal';
 import { sendingWorkflowId } from '../../workflows/messages';
-
-const ZONES = ['America/Los_Angeles', 'America/New_York', 'Europe/Paris'];
-const clockIn = (zone: string, ms: number) => DateTime.fromMillis(ms, { zone }).toFormat('HH:mm:ss');
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function awayFromMidnight(): Promise<void> {
-  const untilMidnight = Math.min(...ZONES.map((zone) => DateTime.now().setZone(zone).endOf('day').toMillis() - Date.now()));
-  if (untilMidnight < 90_000) await sleep(untilMidnight + 2000);
-}
 
 const CITIES = [
   { city: 'newYork', prefix: '+1212234567' },
@@ -44,22 +34,7 @@ describe('quiet hours with parallel batches (sqlite directory)', () => {
     await awayFromMidnight();
     const newYorkOpens = Math.ceil((Date.now() + 12_000) / 1000) * 1000;
     const losAngelesOpens = newYorkOpens + 6000;
-    const allDay = { days: [...WEEKDAYS], start: '00:00', end: '24:00' };
-    await directory.upsertProject({
-      id: 'world',
-      name: 'World',
-      defaultCountry: 'US',
-      timeZone: 'America/Chicago',
-      compliance: {
-        quietHours: {
-          rules: [
-            { region: 'US-NY', windows: [{ ...allDay, start: clockIn('America/New_York', newYorkOpens) }] },
-            { region: 'US-CA', windows: [{ ...allDay, start: clockIn('America/Los_Angeles', losAngelesOpens) }] },
-            { region: 'FR', windows: [allDay] },
-          ],
-        },
-      },
-    });
+    await upsertShiftedWorld(directory, newYorkOpens, losAngelesOpens);
     const contacts = [0, 1, 2, 3].flatMap((i) =>
       CITIES.map(({ city, prefix }) => ({ externalId: `${city}${i}`, fields: { firstName: city, mobile: `${prefix}${i}` } })),
     );

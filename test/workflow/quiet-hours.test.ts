@@ -4,22 +4,12 @@
  * (the real 07:30 UTC case is in test/domain/quiet-hours.test.ts): nobody gets a message inside
  * their quiet hours, and everyone gets exactly one when their window opens.
  */
-import { DateTime } from 'luxon';
-import { WEEKDAYS } from '../../domain/quiet-hours';
 import type { Directory } from '../../worker/directory/directory';
+import { awayFromMidnight, upsertShiftedWorld } from '../support/shifted-quiet-hours';
 import { STORES, openFreshDirectory } from '../support/directories';
 import { startTestWorker, type TestWorker } from '../support/temporal';
 
 const NUMBERS = { losAngeles: '+12132345678', newYork: '+12122345678', paris: '+33612345678' };
-const ZONES = ['America/Los_Angeles', 'America/New_York', 'Europe/Paris'];
-const clockIn = (zone: string, ms: number) => DateTime.fromMillis(ms, { zone }).toFormat('HH:mm:ss');
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** The shifted windows must not cross a local midnight while the test runs. */
-async function awayFromMidnight(): Promise<void> {
-  const untilMidnight = Math.min(...ZONES.map((zone) => DateTime.now().setZone(zone).endOf('day').toMillis() - Date.now()));
-  if (untilMidnight < 90_000) await sleep(untilMidnight + 2000);
-}
 
 describe.each(STORES)('quiet hours at dispatch (%s directory)', (store) => {
   let directory: Directory;
@@ -39,22 +29,7 @@ describe.each(STORES)('quiet hours at dispatch (%s directory)', (store) => {
     await awayFromMidnight();
     const newYorkOpens = Math.ceil((Date.now() + 10_000) / 1000) * 1000;
     const losAngelesOpens = newYorkOpens + 8000;
-    const allDay = { days: [...WEEKDAYS], start: '00:00', end: '24:00' };
-    await directory.upsertProject({
-      id: 'world',
-      name: 'World',
-      defaultCountry: 'US',
-      timeZone: 'America/Chicago',
-      compliance: {
-        quietHours: {
-          rules: [
-            { region: 'US-NY', windows: [{ ...allDay, start: clockIn('America/New_York', newYorkOpens) }] },
-            { region: 'US-CA', windows: [{ ...allDay, start: clockIn('America/Los_Angeles', losAngelesOpens) }] },
-            { region: 'FR', windows: [allDay] },
-          ],
-        },
-      },
-    });
+    await upsertShiftedWorld(directory, newYorkOpens, losAngelesOpens);
     await directory.upsertContacts(
       'world',
       Object.entries(NUMBERS).map(([city, mobile]) => ({ externalId: city, fields: { firstName: city, mobile } })),
