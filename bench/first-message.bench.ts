@@ -6,18 +6,15 @@
  * Also: when the `send` update returned, and when the whole sending completed.
  * `--quick`: 3 sendings on SQLite only, instead of 10 on each store.
  */
-import { randomUUID } from 'node:crypto';
-import { SendingClient, connectClient } from '../client/sending-client';
-import { spawnWorker, type WorkerProcess } from '../test/support/worker-process';
-import { seedAudience } from './support/audience';
+import type { SendingClient } from '../client/sending-client';
 import { loadAverage } from './support/cpu';
-import { openBenchDirectory, type BenchStore } from './support/directory-for-bench';
-import { startEndpoint } from './support/endpoint-process';
+import type { BenchStore } from './support/directory-for-bench';
+import type { Endpoint } from './support/endpoint-process';
+import { withOneWorker } from './support/one-worker-run';
 import { QUICK, report, runBenchmark, type Row } from './support/results';
 import { prepareSending } from './support/sending-run';
 import { writeWorkflowBundle } from './support/workflow-bundle';
 
-const TEMPORAL_ADDRESS = process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233';
 const RECIPIENTS = 1_000;
 const SENDINGS = QUICK ? 3 : 10;
 
@@ -29,7 +26,7 @@ interface Sample {
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)];
 
-async function measure(sendings: SendingClient, endpoint: Awaited<ReturnType<typeof startEndpoint>>): Promise<Sample> {
+async function measure(sendings: SendingClient, endpoint: Endpoint): Promise<Sample> {
   const { sendingId } = await prepareSending(sendings, 'bench');
   const start = Date.now();
   await sendings.send(sendingId, 'bench');
@@ -43,24 +40,7 @@ async function measure(sendings: SendingClient, endpoint: Awaited<ReturnType<typ
 }
 
 async function runStore(store: BenchStore, bundle: string): Promise<{ row: Row; samples: Sample[] }> {
-  const bench = await openBenchDirectory(store);
-  const endpoint = await startEndpoint({ delayMs: 0 });
-  const taskQueue = `bench-first-${randomUUID().slice(0, 8)}`;
-  const client = await connectClient({ address: TEMPORAL_ADDRESS, namespace: 'default', taskQueue });
-  const sendings = new SendingClient(client, taskQueue);
-  let worker: WorkerProcess | undefined;
-  try {
-    await seedAudience(bench.directory, 'bench', RECIPIENTS);
-    worker = spawnWorker({
-      ...bench.workerEnv,
-      TEMPORAL_ADDRESS,
-      TEMPORAL_TASK_QUEUE: taskQueue,
-      SMS_PROVIDER: 'http',
-      SMS_HTTP_URL: endpoint.httpUrl,
-      SMS_RATE_LIMIT: '0',
-      WORKER_WORKFLOW_BUNDLE: bundle,
-    });
-    await worker.ready;
+  return withOneWorker(store, { recipients: RECIPIENTS, bundle, queuePrefix: 'bench-first' }, async ({ sendings, endpoint }) => {
     await measure(sendings, endpoint); // warm-up: workflow cache, connections, statements
     const samples: Sample[] = [];
     for (let i = 0; i < SENDINGS; i++) samples.push(await measure(sendings, endpoint));
@@ -78,15 +58,7 @@ async function runStore(store: BenchStore, bundle: string): Promise<{ row: Row; 
       `[first-message] ${store}: first message after ${row.firstMessageMedianMs} ms (median), at most ${row.firstMessageMaxMs} ms`,
     );
     return { row, samples };
-  } finally {
-    if (worker) {
-      worker.child.kill('SIGTERM');
-      await worker.exited;
-    }
-    await client.connection.close();
-    await endpoint.close();
-    await bench.close();
-  }
+  });
 }
 
 runBenchmark(async () => {

@@ -4,91 +4,65 @@
  * history events and bytes, billable Temporal Actions (billableActions: heartbeats estimated), directory rows and bytes per table; and the send rate. Extrapolation to 1M is linear:
  * every figure here grows with the number of batches (a batch is a fixed number of recipients).
  */
-import { randomUUID } from 'node:crypto';
-import { SendingClient, connectClient } from '../client/sending-client';
-import { spawnWorker, type WorkerProcess } from '../test/support/worker-process';
-import { seedAudience } from './support/audience';
 import { loadAverage } from './support/cpu';
-import { openBenchDirectory, type BenchStore } from './support/directory-for-bench';
-import { startEndpoint } from './support/endpoint-process';
+import type { BenchStore } from './support/directory-for-bench';
+import { withOneWorker } from './support/one-worker-run';
 import { QUICK, report, runBenchmark, type Row } from './support/results';
 import { billableActions, historySize, prepareSending, sendAndWait } from './support/sending-run';
 import { tableFootprints, type TableFootprint } from './support/table-footprint';
 import { writeWorkflowBundle } from './support/workflow-bundle';
 
-const TEMPORAL_ADDRESS = process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233';
 const RECIPIENTS = QUICK ? 5_000 : 50_000;
 const PER_MILLION = 1_000_000 / RECIPIENTS;
 
 const perMillion = (n: number) => Math.round(n * PER_MILLION);
 
 async function measure(store: BenchStore, bundle: string): Promise<{ row: Row; notes: Record<string, unknown> }> {
-  const bench = await openBenchDirectory(store);
-  const endpoint = await startEndpoint({ delayMs: 0 });
-  const taskQueue = `bench-model-${randomUUID().slice(0, 8)}`;
-  const client = await connectClient({ address: TEMPORAL_ADDRESS, namespace: 'default', taskQueue });
-  const sendings = new SendingClient(client, taskQueue);
-  let worker: WorkerProcess | undefined;
-  try {
-    await seedAudience(bench.directory, 'bench', RECIPIENTS);
-    worker = spawnWorker({
-      ...bench.workerEnv,
-      TEMPORAL_ADDRESS,
-      TEMPORAL_TASK_QUEUE: taskQueue,
-      SMS_PROVIDER: 'http',
-      SMS_HTTP_URL: endpoint.httpUrl,
-      SMS_RATE_LIMIT: '0',
-      WORKER_WORKFLOW_BUNDLE: bundle,
-    });
-    await worker.ready;
-    const { sendingId } = await prepareSending(sendings, 'bench');
-    const { sendSeconds, status } = await sendAndWait(sendings, sendingId);
-    const stats = await endpoint.stats(sendingId);
-    if (stats.accepted !== RECIPIENTS || stats.numbersSentTwice !== 0 || status.progress.sent !== RECIPIENTS)
-      throw new Error(`${store}: not exactly once: ${JSON.stringify(stats)}`);
-    const history = await historySize(client, sendingId);
-    const actions = await billableActions(client, sendingId);
-    const tables = await tableFootprints(bench.workerEnv);
-    const recipientsTable = tables.sending_recipients;
-    const row: Row = {
-      store,
-      recipients: RECIPIENTS,
-      perSecond: Math.round(RECIPIENTS / sendSeconds),
-      runs: history.runs,
-      eventsPer1M: perMillion(history.events),
-      historyMiBPer1M: Number(((history.bytes * PER_MILLION) / 2 ** 20).toFixed(1)),
-      actionsPer1M: perMillion(actions.total),
-      heartbeatsPer1M: perMillion(actions.heartbeats),
-      recipientRowsPer1M: perMillion(recipientsTable.rows),
-      recipientMiBPer1M: Number(((recipientsTable.bytes * PER_MILLION) / 2 ** 20).toFixed(0)),
-      contactMiBPer1M: Number(((tables.contacts.bytes * PER_MILLION) / 2 ** 20).toFixed(0)),
-      auditRows: tables.audit_log.rows,
-    };
-    console.log(
-      `[scale-model] ${store}: ${row.actionsPer1M} actions, ${row.eventsPer1M} events, ${row.recipientMiBPer1M} MiB of recipient rows per 1M`,
-    );
-    const per1M = (footprint: TableFootprint) => ({
-      rows: perMillion(footprint.rows),
-      MiB: Number(((footprint.bytes * PER_MILLION) / 2 ** 20).toFixed(1)),
-    });
-    return {
-      row,
-      notes: {
-        sendSeconds,
-        actions,
-        tables,
-        tablesPer1M: Object.fromEntries(Object.entries(tables).map(([name, footprint]) => [name, per1M(footprint)])),
-      },
-    };
-  } finally {
-    if (worker) {
-      worker.child.kill('SIGTERM');
-      await worker.exited;
-    }
-    await client.connection.close();
-    await endpoint.close();
-    await bench.close();
-  }
+  return withOneWorker(
+    store,
+    { recipients: RECIPIENTS, bundle, queuePrefix: 'bench-model' },
+    async ({ bench, endpoint, client, sendings }) => {
+      const { sendingId } = await prepareSending(sendings, 'bench');
+      const { sendSeconds, status } = await sendAndWait(sendings, sendingId);
+      const stats = await endpoint.stats(sendingId);
+      if (stats.accepted !== RECIPIENTS || stats.numbersSentTwice !== 0 || status.progress.sent !== RECIPIENTS)
+        throw new Error(`${store}: not exactly once: ${JSON.stringify(stats)}`);
+      const history = await historySize(client, sendingId);
+      const actions = await billableActions(client, sendingId);
+      const tables = await tableFootprints(bench.workerEnv);
+      const recipientsTable = tables.sending_recipients;
+      const row: Row = {
+        store,
+        recipients: RECIPIENTS,
+        perSecond: Math.round(RECIPIENTS / sendSeconds),
+        runs: history.runs,
+        eventsPer1M: perMillion(history.events),
+        historyMiBPer1M: Number(((history.bytes * PER_MILLION) / 2 ** 20).toFixed(1)),
+        actionsPer1M: perMillion(actions.total),
+        heartbeatsPer1M: perMillion(actions.heartbeats),
+        recipientRowsPer1M: perMillion(recipientsTable.rows),
+        recipientMiBPer1M: Number(((recipientsTable.bytes * PER_MILLION) / 2 ** 20).toFixed(0)),
+        contactMiBPer1M: Number(((tables.contacts.bytes * PER_MILLION) / 2 ** 20).toFixed(0)),
+        auditRows: tables.audit_log.rows,
+      };
+      console.log(
+        `[scale-model] ${store}: ${row.actionsPer1M} actions, ${row.eventsPer1M} events, ${row.recipientMiBPer1M} MiB of recipient rows per 1M`,
+      );
+      const per1M = (footprint: TableFootprint) => ({
+        rows: perMillion(footprint.rows),
+        MiB: Number(((footprint.bytes * PER_MILLION) / 2 ** 20).toFixed(1)),
+      });
+      return {
+        row,
+        notes: {
+          sendSeconds,
+          actions,
+          tables,
+          tablesPer1M: Object.fromEntries(Object.entries(tables).map(([name, footprint]) => [name, per1M(footprint)])),
+        },
+      };
+    },
+  );
 }
 
 runBenchmark(async () => {
