@@ -2,7 +2,6 @@ import {
   NodeConnectionTypes,
   type IExecuteFunctions,
   type INodeExecutionData,
-  type NodeExecutionHint,
   type INodeType,
   type INodeTypeDescription,
 } from 'n8n-workflow';
@@ -74,7 +73,8 @@ export class DurableSmsSelectRecipients implements INodeType {
   methods = { loadOptions, credentialTest };
 
   async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-    const hints = new Map<string, NodeExecutionHint>();
+    /** The contact fields of each project, read once per execution (one lookup workflow each). */
+    const fieldsOf = new Map<string, string[]>();
     const output = await runPerItem(this, async (sendings, i) => {
       const audience = this.getNodeParameter('audience', i) as AudienceSelection['audience'];
       const selection: AudienceSelection = {
@@ -84,11 +84,14 @@ export class DurableSmsSelectRecipients implements INodeType {
         duplicatePolicy: this.getNodeParameter('duplicatePolicy', i) as AudienceSelection['duplicatePolicy'],
       };
       const status = await sendings.create(selection, this.getNodeParameter('actor', i) as string);
-      const contactFields = (await sendings.lookup({ kind: 'contactFields', projectId: selection.projectId })).map((field) => field.value);
-      hints.set(selection.projectId, contactFieldsHint(selection.projectId, contactFields));
+      let contactFields = fieldsOf.get(selection.projectId);
+      if (!contactFields) {
+        contactFields = (await sendings.lookup({ kind: 'contactFields', projectId: selection.projectId })).map((field) => field.value);
+        fieldsOf.set(selection.projectId, contactFields);
+      }
       return selectedItem(status, contactFields);
     });
-    if (hints.size > 0) this.addExecutionHints(...hints.values());
+    if (fieldsOf.size > 0) this.addExecutionHints(...[...fieldsOf].map(([projectId, fields]) => contactFieldsHint(projectId, fields)));
     return output;
   }
 }
