@@ -155,15 +155,16 @@ async function runScenario(scenario: Scenario, bundle: string): Promise<{ row: R
 
     const bareBefore = scenario.compare ? await measureBareLoop(endpoint, recipients) : undefined;
     const temporalPid = temporalServerPid();
-    const cpu = () => ({
+    const cpu = async () => ({
       worker: cpuSeconds(worker!.child.pid!),
       endpoint: endpoint.cpuSeconds(),
       temporal: temporalPid ? cpuSeconds(temporalPid) : Number.NaN,
+      postgres: await bench.serverCpuSeconds(),
     });
-    const cpuBefore = cpu();
+    const cpuBefore = await cpu();
     const load = loadAverage();
     const { sendSeconds, status } = await sendAndWait(sendings, sendingId);
-    const cpuAfter = cpu();
+    const cpuAfter = await cpu();
     const stats =
       scenario.provider === 'outbox' ? await outboxStats(bench.directory, sendingId, sendSeconds) : await endpoint.stats(sendingId);
     const bareAfter = scenario.compare ? await measureBareLoop(endpoint, recipients) : undefined;
@@ -180,7 +181,8 @@ async function runScenario(scenario: Scenario, bundle: string): Promise<{ row: R
       status.progress.sent === recipients;
     const rate = endpointRate(stats);
     const bareRate = bareBefore && bareAfter ? (bareBefore.rate + bareAfter.rate) / 2 : null;
-    const per1k = (key: 'worker' | 'endpoint' | 'temporal') => Number((((cpuAfter[key] - cpuBefore[key]) / recipients) * 1000).toFixed(3));
+    const per1k = (key: 'worker' | 'endpoint' | 'temporal' | 'postgres') =>
+      Number((((cpuAfter[key] - cpuBefore[key]) / recipients) * 1000).toFixed(3));
     console.log(
       `[send] ${label(scenario)}: ${rate.toFixed(0)}/s (bare ${bareRate?.toFixed(0) ?? '-'}/s), exactly once: ${exactlyOnce}, history ${history.events} events`,
     );
@@ -220,6 +222,7 @@ async function runScenario(scenario: Scenario, bundle: string): Promise<{ row: R
         worker: per1k('worker'),
         endpoint: per1k('endpoint'),
         temporalServer: per1k('temporal'),
+        postgres: store === 'postgres' ? per1k('postgres') : null,
         bareLoop: bareBefore?.cpuPer1k ?? null,
       },
     };

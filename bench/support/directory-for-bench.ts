@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import type { Directory } from '../../worker/directory/directory';
 import { openDirectory } from '../../worker/directory/open-directory';
 import { dropSchema } from '../../test/support/directories';
+import { Client as PgClient } from 'pg';
+import { cpuSeconds } from './cpu';
 
 export type BenchStore = 'sqlite' | 'postgres';
 
@@ -17,6 +19,8 @@ export interface BenchDirectory {
   directory: Directory;
   /** The worker's environment for this directory. */
   workerEnv: Record<string, string>;
+  /** PostgreSQL: CPU seconds used so far by the server processes serving the workers' connections (NaN for SQLite). */
+  serverCpuSeconds(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -30,6 +34,7 @@ export async function openBenchDirectory(store: BenchStore): Promise<BenchDirect
     return {
       directory,
       workerEnv: { DIRECTORY_SQLITE_PATH: path },
+      serverCpuSeconds: async () => Number.NaN,
       close: async () => {
         await directory.close();
         rmSync(folder, { recursive: true, force: true });
@@ -41,7 +46,18 @@ export async function openBenchDirectory(store: BenchStore): Promise<BenchDirect
   return {
     directory,
     workerEnv: {
-      DIRECTORY_URL: `${POSTGRES_URL}${POSTGRES_URL.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}${process.env.BENCH_PG_EXTRA ?? ''}`)}`,
+      // The schema's name as application_name: the server processes of the workers' connections can be told apart.
+      DIRECTORY_URL: `${POSTGRES_URL}${POSTGRES_URL.includes('?') ? '&' : '?'}application_name=${schema}&options=${encodeURIComponent(`-c search_path=${schema}${process.env.BENCH_PG_EXTRA ?? ''}`)}`,
+    },
+    serverCpuSeconds: async () => {
+      const pg = new PgClient({ connectionString: POSTGRES_URL });
+      await pg.connect();
+      try {
+        const { rows } = await pg.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE application_name = $1', [schema]);
+        return rows.reduce((sum, { pid }) => sum + (cpuSeconds(Number(pid)) || 0), 0);
+      } finally {
+        await pg.end();
+      }
     },
     close: async () => {
       await directory.close();

@@ -1,4 +1,5 @@
 /** SqlStore on a node-postgres Pool. */
+import { createHash } from 'node:crypto';
 import { Pool, types, type PoolClient, type PoolConfig } from 'pg';
 import { numberPlaceholders, type SqlParam, type SqlStore, type TransactionOptions } from './sql-store';
 
@@ -14,12 +15,18 @@ const numericTypes: PoolConfig['types'] = {
 
 type Queryable = Pool | PoolClient;
 
-const convertedSql = new Map<string, string>();
+/**
+ * Each SQL text runs as a named prepared statement, parsed once per connection, so the server does not
+ * parse and plan the ledger's grouped statements again on every call (the directory's SQL is a fixed
+ * set of texts). The name comes from the text: one name never means two statements on a connection.
+ */
+const convertedSql = new Map<string, { text: string; name: string }>();
 
-function toPostgres(sql: string): string {
+function toPostgres(sql: string): { text: string; name: string } {
   let converted = convertedSql.get(sql);
   if (converted === undefined) {
-    converted = numberPlaceholders(sql);
+    const text = numberPlaceholders(sql);
+    converted = { text, name: `ds_${createHash('sha256').update(text).digest('hex').slice(0, 24)}` };
     if (convertedSql.size > 1000) convertedSql.clear();
     convertedSql.set(sql, converted);
   }
@@ -32,7 +39,7 @@ class PostgresQueries {
   constructor(protected readonly target: Queryable) {}
 
   async all<T>(sql: string, params: readonly SqlParam[] = []): Promise<T[]> {
-    const result = await this.target.query(toPostgres(sql), params as SqlParam[]);
+    const result = await this.target.query({ ...toPostgres(sql), values: params as SqlParam[] });
     return result.rows as T[];
   }
 
@@ -41,7 +48,7 @@ class PostgresQueries {
   }
 
   async run(sql: string, params: readonly SqlParam[] = []): Promise<number> {
-    const result = await this.target.query(toPostgres(sql), params as SqlParam[]);
+    const result = await this.target.query({ ...toPostgres(sql), values: params as SqlParam[] });
     return result.rowCount ?? 0;
   }
 
