@@ -9,7 +9,7 @@ const UNIT = [
   '/test/nodes/',
   '/test/docs/',
   '/test/inbound/(opt-out-keywords|twilio-signature|inbound-config)\\.test\\.ts$',
-  '/test/worker/(config|deliver-recipient|batch-interruptions|provider-call-during-lock)\\.test\\.ts$',
+  '/test/worker/(config|deliver-recipient|batch-interruptions|provider-call-during-lock|calls-in-flight)\\.test\\.ts$',
   '/test/directory/sqlite-lock-wait\\.test\\.ts$',
 ];
 

@@ -4,6 +4,7 @@ import { counted } from '../metrics/sms-metrics';
 import { ProviderAccountError, ProviderConfigError, RetryableProviderError, type OutgoingSms } from '../providers/provider';
 import { quarantineSource } from '../providers/quarantine';
 import { sleepUnlessStopped, type BatchControl } from './batch-control';
+import { OPEN_PASS, type GatePass } from './call-gate';
 import { EXHAUSTED_BACKOFF_MS, RETRY_BACKOFF_MS } from './dispatch-settings';
 import type { DispatchLedger, OptOutList, SnapshotStore } from '../directory/roles';
 import type { ActivityDeps, SendBatchRequest } from './index';
@@ -34,6 +35,7 @@ export async function deliverRecipient(
   initial: SnapshotRow,
   rules: RecipientRules,
   control: BatchControl,
+  pass: GatePass = OPEN_PASS,
 ): Promise<DeliveryOutcome> {
   const { directory, provider } = deps;
   let row = initial;
@@ -56,8 +58,10 @@ export async function deliverRecipient(
         }
         if (provider.idempotent) {
           // It may already have reached the phone: resent with its key, which the provider dedupes, without a new check.
+          await pass.enter();
+          if (control.stopped) return 'interrupted';
           if (await directory.takeOverClaim(request.sendingId, row.seq, token, control.claim(), now)) {
-            const outcome = await send(deps, request, row, control);
+            const outcome = await send(deps, request, row, control, pass);
             if (outcome !== 'interrupted' || control.stopped) return outcome;
           } else if (await directory.dispatchStop(request.sendingId)) {
             control.stop({ kind: 'stopped' });
@@ -79,6 +83,8 @@ export async function deliverRecipient(
       default: {
         const decided = (await applyRules(deps, request, row, rules)) ?? (await applyMessageRules(deps, request, row, rules));
         if (decided) return decided;
+        await pass.enter();
+        if (control.stopped) return 'interrupted';
         let permit = await deps.limiter.acquire();
         const outcome = await directory.claimDispatch(
           { sendingId: request.sendingId, seq: row.seq, projectId: request.projectId, contactId: row.contactId, e164: row.e164 },
@@ -87,7 +93,7 @@ export async function deliverRecipient(
         if (outcome === 'claimed') {
           // The claim outlasted the slot: starting now could put more than N in a second, so wait for another.
           while (!permit.onTime()) permit = await deps.limiter.acquire();
-          const sent = await send(deps, request, row, control);
+          const sent = await send(deps, request, row, control, pass);
           if (sent !== 'interrupted' || control.stopped) return sent;
         } else if (outcome === 'stopped') {
           control.stop({ kind: 'stopped' });
@@ -98,6 +104,7 @@ export async function deliverRecipient(
         break;
       }
     }
+    pass.leave();
     row = (await directory.readSnapshot(request.sendingId, row.seq - 1, 1))[0] ?? row;
   }
 }
@@ -133,7 +140,13 @@ async function applyMessageRules(
 }
 
 /** The provider call for a row this attempt holds, with its retries; only this attempt's claim is written. */
-async function send(deps: RecipientDeps, request: SendBatchRequest, row: SnapshotRow, control: BatchControl): Promise<DeliveryOutcome> {
+async function send(
+  deps: RecipientDeps,
+  request: SendBatchRequest,
+  row: SnapshotRow,
+  control: BatchControl,
+  pass: GatePass,
+): Promise<DeliveryOutcome> {
   const { directory, provider, dispatch } = deps;
   // The values frozen when the snapshot was made: the message approved, whatever the contact says now.
   const { body } = renderMessage(request.message, row.frozenFields ?? row.fields);
@@ -163,7 +176,12 @@ async function send(deps: RecipientDeps, request: SendBatchRequest, row: Snapsho
   };
   for (let attempt = 1; ; attempt++) {
     try {
-      const result = await provider.send(sms);
+      let result;
+      try {
+        result = await provider.send(sms);
+      } finally {
+        pass.leave();
+      }
       control.recordAnswer();
       if (result.status === 'sent') {
         const outcome = await settle('sent', result.providerMessageId);
@@ -209,6 +227,8 @@ async function send(deps: RecipientDeps, request: SendBatchRequest, row: Snapsho
       }
       if (control.stopped) return release();
       await sleepUnlessStopped(Math.max(retryAfter, RETRY_BACKOFF_MS[Math.min(attempt - 1, RETRY_BACKOFF_MS.length - 1)]), control.signal);
+      if (control.stopped) return release();
+      await pass.enter();
       if (control.stopped) return release();
       if (!(await directory.renewClaim(request.sendingId, row.seq, control.claim()))) return decidedElsewhere();
       await deps.limiter.acquire();

@@ -3,6 +3,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { SnapshotRow } from '../directory/directory';
 import type { BatchControl, BatchInterruption } from './batch-control';
 import type { ProjectStore } from '../directory/roles';
+import { CallGate } from './call-gate';
 import { deliverRecipient, type RecipientDeps } from './deliver-recipient';
 import type { ActivityDeps, BatchCounts, SendBatchRequest } from './index';
 import { createRecipientRules } from './recipient-rules';
@@ -17,6 +18,8 @@ export interface BatchRun {
 
 /** A row left undecided without a reason to stop (another attempt held it past its lease, then released it): run the batch again soon. */
 const UNDECIDED_BACKOFF_MS = 1000;
+
+const LANES_PER_CALL = 2;
 
 export type DeliveryDeps = RecipientDeps & Pick<ActivityDeps, 'concurrency'> & { directory: RecipientDeps['directory'] & ProjectStore };
 
@@ -36,11 +39,18 @@ export async function deliverRows(
   // No sender on the sending: the project's (the one the validation points judged).
   const senderId = request.senderId ?? project.senderId ?? null;
   let undecided = 0;
-  await runPool(rows, deps.concurrency, async (row) => {
+  // Twice as many lanes as messages at the provider: half of them write outcomes or check rules while the others call.
+  const gate = new CallGate(deps.concurrency);
+  await runPool(rows, LANES_PER_CALL * deps.concurrency, async (row) => {
     if (control.stopped) return;
-    const outcome = await deliverRecipient(deps, { ...request, senderId }, row, rules, control);
-    if (outcome === 'interrupted') undecided += 1;
-    else counts[outcome] += 1;
+    const pass = gate.pass();
+    try {
+      const outcome = await deliverRecipient(deps, { ...request, senderId }, row, rules, control, pass);
+      if (outcome === 'interrupted') undecided += 1;
+      else counts[outcome] += 1;
+    } finally {
+      pass.leave();
+    }
   });
   if (!control.stopped && undecided > 0) {
     control.stop({

@@ -10,7 +10,7 @@
 import type { MessageState } from '../../domain/types';
 import type { Claim, ClaimOutcome, DispatchCheck, DispatchStop, HeldSummary, InFlight, ProgressCounts, RecipientRef } from './directory';
 import { DirectoryInputError } from './errors';
-import { jsonRows, jsonRowsParam, type SqlStore } from './sql-store';
+import { jsonListParam, jsonRows, jsonRowsParam, type SqlStore } from './sql-store';
 import { StatementGroup, type StatementItem } from './statement-group';
 
 const MESSAGE_STATES: readonly MessageState[] = ['pending', 'held', 'dispatching', 'sent', 'failed', 'skipped', 'unknown'];
@@ -78,19 +78,20 @@ export async function claimDispatch(db: SqlStore, row: RecipientRef, claim: Clai
 }
 
 async function claimAll(db: SqlStore, items: StatementItem[]): Promise<boolean[]> {
-  // PostgreSQL: the share lock makes a claim wait for a stop being written, then see it.
-  const notStopped = `EXISTS (SELECT 1 FROM sendings s WHERE s.id = r.sending_id AND s.dispatch_stop IS NULL${db.dialect === 'postgres' ? ' FOR SHARE' : ''})`;
-  const claimed = await db.all<{ sending_id: string; seq: number | string }>(
-    `UPDATE sending_recipients AS r
+  const sendingIds = [...new Set(items.map((item) => String(item.params[0])))];
+  const claimed = await underDispatchLock(db, sendingIds, 'claim', (tx) =>
+    tx.all<{ sending_id: string; seq: number | string }>(
+      `UPDATE sending_recipients AS r
         SET state = 'dispatching', attempts = r.attempts + 1, claim_token = j.value ->> 5, lease_until = CAST(j.value ->> 6 AS BIGINT), updated_at = ?
        FROM ${jsonRows(db.dialect)}
       WHERE r.sending_id = j.value ->> 0 AND r.seq = CAST(j.value ->> 1 AS INTEGER)
         AND r.state IN ('pending', 'held')
-        AND ${notStopped}
+        AND EXISTS (SELECT 1 FROM sendings s WHERE s.id = r.sending_id AND s.dispatch_stop IS NULL)
         AND NOT EXISTS (SELECT 1 FROM opt_outs o WHERE o.project_id = j.value ->> 2 AND o.e164 = j.value ->> 3)
         AND EXISTS (SELECT 1 FROM contacts c WHERE c.project_id = j.value ->> 2 AND c.id = CAST(j.value ->> 4 AS BIGINT) AND c.active = 1 AND c.sms_e164 = r.e164)
   RETURNING sending_id, seq`,
-    [Date.now(), jsonRowsParam(items.map((item) => item.params))],
+      [Date.now(), jsonRowsParam(items.map((item) => item.params))],
+    ),
   );
   const keys = new Set(claimed.map((row) => rowKey(row.sending_id, Number(row.seq))));
   return items.map((item) => keys.has(item.key));
@@ -159,11 +160,13 @@ export async function takeOverClaim(
   claim: Claim,
   nowMs: number,
 ): Promise<boolean> {
-  const changed = await db.run(
-    `UPDATE sending_recipients SET claim_token = ?, lease_until = ?, attempts = attempts + 1, updated_at = ?
-      WHERE sending_id = ? AND seq = ? AND state = 'dispatching' AND COALESCE(claim_token, '') = ? AND COALESCE(lease_until, 0) < ?
-        AND EXISTS (SELECT 1 FROM sendings s WHERE s.id = sending_recipients.sending_id AND s.dispatch_stop IS NULL${db.dialect === 'postgres' ? ' FOR SHARE' : ''})`,
-    [claim.token, claim.leaseUntilMs, Date.now(), sendingId, seq, expiredToken ?? '', nowMs],
+  const changed = await underDispatchLock(db, [sendingId], 'claim', (tx) =>
+    tx.run(
+      `UPDATE sending_recipients SET claim_token = ?, lease_until = ?, attempts = attempts + 1, updated_at = ?
+        WHERE sending_id = ? AND seq = ? AND state = 'dispatching' AND COALESCE(claim_token, '') = ? AND COALESCE(lease_until, 0) < ?
+          AND EXISTS (SELECT 1 FROM sendings s WHERE s.id = sending_recipients.sending_id AND s.dispatch_stop IS NULL)`,
+      [claim.token, claim.leaseUntilMs, Date.now(), sendingId, seq, expiredToken ?? '', nowMs],
+    ),
   );
   return changed > 0;
 }
@@ -256,13 +259,39 @@ export async function resetForRetry(
 
 /** Records that the sending's dispatch is stopped: from now on no claim succeeds. Returns when it is written. */
 export async function stopDispatch(db: SqlStore, sendingId: string, stop: DispatchStop): Promise<void> {
-  const changed = await db.run('UPDATE sendings SET dispatch_stop = ?, dispatch_stop_reason = ?, dispatch_stop_at = ? WHERE id = ?', [
-    stop.kind,
-    stop.reason,
-    stop.atMs,
-    sendingId,
-  ]);
+  const changed = await underDispatchLock(db, [sendingId], 'stop', (tx) =>
+    tx.run('UPDATE sendings SET dispatch_stop = ?, dispatch_stop_reason = ?, dispatch_stop_at = ? WHERE id = ?', [
+      stop.kind,
+      stop.reason,
+      stop.atMs,
+      sendingId,
+    ]),
+  );
   if (changed === 0) throw new DirectoryInputError(`Unknown sending "${sendingId}": nothing to stop.`);
+}
+
+/**
+ * A claim and a stop of the same sending exclude each other, so that once a stop is written no claim
+ * commits after it: a claim running when the stop comes finishes first, and one that starts later
+ * reads the stop. PostgreSQL: an advisory lock per sending (shared for claims, exclusive for the stop),
+ * taken before the claim's statement reads anything; a row lock on the sending did the same, but wrote
+ * the sending's row at every claim, which was most of the server's work per message. SQLite: one writer at a time already.
+ */
+async function underDispatchLock<T>(
+  db: SqlStore,
+  sendingIds: string[],
+  mode: 'claim' | 'stop',
+  work: (tx: SqlStore) => Promise<T>,
+): Promise<T> {
+  if (db.dialect !== 'postgres') return work(db);
+  return db.transaction(async (tx) => {
+    await tx.run(
+      `SELECT ${mode === 'claim' ? 'pg_advisory_xact_lock_shared' : 'pg_advisory_xact_lock'}(hashtext(current_schema()), hashtext(j.value ->> 0))
+         FROM ${jsonRows(db.dialect)}`,
+      [jsonListParam(sendingIds)],
+    );
+    return work(tx);
+  });
 }
 
 /** Lets claims succeed again (a paused sending resumes). */
