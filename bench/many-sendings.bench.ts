@@ -8,6 +8,8 @@
  *    250/s, shared through the directory), then beside a big sending (full: 50,000; `--quick`: 2,000)
  *    under the same limit, sent once half of the big one's messages were accepted, then alone again.
  *    Its time runs from its `send` to its last message at the endpoint; target: beside ≤ 2 × alone.
+ * BENCH_MANY_BIG_BATCHES=K: only part 2, the big sending with K batches in flight (`parallelBatches`;
+ * default 1), results in many-sendings.big-batches-K[.quick].json.
  * Every sending is prepared and approved before the measured sends; a warm-up sending goes first on each
  * fleet. Every number must be accepted exactly once per sending, or the benchmark fails. The status is
  * polled only once the endpoint has every message (100 sendings polling would load the workers).
@@ -24,6 +26,8 @@ import { prepareSending, sendAndWait } from './support/sending-run';
 import { startTimedEndpoint, type EndpointReport, type TimedEndpoint } from './support/timed-endpoint-process';
 import { httpFleetEnv, startFleet } from './support/worker-fleet';
 import { writeWorkflowBundle } from './support/workflow-bundle';
+import type { SendingTuning } from '../workflows/messages';
+import { DEFAULT_PARALLEL_BATCHES } from '../workflows/tuning';
 
 const TEMPORAL_ADDRESS = process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233';
 const WORKERS = Number(process.env.BENCH_MANY_WORKERS ?? 2);
@@ -31,6 +35,7 @@ const LIMIT = Number(process.env.BENCH_MANY_LIMIT ?? 250);
 const SENDINGS = QUICK ? 10 : 100;
 const EACH = QUICK ? 100 : 1_000;
 const BIG = QUICK ? 2_000 : 50_000;
+const BIG_BATCHES = Number(process.env.BENCH_MANY_BIG_BATCHES ?? 0);
 const SMALL = 100;
 /** Sendings created, prepared and approved at once. */
 const PREPARING = 8;
@@ -78,11 +83,16 @@ const spread = (counts: Record<string, number>) =>
 const exactlyOnce = (e: EndpointReport, recipients: number) =>
   e.accepted === recipients && e.distinctNumbers === recipients && e.numbersSentTwice === 0;
 
-async function prepareMany(sendings: SendingClient, projectId: string, count: number): Promise<{ ids: string[]; seconds: number }> {
+async function prepareMany(
+  sendings: SendingClient,
+  projectId: string,
+  count: number,
+  tuning?: Partial<SendingTuning>,
+): Promise<{ ids: string[]; seconds: number }> {
   const started = performance.now();
   const ids: string[] = new Array<string>(count);
   await runPool([...ids.keys()], PREPARING, async (i) => {
-    ids[i] = (await prepareSending(sendings, projectId)).sendingId;
+    ids[i] = (await prepareSending(sendings, projectId, tuning)).sendingId;
   });
   return { ids, seconds: seconds(performance.now() - started) };
 }
@@ -174,7 +184,7 @@ async function starvation(bench: BenchDirectory, bundle: string, rows: Row[]): P
   await withFleet(bench, bundle, LIMIT, async (fleet) => {
     mark('starvation fleet started');
     const [warmUp, before, beside, after] = (await prepareMany(fleet.sendings, 'small', 4)).ids;
-    const { ids } = await prepareMany(fleet.sendings, 'big', 1);
+    const { ids } = await prepareMany(fleet.sendings, 'big', 1, BIG_BATCHES ? { parallelBatches: BIG_BATCHES } : undefined);
     const big = ids[0];
     mark('starvation sendings prepared');
     await sendAndWait(fleet.sendings, warmUp);
@@ -198,6 +208,7 @@ async function starvation(bench: BenchDirectory, bundle: string, rows: Row[]): P
       limit: LIMIT,
       recipients: BIG,
       workers: WORKERS,
+      parallelBatches: BIG_BATCHES || DEFAULT_PARALLEL_BATCHES,
       perSecond: Math.round(e.perSecond),
       ofLimit: `${((e.perSecond / LIMIT) * 100).toFixed(1)}%`,
       maxIn1s: e.maxPerSecondWindow,
@@ -219,20 +230,23 @@ async function main(): Promise<void> {
     each: EACH,
     limit: LIMIT,
     big: BIG,
+    bigParallelBatches: BIG_BATCHES || DEFAULT_PARALLEL_BATCHES,
     small: SMALL,
     loadBefore: loadAverage(),
   };
   const bench = await openBenchDirectory('postgres');
   const rows: Row[] = [];
   try {
-    await seedAudience(bench.directory, 'many', EACH);
-    await seedAudience(bench.directory, 'one', SENDINGS * EACH);
+    if (!BIG_BATCHES) {
+      await seedAudience(bench.directory, 'many', EACH);
+      await seedAudience(bench.directory, 'one', SENDINGS * EACH);
+    }
     await seedAudience(bench.directory, 'small', SMALL);
     await seedAudience(bench.directory, 'big', BIG);
     mark('audiences seeded');
     const bundle = await writeWorkflowBundle();
     mark('workflows bundled');
-    await throughput(bench, bundle, rows, notes);
+    if (!BIG_BATCHES) await throughput(bench, bundle, rows, notes);
     await starvation(bench, bundle, rows);
   } finally {
     await bench.close();
@@ -240,7 +254,7 @@ async function main(): Promise<void> {
   mark('done');
   notes.timeline = timeline;
   notes.loadAfter = loadAverage();
-  report('many-sendings', rows, notes);
+  report(BIG_BATCHES ? `many-sendings.big-batches-${BIG_BATCHES}` : 'many-sendings', rows, notes);
   if (rows.some((row) => row.exactlyOnce !== true)) throw new Error('A recipient was not accepted exactly once.');
 }
 
