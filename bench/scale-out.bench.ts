@@ -18,7 +18,7 @@ import { loadAverage } from './support/cpu';
 import { openBenchDirectory } from './support/directory-for-bench';
 import { QUICK, report, runBenchmark, type Row } from './support/results';
 import { startTimedEndpoint } from './support/timed-endpoint-process';
-import { sendThroughFleet, startFleet } from './support/worker-fleet';
+import { httpFleetEnv, sendThroughFleet, startFleet } from './support/worker-fleet';
 import { writeWorkflowBundle } from './support/workflow-bundle';
 import { DEFAULT_PARALLEL_BATCHES } from '../workflows/tuning';
 
@@ -85,17 +85,17 @@ async function main(): Promise<void> {
       const taskQueue = `bench-scale-${randomUUID().slice(0, 8)}`;
       const client = await connectClient({ address: TEMPORAL_ADDRESS, namespace: 'default', taskQueue });
       const sendings = new SendingClient(client, taskQueue);
-      const fleet = await startFleet(runs[0].workers, {
-        ...bench.workerEnv,
-        TEMPORAL_ADDRESS,
-        TEMPORAL_TASK_QUEUE: taskQueue,
-        WORKER_WORKFLOW_BUNDLE: bundle,
-        SMS_PROVIDER: 'http',
-        SMS_HTTP_URL: endpoint.httpUrl,
-        SMS_RATE_LIMIT: String(limit),
-        SMS_RATE_LIMIT_SCOPE: 'directory',
-        SMS_RATE_LIMIT_KEY: `bench-${taskQueue}`,
-      });
+      const fleet = await startFleet(
+        runs[0].workers,
+        httpFleetEnv({
+          workerEnv: bench.workerEnv,
+          temporalAddress: TEMPORAL_ADDRESS,
+          taskQueue,
+          bundle,
+          httpUrl: endpoint.httpUrl,
+          limit,
+        }),
+      );
       try {
         for (const { workers, parallelBatches } of runs) {
           await fleet.shrinkTo(workers);

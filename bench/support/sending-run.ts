@@ -24,16 +24,22 @@ export async function prepareSending(
   return { sendingId, prepareSeconds };
 }
 
+/**
+ * Sends and polls the status until the sending ends. `whenSent`, awaited between the `send` update and
+ * the first status query, lets many sendings wait for the endpoint instead (each status query is a task
+ * for a worker, which would load the workers being measured). `sendAtMs`: when `send` was called (epoch ms).
+ */
 export async function sendAndWait(
   sendings: SendingClient,
   sendingId: string,
-  timeoutMs = 60 * 60_000,
-): Promise<{ sendSeconds: number; status: SendingStatus }> {
+  options: { timeoutMs?: number; whenSent?: () => Promise<void> } = {},
+): Promise<{ sendSeconds: number; sendAtMs: number; status: SendingStatus }> {
   const started = performance.now();
   await sendings.send(sendingId, 'bench');
-  const status = await sendings.waitFor(sendingId, ['completed', 'failed', 'cancelled'], { timeoutMs });
+  await options.whenSent?.();
+  const status = await sendings.waitFor(sendingId, ['completed', 'failed', 'cancelled'], { timeoutMs: options.timeoutMs ?? 60 * 60_000 });
   if (status.state !== 'completed') throw new Error(`Sending ${sendingId} ended ${status.state}: ${status.failure ?? ''}`);
-  return { sendSeconds: (performance.now() - started) / 1000, status };
+  return { sendSeconds: (performance.now() - started) / 1000, sendAtMs: performance.timeOrigin + started, status };
 }
 
 export interface HistorySize {

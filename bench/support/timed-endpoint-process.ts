@@ -14,14 +14,27 @@ export interface EndpointReport {
   perWorker: Record<string, number>;
   /** When the first message arrived (epoch ms), null when none did. */
   firstAtMs: number | null;
+  /** When the last message arrived (epoch ms), null when none did. */
+  lastAtMs: number | null;
 }
 
 export interface TimedEndpoint {
   httpUrl: string;
   pid: number;
-  report(sendingId: string): Promise<EndpointReport>;
+  /** Of one sending, or of several together (a number counts once per sending). */
+  report(sendingIds: string | string[]): Promise<EndpointReport>;
+  /** Messages of these sendings accepted so far, or within [fromMs, toMs] (epoch ms). */
+  accepted(sendingIds: string | string[], window?: { fromMs: number; toMs: number }): Promise<number>;
+  /** Polls `accepted` until it reaches `count`; throws after `timeoutMs`. */
+  waitForAccepted(sendingIds: string | string[], count: number, timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
 }
+
+const idsQuery = (sendingIds: string | string[]) =>
+  [sendingIds]
+    .flat()
+    .map((id) => `sendingId=${encodeURIComponent(id)}`)
+    .join('&');
 
 /** `delayMs`: every answer to a message this late (a provider API's latency). */
 export async function startTimedEndpoint(options: { delayMs?: number } = {}): Promise<TimedEndpoint> {
@@ -29,11 +42,23 @@ export async function startTimedEndpoint(options: { delayMs?: number } = {}): Pr
     ...process.env,
     ENDPOINT_DELAY_MS: String(options.delayMs ?? 0),
   });
+  const accepted: TimedEndpoint['accepted'] = async (sendingIds, window) => {
+    const range = window ? `&fromMs=${window.fromMs}&toMs=${window.toMs}` : '';
+    return ((await (await fetch(`${url}/count?${idsQuery(sendingIds)}${range}`)).json()) as { accepted: number }).accepted;
+  };
   return {
     httpUrl: `${url}/messages`,
     pid: child.pid!,
-    async report(sendingId) {
-      return (await (await fetch(`${url}/report?sendingId=${encodeURIComponent(sendingId)}`)).json()) as EndpointReport;
+    async report(sendingIds) {
+      return (await (await fetch(`${url}/report?${idsQuery(sendingIds)}`)).json()) as EndpointReport;
+    },
+    accepted,
+    async waitForAccepted(sendingIds, count, timeoutMs = 60 * 60_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (let seen = await accepted(sendingIds); seen < count; seen = await accepted(sendingIds)) {
+        if (Date.now() > deadline) throw new Error(`The endpoint accepted ${seen} of ${count} messages within ${timeoutMs} ms.`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
     },
     close: stop,
   };

@@ -3,7 +3,10 @@
  * (`startTimedEndpoint`). Generic JSON API of the `http` provider: POST /messages, deduplicated by
  * Idempotency-Key. Per `sendingId` it keeps the arrival time of every accepted message (when the
  * request's headers arrive), messages per number and per worker (the X-Worker header the benchmark
- * gives each worker through SMS_HTTP_HEADERS). GET /report?sendingId=… answers the figures.
+ * gives each worker through SMS_HTTP_HEADERS). GET /report?sendingId=… answers the figures; with the
+ * parameter repeated, of those sendings together (a number counts once per sending). GET
+ * /count?sendingId=…[&fromMs=…&toMs=…] answers how many messages of those sendings were accepted (in
+ * [fromMs, toMs], epoch ms), cheap enough to poll while a sending runs.
  * ENDPOINT_DELAY_MS delays every answer to a message (a provider API's latency).
  */
 import { createServer } from 'node:http';
@@ -31,25 +34,39 @@ function received(sendingId: string): Received {
   return found;
 }
 
-function report(sendingId: string): object {
-  const r = received(sendingId);
-  const times = [...r.times].sort((a, b) => a - b);
+function report(sendingIds: string[]): object {
+  const all = sendingIds.map(received);
+  const times = all.flatMap((r) => r.times).sort((a, b) => a - b);
   const spanSeconds = times.length > 1 ? (times[times.length - 1] - times[0]) / 1000 : 0;
   let numbersSentTwice = 0;
-  for (const count of r.perNumber.values()) if (count > 1) numbersSentTwice++;
+  const perWorker = new Map<string, number>();
+  for (const r of all) {
+    for (const count of r.perNumber.values()) if (count > 1) numbersSentTwice++;
+    for (const [worker, count] of r.perWorker) perWorker.set(worker, (perWorker.get(worker) ?? 0) + count);
+  }
   return {
-    requests: r.requests,
-    replayed: r.replayed,
+    requests: all.reduce((sum, r) => sum + r.requests, 0),
+    replayed: all.reduce((sum, r) => sum + r.replayed, 0),
     accepted: times.length,
-    distinctNumbers: r.perNumber.size,
+    distinctNumbers: all.reduce((sum, r) => sum + r.perNumber.size, 0),
     numbersSentTwice,
     spanSeconds,
     // First to last arrival: n - 1 intervals.
     perSecond: spanSeconds > 0 ? (times.length - 1) / spanSeconds : 0,
     maxPerSecondWindow: maxInWindow(times, 1000),
     firstAtMs: times.length > 0 ? times[0] : null,
-    perWorker: Object.fromEntries(r.perWorker),
+    lastAtMs: times.length > 0 ? times[times.length - 1] : null,
+    perWorker: Object.fromEntries(perWorker),
   };
+}
+
+function count(sendingIds: string[], fromMs: number, toMs: number): object {
+  let accepted = 0;
+  for (const r of sendingIds.map(received)) {
+    if (fromMs === -Infinity && toMs === Infinity) accepted += r.times.length;
+    else for (const at of r.times) if (at >= fromMs && at <= toMs) accepted++;
+  }
+  return { accepted };
 }
 
 const server = createServer((req, res) => {
@@ -64,7 +81,12 @@ const server = createServer((req, res) => {
     };
     const answer = (status: number, body: object) =>
       delayMs > 0 && url.pathname === '/messages' ? void setTimeout(() => answerNow(status, body), delayMs) : answerNow(status, body);
-    if (req.method === 'GET' && url.pathname === '/report') return answer(200, report(url.searchParams.get('sendingId') ?? ''));
+    const ids = url.searchParams.getAll('sendingId');
+    if (req.method === 'GET' && url.pathname === '/report') return answer(200, report(ids));
+    if (req.method === 'GET' && url.pathname === '/count') {
+      const bound = (name: string, fallback: number) => Number(url.searchParams.get(name) ?? fallback);
+      return answer(200, count(ids, bound('fromMs', -Infinity), bound('toMs', Infinity)));
+    }
     if (req.method !== 'POST' || url.pathname !== '/messages') return answer(404, { error: 'no route' });
     let message: { to?: unknown; sendingId?: unknown };
     try {

@@ -18,6 +18,28 @@ export interface Fleet {
   shrinkTo(count: number): Promise<void>;
 }
 
+/** The environment of fleet workers on `taskQueue` sending to `httpUrl` under a limit shared through the directory (0: none). */
+export function httpFleetEnv(options: {
+  workerEnv: Record<string, string>;
+  temporalAddress: string;
+  taskQueue: string;
+  bundle: string;
+  httpUrl: string;
+  limit: number;
+}): Record<string, string> {
+  return {
+    ...options.workerEnv,
+    TEMPORAL_ADDRESS: options.temporalAddress,
+    TEMPORAL_TASK_QUEUE: options.taskQueue,
+    WORKER_WORKFLOW_BUNDLE: options.bundle,
+    SMS_PROVIDER: 'http',
+    SMS_HTTP_URL: options.httpUrl,
+    SMS_RATE_LIMIT: String(options.limit),
+    SMS_RATE_LIMIT_SCOPE: 'directory',
+    SMS_RATE_LIMIT_KEY: `bench-${options.taskQueue}`,
+  };
+}
+
 export async function startFleet(count: number, env: Record<string, string>): Promise<Fleet> {
   const workers = Array.from({ length: count }, (_, i) => {
     const name = `w${i + 1}`;
@@ -54,8 +76,7 @@ export async function sendThroughFleet(
   tuning?: Partial<SendingTuning>,
 ): Promise<FleetSending> {
   const { sendingId } = await prepareSending(sendings, projectId, tuning);
-  const sendAtMs = performance.timeOrigin + performance.now();
-  const { sendSeconds, status } = await sendAndWait(sendings, sendingId);
+  const { sendSeconds, sendAtMs, status } = await sendAndWait(sendings, sendingId);
   const report = await endpoint.report(sendingId);
   return {
     sendingId,
