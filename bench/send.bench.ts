@@ -63,6 +63,7 @@ const SCENARIOS: Scenario[] = QUICK
       { store: 'sqlite', recipients: 10_000, latencyMs: 50, compare: true },
       { store: 'postgres', recipients: 10_000, latencyMs: 0, compare: true },
       { store: 'postgres', recipients: 10_000, latencyMs: 0, compare: true, parallelBatches: 4, workerConcurrency: CONCURRENCY / 4 },
+      { store: 'postgres', recipients: 10_000, latencyMs: 50, compare: true },
       { store: 'postgres', recipients: 10_000, latencyMs: 50, compare: true, parallelBatches: 4, workerConcurrency: CONCURRENCY / 4 },
       { store: 'sqlite', recipients: 10_000, latencyMs: 0, compare: true, parallelBatches: 4, workerConcurrency: CONCURRENCY / 4 },
     ];

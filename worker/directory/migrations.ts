@@ -192,6 +192,38 @@ export const MIGRATIONS: readonly Migration[] = [
       'CREATE INDEX delivery_receipts_by_number ON delivery_receipts (project_id, e164, error_code)',
     ],
   },
+  {
+    version: 9,
+    name: 'claim_function',
+    // PostgreSQL: the grouped claim (dispatch.ts, claimAll) in one round trip. The advisory lock a stop waits
+    // for comes first, and the UPDATE, a statement of its own in a VOLATILE function, reads with a snapshot
+    // taken after the lock: a stop written before is seen. Its conditions are those of SQLite's claim in
+    // dispatch.ts; a change to them needs a migration that replaces this function.
+    statements: (dialect) =>
+      dialect === 'postgres'
+        ? [
+            `CREATE OR REPLACE FUNCTION claim_recipients(claims json, now_ms bigint)
+             RETURNS TABLE (claimed_sending_id text, claimed_seq integer) LANGUAGE plpgsql VOLATILE AS $claim$
+             BEGIN
+               PERFORM pg_advisory_xact_lock_shared(hashtext(current_schema()), hashtext(ids.id))
+                  FROM (SELECT DISTINCT c.value ->> 0 AS id FROM json_array_elements(claims) AS c(value)) AS ids;
+               RETURN QUERY
+               UPDATE sending_recipients AS r
+                  SET state = 'dispatching', attempts = r.attempts + 1, claim_token = j.value ->> 5,
+                      lease_until = CAST(j.value ->> 6 AS BIGINT), updated_at = now_ms
+                 FROM json_array_elements(claims) AS j(value)
+                WHERE r.sending_id = j.value ->> 0 AND r.seq = CAST(j.value ->> 1 AS INTEGER)
+                  AND r.state IN ('pending', 'held')
+                  AND EXISTS (SELECT 1 FROM sendings s WHERE s.id = r.sending_id AND s.dispatch_stop IS NULL)
+                  AND NOT EXISTS (SELECT 1 FROM opt_outs o WHERE o.project_id = j.value ->> 2 AND o.e164 = j.value ->> 3)
+                  AND EXISTS (SELECT 1 FROM contacts c WHERE c.project_id = j.value ->> 2 AND c.id = CAST(j.value ->> 4 AS BIGINT)
+                                AND c.active = 1 AND c.sms_e164 = r.e164)
+               RETURNING r.sending_id, r.seq;
+             END
+             $claim$`,
+          ]
+        : [],
+  },
 ];
 
 /** Applies missing migrations in one transaction; concurrent callers wait for each other. */
