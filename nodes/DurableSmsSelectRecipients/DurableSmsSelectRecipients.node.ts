@@ -6,6 +6,7 @@ import {
   type INodeTypeDescription,
 } from 'n8n-workflow';
 import type { AudienceSelection } from '../../domain/types';
+import { DEFAULT_PARALLEL_BATCHES, MAX_PARALLEL_BATCHES } from '../../workflows/tuning';
 import { actorProperty } from '../shared/descriptions';
 import { credentialTest, loadOptions } from '../shared/methods';
 import { contactFieldsHint, selectedItem } from '../shared/output';
@@ -67,6 +68,24 @@ export class DurableSmsSelectRecipients implements INodeType {
         ],
       },
       actorProperty,
+      {
+        displayName: 'Options',
+        name: 'options',
+        type: 'collection',
+        placeholder: 'Add option',
+        default: {},
+        options: [
+          {
+            displayName: 'Batches in Flight',
+            name: 'parallelBatches',
+            type: 'number',
+            typeOptions: { minValue: 1, maxValue: MAX_PARALLEL_BATCHES, numberPrecision: 0 },
+            default: DEFAULT_PARALLEL_BATCHES,
+            description:
+              "How many batches of this sending are sent at once, on any of the workers. Raise it (e.g. 3–4) when the provider answers slowly and allows more messages per second than one batch reaches (the worker's SMS_CONCURRENCY ÷ the provider's answer time).",
+          },
+        ],
+      },
     ],
   };
 
@@ -83,7 +102,12 @@ export class DurableSmsSelectRecipients implements INodeType {
         groups: audience === 'groups' ? (this.getNodeParameter('groups', i, []) as string[]) : [],
         duplicatePolicy: this.getNodeParameter('duplicatePolicy', i) as AudienceSelection['duplicatePolicy'],
       };
-      const status = await sendings.create(selection, this.getNodeParameter('actor', i) as string);
+      const { parallelBatches } = this.getNodeParameter('options', i, {}) as { parallelBatches?: number };
+      const status = await sendings.create(
+        selection,
+        this.getNodeParameter('actor', i) as string,
+        parallelBatches === undefined ? {} : { tuning: { parallelBatches } },
+      );
       let contactFields = fieldsOf.get(selection.projectId);
       if (!contactFields) {
         contactFields = (await sendings.lookup({ kind: 'contactFields', projectId: selection.projectId })).map((field) => field.value);

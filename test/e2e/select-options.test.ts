@@ -1,0 +1,104 @@
+/**
+ * Select Recipients' options in the real n8n (pinned 2.x), installed the way users install it:
+ * "Batches in Flight" becomes the sending's `parallelBatches`, and a value outside 1–16 (from an
+ * expression) fails the node with the field's limits, creating no sending.
+ */
+import { randomUUID } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { sendingWorkflowId } from '../../workflows/messages';
+import { openFreshSqliteDirectory } from '../support/directories';
+import { historyText } from '../support/history-text';
+import { addTemporalCredential, packProject, startN8n, type N8n } from '../support/n8n';
+import { ANY_HOUR } from '../support/seed';
+import { startTestWorker, type TestWorker } from '../support/temporal';
+
+const PKG = 'n8n-nodes-durable-sms';
+const PROJECT = `select-${randomUUID().slice(0, 8)}`;
+/** No sending may ever be created in it. */
+const UNTOUCHED = `untouched-${randomUUID().slice(0, 8)}`;
+
+function workflow(credentialId: string, path: string, projectId: string, options: Record<string, unknown>) {
+  return {
+    name: `Select options (${path})`,
+    settings: { executionOrder: 'v1' },
+    nodes: [
+      {
+        id: `${path}-hook`,
+        webhookId: `${path}-hook`,
+        name: 'Start',
+        type: 'n8n-nodes-base.webhook',
+        typeVersion: 2,
+        position: [0, 0],
+        parameters: { path, httpMethod: 'POST', responseMode: 'onReceived' },
+      },
+      {
+        id: `${path}-select`,
+        name: 'Select Recipients',
+        type: `${PKG}.durableSmsSelectRecipients`,
+        typeVersion: 1,
+        position: [200, 0],
+        parameters: { projectId, audience: 'all', duplicatePolicy: 'perContact', options },
+        credentials: { durableSmsTemporalApi: { id: credentialId, name: 'Temporal' } },
+      },
+    ],
+    connections: { Start: { main: [[{ node: 'Select Recipients', type: 'main', index: 0 }]] } },
+  };
+}
+
+describe("Select Recipients' options on a real n8n", () => {
+  let fresh: Awaited<ReturnType<typeof openFreshSqliteDirectory>>;
+  let env: TestWorker;
+  let n8n: N8n;
+  let tarball: string;
+  let credentialId: string;
+
+  beforeAll(async () => {
+    fresh = await openFreshSqliteDirectory();
+    for (const id of [PROJECT, UNTOUCHED]) {
+      await fresh.directory.upsertProject({ id, name: id, defaultCountry: 'CA', compliance: ANY_HOUR });
+      await fresh.directory.upsertContacts(id, [{ externalId: 'a', fields: { mobile: '514 555 0101' } }]);
+    }
+    env = await startTestWorker({ directory: fresh.directory });
+    tarball = await packProject();
+    n8n = await startN8n({ packageTarball: tarball });
+    credentialId = await addTemporalCredential(n8n, env.taskQueue);
+  }, 600_000);
+
+  afterAll(async () => {
+    await n8n?.stop();
+    await env?.stop();
+    await fresh?.close();
+    if (tarball) rmSync(dirname(tarball), { recursive: true, force: true });
+  });
+
+  async function run(path: string, options: Record<string, unknown>, projectId = PROJECT) {
+    const created = await n8n.api('POST', '/workflows', workflow(credentialId, path, projectId, options));
+    await n8n.api('POST', `/workflows/${created.id}/activate`);
+    await n8n.webhook(path, {});
+    return n8n.waitForExecution(created.id, { timeoutMs: 120_000 });
+  }
+
+  test('Batches in Flight is the sending’s parallelBatches; left out, the sending has the default', async () => {
+    const withOption = await run('select-batches', { parallelBatches: 4 });
+    expect(withOption.status).toBe('success');
+    const [selected] = withOption.data.resultData.runData['Select Recipients'][0].data.main[0].map((i: { json: unknown }) => i.json);
+    const history = historyText(await env.client.client.workflow.getHandle(sendingWorkflowId(selected.sendingId)).fetchHistory());
+    expect(history).toContain('"parallelBatches":4');
+
+    const without = await run('select-default', {});
+    const [plain] = without.data.resultData.runData['Select Recipients'][0].data.main[0].map((i: { json: unknown }) => i.json);
+    const plainHistory = historyText(await env.client.client.workflow.getHandle(sendingWorkflowId(plain.sendingId)).fetchHistory());
+    expect(plainHistory).not.toContain('parallelBatches');
+  });
+
+  test('a value outside 1–16 from an expression fails the node with the limits, and no sending is created', async () => {
+    const execution = await run('select-too-many', { parallelBatches: '={{ 40 }}' }, UNTOUCHED);
+    expect(execution.status).toBe('error');
+    const error = execution.data.resultData.runData['Select Recipients'][0].error;
+    expect(error.message).toContain('"parallelBatches" must be a whole number from 1 to 16');
+    // Temporal's list is eventually consistent: give a started workflow time to show.
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    expect(await env.client.list({ projectId: UNTOUCHED })).toEqual([]);
+  });
+});
