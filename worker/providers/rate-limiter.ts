@@ -14,8 +14,8 @@
  *
  * A limiter gives its slots to its callers just in time, round-robin over the keys (sendings) with
  * callers waiting, so a sending with many lanes or batches in flight does not starve one with few.
- * It reserves from the store only while callers wait, one block ahead: workers sharing a store each get
- * about an equal share while busy, whatever their callers (docs/decisions.md, "Fair slots").
+ * It reserves from the store only while callers wait, a block ahead (more if the store answers slowly):
+ * workers sharing a store each get about an equal share while busy (docs/decisions.md, "Fair slots").
  */
 
 export interface RateLimiter {
@@ -135,10 +135,15 @@ export function createSlotLimiter(perSecond: number, store: SlotStore, clock: Cl
   const waiting = fairQueue<Turn>();
   let pumping = false;
 
+  // The slowest recent round trip to the store, fading by a tenth per reservation.
+  let roundTripMs = 0;
+
   const refill = async (): Promise<void> => {
     const sentAt = clock.now();
     const { startMs, nowMs } = await store.reserve(blockSize * intervalMs);
-    const offset = offsetOf(sentAt, nowMs, clock.now());
+    const arrivedAt = clock.now();
+    roundTripMs = Math.max(0.9 * roundTripMs, arrivedAt - sentAt);
+    const offset = offsetOf(sentAt, nowMs, arrivedAt);
     slots = slots.slice(next);
     next = 0;
     for (let i = 0; i < blockSize; i++) slots.push(startMs + i * intervalMs + offset);
@@ -149,8 +154,8 @@ export function createSlotLimiter(perSecond: number, store: SlotStore, clock: Cl
       const now = clock.now();
       while (next < slots.length && slots[next] < now - maxLateMs) next++;
       const left = slots.length - next;
-      // Less than a block in hand: reserve the next one now, so a round trip never leaves a gap.
-      if (left < blockSize && !refilling) {
+      // Less than a block in hand, and what two round trips take: reserve the next block now, so a round trip never leaves a gap.
+      if (left < blockSize + (2 * roundTripMs) / intervalMs && !refilling) {
         refilling = refill().then(
           () => undefined,
           (error: Error) => error,
