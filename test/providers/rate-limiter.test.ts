@@ -107,6 +107,77 @@ describe('createRateLimiter (this process)', () => {
     expect(reservations).toBe(11);
   });
 
+  it('hands a sending that starts waiting behind a busy one a slot every other turn, not after all its callers', async () => {
+    const clock = manualClock();
+    const limiter = createRateLimiter(10, clock);
+    const order: string[] = [];
+    const waitFor = (key: string) => limiter.acquire(key).then(() => order.push(key));
+    const big = Array.from({ length: 12 }, () => waitFor('big'));
+    // The big sending's first two callers have started; the other ten still wait when the small one comes.
+    await Promise.race(big);
+    await Promise.race(big.slice(1));
+    expect(order).toEqual(['big', 'big']);
+    const small = [waitFor('small'), waitFor('small')];
+    await Promise.all([...big, ...small]);
+    const smallTurns = order.flatMap((key, i) => (key === 'small' ? [i - 2] : []));
+    expect(smallTurns).toHaveLength(2);
+    expect(Math.max(...smallTurns)).toBeLessThan(4);
+  });
+
+  it('splits the slots between the sendings waiting, not between their callers', async () => {
+    const clock = manualClock();
+    const limiter = createRateLimiter(20, clock);
+    const starts: Record<string, number[]> = { big: [], small: [] };
+    const caller = async (key: 'big' | 'small', count: number) => {
+      for (let i = 0; i < count; i++) {
+        await limiter.acquire(key);
+        starts[key].push(clock.now());
+      }
+    };
+    // Eight callers of one sending, one of the other: each sending gets half while both wait.
+    await Promise.all([...Array.from({ length: 8 }, () => caller('big', 10)), caller('small', 20)]);
+    const bothWaiting = starts.small[starts.small.length - 1];
+    const bigMeanwhile = starts.big.filter((start) => start <= bothWaiting).length;
+    expect(Math.abs(bigMeanwhile - starts.small.length)).toBeLessThanOrEqual(1);
+  });
+
+  it('never lets more than N start in any 1-second window with several sendings, callers coming and going and stalls', async () => {
+    const clock = manualClock();
+    const perSecond = 10;
+    const limiter = createRateLimiter(perSecond, clock);
+    const starts: number[] = [];
+    let calls = 0;
+    const caller = async (key: string, count: number) => {
+      for (let i = 0; i < count; i++) {
+        const permit = await limiter.acquire(key);
+        if (++calls % 7 === 0) clock.stallNext(40);
+        if (calls % 5 === 0) clock.advance(13);
+        if (!permit.onTime()) continue;
+        starts.push(clock.now());
+      }
+    };
+    await Promise.all([caller('a', 30), caller('a', 30), caller('a', 30), caller('b', 25), caller('c', 5), caller('c', 40)]);
+    expect(starts.length).toBeGreaterThan(100);
+    expect(maxInWindow(starts, 1000)).toBeLessThanOrEqual(perSecond);
+    const intervalMs = (1000 * (1 + JITTER_ALLOWANCE)) / perSecond;
+    const sorted = [...starts].sort((x, y) => x - y);
+    for (let i = 1; i < sorted.length; i++) expect(sorted[i] - sorted[i - 1]).toBeGreaterThanOrEqual(intervalMs - 1 - 12.5);
+  });
+
+  it('passes an error of its store to the caller whose turn it was, and the others still get slots', async () => {
+    const clock = manualClock();
+    const memory = memorySlotStore(clock);
+    let failures = 1;
+    const store: SlotStore = {
+      reserve: (span) => (failures-- > 0 ? Promise.reject(new Error('directory down')) : memory.reserve(span)),
+      close: () => memory.close(),
+    };
+    const limiter = createSlotLimiter(10, store, clock);
+    const results = await Promise.allSettled([limiter.acquire('a'), limiter.acquire('b'), limiter.acquire('a')]);
+    expect(results.map((result) => result.status)).toEqual(['rejected', 'fulfilled', 'fulfilled']);
+    expect((results[0] as PromiseRejectedResult).reason).toEqual(new Error('directory down'));
+  });
+
   it.each([0, Infinity])('does not limit with %p', async (perSecond) => {
     const clock = manualClock();
     const limiter = createRateLimiter(perSecond, clock);

@@ -85,14 +85,14 @@ export async function deliverRecipient(
         if (decided) return decided;
         await pass.enter();
         if (control.stopped) return 'interrupted';
-        let permit = await deps.limiter.acquire();
+        let permit = await deps.limiter.acquire(request.sendingId);
         const outcome = await directory.claimDispatch(
           { sendingId: request.sendingId, seq: row.seq, projectId: request.projectId, contactId: row.contactId, e164: row.e164 },
           control.claim(),
         );
         if (outcome === 'claimed') {
           // The claim outlasted the slot: starting now could put more than N in a second, so wait for another.
-          while (!permit.onTime()) permit = await deps.limiter.acquire();
+          while (!permit.onTime()) permit = await deps.limiter.acquire(request.sendingId);
           const sent = await send(deps, request, row, control, pass);
           if (sent !== 'interrupted' || control.stopped) return sent;
         } else if (outcome === 'stopped') {
@@ -231,7 +231,7 @@ async function send(
       await pass.enter();
       if (control.stopped) return release();
       if (!(await directory.renewClaim(request.sendingId, row.seq, control.claim()))) return decidedElsewhere();
-      await deps.limiter.acquire();
+      await deps.limiter.acquire(request.sendingId);
     }
   }
 }

@@ -41,7 +41,7 @@ export async function proofSend(deps: ProofSendDeps, request: ProofSendRequest):
   const [sample] = await deps.directory.readSnapshot(request.sendingId, 0, 1);
   if (!sample) throw refuse(`Sending "${request.sendingId}" has no recipient to render the message for.`, 'DirectoryInputError');
   const body = PROOF_PREFIX + renderMessage(request.message, sample.frozenFields ?? sample.fields).body;
-  await deps.limiter.acquire();
+  await deps.limiter.acquire(request.sendingId);
   try {
     const result = await deps.provider.send({
       to: approver.phone,

@@ -11,11 +11,19 @@
  * the starts never put more than N in a second. The other half is for the store's clock, which each
  * limiter maps onto its own from its fastest round trip (NTP's rule: off by at most half of it), and
  * for the way to the provider: what the provider sees holds at most N while that way varies by less.
+ *
+ * A limiter gives its slots to its callers just in time, round-robin over the keys (sendings) with
+ * callers waiting, so a sending with many lanes or batches in flight does not starve one with few.
+ * It reserves from the store only while callers wait, a block ahead (more if the store answers slowly):
+ * workers sharing a store each get about an equal share while busy (docs/decisions.md, "Fair slots").
  */
 
 export interface RateLimiter {
-  /** Resolves when the caller may start one message. */
-  acquire(): Promise<Permit>;
+  /**
+   * Resolves when the caller may start one message. `key` names whom it is for (the sending): the
+   * keys waiting share the slots, round-robin; callers without a key share one.
+   */
+  acquire(key?: string): Promise<Permit>;
   /** Releases the limiter's connection, if it has one. */
   close(): Promise<void>;
 }
@@ -109,7 +117,12 @@ function offsetTracker(): (sentAt: number, storeNow: number, arrivedAt: number) 
   };
 }
 
-/** Callers are given slots in call order; `perSecond` must be > 0 and finite. */
+/**
+ * Slots are handed out just in time: when a slot comes due, it goes to the caller whose turn it is,
+ * round-robin over the keys that have callers waiting (a sending each), first come first served within
+ * a key. So N per second is split between the sendings waiting here, not between their lanes.
+ * `perSecond` must be > 0 and finite.
+ */
 export function createSlotLimiter(perSecond: number, store: SlotStore, clock: Clock = realClock): RateLimiter {
   const intervalMs = (1000 * (1 + JITTER_ALLOWANCE)) / perSecond;
   const maxLateMs = (1000 * JITTER_ALLOWANCE) / 2;
@@ -119,12 +132,18 @@ export function createSlotLimiter(perSecond: number, store: SlotStore, clock: Cl
   let slots: number[] = [];
   let next = 0;
   let refilling: Promise<Error | undefined> | null = null;
-  let queue: Promise<unknown> = Promise.resolve();
+  const waiting = fairQueue<Turn>();
+  let pumping = false;
+
+  // The slowest recent round trip to the store, fading by a tenth per reservation.
+  let roundTripMs = 0;
 
   const refill = async (): Promise<void> => {
     const sentAt = clock.now();
     const { startMs, nowMs } = await store.reserve(blockSize * intervalMs);
-    const offset = offsetOf(sentAt, nowMs, clock.now());
+    const arrivedAt = clock.now();
+    roundTripMs = Math.max(0.9 * roundTripMs, arrivedAt - sentAt);
+    const offset = offsetOf(sentAt, nowMs, arrivedAt);
     slots = slots.slice(next);
     next = 0;
     for (let i = 0; i < blockSize; i++) slots.push(startMs + i * intervalMs + offset);
@@ -135,8 +154,8 @@ export function createSlotLimiter(perSecond: number, store: SlotStore, clock: Cl
       const now = clock.now();
       while (next < slots.length && slots[next] < now - maxLateMs) next++;
       const left = slots.length - next;
-      // Less than a block in hand: reserve the next one now, so a round trip never leaves a gap.
-      if (left < blockSize && !refilling) {
+      // Less than a block in hand, and what two round trips take: reserve the next block now, so a round trip never leaves a gap.
+      if (left < blockSize + (2 * roundTripMs) / intervalMs && !refilling) {
         refilling = refill().then(
           () => undefined,
           (error: Error) => error,
@@ -151,17 +170,74 @@ export function createSlotLimiter(perSecond: number, store: SlotStore, clock: Cl
     }
   };
 
-  const acquire = async (): Promise<Permit> => {
-    for (;;) {
-      const turn = queue.then(takeSlot);
-      queue = turn.catch(() => undefined);
-      const slot = await turn;
+  /** Gives each slot, once it has come, to the next caller in turn; runs while callers wait. */
+  const pump = async (): Promise<void> => {
+    while (waiting.size > 0) {
+      let slot: number;
+      try {
+        slot = await takeSlot();
+      } catch (error) {
+        waiting.take()!.reject(error as Error);
+        continue;
+      }
       // A timer may fire a little early by this clock: sleep again until the slot has come.
       for (let wait = slot - clock.now(); wait > 0; wait = slot - clock.now()) await clock.sleep(Math.ceil(wait));
+      // Woken too late for it (the event loop stalled): the slot goes unused.
+      if (clock.now() - slot <= maxLateMs) waiting.take()!.resolve(slot);
+    }
+    pumping = false;
+  };
+
+  const turn = (key: string, first: boolean): Promise<number> =>
+    new Promise<number>((resolve, reject) => {
+      waiting.add(key, { resolve, reject }, first);
+      if (!pumping) {
+        pumping = true;
+        void pump();
+      }
+    });
+
+  const acquire = async (key = ''): Promise<Permit> => {
+    for (let first = false; ; first = true) {
+      const slot = await turn(key, first);
       const permit: Permit = { onTime: () => clock.now() - slot <= maxLateMs };
       if (permit.onTime()) return permit;
     }
   };
 
   return { acquire, close: () => store.close() };
+}
+
+interface Turn {
+  resolve(slot: number): void;
+  reject(error: Error): void;
+}
+
+/** Items by key: `take` goes round-robin over the keys that hold items, oldest first within a key. */
+function fairQueue<T>(): { readonly size: number; add(key: string, item: T, first: boolean): void; take(): T | undefined } {
+  // In turn order: the key that gives next is the first; a key that gave goes to the end.
+  const byKey = new Map<string, T[]>();
+  let size = 0;
+  return {
+    get size() {
+      return size;
+    },
+    add(key, item, first) {
+      const items = byKey.get(key);
+      if (!items) byKey.set(key, [item]);
+      else if (first) items.unshift(item);
+      else items.push(item);
+      size++;
+    },
+    take() {
+      const entry = byKey.entries().next();
+      if (entry.done) return undefined;
+      const [key, items] = entry.value;
+      byKey.delete(key);
+      const item = items.shift()!;
+      if (items.length > 0) byKey.set(key, items);
+      size--;
+      return item;
+    },
+  };
 }
