@@ -24,7 +24,7 @@ import { writeWorkflowBundle } from './support/workflow-bundle';
 
 const TEMPORAL_ADDRESS = process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233';
 const CONCURRENCY = 16;
-const RATE_RECIPIENTS = Number(process.env.BENCH_N8N_RECIPIENTS ?? (QUICK ? 2_000 : 20_000));
+const RATE_RECIPIENTS = Number(process.env.BENCH_N8N_RECIPIENTS ?? (QUICK ? 1_000 : 20_000));
 const RESTART_RECIPIENTS = Number(process.env.BENCH_N8N_RESTART_RECIPIENTS ?? (QUICK ? 2_000 : 20_000));
 /** `--quick` only kills (the SIGTERM runs, where neither side loses anything, take as long again). */
 const RESTART_SIGNALS: readonly ('SIGTERM' | 'SIGKILL')[] = QUICK ? ['SIGKILL'] : ['SIGTERM', 'SIGKILL'];

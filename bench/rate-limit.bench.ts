@@ -7,7 +7,7 @@
  *    process, 50/s and 500/s, 1 and 3 processes sharing one limit through PostgreSQL (and SQLite,
  *    for workers on one host); and 3 processes with SMS_RATE_LIMIT_SCOPE=worker, which is N each.
  * 2. Worker processes: a sending through 3, then 1, real workers (worker/main.ts) at 50/s.
- * `--quick`: 4 s per limiter run and 250 messages per sending; otherwise 30 s and 1,500.
+ * `--quick`: 3 s per limiter run and 250 messages per sending; otherwise 30 s and 1,500.
  */
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -25,7 +25,7 @@ import { writeWorkflowBundle } from './support/workflow-bundle';
 import { maxInWindow } from '../test/support/windows';
 
 const TEMPORAL_ADDRESS = process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233';
-const RUN_MS = QUICK ? 4_000 : 30_000;
+const RUN_MS = QUICK ? 3_000 : 30_000;
 const WORKER_LIMIT = 50;
 const WORKER_MESSAGES = QUICK ? 250 : 1_500;
 
