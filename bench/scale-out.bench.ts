@@ -34,7 +34,7 @@ interface Plan {
   runs: { workers: number; parallelBatches?: number }[];
 }
 const runsOf = (workerCounts: number[]) => workerCounts.map((workers) => ({ workers }));
-/** BENCH_SCALE_ONLY=slow (a plan's project id): only that plan. */
+/** BENCH_SCALE_ONLY=slow (a plan's project id): only that plan, reported as scale-out.<plan>[.quick].json. */
 const ONLY = process.env.BENCH_SCALE_ONLY ?? '';
 const ALL_PLANS: Plan[] = [
   {
@@ -145,7 +145,7 @@ async function main(): Promise<void> {
       Number(a.workers) - Number(b.workers) ||
       Number(a.parallelBatches) - Number(b.parallelBatches),
   );
-  report('scale-out', rows, notes);
+  report(ONLY ? `scale-out.${ONLY}` : 'scale-out', rows, notes);
   // The endpoint's busiest windows are reported, not asserted: they add the way from the worker to the
   // endpoint to the limiter's promise, which the rate-limit benchmark checks where messages start.
   if (rows.some((row) => row.exactlyOnce !== true)) throw new Error('A recipient was not accepted exactly once.');
