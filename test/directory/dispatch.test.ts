@@ -190,6 +190,10 @@ describe.each(STORES)('dispatch (%s)', (store) => {
     await directory.stopDispatch('cas-stop', { kind: 'cancelled', reason: 'wrong audience', atMs: 5678 });
     expect(await directory.takeOverClaim('cas-stop', r1.seq, 'a', claimOf('b'), Date.now())).toBe(false);
     expect(await directory.claimDispatch(refOf('cas-stop', r3), claimOf('b'))).toBe('stopped');
+    // A resume that comes after a cancel does not lift the cancel's stop.
+    await directory.resumeDispatch('cas-stop');
+    expect(await directory.dispatchStop('cas-stop')).toMatchObject({ kind: 'cancelled', reason: 'wrong audience' });
+    expect(await directory.claimDispatch(refOf('cas-stop', r3), claimOf('b'))).toBe('stopped');
     await expect(directory.stopDispatch('no-such-sending', { kind: 'paused', reason: 'x', atMs: 1 })).rejects.toBeInstanceOf(
       DirectoryInputError,
     );

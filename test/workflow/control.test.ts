@@ -236,6 +236,27 @@ describe('operator controls', () => {
     await env.client.cancel(sendingId, 'test done', 'ops');
   }, 60_000);
 
+  test('a resume that arrives while a cancel of the paused sending is being carried out is refused: the sending ends cancelled and stays stopped', async () => {
+    fake.reset();
+    fake.setDelay(100);
+    try {
+      const id = await approvedSending();
+      await env.client.send(id, 'paula');
+      await fake.waitForAccepted(2);
+      expect((await env.client.pause(id, 'legal review', 'ops')).state).toBe('paused');
+      const [cancelled, resumed] = await Promise.allSettled([
+        env.client.cancel(id, 'wrong audience', 'ops'),
+        sleep(5).then(() => env.client.resume(id, 'ops')),
+      ]);
+      expect(cancelled).toMatchObject({ status: 'fulfilled', value: { state: 'cancelled' } });
+      expect(resumed.status).toBe('rejected');
+      expect((await env.client.status(id)).state).toBe('cancelled');
+      expect(await directory.dispatchStop(id)).toMatchObject({ kind: 'cancelled' });
+    } finally {
+      fake.setDelay(0);
+    }
+  }, 60_000);
+
   test('resume, pause and retry are refused in states where the transition table does not allow them, with the states that do', async () => {
     const { sendingId } = await env.client.create(everyone, 'paula');
     await expect(env.client.resume(sendingId, 'ops')).rejects.toThrow(

@@ -299,9 +299,12 @@ async function underDispatchLock<T>(
   });
 }
 
-/** Lets claims succeed again (a paused sending resumes). */
+/** Lets claims succeed again (a paused sending resumes). A cancel's stop is never lifted. */
 export async function resumeDispatch(db: SqlStore, sendingId: string): Promise<void> {
-  await db.run('UPDATE sendings SET dispatch_stop = NULL, dispatch_stop_reason = NULL, dispatch_stop_at = NULL WHERE id = ?', [sendingId]);
+  await db.run(
+    "UPDATE sendings SET dispatch_stop = NULL, dispatch_stop_reason = NULL, dispatch_stop_at = NULL WHERE id = ? AND dispatch_stop = 'paused'",
+    [sendingId],
+  );
 }
 
 export async function dispatchStopOf(db: SqlStore, sendingId: string): Promise<DispatchStop | null> {

@@ -3,13 +3,21 @@
  * stop is written to the directory before anything else, so no message starts after it, and the batch in
  * flight is cancelled; the update answers once the messages in flight have settled.
  */
-import { condition, setHandler } from '@temporalio/workflow';
+import { condition, patched, setHandler } from '@temporalio/workflow';
 import { cancelUpdate, pauseUpdate, resumeUpdate, retryRecipientsUpdate, type RetryRecipientsInput } from '../messages';
 import { directory } from './activities';
 import { iso, refuse, type SendingContext } from './context';
 import { checkActor, checkInputObject, checkOptionalBoolean, checkReason } from './input-checks';
 
 const dispatching = (s: SendingContext): boolean => s.status.state === 'sending' || s.status.state === 'paused';
+
+/** A pause or resume that arrives while a cancel is being carried out would undo its stop (chaos round, CI 2026-11-29). */
+export const REFUSED_WHILE_CANCELLING = 'pause-and-resume-refused-while-cancelling';
+
+function refuseWhileCancelling(s: SendingContext, verb: string): void {
+  if (s.status.cancellation)
+    throw refuse(`Cannot ${verb} sending ${s.id}: it is being cancelled (by ${s.status.cancellation.actor}).`, 'InvalidState');
+}
 
 export function registerControlHandlers(s: SendingContext): void {
   const { status, id } = s;
@@ -52,6 +60,7 @@ export function registerControlHandlers(s: SendingContext): void {
     async (request) => {
       await s.exclusive(async () => {
         s.requireAllowed('pause', 'pause');
+        if (patched(REFUSED_WHILE_CANCELLING)) refuseWhileCancelling(s, 'pause');
         const now = Date.now();
         const { maxPausedMs } = await directory.stopDispatch(id, { kind: 'paused', reason: request.reason, atMs: now });
         await s.audit('pause_requested', request.actor, { reason: request.reason }, request.established);
@@ -67,6 +76,7 @@ export function registerControlHandlers(s: SendingContext): void {
         checkActor(input);
         checkReason(input, 'pause');
         s.requireAllowed('pause', 'pause');
+        refuseWhileCancelling(s, 'pause');
       },
     },
   );
@@ -76,6 +86,7 @@ export function registerControlHandlers(s: SendingContext): void {
     ({ actor, established }) =>
       s.exclusive(async () => {
         s.requireAllowed('resume', 'resume');
+        if (patched(REFUSED_WHILE_CANCELLING)) refuseWhileCancelling(s, 'resume');
         await directory.resumeDispatch(id);
         const pause = status.pause;
         await s.audit(
@@ -93,6 +104,7 @@ export function registerControlHandlers(s: SendingContext): void {
       validator: (request) => {
         checkActor(checkInputObject(request, 'resume', ['actor']));
         s.requireAllowed('resume', 'resume');
+        refuseWhileCancelling(s, 'resume');
       },
     },
   );
