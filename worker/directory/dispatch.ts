@@ -10,7 +10,7 @@
 import type { MessageState } from '../../domain/types';
 import type { Claim, ClaimOutcome, DispatchCheck, DispatchStop, HeldSummary, InFlight, ProgressCounts, RecipientRef } from './directory';
 import { DirectoryInputError } from './errors';
-import { jsonListParam, jsonRows, jsonRowsParam, type SqlStore } from './sql-store';
+import { jsonRows, jsonRowsParam, type SqlStore } from './sql-store';
 import { StatementGroup, type StatementItem } from './statement-group';
 
 const MESSAGE_STATES: readonly MessageState[] = ['pending', 'held', 'dispatching', 'sent', 'failed', 'skipped', 'unknown'];
@@ -165,7 +165,7 @@ export async function takeOverClaim(
   claim: Claim,
   nowMs: number,
 ): Promise<boolean> {
-  const changed = await underDispatchLock(db, [sendingId], 'claim', (tx) =>
+  const changed = await underDispatchLock(db, sendingId, 'claim', (tx) =>
     tx.run(
       `UPDATE sending_recipients SET claim_token = ?, lease_until = ?, attempts = attempts + 1, updated_at = ?
         WHERE sending_id = ? AND seq = ? AND state = 'dispatching' AND COALESCE(claim_token, '') = ? AND COALESCE(lease_until, 0) < ?
@@ -264,7 +264,7 @@ export async function resetForRetry(
 
 /** Records that the sending's dispatch is stopped: from now on no claim succeeds. Returns when it is written. */
 export async function stopDispatch(db: SqlStore, sendingId: string, stop: DispatchStop): Promise<void> {
-  const changed = await underDispatchLock(db, [sendingId], 'stop', (tx) =>
+  const changed = await underDispatchLock(db, sendingId, 'stop', (tx) =>
     tx.run('UPDATE sendings SET dispatch_stop = ?, dispatch_stop_reason = ?, dispatch_stop_at = ? WHERE id = ?', [
       stop.kind,
       stop.reason,
@@ -280,20 +280,21 @@ export async function stopDispatch(db: SqlStore, sendingId: string, stop: Dispat
  * commits after it: a claim running when the stop comes finishes first, and one that starts later
  * reads the stop. PostgreSQL: an advisory lock per sending (shared for claims, exclusive for the stop),
  * taken before the claim's statement reads anything; a row lock on the sending did the same, but wrote
- * the sending's row at every claim, which was most of the server's work per message. SQLite: one writer at a time already.
+ * the sending's row at every claim, which was most of the server's work per message. The grouped claim
+ * takes the same lock inside its function (migration 9); a takeover and a stop take it here. SQLite: one
+ * writer at a time already.
  */
 async function underDispatchLock<T>(
   db: SqlStore,
-  sendingIds: string[],
+  sendingId: string,
   mode: 'claim' | 'stop',
   work: (tx: SqlStore) => Promise<T>,
 ): Promise<T> {
   if (db.dialect !== 'postgres') return work(db);
   return db.transaction(async (tx) => {
     await tx.run(
-      `SELECT ${mode === 'claim' ? 'pg_advisory_xact_lock_shared' : 'pg_advisory_xact_lock'}(hashtext(current_schema()), hashtext(j.value ->> 0))
-         FROM ${jsonRows(db.dialect)}`,
-      [jsonListParam(sendingIds)],
+      `SELECT ${mode === 'claim' ? 'pg_advisory_xact_lock_shared' : 'pg_advisory_xact_lock'}(hashtext(current_schema()), hashtext(?))`,
+      [sendingId],
     );
     return work(tx);
   });
