@@ -20,6 +20,7 @@ import { loopWorkflow } from './support/n8n-loop-workflow';
 import { restartN8n, signalN8n } from './support/n8n-process';
 import { QUICK, report, runBenchmark, type Row } from './support/results';
 import { prepareSending } from './support/sending-run';
+import { httpFleetEnv } from './support/worker-fleet';
 import { writeWorkflowBundle } from './support/workflow-bundle';
 
 const TEMPORAL_ADDRESS = process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233';
@@ -141,14 +142,15 @@ async function setUpOurs(endpoint: Endpoint, recipients: number, bundle: string)
   const client = await connectClient({ address: TEMPORAL_ADDRESS, namespace: 'default', taskQueue });
   const sendings = new SendingClient(client, taskQueue);
   const env = {
-    ...bench.workerEnv,
-    TEMPORAL_ADDRESS,
-    TEMPORAL_TASK_QUEUE: taskQueue,
-    SMS_PROVIDER: 'http',
-    SMS_HTTP_URL: endpoint.httpUrl,
-    SMS_RATE_LIMIT: '0',
+    ...httpFleetEnv({
+      workerEnv: bench.workerEnv,
+      temporalAddress: TEMPORAL_ADDRESS,
+      taskQueue,
+      bundle,
+      httpUrl: endpoint.httpUrl,
+      limit: 0,
+    }),
     SMS_CONCURRENCY: String(CONCURRENCY),
-    WORKER_WORKFLOW_BUNDLE: bundle,
   };
   let current = spawnWorker(env);
   await current.ready;

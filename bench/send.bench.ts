@@ -22,6 +22,7 @@ import { startEndpoint, type Endpoint, type EndpointStats } from './support/endp
 import { QUICK, report, runBenchmark, type Row } from './support/results';
 import { billableActions, historySize, prepareSending, sendAndWait } from './support/sending-run';
 import { Client as PgClient } from 'pg';
+import { httpFleetEnv } from './support/worker-fleet';
 import { writeWorkflowBundle } from './support/workflow-bundle';
 
 const TEMPORAL_ADDRESS = process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233';
@@ -141,14 +142,16 @@ async function runScenario(scenario: Scenario, bundle: string): Promise<{ row: R
     await seedAudience(bench.directory, 'bench', recipients);
     const seedSeconds = (performance.now() - t) / 1000;
     worker = spawnWorker({
-      ...bench.workerEnv,
-      TEMPORAL_ADDRESS,
-      TEMPORAL_TASK_QUEUE: taskQueue,
+      ...httpFleetEnv({
+        workerEnv: bench.workerEnv,
+        temporalAddress: TEMPORAL_ADDRESS,
+        taskQueue,
+        bundle,
+        httpUrl: endpoint.httpUrl,
+        limit: 0,
+      }),
       SMS_PROVIDER: scenario.provider ?? 'http',
-      SMS_HTTP_URL: endpoint.httpUrl,
-      SMS_RATE_LIMIT: '0',
       SMS_CONCURRENCY: String(scenario.workerConcurrency ?? CONCURRENCY),
-      WORKER_WORKFLOW_BUNDLE: bundle,
     });
     await worker.ready;
     const { sendingId, prepareSeconds } = await prepareSending(sendings, 'bench', { parallelBatches: scenario.parallelBatches ?? 1 });

@@ -9,6 +9,7 @@ import { spawnWorker, type WorkerProcess } from '../../test/support/worker-proce
 import { seedAudience } from './audience';
 import { openBenchDirectory, type BenchDirectory, type BenchStore } from './directory-for-bench';
 import { startEndpoint, type Endpoint } from './endpoint-process';
+import { httpFleetEnv } from './worker-fleet';
 
 const TEMPORAL_ADDRESS = process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233';
 
@@ -31,15 +32,16 @@ export async function withOneWorker<T>(
   let worker: WorkerProcess | undefined;
   try {
     await seedAudience(bench.directory, 'bench', options.recipients);
-    worker = spawnWorker({
-      ...bench.workerEnv,
-      TEMPORAL_ADDRESS,
-      TEMPORAL_TASK_QUEUE: taskQueue,
-      SMS_PROVIDER: 'http',
-      SMS_HTTP_URL: endpoint.httpUrl,
-      SMS_RATE_LIMIT: '0',
-      WORKER_WORKFLOW_BUNDLE: options.bundle,
-    });
+    worker = spawnWorker(
+      httpFleetEnv({
+        workerEnv: bench.workerEnv,
+        temporalAddress: TEMPORAL_ADDRESS,
+        taskQueue,
+        bundle: options.bundle,
+        httpUrl: endpoint.httpUrl,
+        limit: 0,
+      }),
+    );
     await worker.ready;
     return await work({ bench, endpoint, client, sendings: new SendingClient(client, taskQueue) });
   } finally {

@@ -18,7 +18,7 @@ export interface Fleet {
   shrinkTo(count: number): Promise<void>;
 }
 
-/** The environment of fleet workers on `taskQueue` sending to `httpUrl` under a limit shared through the directory (0: none). */
+/** The environment of benchmark workers (a fleet, or one) on `taskQueue` sending to `httpUrl` under a limit shared through the directory (0: none). */
 export function httpFleetEnv(options: {
   workerEnv: Record<string, string>;
   temporalAddress: string;
