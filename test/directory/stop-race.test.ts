@@ -7,6 +7,7 @@ import type { AudienceSelection } from '../../domain/types';
 import type { Directory, SnapshotRow } from '../../worker/directory/directory';
 import { openDirectory } from '../../worker/directory/open-directory';
 import { openFreshPostgresDirectory, openFreshSqliteDirectory, type StoreKind } from '../support/directories';
+import { seedBulk } from '../support/seed';
 
 const PROJECT = 'race';
 const SENDING = 'stop-race';
@@ -33,12 +34,7 @@ describe.each(['sqlite', 'postgres'] as StoreKind[])('stopping a dispatch while 
 
   beforeAll(async () => {
     ({ claimer, stopper, close } = await openTwoWorkers(store));
-    await claimer.upsertProject({ id: PROJECT, name: 'Race', defaultCountry: 'CA' });
-    const contacts = Array.from({ length: 3000 }, (_, i) => ({
-      externalId: `r${i}`,
-      fields: { mobile: `+1514${String(3_000_000 + i).padStart(7, '0')}` },
-    }));
-    await claimer.upsertContacts(PROJECT, contacts);
+    await seedBulk(claimer, PROJECT, 3000);
     await claimer.createSending({ id: SENDING, projectId: PROJECT, selection: everyone, createdBy: 'paula', createdAt: 1 });
     await claimer.prepareSnapshot(SENDING, everyone);
     rows = await claimer.readSnapshot(SENDING, 0, 3000);

@@ -10,7 +10,7 @@ import { sendingWorkflowId } from '../../workflows/messages';
 import { openFreshSqliteDirectory } from '../support/directories';
 import { historyText } from '../support/history-text';
 import { addTemporalCredential, packProject, startN8n, type N8n } from '../support/n8n';
-import { ANY_HOUR } from '../support/seed';
+import { seedBulk } from '../support/seed';
 import { startTestWorker, type TestWorker } from '../support/temporal';
 
 const PKG = 'n8n-nodes-durable-sms';
@@ -55,10 +55,7 @@ describe("Select Recipients' options on a real n8n", () => {
 
   beforeAll(async () => {
     fresh = await openFreshSqliteDirectory();
-    for (const id of [PROJECT, UNTOUCHED]) {
-      await fresh.directory.upsertProject({ id, name: id, defaultCountry: 'CA', compliance: ANY_HOUR });
-      await fresh.directory.upsertContacts(id, [{ externalId: 'a', fields: { mobile: '514 555 0101' } }]);
-    }
+    for (const id of [PROJECT, UNTOUCHED]) await seedBulk(fresh.directory, id, 1);
     env = await startTestWorker({ directory: fresh.directory });
     tarball = await packProject();
     n8n = await startN8n({ packageTarball: tarball });
