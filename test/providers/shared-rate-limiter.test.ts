@@ -65,6 +65,33 @@ describe.each(STORES)('provider-wide rate limit on %s', (kind) => {
     expect(busiest).toBeGreaterThanOrEqual(0.8 * PER_SECOND);
   });
 
+  it('splits the limit between sendings, not workers: a sending on one worker beside a sending spread over two gets half', async () => {
+    // Worker A runs lanes of a small sending and of a big one; worker B runs more lanes of the big one.
+    const [a, b] = [open('http:fair'), open('http:fair')];
+    const starts: { key: string; at: number }[] = [];
+    const deadline = performance.now() + RUN_MS;
+    const sender = async (limiter: RateLimiter, key: string) => {
+      while (performance.now() < deadline) {
+        await limiter.acquire(key);
+        starts.push({ key, at: performance.now() });
+      }
+    };
+    const lanes = (limiter: RateLimiter, key: string) => Array.from({ length: 4 }, () => sender(limiter, key));
+    await Promise.all([...lanes(a, 'small'), ...lanes(a, 'big'), ...lanes(b, 'big')]);
+    expect(
+      maxInWindow(
+        starts.map((start) => start.at),
+        1000,
+      ),
+    ).toBeLessThanOrEqual(PER_SECOND);
+    // Once the workers have seen each other's sendings (they write them every 100 ms): about 1/2 each
+    // (by worker and then by sending, the small one got 1/4).
+    const settled = starts.filter((start) => start.at > deadline - RUN_MS + 500);
+    const small = settled.filter((start) => start.key === 'small').length / settled.length;
+    expect(small).toBeGreaterThan(0.4);
+    expect(small).toBeLessThan(0.6);
+  });
+
   it('another provider key has its own limit', async () => {
     const [a, b] = [open('twilio:AC1'), open('twilio:AC2')];
     const startsA: number[] = [];

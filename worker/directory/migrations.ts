@@ -224,6 +224,17 @@ export const MIGRATIONS: readonly Migration[] = [
           ]
         : [],
   },
+  {
+    version: 10,
+    name: 'rate_limit_waiters',
+    // Which sendings wait on each limiter of a provider-wide rate limit (rate-limit-slots.ts), so the
+    // limiters can split the limit between sendings rather than between workers: per provider key and
+    // limiter, the JSON list of the sendings waiting and when it was written, in ms on the database's clock.
+    statements: () => [
+      `CREATE TABLE rate_limit_waiters (key TEXT NOT NULL, limiter TEXT NOT NULL, waiting TEXT NOT NULL,
+        seen_at DOUBLE PRECISION NOT NULL, PRIMARY KEY (key, limiter))`,
+    ],
+  },
 ];
 
 /** Applies missing migrations in one transaction; concurrent callers wait for each other. */

@@ -14,9 +14,12 @@
  *
  * A limiter gives its slots to its callers just in time, round-robin over the keys (sendings) with
  * callers waiting, so a sending with many lanes or batches in flight does not starve one with few.
- * It reserves from the store only while callers wait, a block ahead (more if the store answers slowly):
- * workers sharing a store each get about an equal share while busy (docs/decisions.md, "Fair slots").
+ * It reserves from the store only while callers wait, a block ahead (more if the store answers slowly).
+ * Limiters sharing a store write which sendings wait on them, and each reserves blocks in proportion to
+ * its share (limiter-share.ts), so the limit is split between sendings, not workers (docs/decisions.md, "Fair slots").
  */
+
+import { EQUAL_SHARE, shareOf } from './limiter-share';
 
 export interface RateLimiter {
   /**
@@ -48,6 +51,11 @@ export interface SlotReservation {
 export interface SlotStore {
   /** Reserves the next `spanMs` of slot time for this limiter's key. */
   reserve(spanMs: number): Promise<SlotReservation>;
+  /**
+   * Records the keys waiting on this limiter; answers the keys waiting on each other limiter of the store,
+   * as they last wrote them. Absent when the store serves one limiter.
+   */
+  announce?(waiting: readonly string[]): Promise<readonly (readonly string[])[]>;
   close(): Promise<void>;
 }
 
@@ -55,6 +63,8 @@ export interface SlotStore {
 export const JITTER_ALLOWANCE = 0.025;
 /** A reservation takes this many seconds' worth of slots (at least one): few round trips, little waste. */
 export const BLOCK_SECONDS = 0.02;
+/** While callers wait, a limiter writes its waiting keys this often, and at once when a new key waits. */
+export const ANNOUNCE_MS = 100;
 
 export const realClock: Clock = {
   now: () => performance.now(),
@@ -132,21 +142,27 @@ export function createSlotLimiter(perSecond: number, store: SlotStore, clock: Cl
   let slots: number[] = [];
   let next = 0;
   let refilling: Promise<Error | undefined> | null = null;
-  const waiting = fairQueue<Turn>();
+  let share = EQUAL_SHARE;
+  const waiting = fairQueue<Turn>((key) => share.weightOf(key));
   let pumping = false;
+  // Whole slots per block: the fraction of the share left over goes into the next block.
+  let carry = 0;
 
   // The slowest recent round trip to the store, fading by a tenth per reservation.
   let roundTripMs = 0;
 
   const refill = async (): Promise<void> => {
+    const exact = blockSize * share.blocks + carry;
+    const count = Math.max(1, Math.floor(exact));
+    carry = Math.max(-1, Math.min(1, exact - count));
     const sentAt = clock.now();
-    const { startMs, nowMs } = await store.reserve(blockSize * intervalMs);
+    const { startMs, nowMs } = await store.reserve(count * intervalMs);
     const arrivedAt = clock.now();
     roundTripMs = Math.max(0.9 * roundTripMs, arrivedAt - sentAt);
     const offset = offsetOf(sentAt, nowMs, arrivedAt);
     slots = slots.slice(next);
     next = 0;
-    for (let i = 0; i < blockSize; i++) slots.push(startMs + i * intervalMs + offset);
+    for (let i = 0; i < count; i++) slots.push(startMs + i * intervalMs + offset);
   };
 
   const takeSlot = async (): Promise<number> => {
@@ -155,7 +171,7 @@ export function createSlotLimiter(perSecond: number, store: SlotStore, clock: Cl
       while (next < slots.length && slots[next] < now - maxLateMs) next++;
       const left = slots.length - next;
       // Less than a block in hand, and what two round trips take: reserve the next block now, so a round trip never leaves a gap.
-      if (left < blockSize + (2 * roundTripMs) / intervalMs && !refilling) {
+      if (left < blockSize * share.blocks + (2 * roundTripMs) / intervalMs && !refilling) {
         refilling = refill().then(
           () => undefined,
           (error: Error) => error,
@@ -197,7 +213,35 @@ export function createSlotLimiter(perSecond: number, store: SlotStore, clock: Cl
       }
     });
 
+  // The keys that waited since the last announcement, and the keys it named.
+  const asked = new Set<string>();
+  let named = new Set<string>();
+  let announcing = false;
+  let announcedAt = -Infinity;
+  const announce = (): void => {
+    if (!store.announce || announcing) return;
+    const now = clock.now();
+    if (now - announcedAt < ANNOUNCE_MS && [...asked].every((key) => named.has(key))) return;
+    const own = [...new Set([...asked, ...waiting.keys()])];
+    announcing = true;
+    announcedAt = now;
+    named = new Set(own);
+    asked.clear();
+    store.announce(own).then(
+      (others) => {
+        share = shareOf(own, others);
+        announcing = false;
+      },
+      // The last share stays; the store's errors reach the callers through the reservations.
+      () => {
+        announcing = false;
+      },
+    );
+  };
+
   const acquire = async (key = ''): Promise<Permit> => {
+    asked.add(key);
+    announce();
     for (let first = false; ; first = true) {
       const slot = await turn(key, first);
       const permit: Permit = { onTime: () => clock.now() - slot <= maxLateMs };
@@ -213,10 +257,24 @@ interface Turn {
   reject(error: Error): void;
 }
 
-/** Items by key: `take` goes round-robin over the keys that hold items, oldest first within a key. */
-function fairQueue<T>(): { readonly size: number; add(key: string, item: T, first: boolean): void; take(): T | undefined } {
-  // In turn order: the key that gives next is the first; a key that gave goes to the end.
+interface FairQueue<T> {
+  readonly size: number;
+  add(key: string, item: T, first: boolean): void;
+  take(): T | undefined;
+  /** The keys holding items. */
+  keys(): IterableIterator<string>;
+}
+
+/**
+ * Items by key: `take` serves the keys that hold items in proportion to their weights (stride scheduling;
+ * equal weights: round-robin), oldest first within a key.
+ */
+function fairQueue<T>(weightOf: (key: string) => number): FairQueue<T> {
+  // In turn order among equals: a key that gave goes to the end.
   const byKey = new Map<string, T[]>();
+  // When each key is served next, in turns; a key that comes back starts no earlier than the last turn served.
+  const passes = new Map<string, number>();
+  let turn = 0;
   let size = 0;
   return {
     get size() {
@@ -224,20 +282,28 @@ function fairQueue<T>(): { readonly size: number; add(key: string, item: T, firs
     },
     add(key, item, first) {
       const items = byKey.get(key);
-      if (!items) byKey.set(key, [item]);
-      else if (first) items.unshift(item);
+      if (!items) {
+        byKey.set(key, [item]);
+        passes.set(key, Math.max(passes.get(key) ?? 0, turn));
+      } else if (first) items.unshift(item);
       else items.push(item);
       size++;
     },
     take() {
-      const entry = byKey.entries().next();
-      if (entry.done) return undefined;
-      const [key, items] = entry.value;
+      let key: string | undefined;
+      for (const candidate of byKey.keys()) if (key === undefined || passes.get(candidate)! < passes.get(key)!) key = candidate;
+      if (key === undefined) return undefined;
+      const items = byKey.get(key)!;
       byKey.delete(key);
       const item = items.shift()!;
       if (items.length > 0) byKey.set(key, items);
       size--;
+      turn = passes.get(key)!;
+      passes.set(key, turn + 1 / weightOf(key));
+      // Keys gone and behind the turn would start at the turn anyway.
+      if (passes.size > 2 * byKey.size + 64) for (const [gone, pass] of passes) if (!byKey.has(gone) && pass <= turn) passes.delete(gone);
       return item;
     },
+    keys: () => byKey.keys(),
   };
 }
