@@ -194,6 +194,9 @@ async function starvation(bench: BenchDirectory, bundle: string, rows: Row[]): P
     await fleet.endpoint.waitForAccepted(big, BIG / 2);
     const shared = await sendSmall(fleet, beside, `beside ${BIG}`);
     const bigInWindow = await fleet.endpoint.accepted(big, shared.window);
+    // Where the batches ran meanwhile: what the limiter had to split between the workers.
+    shared.row.smallPerWorker = JSON.stringify(await fleet.endpoint.acceptedPerWorker(beside, shared.window));
+    shared.row.bigPerWorker = JSON.stringify(await fleet.endpoint.acceptedPerWorker(big, shared.window));
     const { sendSeconds } = await bigRun;
     mark('big sent');
     const aloneAgain = await sendSmall(fleet, after, 'alone, after');

@@ -25,6 +25,8 @@ export interface TimedEndpoint {
   report(sendingIds: string | string[]): Promise<EndpointReport>;
   /** Messages of these sendings accepted so far, or within [fromMs, toMs] (epoch ms). */
   accepted(sendingIds: string | string[], window?: { fromMs: number; toMs: number }): Promise<number>;
+  /** Messages of these sendings accepted within [fromMs, toMs] (epoch ms), per worker. */
+  acceptedPerWorker(sendingIds: string | string[], window: { fromMs: number; toMs: number }): Promise<Record<string, number>>;
   /** Polls `accepted` until it reaches `count`; throws after `timeoutMs`. */
   waitForAccepted(sendingIds: string | string[], count: number, timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
@@ -42,10 +44,14 @@ export async function startTimedEndpoint(options: { delayMs?: number } = {}): Pr
     ...process.env,
     ENDPOINT_DELAY_MS: String(options.delayMs ?? 0),
   });
-  const accepted: TimedEndpoint['accepted'] = async (sendingIds, window) => {
+  const counted = async (sendingIds: string | string[], window?: { fromMs: number; toMs: number }) => {
     const range = window ? `&fromMs=${window.fromMs}&toMs=${window.toMs}` : '';
-    return ((await (await fetch(`${url}/count?${idsQuery(sendingIds)}${range}`)).json()) as { accepted: number }).accepted;
+    return (await (await fetch(`${url}/count?${idsQuery(sendingIds)}${range}`)).json()) as {
+      accepted: number;
+      perWorker: Record<string, number>;
+    };
   };
+  const accepted: TimedEndpoint['accepted'] = async (sendingIds, window) => (await counted(sendingIds, window)).accepted;
   return {
     httpUrl: `${url}/messages`,
     pid: child.pid!,
@@ -53,6 +59,7 @@ export async function startTimedEndpoint(options: { delayMs?: number } = {}): Pr
       return (await (await fetch(`${url}/report?${idsQuery(sendingIds)}`)).json()) as EndpointReport;
     },
     accepted,
+    acceptedPerWorker: async (sendingIds, window) => (await counted(sendingIds, window)).perWorker,
     async waitForAccepted(sendingIds, count, timeoutMs = 60 * 60_000) {
       const deadline = Date.now() + timeoutMs;
       for (let seen = await accepted(sendingIds); seen < count; seen = await accepted(sendingIds)) {

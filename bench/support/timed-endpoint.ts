@@ -6,7 +6,7 @@
  * gives each worker through SMS_HTTP_HEADERS). GET /report?sendingId=… answers the figures; with the
  * parameter repeated, of those sendings together (a number counts once per sending). GET
  * /count?sendingId=…[&fromMs=…&toMs=…] answers how many messages of those sendings were accepted (in
- * [fromMs, toMs], epoch ms), cheap enough to poll while a sending runs.
+ * [fromMs, toMs], epoch ms), cheap enough to poll while a sending runs; within a window, per worker too.
  * ENDPOINT_DELAY_MS delays every answer to a message (a provider API's latency).
  */
 import { createServer } from 'node:http';
@@ -17,6 +17,8 @@ interface Received {
   requests: number;
   replayed: number;
   times: number[];
+  /** The worker of each accepted message, in the order of `times`. */
+  workers: string[];
   perNumber: Map<string, number>;
   perWorker: Map<string, number>;
 }
@@ -30,7 +32,8 @@ const delayMs = Number(process.env.ENDPOINT_DELAY_MS ?? 0);
 
 function received(sendingId: string): Received {
   let found = sendings.get(sendingId);
-  if (!found) sendings.set(sendingId, (found = { requests: 0, replayed: 0, times: [], perNumber: new Map(), perWorker: new Map() }));
+  if (!found)
+    sendings.set(sendingId, (found = { requests: 0, replayed: 0, times: [], workers: [], perNumber: new Map(), perWorker: new Map() }));
   return found;
 }
 
@@ -62,11 +65,17 @@ function report(sendingIds: string[]): object {
 
 function count(sendingIds: string[], fromMs: number, toMs: number): object {
   let accepted = 0;
+  const perWorker: Record<string, number> = {};
   for (const r of sendingIds.map(received)) {
     if (fromMs === -Infinity && toMs === Infinity) accepted += r.times.length;
-    else for (const at of r.times) if (at >= fromMs && at <= toMs) accepted++;
+    else
+      r.times.forEach((at, i) => {
+        if (at < fromMs || at > toMs) return;
+        accepted++;
+        perWorker[r.workers[i]] = (perWorker[r.workers[i]] ?? 0) + 1;
+      });
   }
-  return { accepted };
+  return { accepted, perWorker };
 }
 
 const server = createServer((req, res) => {
@@ -108,6 +117,7 @@ const server = createServer((req, res) => {
     r.times.push(at);
     r.perNumber.set(message.to, (r.perNumber.get(message.to) ?? 0) + 1);
     const worker = String(req.headers['x-worker'] ?? '-');
+    r.workers.push(worker);
     r.perWorker.set(worker, (r.perWorker.get(worker) ?? 0) + 1);
     return answer(201, { id, status: 'accepted' });
   });
