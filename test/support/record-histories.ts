@@ -1,6 +1,8 @@
 /**
  * Records the histories replayed by test/workflow/replay.test.ts, against a dev server:
  *   TEMPORAL_ADDRESS=127.0.0.1:7233 node --import tsx test/support/record-histories.ts [name ...]
+ * (a name is a scenario below: `continued-as-new`, `parallel-batches` and `parallel-batches-bounded` write a first-run
+ * and a last-run history).
  * Histories recorded by an earlier version of the workflow stay: they prove that sendings started before a
  * change still replay (the change needs a version gate, `patched()`). Record only the new scenarios by name.
  */
@@ -9,7 +11,9 @@ import { join } from 'node:path';
 import { DateTime } from 'luxon';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
-import { sendingWorkflowId } from '../../workflows/messages';
+import { WorkflowUpdateStage } from '@temporalio/client';
+import { pauseUpdate, resumeUpdate, sendingWorkflowId } from '../../workflows/messages';
+import type { Directory } from '../../worker/directory/directory';
 import { createOutboxProvider } from '../../worker/providers/outbox-provider';
 import { ProviderAccountError, type SmsProvider } from '../../worker/providers/provider';
 import { openFreshSqliteDirectory } from './directories';
@@ -32,20 +36,44 @@ async function main(): Promise<void> {
   await directory.upsertProject({ id: 'hasty', name: 'Hasty', compliance: { approval: { expiresAfterHours: 2 / 3600 } } });
   await seedAcme(directory, 'night');
   await seedBulk(directory, 'bulk', 120);
-  // The outbox, steered by the scenarios: it can refuse the account, answer slowly, or refuse one number.
+  // The outbox, steered by the scenarios: it can refuse the account, answer slowly (or slowly to one number), or refuse one number.
   const outbox = createOutboxProvider(directory);
-  const steer = { refuseAccount: false, delayMs: 0, refuseNumber: null as string | null };
+  const steer = {
+    refuseAccount: false,
+    delayMs: 0,
+    refuseNumber: null as string | null,
+    slowNumber: null as string | null,
+    /** Set: a cancel's dispatch stop says it started, then waits until the scenario lets it go on. */
+    cancelStop: null as { started: () => void; goOn: Promise<void> } | null,
+  };
   const provider: SmsProvider = {
     name: 'outbox',
     idempotent: true,
     async send(sms) {
       if (steer.delayMs > 0) await sleep(steer.delayMs);
+      if (sms.to === steer.slowNumber) await sleep(3000);
       if (steer.refuseAccount) throw new ProviderAccountError('the outbox refused the account (recording)', '20003');
       if (sms.to === steer.refuseNumber) return { status: 'rejected', reason: '21408: region not enabled (recording)', code: '21408' };
       return outbox.send(sms);
     },
   };
-  const env = await startTestWorker({ directory, provider });
+  // The directory as the worker sees it: a cancel's dispatch stop can be held, so that a pause or resume arrives while the cancel is carried out.
+  const steered = new Proxy(directory, {
+    get(target, key) {
+      const value = Reflect.get(target, key) as unknown;
+      if (key === 'stopDispatch')
+        return async (...args: Parameters<Directory['stopDispatch']>) => {
+          const gate = steer.cancelStop;
+          if (gate && args[1].kind === 'cancelled') {
+            gate.started();
+            await gate.goOn;
+          }
+          return target.stopDispatch(...args);
+        };
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+  const env = await startTestWorker({ directory: steered, provider });
   const s = env.client;
   const save = async (name: string, sendingId: string, runId?: string) => {
     const history = await s.client.workflow.getHandle(sendingWorkflowId(sendingId), runId).fetchHistory();
@@ -92,7 +120,9 @@ async function main(): Promise<void> {
       await save('approval-expired', expiring);
     }
 
-    if (wanted('held-by-quiet-hours')) {
+    // The same scenario twice: `held-by-quiet-hours` was recorded before the held audit, `held-by-quiet-hours-audited`
+    // with it (patch `held-by-quiet-hours-audited`).
+    for (const name of ['held-by-quiet-hours', 'held-by-quiet-hours-audited'].filter(wanted)) {
       // Montreal numbers: the Quebec window opens 3 s from now; two approvers.
       const opens = DateTime.now().setZone('America/Toronto').plus({ seconds: 3 }).toFormat('HH:mm:ss');
       await directory.upsertProject({
@@ -115,7 +145,7 @@ async function main(): Promise<void> {
       await s.approve(held, { approver: 'bea' });
       await s.send(held, 'paula');
       await s.waitFor(held, ['completed']);
-      await save('held-by-quiet-hours', held);
+      await save(name, held);
     }
 
     if (wanted('rejected')) {
@@ -210,6 +240,81 @@ async function main(): Promise<void> {
       steer.delayMs = 0;
       await save('parallel-batches-first-run', id, firstRun);
       await save('parallel-batches-last-run', id);
+    }
+    if (wanted('approval-signals-checked')) {
+      // Signals checked field by field (patch `signal-input-checks`): a reject with an unknown field is refused
+      // (before the check it rejected the sending), then an approve by signal goes through.
+      const id = (await s.create(vip, 'paula')).sendingId;
+      await s.prepare(id, { message: 'Hi', schedule: { mode: 'now' } }, 'paula');
+      await s.requestApproval(id, 'paula');
+      await s.handle(id).signal('reject', { approver: 'alex', reason: 'typo', urgent: true });
+      await s.handle(id).signal('approve', { approver: 'alex' });
+      await s.waitFor(id, ['approved']);
+      await s.send(id, 'ops');
+      await s.waitFor(id, ['completed']);
+      await save('approval-signals-checked', id);
+    }
+    if (wanted('parallel-batches-bounded')) {
+      // The range at the cursor is slow (its first recipient answers after 3 s) while the other lanes are fast: the
+      // first run launches batchesPerRun + parallelBatches - 1 = 5 ranges, not the whole snapshot (patch
+      // `parallel-batches-bounded-run`), and continues as new.
+      const id = (
+        await s.create({ projectId: 'bulk', audience: 'all', groups: [], duplicatePolicy: 'perContact' }, 'ops', {
+          tuning: { batchSize: 10, batchesPerRun: 2, parallelBatches: 4 },
+        })
+      ).sendingId;
+      const firstRun = (await s.handle(id).describe()).runId;
+      await s.prepare(id, { message: 'Bulk', schedule: { mode: 'now' } }, 'ops');
+      await s.requestApproval(id, 'ops');
+      await s.approve(id, { approver: 'boss' });
+      steer.slowNumber = (await directory.readSnapshot(id, 0, 1))[0].e164;
+      await s.send(id, 'ops');
+      await s.waitFor(id, ['completed']);
+      steer.slowNumber = null;
+      await save('parallel-batches-bounded-first-run', id, firstRun);
+      await save('parallel-batches-bounded-last-run', id);
+    }
+    // A pause (of a sending sending) or a resume (of a paused one) that arrives while a cancel is carried out: the
+    // cancel's dispatch stop is held until the workflow accepted the pause or resume, which then waits for the cancel
+    // and is refused (patch `pause-and-resume-refused-while-cancelling`).
+    const refusedWhileCancelling = async (id: string, verb: 'pause' | 'resume'): Promise<void> => {
+      let started!: () => void;
+      let goOn!: () => void;
+      const stopStarted = new Promise<void>((resolve) => (started = resolve));
+      steer.cancelStop = { started, goOn: new Promise<void>((resolve) => (goOn = resolve)) };
+      const cancelled = s.cancel(id, 'wrong audience', 'ops');
+      await stopStarted;
+      const accepted = { waitForStage: WorkflowUpdateStage.ACCEPTED } as const;
+      const refused = await (verb === 'pause'
+        ? s.handle(id).startUpdate(pauseUpdate, { args: [{ actor: 'ops', reason: 'checking the link' }], ...accepted })
+        : s.handle(id).startUpdate(resumeUpdate, { args: [{ actor: 'ops' }], ...accepted }));
+      goOn();
+      steer.cancelStop = null;
+      if ((await cancelled).state !== 'cancelled') throw new Error(`Sending ${id} did not end cancelled.`);
+      const outcome = await refused.result().then(
+        () => 'applied',
+        (err: unknown) => String((err as Error).cause ?? err),
+      );
+      if (!outcome.includes('it is being cancelled')) throw new Error(`The ${verb} was not refused: ${outcome}`);
+    };
+    if (wanted('pause-refused-while-cancelling')) {
+      const id = await approvedBulk();
+      steer.delayMs = 200;
+      await s.send(id, 'ops');
+      await s.waitFor(id, ['sending']);
+      await refusedWhileCancelling(id, 'pause');
+      steer.delayMs = 0;
+      await save('pause-refused-while-cancelling', id);
+    }
+    if (wanted('resume-refused-while-cancelling')) {
+      const id = await approvedBulk();
+      steer.delayMs = 200;
+      await s.send(id, 'ops');
+      await s.waitFor(id, ['sending']);
+      await s.pause(id, 'checking the link', 'ops');
+      steer.delayMs = 0;
+      await refusedWhileCancelling(id, 'resume');
+      await save('resume-refused-while-cancelling', id);
     }
   } finally {
     await env.stop();

@@ -15,22 +15,61 @@ const files = readdirSync(DIR)
   .filter((f) => f.endsWith('.json'))
   .sort();
 
-test('the recorded histories cover every ending, a timer, continue-as-new, an expired approval, quiet hours, a pause, a cancel mid-send, a retry and parallel batches', () => {
+test('the recorded histories cover every ending, a timer, continue-as-new, an expired approval, quiet hours, a pause, a cancel mid-send, a retry, parallel batches, and the patched branch of every patch', () => {
   expect(files).toEqual([
     'approval-expired.json',
+    'approval-signals-checked.json', // signal-input-checks
     'cancelled-while-scheduled.json',
     'cancelled-while-sending.json',
     'completed-now.json',
     'continued-as-new-first-run.json',
     'continued-as-new-last-run.json',
+    'held-by-quiet-hours-audited.json', // held-by-quiet-hours-audited
     'held-by-quiet-hours.json',
-    'parallel-batches-first-run.json',
+    'parallel-batches-bounded-first-run.json', // parallel-batches-bounded-run
+    'parallel-batches-bounded-last-run.json',
+    'parallel-batches-first-run.json', // parallel-batches, operator-stop-before-auto-pause
     'parallel-batches-last-run.json',
-    'paused-resumed.json',
+    'pause-refused-while-cancelling.json', // pause-and-resume-refused-while-cancelling
+    'paused-resumed.json', // progress-from-directory-at-the-end
     'rejected.json',
     'rescheduled-refreshed.json',
+    'resume-refused-while-cancelling.json',
     'retried-after-completion.json',
   ]);
+});
+
+/** The ids of the patches a recorded history went through (its `core_patch` markers). */
+function patchesIn(file: string): string[] {
+  const history = historyFromJSON(JSON.parse(readFileSync(join(DIR, file), 'utf8')));
+  return (history.events ?? []).flatMap((e) => {
+    const marker = e.markerRecordedEventAttributes;
+    if (marker?.markerName !== 'core_patch') return [];
+    return Object.values(marker.details ?? {})
+      .flatMap((d) => d.payloads ?? [])
+      .map((p) => String((JSON.parse(Buffer.from(p.data ?? []).toString('utf8')) as { id: unknown }).id));
+  });
+}
+
+/** The ids of the patches in the workflow code: `patched('id')`, or `patched(NAME)` with `const NAME = 'id'` in the same file. */
+function patchesInWorkflows(): string[] {
+  const dir = join(ROOT, 'workflows');
+  const sources = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts'));
+  return sources.flatMap((file) => {
+    const source = readFileSync(join(dir, file), 'utf8');
+    return [...source.matchAll(/\bpatched\(\s*(?:'([^']+)'|(\w+))\s*\)/g)].map(([call, literal, name]) => {
+      const id = literal ?? new RegExp(`\\b${name} = '([^']+)'`).exec(source)?.[1];
+      if (!id) throw new Error(`${file}: cannot tell the patch id of ${call}`);
+      return id;
+    });
+  });
+}
+
+test('every patch of the workflow code (a patched() call) has its marker in at least one recorded history, so a change behind it is replayed', () => {
+  const recorded = new Set(files.flatMap(patchesIn));
+  const patches = [...new Set(patchesInWorkflows())].sort();
+  expect(patches.length).toBeGreaterThanOrEqual(7);
+  expect(patches.filter((id) => !recorded.has(id))).toEqual([]);
 });
 
 const workflowIdOf = (file: string): string => file.replace(/\.json$/, '');
