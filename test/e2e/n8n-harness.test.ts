@@ -167,7 +167,7 @@ describe('real n8n harness', () => {
       connections: {},
     };
     await expect(n8n!.activate(manualOnly)).rejects.toThrow(
-      /^n8n refused to activate workflow "harness manual only" \(id \w+\): POST \/api\/v1\/workflows\/\w+\/activate answered 4\d\d: .*no node to start the workflow/,
+      /^n8n refused to activate workflow "harness manual only" \(id \w+\): POST \/api\/v1\/workflows\/\w+\/activate answered 400: .*has no trigger node/,
     );
   });
 
