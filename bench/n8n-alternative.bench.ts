@@ -74,8 +74,7 @@ interface N8nSetup {
 async function setUpN8n(endpoint: Endpoint): Promise<N8nSetup> {
   const n8n = await startN8n();
   const path = `bench-${randomUUID().slice(0, 8)}`;
-  const workflow = await n8n.api<{ id: string }>('POST', '/workflows', loopWorkflow(path, endpoint.httpUrl, CONCURRENCY));
-  await n8n.api('POST', `/workflows/${workflow.id}/activate`);
+  const workflow = await n8n.activate(loopWorkflow(path, endpoint.httpUrl, CONCURRENCY));
   return {
     n8n,
     workflowId: workflow.id,

@@ -87,8 +87,7 @@ describe('the SMS process on a real n8n, approved and rejected from the approval
   }
 
   async function startRun(path: string) {
-    const workflow = await n8n.api('POST', '/workflows', processWorkflow(credentialId, inbox.url, path));
-    await n8n.api('POST', `/workflows/${workflow.id}/activate`);
+    const workflow = await n8n.activate(processWorkflow(credentialId, inbox.url, path));
     await n8n.webhook(path, {});
     const message = (await inbox.next()) as { approvalUrl: string };
     const waiting = await untilWaiting(workflow.id);
@@ -268,7 +267,7 @@ describe('the SMS process on a real n8n, approved and rejected from the approval
       ...extra,
     });
     const chain = ['Select Recipients', 'Prepare Sending', 'Send SMS', 'Status', 'Reschedule', 'Cancel'];
-    const workflow = await n8n.api('POST', '/workflows', {
+    const workflow = await n8n.activate({
       name: 'SMS operations',
       settings: { executionOrder: 'v1' },
       nodes: [
@@ -317,7 +316,6 @@ describe('the SMS process on a real n8n, approved and rejected from the approval
         ]),
       ),
     });
-    await n8n.api('POST', `/workflows/${workflow.id}/activate`);
     await n8n.webhook('sms-ops', {});
     const execution = await n8n.waitForExecution(workflow.id, { timeoutMs: 120_000 });
     expect(execution.status).toBe('success');
@@ -347,7 +345,7 @@ describe('the SMS process on a real n8n, approved and rejected from the approval
   });
 
   test('without continueOnFail a refusal stops the execution with the message', async () => {
-    const workflow = await n8n.api('POST', '/workflows', {
+    const workflow = await n8n.activate({
       name: 'SMS unknown project',
       settings: { executionOrder: 'v1' },
       nodes: [
@@ -372,7 +370,6 @@ describe('the SMS process on a real n8n, approved and rejected from the approval
       ],
       connections: { Start: { main: [[{ node: 'Select Recipients', type: 'main', index: 0 }]] } },
     });
-    await n8n.api('POST', `/workflows/${workflow.id}/activate`);
     await n8n.webhook('sms-bad', {});
     const execution = await n8n.waitForExecution(workflow.id, { timeoutMs: 60_000 });
     expect(execution.status).toBe('error');
@@ -380,12 +377,9 @@ describe('the SMS process on a real n8n, approved and rejected from the approval
   });
 
   test("the scheduled example: approved, Send SMS schedules it for tomorrow 09:30 in the project's zone (Toronto) with refresh at send time", async () => {
-    const workflow = await n8n.api(
-      'POST',
-      '/workflows',
+    const workflow = await n8n.activate(
       exampleWorkflow('scheduled-send-with-refresh.json', credentialId, inbox.url, 'scheduled-sms-with-refresh'),
     );
-    await n8n.api('POST', `/workflows/${workflow.id}/activate`);
     await n8n.webhook('scheduled-sms-with-refresh', {});
     const message = (await inbox.next()) as { approvalUrl: string; sendingId: string };
     await untilWaiting(workflow.id);

@@ -1,7 +1,8 @@
 /**
  * Proves the real-n8n harness (scripts/n8n.sh + test/support/n8n.ts): n8n starts in a fresh user folder,
  * the owner cookie and the public-API key work, a node package installed the way users install community
- * nodes loads as `<package>.<node>` and runs in a webhook-triggered workflow, and n8n stops cleanly.
+ * nodes loads as `<package>.<node>` and runs in a webhook-triggered workflow, a workflow n8n refuses to
+ * activate is named in the error, and n8n stops cleanly.
  *
  * The package is a throw-away probe generated here (package.json + a compiled node), so the harness is
  * tested independently of the project's own build. n8n must be installed beforehand: scripts/test.sh runs
@@ -130,7 +131,7 @@ describe('real n8n harness', () => {
 
   it('runs the node in a workflow created through the public API and triggered by a webhook', async () => {
     const path = `harness-${randomUUID()}`;
-    const workflow = await n8n!.api('POST', '/workflows', {
+    const workflow = await n8n!.activate({
       name: 'harness probe',
       nodes: [
         {
@@ -147,7 +148,6 @@ describe('real n8n harness', () => {
       connections: { Webhook: { main: [[{ node: 'Probe', type: 'main', index: 0 }]] } },
       settings: { executionOrder: 'v1', saveDataSuccessExecution: 'all' },
     });
-    await n8n!.api('POST', `/workflows/${workflow.id}/activate`);
 
     const response = await n8n!.webhook(path, { campaign: 'c-1' });
     expect(response).toEqual({ status: 200, body: { received: { campaign: 'c-1' }, tag: 'from-e2e', oneMinuteMs: 60_000 } });
@@ -156,6 +156,19 @@ describe('real n8n harness', () => {
     expect(execution).toMatchObject({ status: 'success', mode: 'webhook', workflowId: workflow.id });
     const output = execution.data.resultData.runData.Probe[0].data.main[0];
     expect(output).toEqual([expect.objectContaining({ json: { received: { campaign: 'c-1' }, tag: 'from-e2e', oneMinuteMs: 60_000 } })]);
+  });
+
+  it('names the workflow n8n refuses to activate, with the reason', async () => {
+    const manualOnly = {
+      name: 'harness manual only',
+      nodes: [
+        { id: randomUUID(), name: 'By Hand', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+      ],
+      connections: {},
+    };
+    await expect(n8n!.activate(manualOnly)).rejects.toThrow(
+      /^n8n refused to activate workflow "harness manual only" \(id \w+\): POST \/api\/v1\/workflows\/\w+\/activate answered 400: .*has no trigger node/,
+    );
   });
 
   it('stops cleanly', async () => {

@@ -96,15 +96,9 @@ describe('named approvers on a real n8n: one signed link each, decided in Chromi
   const chain = (names: string[]) =>
     Object.fromEntries(names.slice(0, -1).map((from, i) => [from, { main: [[{ node: names[i + 1], type: 'main', index: 0 }]] }]));
 
-  async function activate(workflow: Record<string, unknown>): Promise<string> {
-    const created = await n8n.api('POST', '/workflows', { settings: { executionOrder: 'v1' }, ...workflow });
-    await n8n.api('POST', `/workflows/${created.id}/activate`);
-    return created.id;
-  }
-
   test('2 of 3 named approvers through their own links; four eyes, one decision per link, no approving as someone else', async () => {
     // Select and Request Approval act as the workflow (the default); Prepare as Alice, who therefore cannot approve.
-    const workflowId = await activate({
+    const { id: workflowId } = await n8n.activate({
       name: 'Named approvers',
       nodes: [
         hook('sms-named'),
@@ -233,7 +227,7 @@ describe('named approvers on a real n8n: one signed link each, decided in Chromi
       return sendingId;
     };
     const [named, open] = [await awaiting('acme'), await awaiting('open')];
-    const workflowId = await activate({
+    const { id: workflowId } = await n8n.activate({
       name: 'Record decisions',
       nodes: [
         hook('sms-record'),

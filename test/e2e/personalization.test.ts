@@ -85,8 +85,7 @@ describe('personalization in expression mode on a real n8n', () => {
   });
 
   async function run(path: string, message: string, body: unknown) {
-    const created = await n8n.api('POST', '/workflows', workflow('Personalization', credentialId, path, message));
-    await n8n.api('POST', `/workflows/${created.id}/activate`);
+    const created = await n8n.activate(workflow('Personalization', credentialId, path, message));
     await n8n.webhook(path, body);
     return n8n.waitForExecution(created.id, { timeoutMs: 120_000 });
   }

@@ -70,8 +70,7 @@ describe("Select Recipients' options on a real n8n", () => {
   });
 
   async function run(path: string, options: Record<string, unknown>, projectId = PROJECT) {
-    const created = await n8n.api('POST', '/workflows', workflow(credentialId, path, projectId, options));
-    await n8n.api('POST', `/workflows/${created.id}/activate`);
+    const created = await n8n.activate(workflow(credentialId, path, projectId, options));
     await n8n.webhook(path, {});
     return n8n.waitForExecution(created.id, { timeoutMs: 120_000 });
   }

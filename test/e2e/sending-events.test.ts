@@ -71,12 +71,6 @@ describe('the Durable SMS Trigger on a real n8n: completed with the delivery sum
     return workflow;
   }
 
-  async function activate(workflow: Record<string, unknown>): Promise<string> {
-    const created = await n8n.api('POST', '/workflows', { settings: { executionOrder: 'v1' }, ...workflow });
-    await n8n.api('POST', `/workflows/${created.id}/activate`);
-    return created.id;
-  }
-
   /** The items of every finished execution of the workflow so far, oldest first. */
   async function itemsOf(workflowId: string, node: string): Promise<Record<string, any>[]> {
     const { data } = await n8n.api('GET', `/executions?workflowId=${workflowId}&includeData=true`);
@@ -114,7 +108,7 @@ describe('the Durable SMS Trigger on a real n8n: completed with the delivery sum
     const older = await approved();
     await env.client.cancel(older, 'before the trigger', 'test');
     await env.client.waitFor(older, ['cancelled'], { timeoutMs: 30_000 });
-    const triggerId = await activate({
+    const { id: triggerId } = await n8n.activate({
       name: 'Sending events',
       nodes: [
         {
@@ -129,8 +123,8 @@ describe('the Durable SMS Trigger on a real n8n: completed with the delivery sum
       ],
       connections: {},
     });
-    const completedExample = await activate(example('sending-completed-post-results.json'));
-    const quarantineExample = await activate(example('number-quarantined-notify.json'));
+    const { id: completedExample } = await n8n.activate(example('sending-completed-post-results.json'));
+    const { id: quarantineExample } = await n8n.activate(example('number-quarantined-notify.json'));
 
     // Rejected first: the sending below quarantines most numbers (70% undelivered), which may leave none to prepare.
     const rejected = await awaitingApproval();
@@ -138,7 +132,7 @@ describe('the Durable SMS Trigger on a real n8n: completed with the delivery sum
 
     // Sent by Send SMS in n8n, waiting for completion and for receipts.
     const sent = await approved();
-    const sender = await activate({
+    const { id: sender } = await n8n.activate({
       name: 'Send and wait for receipts',
       nodes: [
         {

@@ -45,6 +45,14 @@ export interface N8nExecution {
   data?: any;
 }
 
+/** A workflow as n8n's public API returns it. */
+export interface N8nWorkflow {
+  id: string;
+  name: string;
+  active: boolean;
+  [field: string]: any;
+}
+
 export interface N8n {
   url: string;
   apiKey: string;
@@ -57,6 +65,12 @@ export interface N8n {
   api<T = any>(method: string, path: string, body?: unknown): Promise<T>;
   /** Internal API (/rest) as the owner; throws on a non-2xx answer. */
   rest<T = any>(method: string, path: string, body?: unknown): Promise<T>;
+  /**
+   * Creates the workflow through the public API and activates it (its triggers and webhooks registered); the
+   * active workflow. Settings default to `{ executionOrder: 'v1' }`, what the editor gives a new workflow (the
+   * public API requires some). Throws naming the workflow when n8n refuses either step.
+   */
+  activate(workflow: Record<string, unknown>): Promise<N8nWorkflow>;
   /** Calls a production webhook, retrying while n8n has not registered it yet (just after activation). */
   webhook(path: string, body?: unknown, method?: string): Promise<WebhookResponse>;
   /** Polls the public API until the workflow has an execution that is no longer running. */
@@ -164,6 +178,25 @@ export async function startN8n(options: StartN8nOptions = {}): Promise<N8n> {
     const api = async <T = any>(method: string, path: string, body?: unknown): Promise<T> =>
       json(await request(`${url}/api/v1${path}`, method, { 'X-N8N-API-KEY': apiKey }, body), `${method} /api/v1${path}`);
 
+    const activate = async (workflow: Record<string, unknown>): Promise<N8nWorkflow> => {
+      const what = `workflow "${String(workflow.name)}"`;
+      let created: N8nWorkflow;
+      try {
+        created = await api<N8nWorkflow>('POST', '/workflows', { settings: { executionOrder: 'v1' }, ...workflow });
+      } catch (error) {
+        throw new Error(`n8n refused to create ${what}: ${(error as Error).message}`);
+      }
+      let activated: N8nWorkflow;
+      try {
+        activated = await api<N8nWorkflow>('POST', `/workflows/${created.id}/activate`);
+      } catch (error) {
+        throw new Error(`n8n refused to activate ${what} (id ${created.id}): ${(error as Error).message}`);
+      }
+      if (!activated.active)
+        throw new Error(`n8n did not activate ${what} (id ${created.id}): ${JSON.stringify(activated).slice(0, 1000)}`);
+      return activated;
+    };
+
     const webhook = async (path: string, body?: unknown, method = 'POST'): Promise<WebhookResponse> => {
       const deadline = Date.now() + 15_000;
       for (;;) {
@@ -207,6 +240,7 @@ export async function startN8n(options: StartN8nOptions = {}): Promise<N8n> {
       logFile,
       api,
       rest,
+      activate,
       webhook,
       waitForExecution,
       log,
