@@ -248,10 +248,10 @@ async function main(): Promise<void> {
     provider: 'http (generic JSON API) to bench/support/provider-endpoint.ts in its own process',
     loadBefore: loadAverage(),
   };
-  // BENCH_SEND_FILTER=postgres (a part of "sqlite 10000 @0ms"): only the matching scenarios.
-  const filter = process.env.BENCH_SEND_FILTER ?? '';
+  // BENCH_SEND_FILTER=postgres (a regular expression matching part of "sqlite 10000 @0ms"; "@0ms$" for the end): only the matching scenarios.
+  const filter = new RegExp(process.env.BENCH_SEND_FILTER ?? '');
   const bundle = await writeWorkflowBundle();
-  for (const scenario of SCENARIOS.filter((s) => label(s).includes(filter))) {
+  for (const scenario of SCENARIOS.filter((s) => filter.test(label(s)))) {
     const result = await runScenario(scenario, bundle);
     rows.push(result.row);
     notes[label(scenario)] = result.notes;
