@@ -92,6 +92,27 @@ describe.each(STORES)('provider-wide rate limit on %s', (kind) => {
     expect(small).toBeLessThan(0.6);
   });
 
+  it('stops counting a worker that no longer waits (stopped or killed, not closed) half a second after its last write', async () => {
+    const [a, b] = [open('http:gone'), open('http:gone')];
+    const starts: { key: string; at: number }[] = [];
+    const start = performance.now();
+    const sender = async (limiter: RateLimiter, key: string, untilMs: number) => {
+      while (performance.now() < start + untilMs) {
+        await limiter.acquire(key);
+        starts.push({ key, at: performance.now() - start });
+      }
+    };
+    const lanes = (limiter: RateLimiter, key: string, untilMs: number) => Array.from({ length: 4 }, () => sender(limiter, key, untilMs));
+    // Worker B runs the big sending's lanes for 1 s, then none (and is never closed: its row stays).
+    await Promise.all([...lanes(a, 'small', 2700), ...lanes(a, 'big', 2700), ...lanes(b, 'big', 1000)]);
+    // Once B's row is stale, worker A has both sendings to itself: even turns (with B counted, the small one took 2 of 3).
+    const late = starts.filter((s) => s.at > 1700);
+    const small = late.filter((s) => s.key === 'small').length / late.length;
+    expect(late.length).toBeGreaterThan(50);
+    expect(small).toBeGreaterThan(0.4);
+    expect(small).toBeLessThan(0.6);
+  });
+
   it('another provider key has its own limit', async () => {
     const [a, b] = [open('twilio:AC1'), open('twilio:AC2')];
     const startsA: number[] = [];
