@@ -3,6 +3,7 @@ import {
   createRateLimiter,
   createSlotLimiter,
   memorySlotStore,
+  realClock,
   type Clock,
   type RateLimiter,
   type SlotStore,
@@ -162,6 +163,46 @@ describe('createRateLimiter (this process)', () => {
     const intervalMs = (1000 * (1 + JITTER_ALLOWANCE)) / perSecond;
     const sorted = [...starts].sort((x, y) => x - y);
     for (let i = 1; i < sorted.length; i++) expect(sorted[i] - sorted[i - 1]).toBeGreaterThanOrEqual(intervalMs - 1 - 12.5);
+  });
+
+  describe('when the store cannot tell which sendings wait on the other workers', () => {
+    const INTERVAL_MS = 1 + JITTER_ALLOWANCE;
+    /** A store shared with one other worker on which sending `a` also waits, until `answer` says otherwise. */
+    const sharedStore = (answer: () => Promise<string[][]>) => {
+      const memory = memorySlotStore(realClock);
+      const spans: number[] = [];
+      const store: SlotStore = {
+        reserve: (spanMs) => {
+          spans.push(spanMs);
+          return memory.reserve(spanMs);
+        },
+        announce: answer,
+        close: () => Promise.resolve(),
+      };
+      return { spans, limiter: createSlotLimiter(1000, store, realClock) };
+    };
+    const busy = async (limiter: RateLimiter, ms: number) => {
+      const end = performance.now() + ms;
+      await Promise.all(
+        [1, 2, 3, 4].map(async () => {
+          while (performance.now() < end) await limiter.acquire('a');
+        }),
+      );
+    };
+
+    it.each([
+      ['fails', () => Promise.reject(new Error('the directory is down'))],
+      ['does not answer within a second', () => new Promise<string[][]>(() => undefined)],
+    ])('goes back to an equal block once its announcement %s', async (_, trouble) => {
+      let answer: () => Promise<string[][]> = () => Promise.resolve([['a', 'b']]);
+      const { spans, limiter } = sharedStore(() => answer());
+      await busy(limiter, 300);
+      // `a` waits on both workers, `b` on the other alone: this worker deserves half a block (10 of 20 slots).
+      expect(spans.at(-1)).toBeCloseTo(10 * INTERVAL_MS);
+      answer = trouble;
+      await busy(limiter, 1400);
+      expect(spans.at(-1)).toBeCloseTo(20 * INTERVAL_MS);
+    });
   });
 
   it('passes an error of its store to the caller whose turn it was, and the others still get slots', async () => {

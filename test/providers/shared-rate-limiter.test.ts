@@ -3,8 +3,8 @@
  * worker processes have), share N messages per second through the directory's database.
  */
 import { openRateLimiter, rateLimitKey } from '../../worker/providers/create-rate-limiter';
-import type { DirectoryConfig } from '../../worker/directory/open-directory';
-import { openRateLimitSlots } from '../../worker/directory/rate-limit-slots';
+import { connectStore, type DirectoryConfig } from '../../worker/directory/open-directory';
+import { WAITERS_FRESH_MS, openRateLimitSlots } from '../../worker/directory/rate-limit-slots';
 import { createSlotLimiter, realClock, type Clock, type RateLimiter } from '../../worker/providers/rate-limiter';
 import { STORES, openFreshPostgresDirectory, openFreshSqliteDirectory, type FreshDirectory, type StoreKind } from '../support/directories';
 import { maxInWindow } from '../support/windows';
@@ -111,6 +111,37 @@ describe.each(STORES)('provider-wide rate limit on %s', (kind) => {
     expect(late.length).toBeGreaterThan(50);
     expect(small).toBeGreaterThan(0.4);
     expect(small).toBeLessThan(0.6);
+  });
+
+  it('keeps its waiting sendings current while its callers wait, even at 1 message a second, and clears them when none waits', async () => {
+    const limiter = createSlotLimiter(1, openRateLimitSlots(location, 'http:slow'));
+    limiters.push(limiter);
+    const db = connectStore(location);
+    const clock = db.dialect === 'sqlite' ? "unixepoch('subsec') * 1000.0" : 'extract(epoch FROM clock_timestamp()) * 1000';
+    const row = () =>
+      db.get<{ waiting: string; age: number }>(`SELECT waiting, ${clock} - seen_at AS age FROM rate_limit_waiters WHERE key = ?`, [
+        'http:slow',
+      ]);
+    try {
+      const deadline = performance.now() + 2500;
+      const callers = [1, 2].map(async () => {
+        while (performance.now() < deadline) await limiter.acquire('slow');
+      });
+      const seen: { waiting: string; age: number }[] = [];
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      while (performance.now() < deadline - 200) {
+        const current = await row();
+        seen.push({ waiting: current?.waiting ?? 'none', age: Math.round(Number(current?.age ?? Infinity)) });
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      // Written at least every 100 ms while the callers wait for their slot, not only when a slot comes (every second).
+      expect(seen.filter((s) => s.waiting !== '["slow"]' || s.age > WAITERS_FRESH_MS)).toEqual([]);
+      await Promise.all(callers);
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      expect((await row())?.waiting).toBe('[]');
+    } finally {
+      await db.close();
+    }
   });
 
   it('another provider key has its own limit', async () => {

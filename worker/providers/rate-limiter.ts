@@ -19,7 +19,8 @@
  * its share (limiter-share.ts), so the limit is split between sendings, not workers (docs/decisions.md, "Fair slots").
  */
 
-import { EQUAL_SHARE, shareOf } from './limiter-share';
+import { EQUAL_SHARE, type LimiterShare } from './limiter-share';
+import { waitingAnnouncer, type WaitingAnnouncer } from './waiting-announcer';
 
 export interface RateLimiter {
   /**
@@ -63,8 +64,6 @@ export interface SlotStore {
 export const JITTER_ALLOWANCE = 0.025;
 /** A reservation takes this many seconds' worth of slots (at least one): few round trips, little waste. */
 export const BLOCK_SECONDS = 0.02;
-/** While callers wait, a limiter writes its waiting keys this often, and at once when a new key waits. */
-export const ANNOUNCE_MS = 100;
 
 export const realClock: Clock = {
   now: () => performance.now(),
@@ -142,8 +141,15 @@ export function createSlotLimiter(perSecond: number, store: SlotStore, clock: Cl
   let slots: number[] = [];
   let next = 0;
   let refilling: Promise<Error | undefined> | null = null;
-  let share = EQUAL_SHARE;
-  const waiting = fairQueue<Turn>((key) => share.weightOf(key));
+  const waiting: FairQueue<Turn> = fairQueue<Turn>((key) => share().weightOf(key));
+  const announcer: WaitingAnnouncer | null = store.announce
+    ? waitingAnnouncer(
+        (keys) => store.announce!(keys),
+        () => waiting.keys(),
+        clock,
+      )
+    : null;
+  const share = (): LimiterShare => announcer?.share() ?? EQUAL_SHARE;
   let pumping = false;
   // Whole slots per block: the fraction of the share left over goes into the next block.
   let carry = 0;
@@ -152,7 +158,7 @@ export function createSlotLimiter(perSecond: number, store: SlotStore, clock: Cl
   let roundTripMs = 0;
 
   const refill = async (): Promise<void> => {
-    const exact = blockSize * share.blocks + carry;
+    const exact = blockSize * share().blocks + carry;
     const count = Math.max(1, Math.floor(exact));
     carry = Math.max(-1, Math.min(1, exact - count));
     const sentAt = clock.now();
@@ -171,7 +177,7 @@ export function createSlotLimiter(perSecond: number, store: SlotStore, clock: Cl
       while (next < slots.length && slots[next] < now - maxLateMs) next++;
       const left = slots.length - next;
       // Less than a block in hand, and what two round trips take: reserve the next block now, so a round trip never leaves a gap.
-      if (left < blockSize * share.blocks + (2 * roundTripMs) / intervalMs && !refilling) {
+      if (left < blockSize * share().blocks + (2 * roundTripMs) / intervalMs && !refilling) {
         refilling = refill().then(
           () => undefined,
           (error: Error) => error,
@@ -213,35 +219,8 @@ export function createSlotLimiter(perSecond: number, store: SlotStore, clock: Cl
       }
     });
 
-  // The keys that waited since the last announcement, and the keys it named.
-  const asked = new Set<string>();
-  let named = new Set<string>();
-  let announcing = false;
-  let announcedAt = -Infinity;
-  const announce = (): void => {
-    if (!store.announce || announcing) return;
-    const now = clock.now();
-    if (now - announcedAt < ANNOUNCE_MS && [...asked].every((key) => named.has(key))) return;
-    const own = [...new Set([...asked, ...waiting.keys()])];
-    announcing = true;
-    announcedAt = now;
-    named = new Set(own);
-    asked.clear();
-    store.announce(own).then(
-      (others) => {
-        share = shareOf(own, others);
-        announcing = false;
-      },
-      // The last share stays; the store's errors reach the callers through the reservations.
-      () => {
-        announcing = false;
-      },
-    );
-  };
-
   const acquire = async (key = ''): Promise<Permit> => {
-    asked.add(key);
-    announce();
+    announcer?.asked(key);
     for (let first = false; ; first = true) {
       const slot = await turn(key, first);
       const permit: Permit = { onTime: () => clock.now() - slot <= maxLateMs };

@@ -1,0 +1,83 @@
+/**
+ * Tells the other limiters of a shared slot store which keys (sendings) wait on this one, and learns
+ * theirs: at once when a new key waits, every ANNOUNCE_MS while keys wait (however few slots come), and
+ * once more, empty, when none does, so the others stop counting this limiter at once. The share it learns
+ * (limiter-share.ts) is the equal one until the first answer, and again after an announcement that failed
+ * or did not answer within ANNOUNCE_TIMEOUT_MS.
+ */
+import { EQUAL_SHARE, shareOf, type LimiterShare } from './limiter-share';
+import type { Clock } from './rate-limiter';
+
+/** While keys wait, the limiter writes them this often. */
+export const ANNOUNCE_MS = 100;
+/** An announcement still unanswered after this long is given up. */
+export const ANNOUNCE_TIMEOUT_MS = 1000;
+
+export interface WaitingAnnouncer {
+  /** A caller for `key` asks for a slot. */
+  asked(key: string): void;
+  share(): LimiterShare;
+}
+
+export function waitingAnnouncer(
+  announce: (waiting: readonly string[]) => Promise<readonly (readonly string[])[]>,
+  waitingKeys: () => Iterable<string>,
+  clock: Clock,
+): WaitingAnnouncer {
+  let share = EQUAL_SHARE;
+  // The keys asked for since the last announcement, and those it named.
+  const asked = new Set<string>();
+  let named = new Set<string>();
+  let inFlight = false;
+  // Answers to an announcement given up, or overtaken, are ignored.
+  let current = 0;
+  let ticking = false;
+
+  const keysNow = (): string[] => [...new Set([...asked, ...waitingKeys()])];
+
+  const send = (own: string[]): void => {
+    if (inFlight) return;
+    inFlight = true;
+    const mine = ++current;
+    named = new Set(own);
+    asked.clear();
+    const settle = (next: LimiterShare): void => {
+      if (mine !== current) return;
+      share = next;
+      inFlight = false;
+    };
+    announce(own).then(
+      (others) => settle(shareOf(own, others)),
+      () => settle(EQUAL_SHARE),
+    );
+    void clock.sleep(ANNOUNCE_TIMEOUT_MS).then(() => {
+      if (mine !== current || !inFlight) return;
+      current++;
+      share = EQUAL_SHARE;
+      inFlight = false;
+    });
+  };
+
+  const tick = async (): Promise<void> => {
+    ticking = true;
+    for (;;) {
+      await clock.sleep(ANNOUNCE_MS);
+      const own = keysNow();
+      if (own.length === 0) {
+        ticking = false;
+        if (named.size > 0) send([]);
+        return;
+      }
+      send(own);
+    }
+  };
+
+  return {
+    asked(key) {
+      asked.add(key);
+      if (!named.has(key)) send(keysNow());
+      if (!ticking) void tick();
+    },
+    share: () => share,
+  };
+}
