@@ -3,7 +3,7 @@
  * theirs: at once when a new key waits, every ANNOUNCE_MS while keys wait (however few slots come), and
  * once more, empty, when none does, so the others stop counting this limiter at once. The share it learns
  * (limiter-share.ts) is the equal one until the first answer, and again after an announcement that failed
- * or did not answer within ANNOUNCE_TIMEOUT_MS.
+ * or was still unanswered ANNOUNCE_TIMEOUT_MS later, when the next one is due.
  */
 import { EQUAL_SHARE, shareOf, type LimiterShare } from './limiter-share';
 import type { Clock } from './rate-limiter';
@@ -29,6 +29,7 @@ export function waitingAnnouncer(
   const asked = new Set<string>();
   let named = new Set<string>();
   let inFlight = false;
+  let sentAt = 0;
   // Answers to an announcement given up, or overtaken, are ignored.
   let current = 0;
   let ticking = false;
@@ -36,8 +37,11 @@ export function waitingAnnouncer(
   const keysNow = (): string[] => [...new Set([...asked, ...waitingKeys()])];
 
   const send = (own: string[]): void => {
-    if (inFlight) return;
+    if (inFlight && clock.now() - sentAt <= ANNOUNCE_TIMEOUT_MS) return;
+    // Still unanswered after the timeout: given up (its answer will be ignored).
+    if (inFlight) share = EQUAL_SHARE;
     inFlight = true;
+    sentAt = clock.now();
     const mine = ++current;
     named = new Set(own);
     asked.clear();
@@ -50,12 +54,6 @@ export function waitingAnnouncer(
       (others) => settle(shareOf(own, others)),
       () => settle(EQUAL_SHARE),
     );
-    void clock.sleep(ANNOUNCE_TIMEOUT_MS).then(() => {
-      if (mine !== current || !inFlight) return;
-      current++;
-      share = EQUAL_SHARE;
-      inFlight = false;
-    });
   };
 
   const tick = async (): Promise<void> => {
