@@ -12,8 +12,9 @@
  * limiter maps onto its own from its fastest round trip (NTP's rule: off by at most half of it), and
  * for the way to the provider: what the provider sees holds at most N while that way varies by less.
  *
- * A limiter gives its slots to its callers just in time, round-robin over the keys (sendings) with
- * callers waiting, so a sending with many lanes or batches in flight does not starve one with few.
+ * A limiter gives its slots to its callers just in time, in turns over the keys (sendings) with callers
+ * waiting, so a sending with many lanes or batches in flight does not starve one with few; a sending that
+ * also waits on other workers takes fewer turns here (limiter-share.ts).
  * It reserves from the store only while callers wait, a block ahead (more if the store answers slowly).
  * Limiters sharing a store write which sendings wait on them, and each reserves blocks in proportion to
  * its share (limiter-share.ts), so the limit is split between sendings, not workers (docs/decisions.md, "Fair slots").
