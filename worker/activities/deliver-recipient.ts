@@ -116,7 +116,7 @@ async function applyRules(
   row: SnapshotRow,
   rules: RecipientRules,
 ): Promise<DeliveryOutcome | null> {
-  const exclusion = rules.exclusion(row.facts ?? rules.facts(row.e164));
+  const exclusion = rules.exclusion(rules.facts(row));
   const heldUntil = exclusion ? null : rules.heldUntil(row, Date.now());
   if (!exclusion && heldUntil === null) return null;
   // The kill list and the contact come first, so the reason recorded is the same whatever the project's rules.

@@ -5,7 +5,8 @@ import { sendTimeFinding } from '../../domain/validation/send-time-check';
 import type { Project, SnapshotRow } from '../directory/directory';
 
 export interface RecipientRules {
-  facts(e164: string): NumberFacts;
+  /** The country and type stored with the row's contact when the row has them; otherwise found by parsing its number. */
+  facts(row: Pick<SnapshotRow, 'e164' | 'facts'>): NumberFacts;
   /** Why the project's rules exclude this number (`countryNotAllowed:FR`, `numberType:TOLL_FREE`), or null. */
   exclusion(facts: NumberFacts): string | null;
   /** null when the recipient may get a message at `atMs`; otherwise when their quiet hours end (Infinity: no window within 14 days). */
@@ -21,7 +22,7 @@ export function createRecipientRules(project: Project): RecipientRules {
     : null;
   const zoneField = compliance.quietHours.timeZoneField;
   return {
-    facts: numberFacts,
+    facts: (row) => row.facts ?? numberFacts(row.e164),
     exclusion: (facts) => recipientExclusion(facts, compliance),
     messageFinding: (message, validatedAtPrepare) => sendTimeFinding(message, compliance, validatedAtPrepare),
     heldUntil(row, atMs) {

@@ -58,7 +58,7 @@ export async function validateSending(
     const excluded = new Map<string, number[]>();
     for (const row of rows) {
       if (row.state === 'skipped') continue;
-      const facts = row.facts ?? rules.facts(row.e164);
+      const facts = rules.facts(row);
       const exclusion = rules.exclusion(facts);
       if (exclusion) {
         const seqs = excluded.get(exclusion);
