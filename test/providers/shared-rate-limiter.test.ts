@@ -65,19 +65,34 @@ describe.each(STORES)('provider-wide rate limit on %s', (kind) => {
     expect(busiest).toBeGreaterThanOrEqual(0.8 * PER_SECOND);
   });
 
+  /** 4 lanes per [limiter, sending, ms it runs]: each start with its sending and ms since the first lane began. */
+  async function lanesOf(plan: [RateLimiter, string, number][]): Promise<{ key: string; at: number }[]> {
+    const starts: { key: string; at: number }[] = [];
+    const start = performance.now();
+    const lane = async (limiter: RateLimiter, key: string, untilMs: number) => {
+      while (performance.now() < start + untilMs) {
+        await limiter.acquire(key);
+        starts.push({ key, at: performance.now() - start });
+      }
+    };
+    await Promise.all(plan.flatMap(([limiter, key, untilMs]) => Array.from({ length: 4 }, () => lane(limiter, key, untilMs))));
+    return starts;
+  }
+
+  /** The small sending's part of the starts after `fromMs`. */
+  const smallPart = (starts: { key: string; at: number }[], fromMs: number) => {
+    const late = starts.filter((s) => s.at > fromMs);
+    return { count: late.length, small: late.filter((s) => s.key === 'small').length / late.length };
+  };
+
   it('splits the limit between sendings, not workers: a sending on one worker beside a sending spread over two gets half', async () => {
     // Worker A runs lanes of a small sending and of a big one; worker B runs more lanes of the big one.
     const [a, b] = [open('http:fair'), open('http:fair')];
-    const starts: { key: string; at: number }[] = [];
-    const deadline = performance.now() + RUN_MS;
-    const sender = async (limiter: RateLimiter, key: string) => {
-      while (performance.now() < deadline) {
-        await limiter.acquire(key);
-        starts.push({ key, at: performance.now() });
-      }
-    };
-    const lanes = (limiter: RateLimiter, key: string) => Array.from({ length: 4 }, () => sender(limiter, key));
-    await Promise.all([...lanes(a, 'small'), ...lanes(a, 'big'), ...lanes(b, 'big')]);
+    const starts = await lanesOf([
+      [a, 'small', RUN_MS],
+      [a, 'big', RUN_MS],
+      [b, 'big', RUN_MS],
+    ]);
     expect(
       maxInWindow(
         starts.map((start) => start.at),
@@ -86,29 +101,22 @@ describe.each(STORES)('provider-wide rate limit on %s', (kind) => {
     ).toBeLessThanOrEqual(PER_SECOND);
     // Once the workers have seen each other's sendings (they write them every 100 ms): about 1/2 each
     // (by worker and then by sending, the small one got 1/4).
-    const settled = starts.filter((start) => start.at > deadline - RUN_MS + 500);
-    const small = settled.filter((start) => start.key === 'small').length / settled.length;
+    const { small } = smallPart(starts, 500);
     expect(small).toBeGreaterThan(0.4);
     expect(small).toBeLessThan(0.6);
   });
 
   it('stops counting a worker that no longer waits (stopped or killed, not closed) half a second after its last write', async () => {
     const [a, b] = [open('http:gone'), open('http:gone')];
-    const starts: { key: string; at: number }[] = [];
-    const start = performance.now();
-    const sender = async (limiter: RateLimiter, key: string, untilMs: number) => {
-      while (performance.now() < start + untilMs) {
-        await limiter.acquire(key);
-        starts.push({ key, at: performance.now() - start });
-      }
-    };
-    const lanes = (limiter: RateLimiter, key: string, untilMs: number) => Array.from({ length: 4 }, () => sender(limiter, key, untilMs));
     // Worker B runs the big sending's lanes for 1 s, then none (and is never closed: its row stays).
-    await Promise.all([...lanes(a, 'small', 2700), ...lanes(a, 'big', 2700), ...lanes(b, 'big', 1000)]);
+    const starts = await lanesOf([
+      [a, 'small', 2700],
+      [a, 'big', 2700],
+      [b, 'big', 1000],
+    ]);
     // Once B's row is stale, worker A has both sendings to itself: even turns (with B counted, the small one took 2 of 3).
-    const late = starts.filter((s) => s.at > 1700);
-    const small = late.filter((s) => s.key === 'small').length / late.length;
-    expect(late.length).toBeGreaterThan(50);
+    const { count, small } = smallPart(starts, 1700);
+    expect(count).toBeGreaterThan(50);
     expect(small).toBeGreaterThan(0.4);
     expect(small).toBeLessThan(0.6);
   });
