@@ -5,8 +5,9 @@
  *    100 × 1,000; `--quick`: 10 × 100), no limit. The rate is counted at the endpoint from the first to
  *    the last accepted message of all the sendings together; target: the N sendings ≥ 0.8 of the one.
  * 2. Starvation: a 100-recipient sending alone under a provider-wide limit (BENCH_MANY_LIMIT, default
- *    250/s, shared through the directory), then beside a big sending (full: 50,000; `--quick`: 2,000)
- *    under the same limit, sent once half of the big one's messages were accepted, then alone again.
+ *    250/s, shared through the directory), then beside a big sending (full: 50,000; `--quick`: 4,000)
+ *    under the same limit, sent once half of the big one's messages were accepted (and at least 12 s of
+ *    them, so the big one is no longer a newcomer: worker/providers/newcomers.ts), then alone again.
  *    Its time runs from its `send` to its last message at the endpoint; target: beside ≤ 2 × alone.
  * BENCH_MANY_BIG_BATCHES=K: only part 2, the big sending with K batches in flight (`parallelBatches`;
  * default 1), results in many-sendings.big-batches-K[.quick].json.
@@ -28,13 +29,14 @@ import { httpFleetEnv, startFleet } from './support/worker-fleet';
 import { writeWorkflowBundle } from './support/workflow-bundle';
 import type { SendingTuning } from '../workflows/messages';
 import { DEFAULT_PARALLEL_BATCHES } from '../workflows/tuning';
+import { NEWCOMER_MS } from '../worker/providers/newcomers';
 
 const TEMPORAL_ADDRESS = process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233';
 const WORKERS = Number(process.env.BENCH_MANY_WORKERS ?? 2);
 const LIMIT = Number(process.env.BENCH_MANY_LIMIT ?? 250);
 const SENDINGS = QUICK ? 10 : 100;
 const EACH = QUICK ? 100 : 1_000;
-const BIG = QUICK ? 2_000 : 50_000;
+const BIG = QUICK ? 4_000 : 50_000;
 const BIG_BATCHES = Number(process.env.BENCH_MANY_BIG_BATCHES ?? 0);
 const SMALL = 100;
 /** Sendings created, prepared and approved at once. */
@@ -191,7 +193,8 @@ async function starvation(bench: BenchDirectory, bundle: string, rows: Row[]): P
     const alone = await sendSmall(fleet, before, 'alone, before');
     const bigLoad = loadAverage();
     const bigRun = sendAndWait(fleet.sendings, big);
-    await fleet.endpoint.waitForAccepted(big, BIG / 2);
+    // Half way, and no longer a newcomer itself (it has waited on the limit for over NEWCOMER_MS).
+    await fleet.endpoint.waitForAccepted(big, Math.max(BIG / 2, (LIMIT * (NEWCOMER_MS + 2_000)) / 1000));
     const shared = await sendSmall(fleet, beside, `beside ${BIG}`);
     const bigInWindow = await fleet.endpoint.accepted(big, shared.window);
     // Where the batches ran meanwhile: what the limiter had to split between the workers.

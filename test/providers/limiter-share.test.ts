@@ -1,13 +1,13 @@
 /**
  * How much of a provider-wide limit a worker's limiter reserves, from the sendings waiting on it and on
- * the other workers: each sending waiting anywhere gets an equal part, split between the workers it waits on.
+ * the other workers: each sending waiting anywhere gets a part by its weight, split between the workers it waits on.
  */
-import { EQUAL_SHARE, shareOf } from '../../worker/providers/limiter-share';
+import { shareOf } from '../../worker/providers/limiter-share';
 
 describe('shareOf', () => {
   it('gives a worker alone, or workers with the same sendings, one block each', () => {
-    expect(shareOf(['big'], [])).toBe(EQUAL_SHARE);
-    expect(shareOf(['big', 'small'], [[]])).toBe(EQUAL_SHARE);
+    expect(shareOf(['big'], []).blocks).toBe(1);
+    expect(shareOf(['big', 'small'], [[]]).blocks).toBe(1);
     expect(shareOf(['big', 'small'], [['small', 'big']]).blocks).toBe(1);
   });
 
@@ -28,5 +28,24 @@ describe('shareOf', () => {
 
   it('weighs a sending it has not heard of yet as one on this worker alone', () => {
     expect(shareOf(['big'], [['big']]).weightOf('new')).toBe(1);
+  });
+
+  it('gives a newcomer (weight 2) on the first worker 2/3 of the limit beside a big sending spread over both', () => {
+    const weight = (key: string) => (key === 'small' ? 2 : 1);
+    const both = shareOf(['small', 'big'], [['big']], weight);
+    const bigOnly = shareOf(['big'], [['small', 'big']], weight);
+    expect(both.blocks).toBeCloseTo(5 / 3);
+    expect(bigOnly.blocks).toBeCloseTo(1 / 3);
+    expect(both.weightOf('small')).toBe(2);
+    expect(both.weightOf('big')).toBe(0.5);
+    const smallOfFirst = both.weightOf('small') / (both.weightOf('small') + both.weightOf('big'));
+    expect((both.blocks / (both.blocks + bigOnly.blocks)) * smallOfFirst).toBeCloseTo(2 / 3);
+  });
+
+  it("turns by the keys' weights on a worker alone", () => {
+    const alone = shareOf(['small', 'big'], [[]], (key) => (key === 'small' ? 2 : 1));
+    expect(alone.blocks).toBe(1);
+    expect(alone.weightOf('small')).toBe(2);
+    expect(alone.weightOf('big')).toBe(1);
   });
 });

@@ -142,6 +142,32 @@ describe('createRateLimiter (this process)', () => {
     expect(Math.abs(bigMeanwhile - starts.small.length)).toBeLessThanOrEqual(1);
   });
 
+  it('gives a sending that starts waiting beside one waiting for over 10 s two turns for its one, for its first 10 s', async () => {
+    const clock = manualClock();
+    const limiter = createRateLimiter(20, clock);
+    const starts: { key: string; at: number }[] = [];
+    let join!: () => void;
+    const joined = new Promise<void>((resolve) => (join = resolve));
+    const caller = async (key: string) => {
+      while (clock.now() < 30_000) {
+        await limiter.acquire(key);
+        starts.push({ key, at: clock.now() });
+        if (clock.now() >= 12_000) join();
+      }
+    };
+    const small = async () => {
+      await joined;
+      await Promise.all([caller('small'), caller('small')]);
+    };
+    await Promise.all([...Array.from({ length: 4 }, () => caller('big')), small()]);
+    const smallPart = (fromMs: number, toMs: number) => {
+      const inWindow = starts.filter((start) => start.at > fromMs && start.at <= toMs);
+      return inWindow.filter((start) => start.key === 'small').length / inWindow.length;
+    };
+    expect(smallPart(12_500, 21_500)).toBeCloseTo(2 / 3, 1);
+    expect(smallPart(23_000, 30_000)).toBeCloseTo(1 / 2, 1);
+  });
+
   it('never lets more than N start in any 1-second window with several sendings, callers coming and going and stalls', async () => {
     const clock = manualClock();
     const perSecond = 10;

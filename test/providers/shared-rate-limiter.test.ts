@@ -52,8 +52,8 @@ describe.each(STORES)('provider-wide rate limit on %s', (kind) => {
     await fresh.close();
   });
 
-  const open = (key: string, clock: Clock = realClock): RateLimiter => {
-    const limiter = createSlotLimiter(PER_SECOND, openRateLimitSlots(location, key), clock);
+  const open = (key: string, clock: Clock = realClock, newcomerMs?: number): RateLimiter => {
+    const limiter = createSlotLimiter(PER_SECOND, openRateLimitSlots(location, key), clock, newcomerMs);
     limiters.push(limiter);
     return limiter;
   };
@@ -65,23 +65,26 @@ describe.each(STORES)('provider-wide rate limit on %s', (kind) => {
     expect(busiest).toBeGreaterThanOrEqual(0.8 * PER_SECOND);
   });
 
-  /** 4 lanes per [limiter, sending, ms it runs]: each start with its sending and ms since the first lane began. */
-  async function lanesOf(plan: [RateLimiter, string, number][]): Promise<{ key: string; at: number }[]> {
+  /** 4 lanes per [limiter, sending, ms it runs until, ms it starts at]: each start with its sending and ms since the first lane began. */
+  async function lanesOf(plan: [RateLimiter, string, number, number?][]): Promise<{ key: string; at: number }[]> {
     const starts: { key: string; at: number }[] = [];
     const start = performance.now();
-    const lane = async (limiter: RateLimiter, key: string, untilMs: number) => {
+    const lane = async (limiter: RateLimiter, key: string, untilMs: number, fromMs = 0) => {
+      await realClock.sleep(fromMs);
       while (performance.now() < start + untilMs) {
         await limiter.acquire(key);
         starts.push({ key, at: performance.now() - start });
       }
     };
-    await Promise.all(plan.flatMap(([limiter, key, untilMs]) => Array.from({ length: 4 }, () => lane(limiter, key, untilMs))));
+    await Promise.all(
+      plan.flatMap(([limiter, key, untilMs, fromMs]) => Array.from({ length: 4 }, () => lane(limiter, key, untilMs, fromMs))),
+    );
     return starts;
   }
 
-  /** The small sending's part of the starts after `fromMs`. */
-  const smallPart = (starts: { key: string; at: number }[], fromMs: number) => {
-    const late = starts.filter((s) => s.at > fromMs);
+  /** The small sending's part of the starts after `fromMs` (and up to `toMs`). */
+  const smallPart = (starts: { key: string; at: number }[], fromMs: number, toMs = Infinity) => {
+    const late = starts.filter((s) => s.at > fromMs && s.at <= toMs);
     return { count: late.length, small: late.filter((s) => s.key === 'small').length / late.length };
   };
 
@@ -104,6 +107,22 @@ describe.each(STORES)('provider-wide rate limit on %s', (kind) => {
     const { small } = smallPart(starts, 500);
     expect(small).toBeGreaterThan(0.4);
     expect(small).toBeLessThan(0.6);
+  });
+
+  it('gives a sending that starts beside one spread over two workers 2/3 of the limit while it is a newcomer, then half', async () => {
+    // Newcomers for 1 s here (10 s in production): the big sending has waited 1.5 s when the small one comes.
+    const [a, b] = [open('http:newcomer', realClock, 1000), open('http:newcomer', realClock, 1000)];
+    const starts = await lanesOf([
+      [a, 'big', 4000],
+      [b, 'big', 4000],
+      [a, 'small', 4000, 1500],
+    ]);
+    const newcomer = smallPart(starts, 1700, 2500);
+    expect(newcomer.small).toBeGreaterThan(0.58);
+    expect(newcomer.small).toBeLessThan(0.75);
+    const settled = smallPart(starts, 2800);
+    expect(settled.small).toBeGreaterThan(0.4);
+    expect(settled.small).toBeLessThan(0.6);
   });
 
   it('stops counting a worker that no longer waits (stopped or killed, not closed) half a second after its last write', async () => {

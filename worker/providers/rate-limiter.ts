@@ -14,13 +14,15 @@
  *
  * A limiter gives its slots to its callers just in time, in turns over the keys (sendings) with callers
  * waiting, so a sending with many lanes or batches in flight does not starve one with few; a sending that
- * also waits on other workers takes fewer turns here (limiter-share.ts).
+ * also waits on other workers takes fewer turns here (limiter-share.ts), one that started waiting in the
+ * last 10 s takes two turns for one of an older one (newcomers.ts).
  * It reserves from the store only while callers wait, a block ahead (more if the store answers slowly).
  * Limiters sharing a store write which sendings wait on them, and each reserves blocks in proportion to
  * its share (limiter-share.ts), so the limit is split between sendings, not workers (docs/decisions.md, "Fair slots").
  */
 
-import { EQUAL_SHARE, type LimiterShare } from './limiter-share';
+import { localShare, type LimiterShare } from './limiter-share';
+import { NEWCOMER_MS, newcomers as newcomersOn } from './newcomers';
 import { waitingAnnouncer, type WaitingAnnouncer } from './waiting-announcer';
 
 export interface RateLimiter {
@@ -131,9 +133,9 @@ function offsetTracker(): (sentAt: number, storeNow: number, arrivedAt: number) 
  * Slots are handed out just in time: when a slot comes due, it goes to the caller whose turn it is,
  * round-robin over the keys that have callers waiting (a sending each), first come first served within
  * a key. So N per second is split between the sendings waiting here, not between their lanes.
- * `perSecond` must be > 0 and finite.
+ * `perSecond` must be > 0 and finite; `newcomerMs`: how long a sending that starts waiting counts as a newcomer.
  */
-export function createSlotLimiter(perSecond: number, store: SlotStore, clock: Clock = realClock): RateLimiter {
+export function createSlotLimiter(perSecond: number, store: SlotStore, clock: Clock = realClock, newcomerMs = NEWCOMER_MS): RateLimiter {
   const intervalMs = (1000 * (1 + JITTER_ALLOWANCE)) / perSecond;
   const maxLateMs = (1000 * JITTER_ALLOWANCE) / 2;
   const blockSize = Math.max(1, Math.ceil(perSecond * BLOCK_SECONDS));
@@ -143,14 +145,17 @@ export function createSlotLimiter(perSecond: number, store: SlotStore, clock: Cl
   let next = 0;
   let refilling: Promise<Error | undefined> | null = null;
   const waiting: FairQueue<Turn> = fairQueue<Turn>((key) => share().weightOf(key));
+  const newcomers = newcomersOn(clock, newcomerMs);
   const announcer: WaitingAnnouncer | null = store.announce
     ? waitingAnnouncer(
         (keys) => store.announce!(keys),
         () => waiting.keys(),
         clock,
+        newcomers,
       )
     : null;
-  const share = (): LimiterShare => announcer?.share() ?? EQUAL_SHARE;
+  const local = localShare(newcomers.weightOf);
+  const share = (): LimiterShare => announcer?.share() ?? local;
   let pumping = false;
   // Whole slots per block: the fraction of the share left over goes into the next block.
   let carry = 0;
@@ -221,6 +226,7 @@ export function createSlotLimiter(perSecond: number, store: SlotStore, clock: Cl
     });
 
   const acquire = async (key = ''): Promise<Permit> => {
+    newcomers.saw([key]);
     announcer?.asked(key);
     for (let first = false; ; first = true) {
       const slot = await turn(key, first);

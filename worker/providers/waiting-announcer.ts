@@ -2,10 +2,12 @@
  * Tells the other limiters of a shared slot store which keys (sendings) wait on this one, and learns
  * theirs: at once when a new key waits, every ANNOUNCE_MS while keys wait (however few slots come), and
  * once more, empty, when none does, so the others stop counting this limiter at once. The share it learns
- * (limiter-share.ts) is the equal one until the first answer, and again after an announcement that failed
- * or was still unanswered ANNOUNCE_TIMEOUT_MS later, when the next one is due.
+ * (limiter-share.ts) is the local one (one block, turns by the keys' weights) until the first answer, and
+ * again after an announcement that failed or was still unanswered ANNOUNCE_TIMEOUT_MS later, when the next
+ * one is due. The keys the others name count as seen waiting for the newcomers' weights.
  */
-import { EQUAL_SHARE, shareOf, type LimiterShare } from './limiter-share';
+import { localShare, shareOf, type LimiterShare } from './limiter-share';
+import type { Newcomers } from './newcomers';
 import type { Clock } from './rate-limiter';
 
 /** While keys wait, the limiter writes them this often. */
@@ -23,8 +25,10 @@ export function waitingAnnouncer(
   announce: (waiting: readonly string[]) => Promise<readonly (readonly string[])[]>,
   waitingKeys: () => Iterable<string>,
   clock: Clock,
+  newcomers: Newcomers,
 ): WaitingAnnouncer {
-  let share = EQUAL_SHARE;
+  const local = localShare(newcomers.weightOf);
+  let share = local;
   // The keys asked for since the last announcement, and those it named.
   const asked = new Set<string>();
   let named = new Set<string>();
@@ -39,7 +43,7 @@ export function waitingAnnouncer(
   const send = (own: string[]): void => {
     if (inFlight && clock.now() - sentAt <= ANNOUNCE_TIMEOUT_MS) return;
     // Still unanswered after the timeout: given up (its answer will be ignored).
-    if (inFlight) share = EQUAL_SHARE;
+    if (inFlight) share = local;
     inFlight = true;
     sentAt = clock.now();
     const mine = ++current;
@@ -51,8 +55,11 @@ export function waitingAnnouncer(
       inFlight = false;
     };
     announce(own).then(
-      (others) => settle(shareOf(own, others)),
-      () => settle(EQUAL_SHARE),
+      (others) => {
+        for (const keys of others) newcomers.saw(keys);
+        settle(shareOf(own, others, newcomers.weightOf));
+      },
+      () => settle(local),
     );
   };
 
