@@ -4,7 +4,7 @@
  * once more, empty, when none does, so the others stop counting this limiter at once. The share it learns
  * (limiter-share.ts) is the local one (one block, turns by the keys' weights) until the first answer, and
  * again after an announcement that failed or was still unanswered ANNOUNCE_TIMEOUT_MS later, when the next
- * one is due. The keys the others name count as seen waiting for the newcomers' weights.
+ * one is due. The keys it names and those the others name count as seen waiting, for the newcomers' weights.
  */
 import { localShare, shareOf, type LimiterShare } from './limiter-share';
 import type { Newcomers } from './newcomers';
@@ -56,7 +56,7 @@ export function waitingAnnouncer(
     };
     announce(own).then(
       (others) => {
-        for (const keys of others) newcomers.saw(keys);
+        for (const keys of [own, ...others]) newcomers.saw(keys);
         settle(shareOf(own, others, newcomers.weightOf));
       },
       () => settle(local),
