@@ -3,20 +3,19 @@
  * Webhook → Select Recipients → Count → Prepare Sending → Request Approval → Send SMS, run against the
  * real worker and dev server. The approval page is opened in headless Chromium and decided by a click.
  */
-import { readFileSync, rmSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { launchChromium } from '../support/browser';
-import { importContactsCsv } from '../../worker/directory/csv-import';
 import type { Directory } from '../../worker/directory/directory';
-import { openFreshSqliteDirectory } from '../support/directories';
 import { createProvider } from '../../worker/providers/create-provider';
 import { startFakeProvider, type FakeProvider } from '../support/fake-provider';
 import { startInbox, type Inbox } from '../support/inbox';
-import { addTemporalCredential, packProject, startN8n, type N8n } from '../support/n8n';
+import type { N8n } from '../support/n8n';
+import { startN8nStack, type N8nStack } from '../support/n8n-stack';
 import { ROOT } from '../support/paths';
-import { ANY_HOUR, seedAcme } from '../support/seed';
-import { TEMPORAL_ADDRESS, startTestWorker, type TestWorker } from '../support/temporal';
+import { seedAcme, seedExampleContacts } from '../support/seed';
+import { TEMPORAL_ADDRESS, type TestWorker } from '../support/temporal';
 
 const PKG = 'n8n-nodes-durable-sms';
 
@@ -40,43 +39,35 @@ const outputOf = (execution: { data?: any }, node: string, output = 0) =>
   (execution.data?.resultData?.runData?.[node]?.[0]?.data?.main?.[output] ?? []).map((i: { json: unknown }) => i.json);
 
 describe('the SMS process on a real n8n, approved and rejected from the approval page', () => {
-  let fresh: Awaited<ReturnType<typeof openFreshSqliteDirectory>>;
+  let stack: N8nStack;
   let directory: Directory;
   let env: TestWorker;
   let n8n: N8n;
   let inbox: Inbox;
   let browser: Browser;
-  let tarball: string;
   let credentialId: string;
   let provider: FakeProvider;
   const deliveredFor = (sendingId: string) => provider.accepted.filter((m) => m.sendingId === sendingId);
 
   beforeAll(async () => {
-    fresh = await openFreshSqliteDirectory();
-    directory = fresh.directory;
-    await seedAcme(directory);
-    await directory.upsertProject({ id: 'demo', name: 'Demo', defaultCountry: 'CA', timeZone: 'America/Toronto', compliance: ANY_HOUR });
-    await importContactsCsv(directory, 'demo', readFileSync(join(ROOT, 'examples', 'contacts.csv'), 'utf8'));
     provider = await startFakeProvider();
-    env = await startTestWorker({
-      directory,
-      provider: createProvider({ kind: 'http', url: provider.httpUrl }, { outboxStore: directory }),
-    });
     inbox = await startInbox();
-    tarball = await packProject();
-    n8n = await startN8n({ packageTarball: tarball });
-    credentialId = await addTemporalCredential(n8n, env.taskQueue);
+    stack = await startN8nStack({
+      seed: async (directory) => {
+        await seedAcme(directory);
+        await seedExampleContacts(directory);
+      },
+      worker: (directory) => ({ provider: createProvider({ kind: 'http', url: provider.httpUrl }, { outboxStore: directory }) }),
+    });
+    ({ directory, env, n8n, credentialId } = stack);
     browser = await launchChromium();
   }, 600_000);
 
   afterAll(async () => {
     await browser?.close();
-    await n8n?.stop();
+    await stack?.stop();
     await inbox?.close();
-    await env?.stop();
     await provider?.close();
-    await fresh?.close();
-    if (tarball) rmSync(dirname(tarball), { recursive: true, force: true });
   });
 
   /** The link reaches the inbox just before n8n saves the execution as waiting; until then n8n answers 409. */

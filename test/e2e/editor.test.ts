@@ -4,17 +4,16 @@
  * into Message (which turns it into an expression) and run. The screenshots are saved under
  * .test-results (UPDATE_SCREENSHOTS=1 copies them to docs/images).
  */
-import { readFileSync, rmSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, saveScreenshot } from '../support/browser';
-import { importContactsCsv } from '../../worker/directory/csv-import';
-import { openFreshSqliteDirectory } from '../support/directories';
-import { OWNER, addTemporalCredential, packProject, startN8n, type N8n } from '../support/n8n';
+import { OWNER, type N8n } from '../support/n8n';
+import { startN8nStack, type N8nStack } from '../support/n8n-stack';
 import { ROOT } from '../support/paths';
 import { startInbox } from '../support/inbox';
-import { ANY_HOUR } from '../support/seed';
-import { startTestWorker, type TestWorker } from '../support/temporal';
+import { seedExampleContacts } from '../support/seed';
+import type { TestWorker } from '../support/temporal';
 
 const PKG = 'n8n-nodes-durable-sms';
 /** Unique per run: the sendings of earlier runs on the same Temporal server are listed by project. */
@@ -22,10 +21,9 @@ const PROJECT = `editor-${Date.now().toString(36)}`;
 const TOMORROW = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
 
 describe('the n8n editor: finding the nodes, personalizing a Message', () => {
-  let fresh: Awaited<ReturnType<typeof openFreshSqliteDirectory>>;
+  let stack: N8nStack;
   let env: TestWorker;
   let n8n: N8n;
-  let tarball: string;
   let credentialId: string;
   let browser: Browser;
   let page: Page;
@@ -43,19 +41,10 @@ describe('the n8n editor: finding the nodes, personalizing a Message', () => {
   }
 
   beforeAll(async () => {
-    fresh = await openFreshSqliteDirectory();
-    await fresh.directory.upsertProject({
-      id: PROJECT,
-      name: 'Editor',
-      defaultCountry: 'CA',
-      timeZone: 'America/Toronto',
-      compliance: ANY_HOUR,
+    stack = await startN8nStack({
+      seed: (directory) => seedExampleContacts(directory, { id: PROJECT, name: 'Editor' }),
     });
-    await importContactsCsv(fresh.directory, PROJECT, readFileSync(join(ROOT, 'examples', 'contacts.csv'), 'utf8'));
-    env = await startTestWorker({ directory: fresh.directory });
-    tarball = await packProject();
-    n8n = await startN8n({ packageTarball: tarball });
-    credentialId = await addTemporalCredential(n8n, env.taskQueue);
+    ({ env, n8n, credentialId } = stack);
     const workflow = await n8n.api('POST', '/workflows', {
       name: 'Find the SMS nodes',
       settings: { executionOrder: 'v1' },
@@ -78,10 +67,7 @@ describe('the n8n editor: finding the nodes, personalizing a Message', () => {
 
   afterAll(async () => {
     await browser?.close();
-    await n8n?.stop();
-    await env?.stop();
-    await fresh?.close();
-    if (tarball) rmSync(dirname(tarball), { recursive: true, force: true });
+    await stack?.stop();
   });
 
   async function search(text: string, screenshot: string): Promise<string[]> {

@@ -5,18 +5,16 @@
  * signature), a raw query n8n would read differently is refused (the node's guard), a proof send
  * reaches the provider marked [TEST], and the audit log says each approval came through a signed link.
  */
-import { rmSync } from 'node:fs';
-import { dirname } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { launchChromium } from '../support/browser';
 import type { Directory } from '../../worker/directory/directory';
 import { createProvider } from '../../worker/providers/create-provider';
-import { openFreshSqliteDirectory } from '../support/directories';
 import { startFakeProvider, type FakeProvider } from '../support/fake-provider';
 import { startInbox, type Inbox } from '../support/inbox';
-import { addTemporalCredential, packProject, startN8n, type N8n } from '../support/n8n';
+import type { N8n } from '../support/n8n';
+import { startN8nStack, type N8nStack } from '../support/n8n-stack';
 import { ANY_HOUR, seedAcme } from '../support/seed';
-import { startTestWorker, type TestWorker } from '../support/temporal';
+import type { TestWorker } from '../support/temporal';
 
 const PKG = 'n8n-nodes-durable-sms';
 const ALICE = { email: 'alice@acme.test', name: 'Alice Preparer' };
@@ -36,43 +34,38 @@ const outputOf = (execution: { data?: any }, node: string, output = 0) =>
 const form = (body: string) => ({ method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body });
 
 describe('named approvers on a real n8n: one signed link each, decided in Chromium', () => {
-  let fresh: Awaited<ReturnType<typeof openFreshSqliteDirectory>>;
+  let stack: N8nStack;
   let directory: Directory;
   let env: TestWorker;
   let n8n: N8n;
   let inbox: Inbox;
   let browser: Browser;
-  let tarball: string;
   let credentialId: string;
   let provider: FakeProvider;
 
   beforeAll(async () => {
-    fresh = await openFreshSqliteDirectory();
-    directory = fresh.directory;
-    await seedAcme(directory);
-    await directory.upsertProject({
-      id: 'acme',
-      name: 'Acme',
-      compliance: { ...ANY_HOUR, approval: { approvers: [ALICE, BEA, CHRIS], approvalsRequired: 2, requireNamedApprovers: true } },
-    });
     provider = await startFakeProvider();
-    [env, inbox, tarball] = await Promise.all([
-      startTestWorker({ directory, provider: createProvider({ kind: 'http', url: provider.httpUrl }, { outboxStore: directory }) }),
-      startInbox(),
-      packProject(),
-    ]);
-    [n8n, browser] = await Promise.all([startN8n({ packageTarball: tarball }), launchChromium()]);
-    credentialId = await addTemporalCredential(n8n, env.taskQueue);
+    inbox = await startInbox();
+    browser = await launchChromium();
+    stack = await startN8nStack({
+      seed: async (directory) => {
+        await seedAcme(directory);
+        await directory.upsertProject({
+          id: 'acme',
+          name: 'Acme',
+          compliance: { ...ANY_HOUR, approval: { approvers: [ALICE, BEA, CHRIS], approvalsRequired: 2, requireNamedApprovers: true } },
+        });
+      },
+      worker: (directory) => ({ provider: createProvider({ kind: 'http', url: provider.httpUrl }, { outboxStore: directory }) }),
+    });
+    ({ directory, env, n8n, credentialId } = stack);
   }, 600_000);
 
   afterAll(async () => {
     await browser?.close();
-    await n8n?.stop();
+    await stack?.stop();
     await inbox?.close();
-    await env?.stop();
     await provider?.close();
-    await fresh?.close();
-    if (tarball) rmSync(dirname(tarball), { recursive: true, force: true });
   });
 
   const node = (name: string, type: string, x: number, parameters: Record<string, unknown>) => ({

@@ -4,14 +4,10 @@
  * personalized with [[field]], and a {{field}} that n8n has already evaluated to nothing is refused
  * with the fix instead of preparing blank texts.
  */
-import { readFileSync, rmSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { importContactsCsv } from '../../worker/directory/csv-import';
-import { openFreshSqliteDirectory } from '../support/directories';
-import { addTemporalCredential, packProject, startN8n, type N8n } from '../support/n8n';
-import { ROOT } from '../support/paths';
-import { ANY_HOUR } from '../support/seed';
-import { startTestWorker, type TestWorker } from '../support/temporal';
+import type { N8n } from '../support/n8n';
+import { startN8nStack, type N8nStack } from '../support/n8n-stack';
+import { seedExampleContacts } from '../support/seed';
+import type { TestWorker } from '../support/temporal';
 
 const PKG = 'n8n-nodes-durable-sms';
 
@@ -55,33 +51,20 @@ function workflow(name: string, credentialId: string, path: string, message: str
 }
 
 describe('personalization in expression mode on a real n8n', () => {
-  let fresh: Awaited<ReturnType<typeof openFreshSqliteDirectory>>;
+  let stack: N8nStack;
   let env: TestWorker;
   let n8n: N8n;
-  let tarball: string;
   let credentialId: string;
 
   beforeAll(async () => {
-    fresh = await openFreshSqliteDirectory();
-    await fresh.directory.upsertProject({
-      id: 'demo',
-      name: 'Demo',
-      defaultCountry: 'CA',
-      timeZone: 'America/Toronto',
-      compliance: ANY_HOUR,
+    stack = await startN8nStack({
+      seed: (directory) => seedExampleContacts(directory),
     });
-    await importContactsCsv(fresh.directory, 'demo', readFileSync(join(ROOT, 'examples', 'contacts.csv'), 'utf8'));
-    env = await startTestWorker({ directory: fresh.directory });
-    tarball = await packProject();
-    n8n = await startN8n({ packageTarball: tarball });
-    credentialId = await addTemporalCredential(n8n, env.taskQueue);
+    ({ env, n8n, credentialId } = stack);
   }, 600_000);
 
   afterAll(async () => {
-    await n8n?.stop();
-    await env?.stop();
-    await fresh?.close();
-    if (tarball) rmSync(dirname(tarball), { recursive: true, force: true });
+    await stack?.stop();
   });
 
   async function run(path: string, message: string, body: unknown) {

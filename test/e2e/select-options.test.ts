@@ -4,14 +4,12 @@
  * expression) fails the node with the field's limits, creating no sending.
  */
 import { randomUUID } from 'node:crypto';
-import { rmSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { sendingWorkflowId } from '../../workflows/messages';
-import { openFreshSqliteDirectory } from '../support/directories';
 import { historyText } from '../support/history-text';
-import { addTemporalCredential, packProject, startN8n, type N8n } from '../support/n8n';
+import type { N8n } from '../support/n8n';
+import { startN8nStack, type N8nStack } from '../support/n8n-stack';
 import { seedBulk } from '../support/seed';
-import { startTestWorker, type TestWorker } from '../support/temporal';
+import type { TestWorker } from '../support/temporal';
 
 const PKG = 'n8n-nodes-durable-sms';
 const PROJECT = `select-${randomUUID().slice(0, 8)}`;
@@ -47,26 +45,22 @@ function workflow(credentialId: string, path: string, projectId: string, options
 }
 
 describe("Select Recipients' options on a real n8n", () => {
-  let fresh: Awaited<ReturnType<typeof openFreshSqliteDirectory>>;
+  let stack: N8nStack;
   let env: TestWorker;
   let n8n: N8n;
-  let tarball: string;
   let credentialId: string;
 
   beforeAll(async () => {
-    fresh = await openFreshSqliteDirectory();
-    for (const id of [PROJECT, UNTOUCHED]) await seedBulk(fresh.directory, id, 1);
-    env = await startTestWorker({ directory: fresh.directory });
-    tarball = await packProject();
-    n8n = await startN8n({ packageTarball: tarball });
-    credentialId = await addTemporalCredential(n8n, env.taskQueue);
+    stack = await startN8nStack({
+      seed: async (directory) => {
+        for (const id of [PROJECT, UNTOUCHED]) await seedBulk(directory, id, 1);
+      },
+    });
+    ({ env, n8n, credentialId } = stack);
   }, 600_000);
 
   afterAll(async () => {
-    await n8n?.stop();
-    await env?.stop();
-    await fresh?.close();
-    if (tarball) rmSync(dirname(tarball), { recursive: true, force: true });
+    await stack?.stop();
   });
 
   async function run(path: string, options: Record<string, unknown>, projectId = PROJECT) {

@@ -5,18 +5,17 @@
  * to events (results posted to a webhook, a quarantine notified) run; Send SMS waiting for completion
  * and for receipts outputs the summary with receiptsComplete.
  */
-import { readFileSync, rmSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { importContactsCsv } from '../../worker/directory/csv-import';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Directory } from '../../worker/directory/directory';
 import { createOutboxProvider } from '../../worker/providers/outbox-provider';
 import { receiptRecorder } from '../../worker/receipts/apply-receipt';
-import { openFreshSqliteDirectory } from '../support/directories';
 import { startInbox, type Inbox } from '../support/inbox';
-import { addTemporalCredential, packProject, startN8n, type N8n } from '../support/n8n';
+import type { N8n } from '../support/n8n';
+import { startN8nStack, type N8nStack } from '../support/n8n-stack';
 import { ROOT } from '../support/paths';
-import { ANY_HOUR } from '../support/seed';
-import { startTestWorker, type TestWorker } from '../support/temporal';
+import { ANY_HOUR, seedExampleContacts } from '../support/seed';
+import type { TestWorker } from '../support/temporal';
 
 const PKG = 'n8n-nodes-durable-sms';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -25,38 +24,26 @@ const outputOf = (execution: { data?: any }, node: string, output = 0) =>
   (execution.data?.resultData?.runData?.[node]?.[0]?.data?.main?.[output] ?? []).map((i: { json: unknown }) => i.json);
 
 describe('the Durable SMS Trigger on a real n8n: completed with the delivery summary, rejected, and the examples', () => {
-  let fresh: Awaited<ReturnType<typeof openFreshSqliteDirectory>>;
+  let stack: N8nStack;
   let directory: Directory;
   let env: TestWorker;
   let n8n: N8n;
   let inbox: Inbox;
-  let tarball: string;
   let credentialId: string;
 
   beforeAll(async () => {
-    fresh = await openFreshSqliteDirectory();
-    directory = fresh.directory;
-    await directory.upsertProject({
-      id: 'demo',
-      name: 'Demo',
-      defaultCountry: 'CA',
-      timeZone: 'America/Toronto',
-      compliance: { ...ANY_HOUR, receipts: { quarantineAfter: 1 } },
+    inbox = await startInbox();
+    stack = await startN8nStack({
+      seed: (directory) => seedExampleContacts(directory, { compliance: { ...ANY_HOUR, receipts: { quarantineAfter: 1 } } }),
+      // Most messages undelivered (30003), each quarantining its number at once: both examples have work.
+      worker: (directory) => ({ provider: createOutboxProvider(directory, { undeliveredShare: 0.7, record: receiptRecorder(directory) }) }),
     });
-    await importContactsCsv(directory, 'demo', readFileSync(join(ROOT, 'examples', 'contacts.csv'), 'utf8'));
-    // Most messages undelivered (30003), each quarantining its number at once: both examples have work.
-    const provider = createOutboxProvider(directory, { undeliveredShare: 0.7, record: receiptRecorder(directory) });
-    [env, inbox, tarball] = await Promise.all([startTestWorker({ directory, provider }), startInbox(), packProject()]);
-    n8n = await startN8n({ packageTarball: tarball });
-    credentialId = await addTemporalCredential(n8n, env.taskQueue);
+    ({ directory, env, n8n, credentialId } = stack);
   }, 600_000);
 
   afterAll(async () => {
-    await n8n?.stop();
+    await stack?.stop();
     await inbox?.close();
-    await env?.stop();
-    await fresh?.close();
-    if (tarball) rmSync(dirname(tarball), { recursive: true, force: true });
   });
 
   const credentials = () => ({ durableSmsTemporalApi: { id: credentialId, name: 'Temporal' } });

@@ -1,4 +1,8 @@
-import type { ContactInput, Directory, Project } from '../../worker/directory/directory';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { importContactsCsv } from '../../worker/directory/csv-import';
+import type { ContactInput, Directory, Project, ProjectInput } from '../../worker/directory/directory';
+import { ROOT } from './paths';
 
 /** Tests that do not test quiet hours run at any hour of the day: their projects send at any time. */
 export const ANY_HOUR = { quietHours: { enabled: false } };
@@ -26,6 +30,16 @@ export async function seedAcme(directory: Directory, projectId = 'acme'): Promis
   await directory.upsertContacts(projectId, contacts);
   await directory.addOptOut(projectId, '+14385550106', 'test');
   return { project, contacts };
+}
+
+/**
+ * A Toronto project sending at any hour, with the contacts of examples/contacts.csv imported the way a user
+ * imports them; `project` overrides its settings (id 'demo', name 'Demo' unless given).
+ */
+export async function seedExampleContacts(directory: Directory, project: Partial<ProjectInput> = {}): Promise<void> {
+  const settings = { id: 'demo', name: 'Demo', defaultCountry: 'CA', timeZone: 'America/Toronto', compliance: ANY_HOUR, ...project };
+  await directory.upsertProject(settings);
+  await importContactsCsv(directory, settings.id, readFileSync(join(ROOT, 'examples', 'contacts.csv'), 'utf8'));
 }
 
 /** `count` generated contacts with distinct valid numbers, all in group `bulk`. */

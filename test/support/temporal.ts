@@ -20,14 +20,16 @@ export interface TestWorker {
   stop(): Promise<void>;
 }
 
-export async function startTestWorker(options: {
+export interface TestWorkerOptions {
   directory: Directory;
   provider?: SmsProvider;
   rateLimitPerSecond?: number;
   concurrency?: number;
   taskQueue?: string;
   dispatch?: Partial<DispatchSettings>;
-}): Promise<TestWorker> {
+}
+
+export async function startTestWorker(options: TestWorkerOptions): Promise<TestWorker> {
   const taskQueue = options.taskQueue ?? `test-${randomUUID()}`;
   const connection = await connectWorker({ address: TEMPORAL_ADDRESS, namespace: 'default', taskQueue });
   const worker = await createSmsWorker({
