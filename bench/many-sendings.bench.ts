@@ -25,6 +25,7 @@ import { openBenchDirectory, type BenchDirectory } from './support/directory-for
 import { QUICK, report, runBenchmark, type Row } from './support/results';
 import { prepareSending, sendAndWait } from './support/sending-run';
 import { startTimedEndpoint, type EndpointReport, type TimedEndpoint } from './support/timed-endpoint-process';
+import { startTimeline } from './support/timeline';
 import { httpFleetEnv, startFleet } from './support/worker-fleet';
 import { writeWorkflowBundle } from './support/workflow-bundle';
 import type { SendingTuning } from '../workflows/messages';
@@ -44,12 +45,7 @@ const PREPARING = 8;
 const THROUGHPUT_TARGET = 0.8;
 const STARVATION_TARGET = 2;
 
-/** Seconds since the start at which each step ended (notes.timeline): where the run's time goes. */
-const timeline: Record<string, number> = {};
-const mark = (step: string) => {
-  timeline[step] = Number((performance.now() / 1000).toFixed(1));
-  console.log(`[many-sendings] ${timeline[step]} s: ${step}`);
-};
+const { steps: timeline, mark } = startTimeline('many-sendings');
 
 interface Fleet {
   sendings: SendingClient;

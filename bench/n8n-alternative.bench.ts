@@ -20,6 +20,7 @@ import { loopWorkflow } from './support/n8n-loop-workflow';
 import { restartN8n, signalN8n } from './support/n8n-process';
 import { QUICK, report, runBenchmark, type Row } from './support/results';
 import { prepareSending } from './support/sending-run';
+import { startTimeline } from './support/timeline';
 import { httpFleetEnv } from './support/worker-fleet';
 import { writeWorkflowBundle } from './support/workflow-bundle';
 
@@ -31,6 +32,8 @@ const RESTART_RECIPIENTS = Number(process.env.BENCH_N8N_RESTART_RECIPIENTS ?? (Q
 const RESTART_SIGNALS: readonly ('SIGTERM' | 'SIGKILL')[] = QUICK ? ['SIGKILL'] : ['SIGTERM', 'SIGKILL'];
 /** After a restart, how long to watch whether anything more is sent. */
 const WATCH_MS = QUICK ? 5_000 : 20_000;
+
+const { steps: timeline, mark } = startTimeline('n8n-alternative');
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -108,7 +111,9 @@ async function n8nRestart(setup: N8nSetup, endpoint: Endpoint, signal: 'SIGTERM'
   const atSignal = (await endpoint.stats(sendingId)).accepted;
   const exitSeconds = await signalN8n(setup.n8n, signal);
   const atExit = (await endpoint.stats(sendingId)).accepted;
+  mark(`n8n ${signal}: stopped`);
   await restartN8n(setup.n8n);
+  mark(`n8n ${signal}: started again`);
   await sleep(WATCH_MS);
   const after = await endpoint.stats(sendingId);
   const statuses = await executions(setup.n8n, setup.workflowId);
@@ -215,6 +220,7 @@ async function main(): Promise<void> {
     const bareId = `bare-${randomUUID().slice(0, 8)}`;
     await bareLoop(endpoint.httpUrl, bareId, RATE_RECIPIENTS, MESSAGE, CONCURRENCY);
     rateRows.push({ system: 'bare loop', recipients: RATE_RECIPIENTS, perSecond: Math.round(endpointRate(await endpoint.stats(bareId))) });
+    mark('bare loop sent');
 
     const bundle = await writeWorkflowBundle();
     const ours = await setUpOurs(endpoint, Math.max(RATE_RECIPIENTS, RESTART_RECIPIENTS), bundle);
@@ -223,14 +229,18 @@ async function main(): Promise<void> {
     } finally {
       await ours.close();
     }
+    mark('our worker sent');
 
     setup = await setUpN8n(endpoint);
+    mark('n8n started');
     notes.loadAtN8nRun = loadAverage();
     rateRows.push(await n8nRate(setup, endpoint));
     console.log('[n8n-alternative] rates:', JSON.stringify(rateRows));
+    mark('n8n sent');
     for (const [i, signal] of RESTART_SIGNALS.entries()) {
       restartRows.push(await n8nRestart(setup, endpoint, signal, i + 1));
       console.log('[n8n-alternative]', JSON.stringify(restartRows.at(-1)));
+      mark(`n8n ${signal}: watched`);
     }
 
     for (const signal of RESTART_SIGNALS) {
@@ -241,11 +251,14 @@ async function main(): Promise<void> {
       } finally {
         await crash.close();
       }
+      mark(`our worker ${signal}: sent`);
     }
   } finally {
     await setup?.n8n.stop();
     await endpoint.close();
   }
+  mark('n8n and endpoint stopped');
+  notes.timeline = timeline;
   notes.loadAfter = loadAverage();
   notes.restarts = restartRows;
   report('n8n-alternative', [...rateRows, ...restartRows], notes);
