@@ -1,10 +1,12 @@
 /**
  * The alternative users would build: the same sending with n8n's own nodes only (Webhook → Code →
  * Loop Over Items → HTTP Request) in the pinned n8n, against our worker and a bare loop, to the same
- * provider endpoint (own process, no latency). Then the restart experiment: n8n, then our worker,
+ * provider endpoint (own process, no latency). Then the restart experiment: our worker, then n8n,
  * stopped with SIGTERM (as an operator would) and with SIGKILL a third of the way through a sending,
- * and started again. The endpoint counts messages per number: lost = never accepted, sent twice =
- * accepted more than once (n8n's requests carry no idempotency key: a loop has none to give).
+ * and started again. n8n's first start (nothing measured) runs while Temporal waits to notice our
+ * killed worker (the batch's 30 s heartbeat timeout); n8n's rate is measured after that sending ended.
+ * The endpoint counts messages per number: lost = never accepted, sent twice = accepted more than
+ * once (n8n's requests carry no idempotency key: a loop has none to give).
  * `--quick`: small sizes.
  */
 import { randomUUID } from 'node:crypto';
@@ -136,7 +138,8 @@ async function n8nRestart(setup: N8nSetup, endpoint: Endpoint, signal: 'SIGTERM'
 interface OurSetup {
   close(): Promise<void>;
   worker(): WorkerProcess;
-  run(recipients: number, signal?: 'SIGTERM' | 'SIGKILL'): Promise<Row>;
+  /** `restarted`: called once the worker stopped with `signal` was started again. */
+  run(recipients: number, signal?: 'SIGTERM' | 'SIGKILL', restarted?: () => void): Promise<Row>;
 }
 
 async function setUpOurs(endpoint: Endpoint, recipients: number, bundle: string): Promise<OurSetup> {
@@ -166,7 +169,7 @@ async function setUpOurs(endpoint: Endpoint, recipients: number, bundle: string)
       await client.connection.close();
       await bench.close();
     },
-    async run(count, signal) {
+    async run(count, signal, restarted) {
       const { sendingId } = await prepareSending(sendings, 'bench');
       await sendings.send(sendingId, 'bench');
       let row: Row = { system: 'durable-sms worker', recipients: count };
@@ -180,6 +183,7 @@ async function setUpOurs(endpoint: Endpoint, recipients: number, bundle: string)
         const atExit = (await endpoint.stats(sendingId)).accepted;
         current = spawnWorker(env);
         await current.ready;
+        restarted?.();
         row = { ...row, signal, sentAtSignal: atSignal, sentAtExit: atExit, exitSeconds: Number(exitSeconds.toFixed(1)) };
         const done = await sendings.waitFor(sendingId, ['completed', 'failed'], { timeoutMs: 30 * 60_000 });
         const stats = await endpoint.stats(sendingId);
@@ -216,6 +220,7 @@ async function main(): Promise<void> {
   const rateRows: Row[] = [];
   const restartRows: Row[] = [];
   let setup: N8nSetup | undefined;
+  let n8nStarting: Promise<N8nSetup> | undefined;
   try {
     const bareId = `bare-${randomUUID().slice(0, 8)}`;
     await bareLoop(endpoint.httpUrl, bareId, RATE_RECIPIENTS, MESSAGE, CONCURRENCY);
@@ -231,7 +236,24 @@ async function main(): Promise<void> {
     }
     mark('our worker sent');
 
-    setup = await setUpN8n(endpoint);
+    const ourRestarts: Row[] = [];
+    for (const [i, signal] of RESTART_SIGNALS.entries()) {
+      const last = i === RESTART_SIGNALS.length - 1;
+      const crash = await setUpOurs(endpoint, RESTART_RECIPIENTS, bundle);
+      try {
+        const startN8n = () => {
+          n8nStarting = setUpN8n(endpoint);
+          n8nStarting.catch(() => undefined); // awaited below; its failure must not end the process meanwhile
+        };
+        ourRestarts.push(await crash.run(RESTART_RECIPIENTS, signal, last ? startN8n : undefined));
+        console.log('[n8n-alternative]', JSON.stringify(ourRestarts.at(-1)));
+      } finally {
+        await crash.close();
+      }
+      mark(`our worker ${signal}: sent`);
+    }
+
+    setup = await (n8nStarting ?? setUpN8n(endpoint));
     mark('n8n started');
     notes.loadAtN8nRun = loadAverage();
     rateRows.push(await n8nRate(setup, endpoint));
@@ -242,18 +264,9 @@ async function main(): Promise<void> {
       console.log('[n8n-alternative]', JSON.stringify(restartRows.at(-1)));
       mark(`n8n ${signal}: watched`);
     }
-
-    for (const signal of RESTART_SIGNALS) {
-      const crash = await setUpOurs(endpoint, RESTART_RECIPIENTS, bundle);
-      try {
-        restartRows.push(await crash.run(RESTART_RECIPIENTS, signal));
-        console.log('[n8n-alternative]', JSON.stringify(restartRows.at(-1)));
-      } finally {
-        await crash.close();
-      }
-      mark(`our worker ${signal}: sent`);
-    }
+    restartRows.push(...ourRestarts);
   } finally {
+    setup ??= await n8nStarting?.catch(() => undefined);
     await setup?.n8n.stop();
     await endpoint.close();
   }
