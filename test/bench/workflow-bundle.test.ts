@@ -1,6 +1,6 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { writeWorkflowBundle } from '../../bench/support/workflow-bundle';
 
 describe('the workflow bundle of a benchmark', () => {
@@ -15,6 +15,7 @@ describe('the workflow bundle of a benchmark', () => {
     writeFileSync(shared, '// the run’s bundle');
     process.env.BENCH_WORKFLOW_BUNDLE = shared;
     expect(await writeWorkflowBundle()).toBe(shared);
+    rmSync(dirname(shared), { recursive: true });
   });
 
   test('run on its own (no BENCH_WORKFLOW_BUNDLE, or its file gone) it bundles the workflows itself', async () => {
@@ -22,5 +23,6 @@ describe('the workflow bundle of a benchmark', () => {
     const path = await writeWorkflowBundle();
     expect(path).not.toBe(process.env.BENCH_WORKFLOW_BUNDLE);
     expect(readFileSync(path, 'utf8')).toContain('smsSendingWorkflow');
+    rmSync(dirname(path), { recursive: true }); // jest's process does not run the removal at exit
   });
 });
