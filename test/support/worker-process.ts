@@ -11,10 +11,12 @@ export interface WorkerProcess {
   exited: Promise<number | null>;
 }
 
+/** WORKER_NODE_OPTIONS: NODE_OPTIONS for the worker alone (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile it in a benchmark). */
 export function spawnWorker(env: Record<string, string>): WorkerProcess {
+  const workerNodeOptions = process.env.WORKER_NODE_OPTIONS;
   const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'worker', 'main.ts')], {
     cwd: ROOT,
-    env: { ...process.env, ...env },
+    env: { ...process.env, ...(workerNodeOptions ? { NODE_OPTIONS: workerNodeOptions } : {}), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let text = '';
