@@ -37,15 +37,4 @@ describe('newcomers', () => {
     seen.saw(['big']);
     expect(seen.weightOf('big')).toBe(NEWCOMER_WEIGHT);
   });
-
-  it('keeps the age of a sending whose callers wait here, however long since its last turn (a low limit, many sendings)', () => {
-    const clock = manualClock();
-    const waiting = new Set(['slow']);
-    const seen = newcomers(clock, 1000, (key) => waiting.has(key));
-    seen.saw(['slow']);
-    clock.advance(5000);
-    seen.saw(['other']);
-    seen.saw(['slow']);
-    expect(seen.weightOf('slow')).toBe(1);
-  });
 });

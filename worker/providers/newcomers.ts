@@ -19,11 +19,10 @@ export interface Newcomers {
 }
 
 /**
- * A key not seen waiting for `newcomerMs` is forgotten: when it waits again, it is a newcomer again.
- * `waitsHere`: whether the key has callers waiting on this limiter now (then it is not forgotten, however
- * long since its last turn).
+ * A key not seen waiting for `newcomerMs` is forgotten: when it waits again, it is a newcomer again. The limiter
+ * sees its keys when a caller asks and in its list (every 100 ms on a shared store), the others' in their lists.
  */
-export function newcomers(clock: Clock, newcomerMs = NEWCOMER_MS, waitsHere: (key: string) => boolean = () => false): Newcomers {
+export function newcomers(clock: Clock, newcomerMs = NEWCOMER_MS): Newcomers {
   const seen = new Map<string, { first: number; last: number }>();
   let prunedAt = clock.now();
   return {
@@ -31,11 +30,11 @@ export function newcomers(clock: Clock, newcomerMs = NEWCOMER_MS, waitsHere: (ke
       const now = clock.now();
       for (const key of keys) {
         const known = seen.get(key);
-        if (known && (now - known.last < newcomerMs || waitsHere(key))) known.last = now;
+        if (known && now - known.last < newcomerMs) known.last = now;
         else seen.set(key, { first: now, last: now });
       }
       if (now - prunedAt >= newcomerMs) {
-        for (const [key, { last }] of seen) if (now - last >= newcomerMs && !waitsHere(key)) seen.delete(key);
+        for (const [key, { last }] of seen) if (now - last >= newcomerMs) seen.delete(key);
         prunedAt = now;
       }
     },

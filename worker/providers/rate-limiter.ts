@@ -145,7 +145,7 @@ export function createSlotLimiter(perSecond: number, store: SlotStore, clock: Cl
   let next = 0;
   let refilling: Promise<Error | undefined> | null = null;
   const waiting: FairQueue<Turn> = fairQueue<Turn>((key) => share().weightOf(key));
-  const newcomers = newcomersOn(clock, newcomerMs, (key) => waiting.has(key));
+  const newcomers = newcomersOn(clock, newcomerMs);
   const announcer: WaitingAnnouncer | null = store.announce
     ? waitingAnnouncer(
         (keys) => store.announce!(keys),
@@ -230,8 +230,6 @@ export function createSlotLimiter(perSecond: number, store: SlotStore, clock: Cl
     announcer?.asked(key);
     for (let first = false; ; first = true) {
       const slot = await turn(key, first);
-      // It waited until now (its age counts from its first wait, not from this turn).
-      newcomers.saw([key]);
       const permit: Permit = { onTime: () => clock.now() - slot <= maxLateMs };
       if (permit.onTime()) return permit;
     }
@@ -251,7 +249,6 @@ interface FairQueue<T> {
   take(): T | undefined;
   /** The keys holding items. */
   keys(): IterableIterator<string>;
-  has(key: string): boolean;
 }
 
 /**
@@ -294,6 +291,5 @@ function fairQueue<T>(weightOf: (key: string) => number): FairQueue<T> {
       return item;
     },
     keys: () => byKey.keys(),
-    has: (key) => byKey.has(key),
   };
 }
