@@ -67,12 +67,16 @@ describe('the Durable SMS Trigger on a real n8n: completed with the delivery sum
       .flatMap((e) => outputOf(e, node));
   }
 
-  async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 150_000): Promise<T> {
+  /** `what` may be a function, to say at the deadline what the probe saw last. */
+  async function until<T>(what: string | (() => string), probe: () => Promise<T | undefined>, timeoutMs = 150_000): Promise<T> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const value = await probe();
       if (value !== undefined) return value;
-      if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms\n${n8n.log().split('\n').slice(-30).join('\n')}`);
+      if (Date.now() > deadline) {
+        const said = typeof what === 'string' ? what : what();
+        throw new Error(`${said}: not within ${timeoutMs} ms\n${n8n.log().split('\n').slice(-30).join('\n')}`);
+      }
       await sleep(1000);
     }
   }
@@ -175,10 +179,14 @@ describe('the Durable SMS Trigger on a real n8n: completed with the delivery sum
     });
 
     // The trigger's workflow: one item per event, the completed one with its delivery summary.
-    const items = await until('the trigger fired on both events', async () => {
-      const all = await itemsOf(triggerId, 'Durable SMS Trigger');
-      return all.some((i) => i.event === 'completed') && all.some((i) => i.event === 'rejected') ? all : undefined;
-    });
+    let seen: Record<string, any>[] = [];
+    const items = await until(
+      () => `the trigger fired on both events (it had: ${JSON.stringify(seen.map((i) => i.event))})`,
+      async () => {
+        const all = (seen = await itemsOf(triggerId, 'Durable SMS Trigger'));
+        return all.some((i) => i.event === 'completed') && all.some((i) => i.event === 'rejected') ? all : undefined;
+      },
+    );
     expect(items.map((i) => [i.event, i.sendingId])).toEqual([
       ['rejected', rejected],
       ['completed', sent],
