@@ -28,12 +28,9 @@ mkdir -p "$DURABLE_SMS_DATA" bench/results
 use_or_start_temporal
 
 t0=$SECONDS failed=0
-# One bundle of the workflows for every benchmark's workers (bench/support/workflow-bundle.ts), removed at the end.
-bundle_dir=$(mktemp -d)
-eval "set -- $(trap -p EXIT)"
-trap "rm -rf '$bundle_dir'; ${3:-}" EXIT
-node --import tsx bench/support/bundle-workflows.ts "$bundle_dir/workflow-bundle.js"
-export BENCH_WORKFLOW_BUNDLE="$bundle_dir/workflow-bundle.js"
+# One bundle of the workflows for every benchmark's workers (bench/support/workflow-bundle.ts), made anew each run.
+export BENCH_WORKFLOW_BUNDLE="$DURABLE_SMS_DATA/workflow-bundle.js"
+node --import tsx bench/support/bundle-workflows.ts "$BENCH_WORKFLOW_BUNDLE"
 echo "=== workflows bundled in $((SECONDS - t0)) s"
 for file in bench/*.bench.ts; do
   name=$(basename "$file" .bench.ts)
