@@ -235,8 +235,14 @@ export const statusQuery = defineQuery<SendingStatus>('status');
 
 /** Batch sizing; the defaults suit any audience, tests shrink them to exercise continue-as-new. */
 export interface SendingTuning {
-  /** Recipients per sendBatch activity (default 500). */
+  /** Recipients per sendBatch activity: the first batches' size, and the smallest (default 500). */
   batchSize: number;
+  /**
+   * The most recipients per batch of the first pass: batches grow from `batchSize` towards a few seconds of
+   * messages at the sending's measured rate, up to this (workflows/sending/batch-size.ts). Default 10,000,
+   * or `batchSize` when only that is given (fixed batches, as before).
+   */
+  maxBatchSize: number;
   /** Batches per workflow run before continue-as-new (default 100). */
   batchesPerRun: number;
   /** How long a completed sending accepts a retry of its failed or unknown recipients (default 7 days). */

@@ -14,14 +14,31 @@ export const MAX_PARALLEL_BATCHES = 16;
  */
 export const DEFAULT_PARALLEL_BATCHES = 1;
 
+/** The most recipients one batch may hold (the limit of `batchSize` and `maxBatchSize`). */
+export const MAX_BATCH_SIZE = 10_000;
+
 const wholeIn = (value: unknown, min: number, max: number): boolean =>
   typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max;
 
 /** What is wrong with a tuning, one sentence per field; empty when it can be used. */
 export function tuningProblems(tuning: Partial<SendingTuning>): string[] {
   const problems: string[] = [];
-  if (tuning.batchSize !== undefined && !wholeIn(tuning.batchSize, 1, 10_000))
-    problems.push(`"batchSize" must be a whole number from 1 to 10000 (recipients per batch); got ${String(tuning.batchSize)}.`);
+  if (tuning.batchSize !== undefined && !wholeIn(tuning.batchSize, 1, MAX_BATCH_SIZE))
+    problems.push(
+      `"batchSize" must be a whole number from 1 to ${MAX_BATCH_SIZE} (recipients per batch); got ${String(tuning.batchSize)}.`,
+    );
+  if (tuning.maxBatchSize !== undefined && !wholeIn(tuning.maxBatchSize, 1, MAX_BATCH_SIZE))
+    problems.push(
+      `"maxBatchSize" must be a whole number from 1 to ${MAX_BATCH_SIZE} (the most recipients per batch as batches grow); got ${String(tuning.maxBatchSize)}.`,
+    );
+  if (
+    wholeIn(tuning.batchSize, 1, MAX_BATCH_SIZE) &&
+    wholeIn(tuning.maxBatchSize, 1, MAX_BATCH_SIZE) &&
+    tuning.maxBatchSize! < tuning.batchSize!
+  )
+    problems.push(
+      `"maxBatchSize" (${tuning.maxBatchSize}) must not be below "batchSize" (${tuning.batchSize}): batches start at batchSize and grow up to maxBatchSize.`,
+    );
   if (tuning.batchesPerRun !== undefined && !wholeIn(tuning.batchesPerRun, 1, 1_000))
     problems.push(`"batchesPerRun" must be a whole number from 1 to 1000; got ${String(tuning.batchesPerRun)}.`);
   if (tuning.retryWindowMs !== undefined && !wholeIn(tuning.retryWindowMs, 0, 90 * 24 * 3_600_000))
@@ -31,6 +48,16 @@ export function tuningProblems(tuning: Partial<SendingTuning>): string[] {
       `"parallelBatches" must be a whole number from 1 to ${MAX_PARALLEL_BATCHES} (batches of the sending in flight at once); got ${String(tuning.parallelBatches)}.`,
     );
   return problems;
+}
+
+/**
+ * The largest batch as the workflow uses it: the tuning's when it is within the limits (never below the
+ * batch size); when the tuning gives a batch size but no maximum, that size (fixed batches, as before
+ * batches grew); otherwise MAX_BATCH_SIZE.
+ */
+export function maxBatchSizeOf(tuning: Partial<SendingTuning>, batchSize: number): number {
+  if (wholeIn(tuning.maxBatchSize, 1, MAX_BATCH_SIZE)) return Math.max(batchSize, tuning.maxBatchSize!);
+  return tuning.batchSize !== undefined ? batchSize : Math.max(batchSize, MAX_BATCH_SIZE);
 }
 
 /** K as the workflow uses it: the tuning's when it is within the limits, otherwise the default. */

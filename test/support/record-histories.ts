@@ -274,6 +274,23 @@ async function main(): Promise<void> {
       await save('parallel-batches-bounded-first-run', id, firstRun);
       await save('parallel-batches-bounded-last-run', id);
     }
+    if (wanted('batches-sized-by-time')) {
+      // The first pass's batches grow from batchSize (5) towards a few seconds of messages, at most 4 times a batch, up
+      // to maxBatchSize (40), two at once (patch `batches-sized-by-time`).
+      const id = (
+        await s.create({ projectId: 'bulk', audience: 'all', groups: [], duplicatePolicy: 'perContact' }, 'ops', {
+          tuning: { batchSize: 5, maxBatchSize: 40, parallelBatches: 2 },
+        })
+      ).sendingId;
+      await s.prepare(id, { message: 'Bulk', schedule: { mode: 'now' } }, 'ops');
+      await s.requestApproval(id, 'ops');
+      await s.approve(id, { approver: 'boss' });
+      steer.delayMs = 20;
+      await s.send(id, 'ops');
+      await s.waitFor(id, ['completed']);
+      steer.delayMs = 0;
+      await save('batches-sized-by-time', id);
+    }
     // A pause (of a sending sending) or a resume (of a paused one) that arrives while a cancel is carried out: the
     // cancel's dispatch stop is held until the workflow accepted the pause or resume, which then waits for the cancel
     // and is refused (patch `pause-and-resume-refused-while-cancelling`).

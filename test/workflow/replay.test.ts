@@ -15,10 +15,11 @@ const files = readdirSync(DIR)
   .filter((f) => f.endsWith('.json'))
   .sort();
 
-test('the recorded histories cover every ending, a timer, continue-as-new, an expired approval, quiet hours, a pause, a cancel mid-send, a retry, parallel batches, and the patched branch of every patch', () => {
+test('the recorded histories cover every ending, a timer, continue-as-new, an expired approval, quiet hours, a pause, a cancel mid-send, a retry, parallel batches, batches sized by time, and the patched branch of every patch', () => {
   expect(files).toEqual([
     'approval-expired.json',
     'approval-signals-checked.json', // signal-input-checks
+    'batches-sized-by-time.json', // batches-sized-by-time
     'cancelled-while-scheduled.json',
     'cancelled-while-sending.json',
     'completed-now.json',

@@ -15,16 +15,18 @@ import { allowedFrom, isAllowed, type SendingAction } from '../../domain/sending
 import { TERMINAL_STATES, type SendingState } from '../../domain/types';
 import { AUDIT_IN_STATUS, type IdentityEstablished, type SendingStatus, type SendingTuning, type SendingWorkflowInput } from '../messages';
 import { SMS_PROJECT_ID, SMS_SENDING_STATE } from '../search-attributes';
-import { DEFAULT_PARALLEL_BATCHES, parallelBatchesOf } from '../tuning';
+import { DEFAULT_PARALLEL_BATCHES, MAX_BATCH_SIZE, maxBatchSizeOf, parallelBatchesOf } from '../tuning';
 import { directory } from './activities';
 
 /**
- * 500 recipients per sendBatch activity (worked through concurrently under the rate limit) and 100
- * batches per run: a run's history stays near 1,000 events, far below Temporal's limits. One batch in
- * flight at a time unless the sending's `parallelBatches` asks for more (workflows/tuning.ts).
+ * Batches of 500 recipients at first (worked through concurrently under the rate limit), growing to a
+ * few seconds of messages each, up to 10,000 (workflows/sending/batch-size.ts), and 100 batches per run:
+ * a run's history stays near 1,000 events, far below Temporal's limits. One batch in flight at a time
+ * unless the sending's `parallelBatches` asks for more (workflows/tuning.ts).
  */
 export const DEFAULT_TUNING: SendingTuning = {
   batchSize: 500,
+  maxBatchSize: MAX_BATCH_SIZE,
   batchesPerRun: 100,
   retryWindowMs: 7 * 24 * 3_600_000,
   parallelBatches: DEFAULT_PARALLEL_BATCHES,
@@ -88,7 +90,12 @@ export class SendingContext {
   constructor(input: SendingWorkflowInput) {
     this.status = input.carried ? { ...input.carried, runs: input.carried.runs + 1 } : initialStatus(input);
     this.id = this.status.sendingId;
-    this.tuning = { ...DEFAULT_TUNING, ...input.tuning, parallelBatches: parallelBatchesOf({ ...input.tuning }) };
+    const tuning = { ...DEFAULT_TUNING, ...input.tuning };
+    this.tuning = {
+      ...tuning,
+      maxBatchSize: maxBatchSizeOf({ ...input.tuning }, tuning.batchSize),
+      parallelBatches: parallelBatchesOf({ ...input.tuning }),
+    };
     this.sendRequested = ['scheduled', 'sending', 'paused'].includes(this.status.state);
   }
 

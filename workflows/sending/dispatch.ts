@@ -18,6 +18,7 @@ import type { BatchCounts, BatchInterruption, SendBatchResult } from '../../work
 import type { ProgressCounts } from '../../worker/directory/directory';
 import type { Progress } from '../messages';
 import { directory, dispatch, settling } from './activities';
+import { nextBatchSize } from './batch-size';
 import type { SendingContext } from './context';
 
 /** `continueAsNew`: the run is long, the next one carries on; `ended`: the sending reached a final state. */
@@ -38,6 +39,8 @@ export const PARALLEL_BATCHES = 'parallel-batches';
  * snapshot in one run, and the run's history grew with the snapshot).
  */
 export const PARALLEL_RUN_BOUNDED = 'parallel-batches-bounded-run';
+/** The first pass's batches grow from `batchSize` to a few seconds of messages, up to `maxBatchSize` (before it: all `batchSize`). */
+export const BATCHES_SIZED_BY_TIME = 'batches-sized-by-time';
 
 export async function runDispatch(s: SendingContext): Promise<DispatchEnd> {
   const { status } = s;
@@ -108,7 +111,7 @@ async function runPasses(s: SendingContext): Promise<PassOutcome> {
 
   try {
     const parallel = patched(PARALLEL_BATCHES) ? tuning.parallelBatches : 1;
-    const first = await firstPass(s, parallel, (afterSeq) => dispatch.sendBatch({ ...request(), afterSeq }), add, runIsLong);
+    const first = await firstPass(s, parallel, (afterSeq, limit) => dispatch.sendBatch({ ...request(), afterSeq, limit }), add, runIsLong);
     if (first !== 'done') return first;
     while ((p.pending ?? 0) > 0) {
       if (stopRequested(s)) return 'interrupted';
@@ -165,8 +168,9 @@ async function runPasses(s: SendingContext): Promise<PassOutcome> {
 type Landed = { afterSeq: number; ok: true; result: SendBatchResult } | { afterSeq: number; ok: false; error: unknown };
 
 /**
- * The first pass over the snapshot: consecutive ranges of `batchSize` seqs (seqs are dense, so a range is
- * a page), up to `parallel` of them in flight at once, so that as many workers share the sending. The
+ * The first pass over the snapshot: consecutive ranges of seqs (seqs are dense, so a range is a page), each
+ * of the size the last batch's rate asks for (batch-size.ts; `batchSize` each in histories from before
+ * that), up to `parallel` of them in flight at once, so that as many workers share the sending. The
  * cursor moves over the ranges done in order; a range done out of order waits in `doneAbove` and is
  * counted once. A round launches ranges until something says stop, then waits for every range in flight
  * (a backoff, a refusal or a failure reaches the workflow once, after the others have come back), and
@@ -179,13 +183,17 @@ type Landed = { afterSeq: number; ok: true; result: SendBatchResult } | { afterS
 async function firstPass(
   s: SendingContext,
   parallel: number,
-  sendBatch: (afterSeq: number) => Promise<SendBatchResult>,
+  sendBatch: (afterSeq: number, limit: number) => Promise<SendBatchResult>,
   add: (counts: BatchCounts, firstPass: boolean) => void,
   runIsLong: () => boolean,
 ): Promise<PassOutcome> {
   const { status, tuning } = s;
   const p = status.progress;
-  const size = tuning.batchSize;
+  const sized = patched(BATCHES_SIZED_BY_TIME);
+  let size = tuning.batchSize;
+  /** Each range's size (a range run again keeps its own), and when its current attempt was launched. */
+  const limits = new Map<number, number>();
+  const launchedAtMs = new Map<number, number>();
   // Ranges up to the snapshot's size at prepare start freely; past it (a refresh may have added rows) one at a time.
   const known = status.prepared!.summary.snapshotSize;
   /** Ranges done ahead of the cursor: their start → their result. */
@@ -218,12 +226,14 @@ async function firstPass(
         while (launchable()) {
           const afterSeq = again.length > 0 ? again.shift()! : next;
           if (afterSeq === next) {
+            limits.set(afterSeq, size);
             next += size;
             launched += 1;
           }
+          launchedAtMs.set(afterSeq, Date.now());
           inFlight.set(
             afterSeq,
-            sendBatch(afterSeq).then(
+            sendBatch(afterSeq, limits.get(afterSeq)!).then(
               (result): Landed => ({ afterSeq, ok: true, result }),
               (error: unknown): Landed => ({ afterSeq, ok: false, error }),
             ),
@@ -245,6 +255,16 @@ async function firstPass(
           continue;
         }
         status.backoff = null;
+        if (sized) {
+          const { sent, failed, unknown } = batch.counts;
+          const landedBatch = {
+            limit: limits.get(landed.afterSeq)!,
+            calls: sent + failed + unknown,
+            elapsedMs: Date.now() - launchedAtMs.get(landed.afterSeq)!,
+          };
+          size = nextBatchSize(size, landedBatch, tuning.batchSize, tuning.maxBatchSize);
+        }
+        limits.delete(landed.afterSeq);
         if (batch.done) lastFound = true;
         doneAbove.set(landed.afterSeq, batch);
         // The cursor moves over the ranges done in order; the first range done that ends the snapshot ends the pass.
