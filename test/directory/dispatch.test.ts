@@ -147,6 +147,24 @@ describe.each(STORES)('dispatch (%s)', (store) => {
     });
   });
 
+  test('settles and claims asked at the same moment (PostgreSQL: one call for both) each get their own answer', async () => {
+    const rows = await freshSending('cas-mixed');
+    for (const seq of [1, 2]) expect(await directory.claimDispatch(refOf('cas-mixed', rows[seq - 1]), claimOf(`t${seq}`))).toBe('claimed');
+    const answers = await Promise.all([
+      directory.settleClaim('cas-mixed', 1, 't1', 'sent', 'SM1'),
+      directory.claimDispatch(refOf('cas-mixed', rows[2]), claimOf('t3')),
+      directory.settleClaim('cas-mixed', 2, 'wrong', 'sent', 'SM2'),
+      // The same row as the first settle: never in the same call; it sees the row sent.
+      directory.claimDispatch(refOf('cas-mixed', rows[0]), claimOf('t9')),
+    ]);
+    expect(answers).toEqual([true, 'claimed', false, 'taken']);
+    expect(await states('cas-mixed')).toEqual([
+      [1, 'sent'],
+      [2, 'dispatching'],
+      [3, 'dispatching'],
+    ]);
+  });
+
   test('a row whose holder lost its lease is taken over (idempotent resend) or abandoned as unknown, once, from that holder only', async () => {
     const [r1, r3, r4] = await freshSending('cas-lease');
     const now = Date.now();

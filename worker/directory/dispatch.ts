@@ -63,7 +63,7 @@ async function checkAll(db: SqlStore, items: StatementItem[]): Promise<DispatchC
  */
 export async function claimDispatch(db: SqlStore, row: RecipientRef, claim: Claim): Promise<ClaimOutcome> {
   const params = [row.sendingId, row.seq, row.projectId, row.e164, contactKey(row.contactId), claim.token, claim.leaseUntilMs];
-  if (await groupsFor(db).claims.submit({ key: rowKey(row.sendingId, row.seq), params })) return 'claimed';
+  if (await groupsFor(db).claim({ key: rowKey(row.sendingId, row.seq), params })) return 'claimed';
   const current = await db.get<{ state: MessageState; stop: string | null }>(
     'SELECT r.state, s.dispatch_stop AS stop FROM sending_recipients r LEFT JOIN sendings s ON s.id = r.sending_id WHERE r.sending_id = ? AND r.seq = ?',
     [row.sendingId, row.seq],
@@ -77,17 +77,11 @@ export async function claimDispatch(db: SqlStore, row: RecipientRef, claim: Clai
   return (await skipRecipient(db, row.sendingId, row.seq, check)) ? check : 'taken';
 }
 
+/** SQLite: the claims the lanes ask at the same moment, in one statement (PostgreSQL: `stepAll`). */
 async function claimAll(db: SqlStore, items: StatementItem[]): Promise<boolean[]> {
   const claims = jsonRowsParam(items.map((item) => item.params));
-  // PostgreSQL: the same claim as a function (migration 9), which takes the dispatch lock first, in one round trip.
-  const claimed =
-    db.dialect === 'postgres'
-      ? await db.all<{ sending_id: string; seq: number | string }>(
-          'SELECT claimed_sending_id AS sending_id, claimed_seq AS seq FROM claim_recipients(CAST(? AS json), ?)',
-          [claims, Date.now()],
-        )
-      : await db.all<{ sending_id: string; seq: number | string }>(
-          `UPDATE sending_recipients AS r
+  const claimed = await db.all<{ sending_id: string; seq: number | string }>(
+    `UPDATE sending_recipients AS r
               SET state = 'dispatching', attempts = r.attempts + 1, claim_token = j.value ->> 5, lease_until = CAST(j.value ->> 6 AS BIGINT), updated_at = ?
              FROM ${jsonRows(db.dialect)}
             WHERE r.sending_id = j.value ->> 0 AND r.seq = CAST(j.value ->> 1 AS INTEGER)
@@ -96,8 +90,8 @@ async function claimAll(db: SqlStore, items: StatementItem[]): Promise<boolean[]
               AND NOT EXISTS (SELECT 1 FROM opt_outs o WHERE o.project_id = j.value ->> 2 AND o.e164 = j.value ->> 3)
               AND EXISTS (SELECT 1 FROM contacts c WHERE c.project_id = j.value ->> 2 AND c.id = CAST(j.value ->> 4 AS BIGINT) AND c.active = 1 AND c.sms_e164 = r.e164)
         RETURNING sending_id, seq`,
-          [Date.now(), claims],
-        );
+    [Date.now(), claims],
+  );
   const keys = new Set(claimed.map((row) => rowKey(row.sending_id, Number(row.seq))));
   return items.map((item) => keys.has(item.key));
 }
@@ -113,10 +107,10 @@ export function settleClaim(
 ): Promise<boolean> {
   if (!SETTLED_STATES.includes(state))
     throw new DirectoryInputError(`"${state}" is not a state a message settles in. Use sent, failed or unknown.`);
-  return groupsFor(db).settles.submit({ key: rowKey(sendingId, seq), params: [sendingId, seq, token, state, detail] });
+  return groupsFor(db).settle({ key: rowKey(sendingId, seq), params: [sendingId, seq, token, state, detail] });
 }
 
-/** The settles the lanes ask at the same moment, in one statement: one commit, one round trip. */
+/** SQLite: the settles the lanes ask at the same moment, in one statement: one commit (PostgreSQL: `stepAll`). */
 async function settleAll(db: SqlStore, items: StatementItem[]): Promise<boolean[]> {
   const changed = await db.all<{ sending_id: string; seq: number | string }>(
     `UPDATE sending_recipients AS r
@@ -130,6 +124,20 @@ async function settleAll(db: SqlStore, items: StatementItem[]): Promise<boolean[
   );
   const written = new Set(changed.map((row) => rowKey(row.sending_id, Number(row.seq))));
   return items.map((item) => written.has(item.key));
+}
+
+/**
+ * PostgreSQL: the settles and the claims the lanes ask at the same moment, in one call of `dispatch_step`
+ * (migrations 9 and 11): one round trip and one commit for both, the claims taking the dispatch lock.
+ */
+async function stepAll(db: SqlStore, items: StatementItem[]): Promise<boolean[]> {
+  const of = (kind: 'claim' | 'settle') => jsonRowsParam(items.filter((item) => item.kind === kind).map((item) => item.params));
+  const rows = await db.all<{ step: string; sending_id: string; seq: number | string }>(
+    'SELECT step, step_sending_id AS sending_id, step_seq AS seq FROM dispatch_step(CAST(? AS json), CAST(? AS json), ?)',
+    [of('settle'), of('claim'), Date.now()],
+  );
+  const done = new Set(rows.map((row) => `${row.step === 'claimed' ? 'claim' : 'settle'}\u0000${rowKey(row.sending_id, Number(row.seq))}`));
+  return items.map((item) => done.has(`${item.kind}\u0000${item.key}`));
 }
 
 /** Puts a row this attempt holds back to `pending` (the provider surely did not take the message). */
@@ -358,19 +366,31 @@ function noSuchRecipient(sendingId: string, seq: number): DirectoryInputError {
   return new DirectoryInputError(`Sending "${sendingId}" has no recipient #${seq} in its snapshot.`);
 }
 
-const groups = new WeakMap<
-  SqlStore,
-  { checks: StatementGroup<DispatchCheck>; claims: StatementGroup<boolean>; settles: StatementGroup<boolean> }
->();
+interface DispatchGroups {
+  checks: StatementGroup<DispatchCheck>;
+  claim(item: StatementItem): Promise<boolean>;
+  settle(item: StatementItem): Promise<boolean>;
+}
 
-function groupsFor(db: SqlStore) {
+const groups = new WeakMap<SqlStore, DispatchGroups>();
+
+/** SQLite runs in this process: a statement per kind. PostgreSQL: settles and claims share one round trip. */
+function groupsFor(db: SqlStore): DispatchGroups {
   let found = groups.get(db);
   if (!found) {
-    found = {
-      checks: new StatementGroup((items) => checkAll(db, items)),
-      claims: new StatementGroup((items) => claimAll(db, items)),
-      settles: new StatementGroup((items) => settleAll(db, items)),
-    };
+    const checks = new StatementGroup((items) => checkAll(db, items));
+    if (db.dialect === 'postgres') {
+      const steps = new StatementGroup<boolean>((items) => stepAll(db, items));
+      found = {
+        checks,
+        claim: (item) => steps.submit({ ...item, kind: 'claim' }),
+        settle: (item) => steps.submit({ ...item, kind: 'settle' }),
+      };
+    } else {
+      const claims = new StatementGroup<boolean>((items) => claimAll(db, items));
+      const settles = new StatementGroup<boolean>((items) => settleAll(db, items));
+      found = { checks, claim: (item) => claims.submit(item), settle: (item) => settles.submit(item) };
+    }
     groups.set(db, found);
   }
   return found;

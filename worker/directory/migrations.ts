@@ -235,6 +235,34 @@ export const MIGRATIONS: readonly Migration[] = [
         seen_at DOUBLE PRECISION NOT NULL, PRIMARY KEY (key, limiter))`,
     ],
   },
+  {
+    version: 11,
+    name: 'dispatch_step',
+    // PostgreSQL: the settles and the claims the lanes ask at the same moment in one call (one round trip,
+    // one commit): the settles first (written where the token still holds the row, whatever the stop),
+    // then the claims through claim_recipients (which takes the dispatch lock). Each answer row says which.
+    statements: (dialect) =>
+      dialect === 'postgres'
+        ? [
+            `CREATE OR REPLACE FUNCTION dispatch_step(settles json, claims json, now_ms bigint)
+             RETURNS TABLE (step text, step_sending_id text, step_seq integer) LANGUAGE plpgsql VOLATILE AS $step$
+             BEGIN
+               RETURN QUERY
+               UPDATE sending_recipients AS r
+                  SET state = j.value ->> 3, detail = j.value ->> 4, claim_token = NULL, lease_until = NULL, updated_at = now_ms,
+                      provider_message_id = CASE WHEN j.value ->> 3 = 'sent' THEN j.value ->> 4 ELSE r.provider_message_id END
+                 FROM json_array_elements(settles) AS j(value)
+                WHERE r.sending_id = j.value ->> 0 AND r.seq = CAST(j.value ->> 1 AS INTEGER)
+                  AND r.state = 'dispatching' AND r.claim_token = j.value ->> 2
+               RETURNING CAST('settled' AS text), r.sending_id, r.seq;
+               IF json_array_length(claims) > 0 THEN
+                 RETURN QUERY SELECT CAST('claimed' AS text), c.claimed_sending_id, c.claimed_seq FROM claim_recipients(claims, now_ms) AS c;
+               END IF;
+             END
+             $step$`,
+          ]
+        : [],
+  },
 ];
 
 /** Applies missing migrations in one transaction; concurrent callers wait for each other. */

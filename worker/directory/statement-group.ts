@@ -9,6 +9,8 @@ export interface StatementItem {
   /** Items with the same key never share a statement: they run in the order asked. */
   key: string;
   params: SqlParam[];
+  /** What the item asks, when one group's statement does several things (dispatch.ts: settles and claims). */
+  kind?: string;
 }
 
 interface Waiting<R> {
