@@ -45,6 +45,14 @@ export interface N8nExecution {
   data?: any;
 }
 
+/** GET /rest/workflows/:id/publication-status (n8n 2.40's WorkflowPublicationStatusService.getStatus). */
+interface PublicationStatus {
+  status: 'in_progress' | 'published' | 'partial' | 'failed' | 'not_published';
+  liveVersionId: string | null;
+  pendingVersionId: string | null;
+  triggers: { nodeId: string; status: string; errorMessage: string | null }[];
+}
+
 /** A workflow as n8n's public API returns it. */
 export interface N8nWorkflow {
   id: string;
@@ -66,9 +74,11 @@ export interface N8n {
   /** Internal API (/rest) as the owner; throws on a non-2xx answer. */
   rest<T = any>(method: string, path: string, body?: unknown): Promise<T>;
   /**
-   * Creates the workflow through the public API and activates it (its triggers and webhooks registered); the
-   * active workflow. Settings default to `{ executionOrder: 'v1' }`, what the editor gives a new workflow (the
-   * public API requires some). Throws naming the workflow when n8n refuses either step.
+   * Creates the workflow through the public API and activates it; returns once n8n has applied the
+   * publication (its triggers and webhooks registered, a polling trigger's first poll done): POST /activate
+   * returns before that, the outbox consumer applies it afterwards. Settings default to `{ executionOrder:
+   * 'v1' }`, what the editor gives a new workflow (the public API requires some). Throws naming the workflow
+   * when n8n refuses either step or fails to publish it.
    */
   activate(workflow: Record<string, unknown>): Promise<N8nWorkflow>;
   /** Calls a production webhook, retrying while n8n has not registered it yet (just after activation). */
@@ -194,7 +204,28 @@ export async function startN8n(options: StartN8nOptions = {}): Promise<N8n> {
       }
       if (!activated.active)
         throw new Error(`n8n did not activate ${what} (id ${created.id}): ${JSON.stringify(activated).slice(0, 1000)}`);
+      await published(created.id, what);
       return activated;
+    };
+
+    /**
+     * n8n 2.40 publishes through an outbox: POST /activate only records the publication and wakes the
+     * outbox consumer, which registers the triggers later (and runs a polling trigger's first poll then).
+     * Waits until the publication is applied: no record in flight and every trigger activated.
+     */
+    const published = async (workflowId: string, what: string, timeoutMs = 60_000): Promise<void> => {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const { data: status } = await rest<{ data: PublicationStatus }>('GET', `/workflows/${workflowId}/publication-status`);
+        if (status.status === 'published' && status.pendingVersionId === null) return;
+        if (status.status === 'failed' || status.status === 'partial')
+          throw new Error(`n8n failed to publish ${what} (id ${workflowId}): ${JSON.stringify(status).slice(0, 1000)}`);
+        if (Date.now() > deadline)
+          throw new Error(
+            `n8n did not publish ${what} (id ${workflowId}) within ${timeoutMs} ms: ${JSON.stringify(status).slice(0, 1000)}`,
+          );
+        await sleep(100);
+      }
     };
 
     const webhook = async (path: string, body?: unknown, method = 'POST'): Promise<WebhookResponse> => {
