@@ -2,7 +2,8 @@
  * The measured inputs of docs/scale.md: one sending (50k recipients; `--quick`: 5k) through one worker
  * process to a provider endpoint that answers at once, on SQLite and on PostgreSQL (`--quick`: SQLite only). Per 1M recipients:
  * history events and bytes, billable Temporal Actions (billableActions: heartbeats estimated), directory rows and bytes per table; and the send rate. Extrapolation to 1M is linear:
- * every figure here grows with the number of batches (a batch is a fixed number of recipients).
+ * the directory's figures grow with the recipients, Temporal's with the batches and the seconds sent, and a batch
+ * lasts ~5 s at the sending's rate (workflows/sending/batch-size.ts), so at the same rate they grow with the recipients too.
  */
 import { loadAverage } from './support/cpu';
 import type { BenchStore } from './support/directory-for-bench';
