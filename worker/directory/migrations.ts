@@ -263,6 +263,52 @@ export const MIGRATIONS: readonly Migration[] = [
           ]
         : [],
   },
+  {
+    version: 12,
+    name: 'dispatch_functions_read_jsonb',
+    // The same two functions, reading their lists as jsonb: each field (`->>`) of a json element parses the
+    // element's text again, a jsonb element is parsed once.
+    statements: (dialect) =>
+      dialect === 'postgres'
+        ? [
+            `CREATE OR REPLACE FUNCTION claim_recipients(claims json, now_ms bigint)
+             RETURNS TABLE (claimed_sending_id text, claimed_seq integer) LANGUAGE plpgsql VOLATILE AS $claim$
+             BEGIN
+               PERFORM pg_advisory_xact_lock_shared(hashtext(current_schema()), hashtext(ids.id))
+                  FROM (SELECT DISTINCT c.value ->> 0 AS id FROM jsonb_array_elements(CAST(claims AS jsonb)) AS c(value)) AS ids;
+               RETURN QUERY
+               UPDATE sending_recipients AS r
+                  SET state = 'dispatching', attempts = r.attempts + 1, claim_token = j.value ->> 5,
+                      lease_until = CAST(j.value ->> 6 AS BIGINT), updated_at = now_ms
+                 FROM jsonb_array_elements(CAST(claims AS jsonb)) AS j(value)
+                WHERE r.sending_id = j.value ->> 0 AND r.seq = CAST(j.value ->> 1 AS INTEGER)
+                  AND r.state IN ('pending', 'held')
+                  AND EXISTS (SELECT 1 FROM sendings s WHERE s.id = r.sending_id AND s.dispatch_stop IS NULL)
+                  AND NOT EXISTS (SELECT 1 FROM opt_outs o WHERE o.project_id = j.value ->> 2 AND o.e164 = j.value ->> 3)
+                  AND EXISTS (SELECT 1 FROM contacts c WHERE c.project_id = j.value ->> 2 AND c.id = CAST(j.value ->> 4 AS BIGINT)
+                                AND c.active = 1 AND c.sms_e164 = r.e164)
+               RETURNING r.sending_id, r.seq;
+             END
+             $claim$`,
+            `CREATE OR REPLACE FUNCTION dispatch_step(settles json, claims json, now_ms bigint)
+             RETURNS TABLE (step text, step_sending_id text, step_seq integer) LANGUAGE plpgsql VOLATILE AS $step$
+             BEGIN
+               RETURN QUERY
+               UPDATE sending_recipients AS r
+                  SET state = j.value ->> 3, detail = j.value ->> 4, claim_token = NULL, lease_until = NULL, updated_at = now_ms,
+                      provider_message_id = CASE WHEN j.value ->> 3 = 'sent' THEN j.value ->> 4 ELSE r.provider_message_id END
+                 FROM jsonb_array_elements(CAST(settles AS jsonb)) AS j(value)
+                WHERE r.sending_id = j.value ->> 0 AND r.seq = CAST(j.value ->> 1 AS INTEGER)
+                  AND r.state = 'dispatching' AND r.claim_token = j.value ->> 2
+               RETURNING CAST('settled' AS text), r.sending_id, r.seq;
+               IF json_array_length(claims) > 0 THEN
+                 RETURN QUERY SELECT CAST('claimed' AS text), c.claimed_sending_id, c.claimed_seq FROM claim_recipients(claims, now_ms) AS c;
+               END IF;
+             END
+             $step$`,
+          ]
+        : [],
+  },
 ];
 
 /** Applies missing migrations in one transaction; concurrent callers wait for each other. */
