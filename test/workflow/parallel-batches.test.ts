@@ -82,20 +82,31 @@ async function approvedSending(setup: Setup, projectId: string, tuning: Partial<
   return sendingId;
 }
 
-/** Every run's sendBatch activities: which worker ran each, and the most in flight at once (scheduled, not yet closed). */
-async function batchesOf(setup: Setup, sendingId: string): Promise<{ perWorker: Map<string, number>; mostInFlight: number; runs: number }> {
+/** Every run's sendBatch activities: which worker ran each, the most in flight at once (scheduled, not yet closed), the largest limit. */
+async function batchesOf(
+  setup: Setup,
+  sendingId: string,
+): Promise<{ perWorker: Map<string, number>; mostInFlight: number; runs: number; largest: number }> {
   const client = setup.sendings.client;
   const workflowId = sendingWorkflowId(sendingId);
   const perWorker = new Map<string, number>();
   let mostInFlight = 0;
   let runs = 0;
+  let largest = 0;
   for await (const run of client.workflow.list({ query: `WorkflowId = '${workflowId}'` })) {
     runs += 1;
     const history = await client.workflow.getHandle(workflowId, run.runId).fetchHistory();
     const open = new Set<string>();
     for (const event of history.events ?? []) {
       const id = String(event.eventId);
-      if (event.activityTaskScheduledEventAttributes?.activityType?.name === 'sendBatch') open.add(id);
+      const scheduled = event.activityTaskScheduledEventAttributes;
+      if (scheduled?.activityType?.name === 'sendBatch') {
+        open.add(id);
+        const [request] = (scheduled.input?.payloads ?? []).map(
+          (p) => JSON.parse(Buffer.from(p.data ?? []).toString('utf8')) as { limit: number },
+        );
+        largest = Math.max(largest, request.limit);
+      }
       mostInFlight = Math.max(mostInFlight, open.size);
       const started = event.activityTaskStartedEventAttributes;
       if (started && open.has(String(started.scheduledEventId))) {
@@ -110,7 +121,7 @@ async function batchesOf(setup: Setup, sendingId: string): Promise<{ perWorker: 
       if (closed) open.delete(String(closed.scheduledEventId));
     }
   }
-  return { perWorker, mostInFlight, runs };
+  return { perWorker, mostInFlight, runs, largest };
 }
 
 const acceptedFor = (setup: Setup, sendingId: string) => setup.provider.accepted.filter((m) => m.sendingId === sendingId);
@@ -171,10 +182,10 @@ describe('parallel batches on PostgreSQL with four worker processes', () => {
     );
   });
 
-  test('SIGKILL of one of four workers in the middle: the others finish, every recipient accepted exactly once', async () => {
+  test('SIGKILL of one of four workers in the middle of batches growing by time: the others finish, every recipient accepted exactly once', async () => {
     const RECIPIENTS = 4000;
     setup.provider.setDelay(10);
-    const id = await approvedSending(setup, 'crash', { batchSize: 200, batchesPerRun: 8, parallelBatches: 4 });
+    const id = await approvedSending(setup, 'crash', { batchSize: 200, maxBatchSize: 1000, batchesPerRun: 8, parallelBatches: 4 });
     await setup.sendings.send(id, 'ops');
     while (acceptedFor(setup, id).length < RECIPIENTS / 3) await sleep(5);
     // A worker with a batch in flight (the server says which worker started each one).
@@ -193,6 +204,7 @@ describe('parallel batches on PostgreSQL with four worker processes', () => {
     const batches = await batchesOf(setup, id);
     expect(batches.mostInFlight).toBeGreaterThanOrEqual(2);
     expect(batches.perWorker.size).toBeGreaterThanOrEqual(3);
+    expect(batches.largest).toBeGreaterThan(200);
   }, 240_000);
 
   test.each(['pause', 'cancel'] as const)(
