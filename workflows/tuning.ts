@@ -16,6 +16,8 @@ export const DEFAULT_PARALLEL_BATCHES = 1;
 
 /** The most recipients one batch may hold (the limit of `batchSize` and `maxBatchSize`). */
 export const MAX_BATCH_SIZE = 10_000;
+/** The first batches' size, and the smallest, unless the tuning says otherwise. */
+export const DEFAULT_BATCH_SIZE = 500;
 
 const wholeIn = (value: unknown, min: number, max: number): boolean =>
   typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max;
@@ -31,13 +33,10 @@ export function tuningProblems(tuning: Partial<SendingTuning>): string[] {
     problems.push(
       `"maxBatchSize" must be a whole number from 1 to ${MAX_BATCH_SIZE} (the most recipients per batch as batches grow); got ${String(tuning.maxBatchSize)}.`,
     );
-  if (
-    wholeIn(tuning.batchSize, 1, MAX_BATCH_SIZE) &&
-    wholeIn(tuning.maxBatchSize, 1, MAX_BATCH_SIZE) &&
-    tuning.maxBatchSize! < tuning.batchSize!
-  )
+  const batchSize = tuning.batchSize ?? DEFAULT_BATCH_SIZE;
+  if (wholeIn(batchSize, 1, MAX_BATCH_SIZE) && wholeIn(tuning.maxBatchSize, 1, MAX_BATCH_SIZE) && tuning.maxBatchSize! < batchSize)
     problems.push(
-      `"maxBatchSize" (${tuning.maxBatchSize}) must not be below "batchSize" (${tuning.batchSize}): batches start at batchSize and grow up to maxBatchSize.`,
+      `"maxBatchSize" (${tuning.maxBatchSize}) must not be below "batchSize" (${batchSize}${tuning.batchSize === undefined ? ', the default' : ''}): batches start at batchSize and grow up to maxBatchSize.`,
     );
   if (tuning.batchesPerRun !== undefined && !wholeIn(tuning.batchesPerRun, 1, 1_000))
     problems.push(`"batchesPerRun" must be a whole number from 1 to 1000; got ${String(tuning.batchesPerRun)}.`);

@@ -165,6 +165,40 @@ describe.each(STORES)('dispatch (%s)', (store) => {
     ]);
   });
 
+  test("a claim's error does not fail a settle asked at the same moment (PostgreSQL: the call is tried again per kind)", async () => {
+    const rows = await freshSending('cas-fail');
+    expect(await directory.claimDispatch(refOf('cas-fail', rows[0]), claimOf('t1'))).toBe('claimed');
+    // A seq that is not a whole number: PostgreSQL's cast fails the claim (SQLite would round it: PostgreSQL only).
+    const bad = { ...refOf('cas-fail', rows[1]), seq: 1.5 };
+    const [settled, claimed] = await Promise.allSettled([
+      directory.settleClaim('cas-fail', 1, 't1', 'sent', 'SM1'),
+      store === 'postgres' ? directory.claimDispatch(bad, claimOf('t2')) : Promise.reject(new Error('not on SQLite')),
+    ]);
+    expect(settled).toEqual({ status: 'fulfilled', value: true });
+    expect(claimed.status).toBe('rejected');
+    expect(await states('cas-fail')).toEqual([
+      [1, 'sent'],
+      [2, 'pending'],
+      [3, 'pending'],
+    ]);
+  });
+
+  test("a provider's text with a NUL or an unpaired surrogate is written as the column can hold it, and the message settles", async () => {
+    const rows = await freshSending('cas-text');
+    expect(await directory.claimDispatch(refOf('cas-text', rows[0]), claimOf('t1'))).toBe('claimed');
+    expect(await directory.claimDispatch(refOf('cas-text', rows[1]), claimOf('t2'))).toBe('claimed');
+    const written = await Promise.all([
+      directory.settleClaim('cas-text', 1, 't1', 'failed', 'refused\u0000 by carrier'),
+      directory.settleClaim('cas-text', 2, 't2', 'failed', 'odd \ud800 text'),
+    ]);
+    expect(written).toEqual([true, true]);
+    const [r1, r2] = await directory.readDeliveryReport('cas-text', 0, 2);
+    expect([r1, r2].map((row) => [row.state, row.detail])).toEqual([
+      ['failed', 'refused by carrier'],
+      ['failed', 'odd \ufffd text'],
+    ]);
+  });
+
   test('a row whose holder lost its lease is taken over (idempotent resend) or abandoned as unknown, once, from that holder only', async () => {
     const [r1, r3, r4] = await freshSending('cas-lease');
     const now = Date.now();

@@ -34,6 +34,10 @@ test('maxBatchSize: named with its limits, and refused below batchSize', () => {
   expect(tuningProblems({ batchSize: 500, maxBatchSize: 100 })).toEqual([
     '"maxBatchSize" (100) must not be below "batchSize" (500): batches start at batchSize and grow up to maxBatchSize.',
   ]);
+  expect(tuningProblems({ maxBatchSize: 100 })).toEqual([
+    '"maxBatchSize" (100) must not be below "batchSize" (500, the default): batches start at batchSize and grow up to maxBatchSize.',
+  ]);
+  expect(tuningProblems({ batchSize: 50, maxBatchSize: 100 })).toEqual([]);
 });
 
 test('the largest batch: the tuning maximum; the batch size when only that is given (fixed batches); otherwise 10,000', () => {

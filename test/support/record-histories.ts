@@ -291,6 +291,26 @@ async function main(): Promise<void> {
       steer.delayMs = 0;
       await save('batches-sized-by-time', id);
     }
+    if (wanted('batches-sized-by-time-resumed')) {
+      // Batches sized by time (their answers say how many calls each made), paused while two ranges of different
+      // sizes are in flight and resumed: the ranges done above the cursor run again and make no call.
+      const id = (
+        await s.create({ projectId: 'bulk', audience: 'all', groups: [], duplicatePolicy: 'perContact' }, 'ops', {
+          tuning: { batchSize: 5, maxBatchSize: 40, parallelBatches: 2 },
+        })
+      ).sendingId;
+      await s.prepare(id, { message: 'Bulk', schedule: { mode: 'now' } }, 'ops');
+      await s.requestApproval(id, 'ops');
+      await s.approve(id, { approver: 'boss' });
+      steer.delayMs = 30;
+      await s.send(id, 'ops');
+      while ((await directory.progress(id)).sent < 40) await sleep(10);
+      await s.pause(id, 'checking the link', 'ops');
+      await s.resume(id, 'ops');
+      await s.waitFor(id, ['completed']);
+      steer.delayMs = 0;
+      await save('batches-sized-by-time-resumed', id);
+    }
     // A pause (of a sending sending) or a resume (of a paused one) that arrives while a cancel is carried out: the
     // cancel's dispatch stop is held until the workflow accepted the pause or resume, which then waits for the cancel
     // and is refused (patch `pause-and-resume-refused-while-cancelling`).

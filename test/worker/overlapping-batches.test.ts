@@ -1,12 +1,12 @@
 /**
  * Two attempts of one sendBatch running at the same time on the same rows — what Temporal does when it
  * starts attempt 2 while attempt 1 still works (a heartbeat that did not arrive) — against a real
- * directory and a provider endpoint: no number gets the message twice, and the directory agrees with the
- * provider's ledger.
+ * directory and a provider endpoint: no number gets the message twice, the directory agrees with the
+ * provider's ledger, and each attempt reports the provider calls it made (none for rows already decided).
  */
 import { MockActivityEnvironment } from '@temporalio/testing';
 import type { AudienceSelection } from '../../domain/types';
-import { createActivities } from '../../worker/activities';
+import { createActivities, type SendBatchResult } from '../../worker/activities';
 import { DEFAULT_DISPATCH_SETTINGS } from '../../worker/activities/dispatch-settings';
 import type { Directory } from '../../worker/directory/directory';
 import { createProvider } from '../../worker/providers/create-provider';
@@ -73,6 +73,11 @@ describe.each(STORES)('two attempts of one batch at the same time (%s)', (store)
           counts: { total: RECIPIENTS, sent: RECIPIENTS, failed: 0, unknown: 0 },
         });
       }
+      // The calls each attempt reports (the next batch is sized by their rate) are the requests the provider got.
+      expect((first as SendBatchResult).calls! + (second as SendBatchResult).calls!).toBe(fake.requests.length);
+      // A third attempt finds every row decided: it reports them sent and makes no call.
+      const third = await attempt(3);
+      expect(third).toMatchObject({ counts: { sent: RECIPIENTS }, calls: 0 });
     },
     60_000,
   );

@@ -19,6 +19,7 @@ test('the recorded histories cover every ending, a timer, continue-as-new, an ex
   expect(files).toEqual([
     'approval-expired.json',
     'approval-signals-checked.json', // signal-input-checks
+    'batches-sized-by-time-resumed.json', // answers with calls, a pause and resume
     'batches-sized-by-time.json', // batches-sized-by-time
     'cancelled-while-scheduled.json',
     'cancelled-while-sending.json',

@@ -14,6 +14,8 @@ export interface BatchRun {
   counts: BatchCounts;
   /** Why the batch ended before every row was decided; null when all were. */
   interrupted: BatchInterruption | null;
+  /** Provider calls made (a message's retries each count; a row decided before this attempt makes none). */
+  calls: number;
 }
 
 /** A row left undecided without a reason to stop (another attempt held it past its lease, then released it): run the batch again soon. */
@@ -32,20 +34,24 @@ export async function deliverRows(
   control: BatchControl,
 ): Promise<BatchRun> {
   const counts = emptyCounts(rows.length);
-  if (rows.length === 0) return { counts, interrupted: null };
+  if (rows.length === 0) return { counts, interrupted: null, calls: 0 };
   const project = await deps.directory.getProject(request.projectId);
   if (!project) throw ApplicationFailure.nonRetryable(`Project "${request.projectId}" no longer exists.`, 'DirectoryInputError');
   const rules = createRecipientRules(project);
   // No sender on the sending: the project's (the one the validation points judged).
   const senderId = request.senderId ?? project.senderId ?? null;
   let undecided = 0;
+  let calls = 0;
+  const provider: DeliveryDeps['provider'] = Object.create(deps.provider, {
+    send: { value: (sms: Parameters<DeliveryDeps['provider']['send']>[0]) => ((calls += 1), deps.provider.send(sms)) },
+  });
   // Twice as many lanes as messages at the provider: half of them write outcomes or check rules while the others call.
   const gate = new CallGate(deps.concurrency);
   await runPool(rows, LANES_PER_CALL * deps.concurrency, async (row) => {
     if (control.stopped) return;
     const pass = gate.pass();
     try {
-      const outcome = await deliverRecipient(deps, { ...request, senderId }, row, rules, control, pass);
+      const outcome = await deliverRecipient({ ...deps, provider }, { ...request, senderId }, row, rules, control, pass);
       if (outcome === 'interrupted') undecided += 1;
       else counts[outcome] += 1;
     } finally {
@@ -60,5 +66,5 @@ export async function deliverRows(
     });
   }
   if (control.stopped) deps.metrics?.batchInterrupted(control.stopped.kind);
-  return { counts, interrupted: control.stopped };
+  return { counts, interrupted: control.stopped, calls };
 }

@@ -52,16 +52,25 @@ export function dispatchActivities(deps: DispatchDeps) {
         () => deliverRows(deps, request, rows, control),
       );
       const backoffRoundsBeforePause = deps.dispatch.backoffRoundsBeforePause;
+      const { calls } = run;
       if (run.interrupted)
-        return { lastSeq: request.afterSeq, done: false, counts: emptyCounts(), interrupted: run.interrupted, backoffRoundsBeforePause };
+        return {
+          lastSeq: request.afterSeq,
+          done: false,
+          counts: emptyCounts(),
+          interrupted: run.interrupted,
+          backoffRoundsBeforePause,
+          calls,
+        };
       if (rows.length === 0)
-        return { lastSeq: request.afterSeq, done: true, counts: run.counts, interrupted: null, backoffRoundsBeforePause };
+        return { lastSeq: request.afterSeq, done: true, counts: run.counts, interrupted: null, backoffRoundsBeforePause, calls };
       return {
         lastSeq: rows[rows.length - 1].seq,
         done: rows.length < request.limit,
         counts: run.counts,
         interrupted: null,
         backoffRoundsBeforePause,
+        calls,
       };
     },
 

@@ -53,6 +53,8 @@ export interface SendBatchResult {
   interrupted: BatchInterruption | null;
   /** With a backoff: how many backoffs in a row the worker allows before the sending pauses itself. */
   backoffRoundsBeforePause: number;
+  /** Provider calls this attempt made (the next batch is sized by their rate); absent from workers before it. */
+  calls?: number;
 }
 
 export interface ReleaseBatchResult {

@@ -107,8 +107,17 @@ export function settleClaim(
 ): Promise<boolean> {
   if (!SETTLED_STATES.includes(state))
     throw new DirectoryInputError(`"${state}" is not a state a message settles in. Use sent, failed or unknown.`);
-  return groupsFor(db).settle({ key: rowKey(sendingId, seq), params: [sendingId, seq, token, state, detail] });
+  return groupsFor(db).settle({ key: rowKey(sendingId, seq), params: [sendingId, seq, token, state, storable(detail)] });
 }
+
+/**
+ * A provider's text as a database column can hold it: PostgreSQL refuses NUL in text and unpaired surrogates in
+ * JSON, which would fail the statement that settles the message (and the others grouped with it).
+ */
+const storable = (detail: string | null): string | null =>
+  detail === null
+    ? null
+    : detail.replace(/\u0000/g, '').replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
 
 /** SQLite: the settles the lanes ask at the same moment, in one statement: one commit (PostgreSQL: `stepAll`). */
 async function settleAll(db: SqlStore, items: StatementItem[]): Promise<boolean[]> {
@@ -128,9 +137,26 @@ async function settleAll(db: SqlStore, items: StatementItem[]): Promise<boolean[
 
 /**
  * PostgreSQL: the settles and the claims the lanes ask at the same moment, in one call of `dispatch_step`
- * (migrations 9 and 11): one round trip and one commit for both, the claims taking the dispatch lock.
+ * (migration 12; `claim_recipients` takes the dispatch lock): one round trip and one commit for both. When
+ * the call fails, the settles and then the claims are tried again each alone, so that a claim's error never
+ * fails a settle (a message the provider took would be released and sent again) and the reverse.
  */
-async function stepAll(db: SqlStore, items: StatementItem[]): Promise<boolean[]> {
+async function stepAll(db: SqlStore, items: StatementItem[]): Promise<(boolean | Error)[]> {
+  try {
+    return await step(db, items);
+  } catch (error) {
+    const kinds = ['settle', 'claim'].map((kind) => items.filter((item) => item.kind === kind));
+    if (kinds.some((part) => part.length === 0)) throw error;
+    const answers = new Map<StatementItem, boolean | Error>();
+    for (const part of kinds) {
+      const answered = await step(db, part).catch((err: unknown) => part.map(() => (err instanceof Error ? err : new Error(String(err)))));
+      part.forEach((item, i) => answers.set(item, answered[i]));
+    }
+    return items.map((item) => answers.get(item)!);
+  }
+}
+
+async function step(db: SqlStore, items: StatementItem[]): Promise<boolean[]> {
   const of = (kind: 'claim' | 'settle') => jsonRowsParam(items.filter((item) => item.kind === kind).map((item) => item.params));
   const rows = await db.all<{ step: string; sending_id: string; seq: number | string }>(
     'SELECT step, step_sending_id AS sending_id, step_seq AS seq FROM dispatch_step(CAST(? AS json), CAST(? AS json), ?)',
@@ -289,7 +315,7 @@ export async function stopDispatch(db: SqlStore, sendingId: string, stop: Dispat
  * reads the stop. PostgreSQL: an advisory lock per sending (shared for claims, exclusive for the stop),
  * taken before the claim's statement reads anything; a row lock on the sending did the same, but wrote
  * the sending's row at every claim, which was most of the server's work per message. The grouped claim
- * takes the same lock inside its function (migration 9); a takeover and a stop take it here. SQLite: one
+ * takes the same lock inside its function (`claim_recipients`, migrations 9 and 12); a takeover and a stop take it here. SQLite: one
  * writer at a time already.
  */
 async function underDispatchLock<T>(

@@ -267,7 +267,8 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 12,
     name: 'dispatch_functions_read_jsonb',
     // The same two functions, reading their lists as jsonb: each field (`->>`) of a json element parses the
-    // element's text again, a jsonb element is parsed once.
+    // element's text again, a jsonb element is parsed once. Their conditions are those of SQLite's claimAll and
+    // settleAll in dispatch.ts; a change to them needs a migration that replaces these functions.
     statements: (dialect) =>
       dialect === 'postgres'
         ? [

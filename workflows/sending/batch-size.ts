@@ -15,7 +15,10 @@ export const BATCH_GROWTH = 4;
 export interface LandedBatch {
   /** The batch's limit (recipients asked for). */
   limit: number;
-  /** Provider calls it made (sent, failed and unknown): held and skipped recipients cost no call. */
+  /**
+   * Provider calls it made: held and skipped recipients, and rows an earlier attempt decided (a range run
+   * again), cost no call and no time at the provider.
+   */
   calls: number;
   /** From launching it to its answer, in workflow time (both ends are workflow tasks' times). */
   elapsedMs: number;
@@ -23,7 +26,7 @@ export interface LandedBatch {
 
 /**
  * The next batch's size, from `min` (the tuning's `batchSize`) to `max` (its `maxBatchSize`). A batch without
- * a provider call (all held, skipped, or already done) says nothing about the rate: the size stays.
+ * a provider call (all held, skipped, or decided by an earlier attempt) says nothing about the rate: the size stays.
  */
 export function nextBatchSize(current: number, landed: LandedBatch, min: number, max: number): number {
   if (landed.calls === 0) return current;

@@ -15,7 +15,7 @@ import { allowedFrom, isAllowed, type SendingAction } from '../../domain/sending
 import { TERMINAL_STATES, type SendingState } from '../../domain/types';
 import { AUDIT_IN_STATUS, type IdentityEstablished, type SendingStatus, type SendingTuning, type SendingWorkflowInput } from '../messages';
 import { SMS_PROJECT_ID, SMS_SENDING_STATE } from '../search-attributes';
-import { DEFAULT_PARALLEL_BATCHES, MAX_BATCH_SIZE, maxBatchSizeOf, parallelBatchesOf } from '../tuning';
+import { DEFAULT_BATCH_SIZE, DEFAULT_PARALLEL_BATCHES, MAX_BATCH_SIZE, maxBatchSizeOf, parallelBatchesOf } from '../tuning';
 import { directory } from './activities';
 
 /**
@@ -25,7 +25,7 @@ import { directory } from './activities';
  * unless the sending's `parallelBatches` asks for more (workflows/tuning.ts).
  */
 export const DEFAULT_TUNING: SendingTuning = {
-  batchSize: 500,
+  batchSize: DEFAULT_BATCH_SIZE,
   maxBatchSize: MAX_BATCH_SIZE,
   batchesPerRun: 100,
   retryWindowMs: 7 * 24 * 3_600_000,

@@ -256,10 +256,11 @@ async function firstPass(
         }
         status.backoff = null;
         if (sized) {
+          // A worker from before `calls` answers without it: its decided rows stand in (rows decided earlier included).
           const { sent, failed, unknown } = batch.counts;
           const landedBatch = {
             limit: limits.get(landed.afterSeq)!,
-            calls: sent + failed + unknown,
+            calls: batch.calls ?? sent + failed + unknown,
             elapsedMs: Date.now() - launchedAtMs.get(landed.afterSeq)!,
           };
           size = nextBatchSize(size, landedBatch, tuning.batchSize, tuning.maxBatchSize);
