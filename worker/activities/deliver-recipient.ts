@@ -175,6 +175,7 @@ async function send(
     return 'interrupted';
   };
   for (let attempt = 1; ; attempt++) {
+    let answered = false;
     try {
       let result;
       try {
@@ -182,6 +183,7 @@ async function send(
       } finally {
         pass.leave();
       }
+      answered = true;
       control.recordAnswer();
       if (result.status === 'sent') {
         const outcome = await settle('sent', result.providerMessageId);
@@ -202,6 +204,10 @@ async function send(
         });
         return release();
       }
+      // The provider answered and its outcome could not be written (the directory failed): the row stays
+      // `dispatching` until its lease runs out, then it is resent with its key or marked unknown. Put back to
+      // pending, it would be sent again.
+      if (answered) throw err;
       if (!(err instanceof RetryableProviderError)) {
         await directory.releaseClaim(request.sendingId, row.seq, control.token).catch(() => undefined);
         throw err;
