@@ -17,7 +17,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SendingClient, connectClient } from '../client/sending-client';
 import type { Directory } from '../worker/directory/directory';
-import type { SendingTuning } from '../workflows/messages';
+import type { SendingStatus, SendingTuning } from '../workflows/messages';
 import { spawnWorker, type WorkerProcess } from '../test/support/worker-process';
 import { MESSAGE, seedAudience } from './support/audience';
 import { bareLoop } from './support/bare-loop';
@@ -134,6 +134,13 @@ async function measureBareLoop(endpoint: Endpoint, recipients: number): Promise<
   return { rate: endpointRate(stats), e2e: recipients / seconds, cpuPer1k: ((cpuSeconds(process.pid) - cpuBefore) / recipients) * 1000 };
 }
 
+/** Every recipient accepted once at the endpoint, and the sending counted every one sent. */
+const acceptedOnce = (stats: EndpointStats, status: SendingStatus, recipients: number): boolean =>
+  stats.accepted === recipients &&
+  stats.distinctNumbers === recipients &&
+  stats.numbersSentTwice === 0 &&
+  status.progress.sent === recipients;
+
 /** A sending of the whole audience on a worker that has sent nothing yet: its rate at the endpoint, and whether each number got one message. */
 async function firstSending(
   sendings: SendingClient,
@@ -144,12 +151,7 @@ async function firstSending(
   const { sendingId } = await prepareSending(sendings, 'bench', tuning);
   const { status } = await sendAndWait(sendings, sendingId);
   const stats = await endpoint.stats(sendingId);
-  const exactlyOnce =
-    stats.accepted === recipients &&
-    stats.distinctNumbers === recipients &&
-    stats.numbersSentTwice === 0 &&
-    status.progress.sent === recipients;
-  return { rate: endpointRate(stats), exactlyOnce };
+  return { rate: endpointRate(stats), exactlyOnce: acceptedOnce(stats, status, recipients) };
 }
 
 async function runScenario(scenario: Scenario, bundle: string): Promise<{ row: Row; notes: Record<string, unknown> }> {
@@ -205,12 +207,7 @@ async function runScenario(scenario: Scenario, bundle: string): Promise<{ row: R
     const historySeconds = (performance.now() - t) / 1000;
     const ledger = store === 'postgres' ? await ledgerBytes(bench.workerEnv.DIRECTORY_URL) : null;
 
-    const exactlyOnce =
-      (first?.exactlyOnce ?? true) &&
-      stats.accepted === recipients &&
-      stats.distinctNumbers === recipients &&
-      stats.numbersSentTwice === 0 &&
-      status.progress.sent === recipients;
+    const exactlyOnce = (first?.exactlyOnce ?? true) && acceptedOnce(stats, status, recipients);
     const rate = endpointRate(stats);
     const bareRate = bareBefore && bareAfter ? (bareBefore.rate + bareAfter.rate) / 2 : null;
     const per1k = (key: 'worker' | 'endpoint' | 'temporal' | 'postgres') =>

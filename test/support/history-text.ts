@@ -14,3 +14,6 @@ export function historyText(history: unknown): string {
   walk(history);
   return parts.join('\n');
 }
+
+/** One payload's value: the default data converter stores JSON as UTF-8 bytes. */
+export const payloadJson = (payload: { data?: Uint8Array | null }): unknown => JSON.parse(Buffer.from(payload.data ?? []).toString('utf8'));

@@ -12,7 +12,7 @@ import { DateTime } from 'luxon';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { WorkflowUpdateStage } from '@temporalio/client';
-import { pauseUpdate, resumeUpdate, sendingWorkflowId } from '../../workflows/messages';
+import { pauseUpdate, resumeUpdate, sendingWorkflowId, type SendingTuning } from '../../workflows/messages';
 import type { Directory } from '../../worker/directory/directory';
 import { createOutboxProvider } from '../../worker/providers/outbox-provider';
 import { ProviderAccountError, type SmsProvider } from '../../worker/providers/provider';
@@ -184,8 +184,9 @@ async function main(): Promise<void> {
       await save('continued-as-new-first-run', bulk, firstRun);
       await save('continued-as-new-last-run', bulk);
     }
-    const approvedBulk = async (): Promise<string> => {
-      const id = (await s.create({ projectId: 'bulk', audience: 'all', groups: [], duplicatePolicy: 'perContact' }, 'ops')).sendingId;
+    const approvedBulk = async (tuning?: Partial<SendingTuning>): Promise<string> => {
+      const everyone = { projectId: 'bulk', audience: 'all' as const, groups: [], duplicatePolicy: 'perContact' as const };
+      const id = (await s.create(everyone, 'ops', tuning ? { tuning } : {})).sendingId;
       await s.prepare(id, { message: 'Bulk', schedule: { mode: 'now' } }, 'ops');
       await s.requestApproval(id, 'ops');
       await s.approve(id, { approver: 'boss' });
@@ -277,14 +278,7 @@ async function main(): Promise<void> {
     if (wanted('batches-sized-by-time')) {
       // The first pass's batches grow from batchSize (5) towards a few seconds of messages, at most 4 times a batch, up
       // to maxBatchSize (40), two at once (patch `batches-sized-by-time`).
-      const id = (
-        await s.create({ projectId: 'bulk', audience: 'all', groups: [], duplicatePolicy: 'perContact' }, 'ops', {
-          tuning: { batchSize: 5, maxBatchSize: 40, parallelBatches: 2 },
-        })
-      ).sendingId;
-      await s.prepare(id, { message: 'Bulk', schedule: { mode: 'now' } }, 'ops');
-      await s.requestApproval(id, 'ops');
-      await s.approve(id, { approver: 'boss' });
+      const id = await approvedBulk({ batchSize: 5, maxBatchSize: 40, parallelBatches: 2 });
       steer.delayMs = 20;
       await s.send(id, 'ops');
       await s.waitFor(id, ['completed']);
@@ -294,14 +288,7 @@ async function main(): Promise<void> {
     if (wanted('batches-sized-by-time-resumed')) {
       // Batches sized by time (their answers say how many calls each made), paused while two ranges of different
       // sizes are in flight and resumed: the ranges done above the cursor run again and make no call.
-      const id = (
-        await s.create({ projectId: 'bulk', audience: 'all', groups: [], duplicatePolicy: 'perContact' }, 'ops', {
-          tuning: { batchSize: 5, maxBatchSize: 40, parallelBatches: 2 },
-        })
-      ).sendingId;
-      await s.prepare(id, { message: 'Bulk', schedule: { mode: 'now' } }, 'ops');
-      await s.requestApproval(id, 'ops');
-      await s.approve(id, { approver: 'boss' });
+      const id = await approvedBulk({ batchSize: 5, maxBatchSize: 40, parallelBatches: 2 });
       steer.delayMs = 30;
       await s.send(id, 'ops');
       while ((await directory.progress(id)).sent < 40) await sleep(10);

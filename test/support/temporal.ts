@@ -9,6 +9,7 @@ import type { SmsProvider } from '../../worker/providers/provider';
 import { createOutboxProvider } from '../../worker/providers/outbox-provider';
 import { createRateLimiter } from '../../worker/providers/rate-limiter';
 import { DEFAULT_DISPATCH_SETTINGS, type DispatchSettings } from '../../worker/activities/dispatch-settings';
+import { payloadJson } from './history-text';
 import { WORKFLOW_BUNDLE_PATH } from './paths';
 
 export const TEMPORAL_ADDRESS = process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233';
@@ -75,7 +76,7 @@ export async function replayEveryRun(client: SendingClient, workflowId: string):
       if (marker?.markerName !== 'core_patch') return [];
       const payloads = Object.values(marker.details ?? {}).flatMap((d) => d.payloads ?? []);
       return payloads.flatMap((p) => {
-        const decoded = p.data ? (JSON.parse(Buffer.from(p.data).toString('utf8')) as unknown) : null;
+        const decoded = p.data ? payloadJson(p) : null;
         return decoded && typeof decoded === 'object' && 'id' in decoded ? [String(decoded.id)] : [];
       });
     });

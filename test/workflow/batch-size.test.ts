@@ -10,6 +10,7 @@ import { createProvider } from '../../worker/providers/create-provider';
 import { sendingWorkflowId, type SendingTuning } from '../../workflows/messages';
 import { BATCH_GROWTH } from '../../workflows/sending/batch-size';
 import { openFreshSqliteDirectory, type FreshDirectory } from '../support/directories';
+import { payloadJson } from '../support/history-text';
 import { startFakeProvider, type FakeProvider } from '../support/fake-provider';
 import { seedBulk } from '../support/seed';
 import { startTestWorker, type TestWorker } from '../support/temporal';
@@ -63,9 +64,7 @@ describe('batches sized by time', () => {
       for (const event of history.events ?? []) {
         const scheduled = event.activityTaskScheduledEventAttributes;
         if (scheduled?.activityType?.name !== 'sendBatch') continue;
-        const [request] = (scheduled.input?.payloads ?? []).map(
-          (p) => JSON.parse(Buffer.from(p.data ?? []).toString('utf8')) as { afterSeq: number; limit: number },
-        );
+        const [request] = (scheduled.input?.payloads ?? []).map((p) => payloadJson(p) as { afterSeq: number; limit: number });
         ranges.push({ afterSeq: request.afterSeq, limit: request.limit });
       }
     }

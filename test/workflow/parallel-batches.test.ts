@@ -11,6 +11,7 @@ import { SendingClient, SendingError, connectClient } from '../../client/sending
 import { sendingWorkflowId, type SendingTuning } from '../../workflows/messages';
 import { openFreshPostgresDirectory, openFreshSqliteDirectory, type FreshDirectory, type StoreKind } from '../support/directories';
 import { startFakeProvider, type FakeProvider } from '../support/fake-provider';
+import { payloadJson } from '../support/history-text';
 import { WORKFLOW_BUNDLE_PATH } from '../support/paths';
 import { seedBulk } from '../support/seed';
 import { TEMPORAL_ADDRESS } from '../support/temporal';
@@ -102,9 +103,7 @@ async function batchesOf(
       const scheduled = event.activityTaskScheduledEventAttributes;
       if (scheduled?.activityType?.name === 'sendBatch') {
         open.add(id);
-        const [request] = (scheduled.input?.payloads ?? []).map(
-          (p) => JSON.parse(Buffer.from(p.data ?? []).toString('utf8')) as { limit: number },
-        );
+        const [request] = (scheduled.input?.payloads ?? []).map((p) => payloadJson(p) as { limit: number });
         largest = Math.max(largest, request.limit);
       }
       mostInFlight = Math.max(mostInFlight, open.size);

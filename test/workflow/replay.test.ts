@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { Worker, bundleWorkflowCode, type ReplayWorkerOptions } from '@temporalio/worker';
 import { DeterminismViolationError } from '@temporalio/workflow';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
+import { payloadJson } from '../support/history-text';
 import { ROOT, WORKFLOW_BUNDLE_PATH } from '../support/paths';
 
 const DIR = join(ROOT, 'test', 'fixtures', 'histories');
@@ -49,7 +50,7 @@ function patchesIn(file: string): string[] {
     if (marker?.markerName !== 'core_patch') return [];
     return Object.values(marker.details ?? {})
       .flatMap((d) => d.payloads ?? [])
-      .map((p) => String((JSON.parse(Buffer.from(p.data ?? []).toString('utf8')) as { id: unknown }).id));
+      .map((p) => String((payloadJson(p) as { id: unknown }).id));
   });
 }
 

@@ -191,9 +191,8 @@ async function firstPass(
   const p = status.progress;
   const sized = patched(BATCHES_SIZED_BY_TIME);
   let size = tuning.batchSize;
-  /** Each range's size (a range run again keeps its own), and when its current attempt was launched. */
-  const limits = new Map<number, number>();
-  const launchedAtMs = new Map<number, number>();
+  /** Ranges launched and not yet done: their start → their size (a range run again keeps its own) and when its current attempt was launched. */
+  const ranges = new Map<number, { limit: number; launchedAtMs: number }>();
   // Ranges up to the snapshot's size at prepare start freely; past it (a refresh may have added rows) one at a time.
   const known = status.prepared!.summary.snapshotSize;
   /** Ranges done ahead of the cursor: their start → their result. */
@@ -226,14 +225,15 @@ async function firstPass(
         while (launchable()) {
           const afterSeq = again.length > 0 ? again.shift()! : next;
           if (afterSeq === next) {
-            limits.set(afterSeq, size);
+            ranges.set(afterSeq, { limit: size, launchedAtMs: 0 });
             next += size;
             launched += 1;
           }
-          launchedAtMs.set(afterSeq, Date.now());
+          const range = ranges.get(afterSeq)!;
+          range.launchedAtMs = Date.now();
           inFlight.set(
             afterSeq,
-            sendBatch(afterSeq, limits.get(afterSeq)!).then(
+            sendBatch(afterSeq, range.limit).then(
               (result): Landed => ({ afterSeq, ok: true, result }),
               (error: unknown): Landed => ({ afterSeq, ok: false, error }),
             ),
@@ -255,17 +255,14 @@ async function firstPass(
           continue;
         }
         status.backoff = null;
+        const { limit, launchedAtMs } = ranges.get(landed.afterSeq)!;
+        ranges.delete(landed.afterSeq);
         if (sized) {
           // A worker from before `calls` answers without it: its decided rows stand in (rows decided earlier included).
           const { sent, failed, unknown } = batch.counts;
-          const landedBatch = {
-            limit: limits.get(landed.afterSeq)!,
-            calls: batch.calls ?? sent + failed + unknown,
-            elapsedMs: Date.now() - launchedAtMs.get(landed.afterSeq)!,
-          };
+          const landedBatch = { limit, calls: batch.calls ?? sent + failed + unknown, elapsedMs: Date.now() - launchedAtMs };
           size = nextBatchSize(size, landedBatch, tuning.batchSize, tuning.maxBatchSize);
         }
-        limits.delete(landed.afterSeq);
         if (batch.done) lastFound = true;
         doneAbove.set(landed.afterSeq, batch);
         // The cursor moves over the ranges done in order; the first range done that ends the snapshot ends the pass.
