@@ -137,7 +137,7 @@ async function settleAll(db: SqlStore, items: StatementItem[]): Promise<boolean[
 
 /**
  * PostgreSQL: the settles and the claims the lanes ask at the same moment, in one call of `dispatch_step`
- * (migration 12; `claim_recipients` takes the dispatch lock): one round trip and one commit for both. When
+ * (migration 13; `claim_recipients` takes the dispatch lock): one round trip and one commit for both. When
  * the call fails, the settles and then the claims are tried again each alone, so that a claim's error never
  * fails a settle (a message the provider took would be released and sent again) and the reverse.
  */
@@ -231,7 +231,7 @@ export async function abandonClaim(
 export async function abandonExpiredClaims(db: SqlStore, sendingId: string, detail: string, nowMs: number): Promise<number> {
   return db.run(
     `UPDATE sending_recipients SET state = 'unknown', detail = ?, claim_token = NULL, lease_until = NULL, updated_at = ?
-      WHERE sending_id = ? AND state = 'dispatching' AND COALESCE(lease_until, 0) < ?`,
+      WHERE sending_id = ? AND state = 'dispatching' AND lease_until < ?`,
     [detail, Date.now(), sendingId, nowMs],
   );
 }
@@ -315,7 +315,7 @@ export async function stopDispatch(db: SqlStore, sendingId: string, stop: Dispat
  * reads the stop. PostgreSQL: an advisory lock per sending (shared for claims, exclusive for the stop),
  * taken before the claim's statement reads anything; a row lock on the sending did the same, but wrote
  * the sending's row at every claim, which was most of the server's work per message. The grouped claim
- * takes the same lock inside its function (`claim_recipients`, migrations 9 and 12); a takeover and a stop take it here. SQLite: one
+ * takes the same lock inside its function (`claim_recipients`, migrations 9, 12 and 13); a takeover and a stop take it here. SQLite: one
  * writer at a time already.
  */
 async function underDispatchLock<T>(
@@ -362,7 +362,7 @@ export async function inFlight(db: SqlStore, sendingId: string, nowMs: number): 
     `SELECT COALESCE(SUM(CASE WHEN lease_until >= ? THEN 1 ELSE 0 END), 0) AS live,
             COALESCE(SUM(CASE WHEN lease_until IS NULL OR lease_until < ? THEN 1 ELSE 0 END), 0) AS expired,
             MAX(lease_until) AS last
-       FROM sending_recipients WHERE sending_id = ? AND state = 'dispatching'`,
+       FROM sending_recipients WHERE sending_id = ? AND state = 'dispatching' AND lease_until IS NOT NULL`,
     [nowMs, nowMs, sendingId],
   );
   return {

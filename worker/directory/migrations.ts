@@ -310,6 +310,68 @@ export const MIGRATIONS: readonly Migration[] = [
           ]
         : [],
   },
+  {
+    version: 13,
+    name: 'dispatch_by_key',
+    // A settle or claim finds each message's row by its key. The set-based statements of migration 12 left the
+    // plan to the statistics: with a few rows in flight when the table was last analyzed, PostgreSQL scanned the
+    // in-flight index and every row version the sending had claimed so far (dead until vacuumed), so each
+    // settle got slower through a sending; with the index gone, it scanned the table. The functions now update
+    // one row per list element (an equality on the primary key), and the in-flight index is keyed on the lease
+    // (which every `dispatching` row has: written by each claim, cleared by each settle), so no statement that
+    // names a row by its key can use it. Their conditions are still those of SQLite's claimAll and settleAll in
+    // dispatch.ts; a change to them needs a migration that replaces these functions.
+    statements: (dialect) => [
+      "UPDATE sending_recipients SET lease_until = 0 WHERE state = 'dispatching' AND lease_until IS NULL",
+      'DROP INDEX sending_recipients_in_flight',
+      'CREATE INDEX sending_recipients_in_flight ON sending_recipients (sending_id, lease_until) WHERE lease_until IS NOT NULL',
+      ...(dialect === 'postgres'
+        ? [
+            `CREATE OR REPLACE FUNCTION claim_recipients(claims json, now_ms bigint)
+             RETURNS TABLE (claimed_sending_id text, claimed_seq integer) LANGUAGE plpgsql VOLATILE AS $claim$
+             DECLARE
+               claim jsonb;
+             BEGIN
+               PERFORM pg_advisory_xact_lock_shared(hashtext(current_schema()), hashtext(ids.id))
+                  FROM (SELECT DISTINCT c.value ->> 0 AS id FROM jsonb_array_elements(CAST(claims AS jsonb)) AS c(value)) AS ids;
+               FOR claim IN SELECT c.value FROM jsonb_array_elements(CAST(claims AS jsonb)) AS c(value) LOOP
+                 RETURN QUERY
+                 UPDATE sending_recipients AS r
+                    SET state = 'dispatching', attempts = r.attempts + 1, claim_token = claim ->> 5,
+                        lease_until = CAST(claim ->> 6 AS BIGINT), updated_at = now_ms
+                  WHERE r.sending_id = claim ->> 0 AND r.seq = CAST(claim ->> 1 AS INTEGER)
+                    AND r.state IN ('pending', 'held')
+                    AND EXISTS (SELECT 1 FROM sendings s WHERE s.id = r.sending_id AND s.dispatch_stop IS NULL)
+                    AND NOT EXISTS (SELECT 1 FROM opt_outs o WHERE o.project_id = claim ->> 2 AND o.e164 = claim ->> 3)
+                    AND EXISTS (SELECT 1 FROM contacts c WHERE c.project_id = claim ->> 2 AND c.id = CAST(claim ->> 4 AS BIGINT)
+                                  AND c.active = 1 AND c.sms_e164 = r.e164)
+                 RETURNING r.sending_id, r.seq;
+               END LOOP;
+             END
+             $claim$`,
+            `CREATE OR REPLACE FUNCTION dispatch_step(settles json, claims json, now_ms bigint)
+             RETURNS TABLE (step text, step_sending_id text, step_seq integer) LANGUAGE plpgsql VOLATILE AS $step$
+             DECLARE
+               settle jsonb;
+             BEGIN
+               FOR settle IN SELECT s.value FROM jsonb_array_elements(CAST(settles AS jsonb)) AS s(value) LOOP
+                 RETURN QUERY
+                 UPDATE sending_recipients AS r
+                    SET state = settle ->> 3, detail = settle ->> 4, claim_token = NULL, lease_until = NULL, updated_at = now_ms,
+                        provider_message_id = CASE WHEN settle ->> 3 = 'sent' THEN settle ->> 4 ELSE r.provider_message_id END
+                  WHERE r.sending_id = settle ->> 0 AND r.seq = CAST(settle ->> 1 AS INTEGER)
+                    AND r.state = 'dispatching' AND r.claim_token = settle ->> 2
+                 RETURNING CAST('settled' AS text), r.sending_id, r.seq;
+               END LOOP;
+               IF json_array_length(claims) > 0 THEN
+                 RETURN QUERY SELECT CAST('claimed' AS text), c.claimed_sending_id, c.claimed_seq FROM claim_recipients(claims, now_ms) AS c;
+               END IF;
+             END
+             $step$`,
+          ]
+        : []),
+    ],
+  },
 ];
 
 /** Applies missing migrations in one transaction; concurrent callers wait for each other. */
