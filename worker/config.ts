@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { DEFAULT_TASK_QUEUE, type ClientSettings } from '../client/temporal-connection';
 import { DEFAULT_SQLITE_PATH, type DirectoryConfig } from './directory/open-directory';
-import { DEFAULT_DISPATCH_SETTINGS, type DispatchSettings } from './activities/dispatch-settings';
+import { DEFAULT_DISPATCH_SETTINGS, MAX_BATCH_TIME_LIMIT_MS, type DispatchSettings } from './activities/dispatch-settings';
 import type { RateLimitScope } from './providers/create-rate-limiter';
 import type { ProviderConfig } from './providers/create-provider';
 import { DEFAULT_TIMEOUT_MS } from './providers/http-call';
@@ -203,7 +203,18 @@ export function dispatchSettingsFromEnv(env: NodeJS.ProcessEnv, provider: Provid
         1,
         'how many hours a paused sending may wait for a resume before it fails',
       ) * 3_600_000,
+    batchTimeLimitMs: batchTimeLimit(env, d.batchTimeLimitMs),
   };
+}
+
+function batchTimeLimit(env: NodeJS.ProcessEnv, fallback: number): number {
+  const what = 'how long, in ms, a batch starts messages before the rest of its recipients go on in the next batch';
+  const value = wholeNumber(env, 'SMS_BATCH_TIME_LIMIT_MS', fallback, 1000, what);
+  if (value > MAX_BATCH_TIME_LIMIT_MS)
+    throw new ConfigError(
+      `SMS_BATCH_TIME_LIMIT_MS="${value}" is above ${MAX_BATCH_TIME_LIMIT_MS} (25 minutes): a batch must end within its 30-minute time-out. Set it to ${what} (default ${fallback}), or unset it.`,
+    );
+  return value;
 }
 
 /** The inbound opt-out endpoint (docs/inbound.md). */

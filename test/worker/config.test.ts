@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, workerSettingsFromEnv } from '../../worker/config';
+import { ConfigError, dispatchSettingsFromEnv, workerSettingsFromEnv } from '../../worker/config';
 
 describe('worker settings from the environment', () => {
   test('defaults: local dev server, SQLite under .data, 50 messages/s shared by the workers on the directory, 8 in flight', () => {
@@ -98,6 +98,18 @@ describe('worker settings from the environment', () => {
     expect(workerSettingsFromEnv({ WORKER_LOG_LEVEL: ' info ' }).logLevel).toBe('INFO');
     expect(() => workerSettingsFromEnv({ WORKER_LOG_LEVEL: 'verbose' })).toThrow(
       'WORKER_LOG_LEVEL="verbose" is not a log level: set it to TRACE, DEBUG, INFO, WARN, ERROR (default WARN), or unset it.',
+    );
+  });
+
+  test("a batch's time limit: 10 minutes by default, from 1 s to 25 minutes (under the batch's 30-minute time-out)", () => {
+    const outbox = { kind: 'outbox' } as const;
+    expect(dispatchSettingsFromEnv({}, outbox).batchTimeLimitMs).toBe(600_000);
+    expect(dispatchSettingsFromEnv({ SMS_BATCH_TIME_LIMIT_MS: '120000' }, outbox).batchTimeLimitMs).toBe(120_000);
+    expect(() => dispatchSettingsFromEnv({ SMS_BATCH_TIME_LIMIT_MS: '1800000' }, outbox)).toThrow(
+      /^SMS_BATCH_TIME_LIMIT_MS="1800000" is above 1500000 \(25 minutes\): a batch must end within its 30-minute time-out\./,
+    );
+    expect(() => dispatchSettingsFromEnv({ SMS_BATCH_TIME_LIMIT_MS: '500' }, outbox)).toThrow(
+      /^SMS_BATCH_TIME_LIMIT_MS="500" is not a whole number ≥ 1000/,
     );
   });
 });

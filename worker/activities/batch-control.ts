@@ -15,7 +15,9 @@ export type BatchInterruption =
   /** The provider refused the account or its configuration: nothing can go until an operator fixes it. */
   | { kind: 'account'; reason: string; code?: string }
   /** Too many transient failures in a row (5xx, time-outs, resets). */
-  | { kind: 'breaker'; reason: string; failures: number };
+  | { kind: 'breaker'; reason: string; failures: number }
+  /** The batch ran for its time limit (SMS_BATCH_TIME_LIMIT_MS): the rest of its recipients go on in the next batch, at once. */
+  | { kind: 'timeLimit' };
 
 export class BatchControl {
   readonly token = randomUUID();
@@ -35,18 +37,24 @@ export class BatchControl {
     return this.interruption;
   }
 
-  /** The first reason wins; a later backoff only moves the time to come back later. */
+  /** The first reason wins; a later backoff only moves the time to come back later; the time limit says the least. */
   stop(reason: BatchInterruption): void {
     const current = this.interruption;
     if (current === null) {
       this.interruption = reason;
       this.abort.abort();
+    } else if (current.kind === 'timeLimit') {
+      this.interruption = reason;
     } else if (current.kind === 'backoff' && reason.kind === 'backoff' && reason.untilMs > current.untilMs) {
       this.interruption = reason;
     } else if (current.kind === 'backoff' && reason.kind !== 'backoff') {
       // A stop, an account refusal or the breaker says more than "come back later".
       this.interruption = reason;
     }
+  }
+
+  get timeLimitMs(): number {
+    return this.settings.batchTimeLimitMs;
   }
 
   claim(nowMs = Date.now()): Claim {

@@ -23,6 +23,7 @@ async function asHeartbeatingBatch<T>(control: BatchControl, details: () => unkn
   const timer = setInterval(beat, HEARTBEAT_EVERY_MS);
   const onCancel = () => control.stop({ kind: 'stopped' });
   context.cancellationSignal.addEventListener('abort', onCancel, { once: true });
+  const timeLimit = setTimeout(() => control.stop({ kind: 'timeLimit' }), control.timeLimitMs);
   beat();
   try {
     const result = await work();
@@ -32,6 +33,7 @@ async function asHeartbeatingBatch<T>(control: BatchControl, details: () => unkn
     return result;
   } finally {
     clearInterval(timer);
+    clearTimeout(timeLimit);
     context.cancellationSignal.removeEventListener('abort', onCancel);
   }
 }

@@ -13,6 +13,13 @@ export interface DispatchSettings {
   backoffRoundsBeforePause: number;
   /** A sending paused longer than this fails, with the reason it was paused for. */
   maxPausedMs: number;
+  /**
+   * A batch starts no message after running this long (SMS_BATCH_TIME_LIMIT_MS) and the workflow runs the
+   * rest of its recipients at once in the next batch: a batch sized at a fast rate that meets a slow one
+   * (a provider slowing down, a shared limit split between more sendings) ends well inside its 30-minute
+   * time-out instead of running into it.
+   */
+  batchTimeLimitMs: number;
 }
 
 export const DEFAULT_DISPATCH_SETTINGS: DispatchSettings = {
@@ -23,7 +30,11 @@ export const DEFAULT_DISPATCH_SETTINGS: DispatchSettings = {
   breakerWindowMs: 60_000,
   backoffRoundsBeforePause: 10,
   maxPausedMs: 72 * 3_600_000,
+  batchTimeLimitMs: 10 * 60_000,
 };
+
+/** The batches' `startToCloseTimeout` is 30 minutes (workflows/sending/activities.ts): a time limit stays well under it. */
+export const MAX_BATCH_TIME_LIMIT_MS = 25 * 60_000;
 
 /** Beyond the provider's time-out: a holder's write after its call, and clocks of different workers that differ a little. */
 export const LEASE_MARGIN_MS = 10_000;

@@ -203,6 +203,11 @@ async function firstPass(
   /** New ranges this run launched (not counting ranges run again), and how many it may launch. */
   let launched = 0;
   const budget = parallel > 1 && patched(PARALLEL_RUN_BOUNDED) ? tuning.batchesPerRun + parallel - 1 : Infinity;
+  /** The next ranges' size, from the calls a range just made over the time since its attempt was launched. */
+  const resize = (afterSeq: number, calls: number): void => {
+    const { limit, launchedAtMs } = ranges.get(afterSeq)!;
+    size = nextBatchSize(size, { limit, calls, elapsedMs: Date.now() - launchedAtMs }, tuning.batchSize, tuning.maxBatchSize);
+  };
   /** A range came back with fewer rows than asked: no range after it holds a recipient. */
   let lastFound = false;
   let ended = false;
@@ -249,20 +254,24 @@ async function firstPass(
           continue;
         }
         const batch = landed.result;
+        if (batch.interrupted?.kind === 'timeLimit') {
+          // The range ran for its time limit: it goes on at once, and the ranges after it are sized by the rate it met.
+          again.push(landed.afterSeq);
+          if (sized) resize(landed.afterSeq, batch.calls ?? 0);
+          continue;
+        }
         if (batch.interrupted) {
           again.push(landed.afterSeq);
           interruption = strongerInterruption(interruption, { reason: batch.interrupted, rounds: batch.backoffRoundsBeforePause });
           continue;
         }
         status.backoff = null;
-        const { limit, launchedAtMs } = ranges.get(landed.afterSeq)!;
-        ranges.delete(landed.afterSeq);
         if (sized) {
           // A worker from before `calls` answers without it: its decided rows stand in (rows decided earlier included).
           const { sent, failed, unknown } = batch.counts;
-          const landedBatch = { limit, calls: batch.calls ?? sent + failed + unknown, elapsedMs: Date.now() - launchedAtMs };
-          size = nextBatchSize(size, landedBatch, tuning.batchSize, tuning.maxBatchSize);
+          resize(landed.afterSeq, batch.calls ?? sent + failed + unknown);
         }
+        ranges.delete(landed.afterSeq);
         if (batch.done) lastFound = true;
         doneAbove.set(landed.afterSeq, batch);
         // The cursor moves over the ranges done in order; the first range done that ends the snapshot ends the pass.
@@ -318,10 +327,12 @@ async function inBatchScope<T>(s: SendingContext, call: () => Promise<T>): Promi
   }
 }
 
-/** True: waited for the provider, run the batch again. False: the sending stops or pauses. */
+/** True: waited for the provider (or nothing to wait for), run the batch again. False: the sending stops or pauses. */
 async function waitOrPause(s: SendingContext, interruption: BatchInterruption, roundsBeforePause: number): Promise<boolean> {
   const { status } = s;
   switch (interruption.kind) {
+    case 'timeLimit':
+      return true;
     case 'stopped':
       // A pause or cancel writes the directory's stop before it records itself, so a batch can see the
       // stop first: let the change being made finish; only a stop nobody asked for pauses the sending.

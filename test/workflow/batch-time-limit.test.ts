@@ -1,0 +1,88 @@
+/**
+ * A sending whose batches grew at a fast provider, which then slows down: each batch ends at its time limit
+ * (SMS_BATCH_TIME_LIMIT_MS) instead of running into its 30-minute time-out, the rest of its range goes on at
+ * once in the next batch (no wait, no pause), the batches after it are sized by the slower rate, and every
+ * recipient gets one message (checked at the fake provider's ledger).
+ */
+import { tsToMs } from '@temporalio/common/lib/time';
+import type { Directory } from '../../worker/directory/directory';
+import { createProvider } from '../../worker/providers/create-provider';
+import { sendingWorkflowId } from '../../workflows/messages';
+import { openFreshSqliteDirectory, type FreshDirectory } from '../support/directories';
+import { payloadJson } from '../support/history-text';
+import { startFakeProvider, type FakeProvider } from '../support/fake-provider';
+import { seedBulk } from '../support/seed';
+import { startTestWorker, type TestWorker } from '../support/temporal';
+
+const RECIPIENTS = 600;
+const TIME_LIMIT_MS = 1000;
+const SLOW_MS = 50;
+
+describe('batches under a time limit', () => {
+  let fresh: FreshDirectory;
+  let directory: Directory;
+  let fake: FakeProvider;
+  let env: TestWorker;
+
+  beforeAll(async () => {
+    fresh = await openFreshSqliteDirectory();
+    directory = fresh.directory;
+    await seedBulk(directory, 'slowing', RECIPIENTS);
+    fake = await startFakeProvider();
+    const provider = createProvider(
+      { kind: 'twilio', accountSid: fake.accountSid, authToken: fake.authToken, from: '+15145550000', baseUrl: fake.url, timeoutMs: 5000 },
+      { outboxStore: directory },
+    );
+    env = await startTestWorker({ directory, provider, concurrency: 4, dispatch: { batchTimeLimitMs: TIME_LIMIT_MS } });
+  }, 60_000);
+  afterAll(async () => {
+    await env?.stop();
+    await fake?.close();
+    await fresh?.close();
+  });
+
+  test('a batch that meets a slower provider ends at its time limit and the sending goes on, each recipient once', async () => {
+    const everyone = { projectId: 'slowing', audience: 'all' as const, groups: [], duplicatePolicy: 'perContact' as const };
+    const { sendingId } = await env.client.create(everyone, 'ops', { tuning: { batchSize: 50, maxBatchSize: 500 } });
+    await env.client.prepare(sendingId, { message: 'Hello {{firstName}}', schedule: { mode: 'now' } }, 'ops');
+    await env.client.requestApproval(sendingId, 'ops');
+    await env.client.approve(sendingId, { approver: 'boss' });
+    await env.client.send(sendingId, 'ops');
+    // Fast for the first batches (they grow), then 50 ms an answer: 4 lanes reach ~80 a second.
+    await fake.waitForAccepted(60, 30_000);
+    fake.setDelay(SLOW_MS);
+    const done = await env.client.waitFor(sendingId, ['completed'], { timeoutMs: 120_000 });
+    expect(done.progress).toMatchObject({ total: RECIPIENTS, sent: RECIPIENTS, failed: 0, unknown: 0 });
+    const counts = Object.values(fake.countsByNumber());
+    expect(counts).toHaveLength(RECIPIENTS);
+    expect(counts.filter((n) => n !== 1)).toEqual([]);
+
+    const workflowId = sendingWorkflowId(sendingId);
+    const history = await env.client.client.workflow.getHandle(workflowId).fetchHistory();
+    const events = history.events ?? [];
+    const ranges: number[] = [];
+    const startedAt = new Map<string, number>();
+    const durationsMs: number[] = [];
+    const sendBatchScheduled = new Set<string>();
+    for (const event of events) {
+      const scheduled = event.activityTaskScheduledEventAttributes;
+      if (scheduled?.activityType?.name === 'sendBatch') {
+        sendBatchScheduled.add(String(event.eventId));
+        ranges.push((payloadJson(scheduled.input!.payloads![0]) as { afterSeq: number }).afterSeq);
+      }
+      const started = event.activityTaskStartedEventAttributes;
+      if (started && sendBatchScheduled.has(String(started.scheduledEventId)))
+        startedAt.set(String(event.eventId), tsToMs(event.eventTime));
+      const completed = event.activityTaskCompletedEventAttributes;
+      if (completed && startedAt.has(String(completed.startedEventId)))
+        durationsMs.push(tsToMs(event.eventTime) - startedAt.get(String(completed.startedEventId))!);
+    }
+    // Some range was run again after its time limit, and no batch ran much past it (the calls in flight settle).
+    expect(ranges.length).toBeGreaterThan(new Set(ranges).size);
+    expect(Math.max(...durationsMs)).toBeLessThan(TIME_LIMIT_MS + 1000);
+    // Never a wait or a pause: the rest of a range goes on at once.
+    const audit = (await directory.readAudit(sendingId)).map((entry) => entry.action);
+    expect(audit).not.toContain('provider_backoff');
+    expect(audit).not.toContain('paused');
+  }, 150_000);
+});
