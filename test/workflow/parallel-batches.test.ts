@@ -83,6 +83,17 @@ async function approvedSending(setup: Setup, projectId: string, tuning: Partial<
   return sendingId;
 }
 
+/** A worker that is running one of the sending's batches now (the server's pending activities say which worker took each). */
+async function workerWithBatchInFlight(setup: Setup, sendingId: string): Promise<WorkerProcess | undefined> {
+  const { raw } = await setup.sendings.client.workflow.getHandle(sendingWorkflowId(sendingId)).describe();
+  const busy = new Set(
+    (raw.pendingActivities ?? [])
+      .filter((a) => a.activityType?.name === 'sendBatch' && a.lastWorkerIdentity)
+      .map((a) => a.lastWorkerIdentity),
+  );
+  return setup.workers.find((w) => busy.has(`${w.child.pid}@${hostname()}`));
+}
+
 /** Every run's sendBatch activities: which worker ran each, the most in flight at once (scheduled, not yet closed), the largest limit. */
 async function batchesOf(
   setup: Setup,
@@ -188,7 +199,12 @@ describe('parallel batches on PostgreSQL with four worker processes', () => {
     await setup.sendings.send(id, 'ops');
     while (acceptedFor(setup, id).length < RECIPIENTS / 3) await sleep(5);
     // A worker with a batch in flight (the server says which worker started each one).
-    const victim = setup.workers[0];
+    let victim = await workerWithBatchInFlight(setup, id);
+    while (!victim && acceptedFor(setup, id).length < RECIPIENTS * 0.6) {
+      await sleep(5);
+      victim = await workerWithBatchInFlight(setup, id);
+    }
+    if (!victim) throw new Error('no worker had a batch of the sending in flight');
     victim.child.kill('SIGKILL');
     await victim.exited;
     expect(acceptedFor(setup, id).length).toBeLessThan(RECIPIENTS);
@@ -202,7 +218,9 @@ describe('parallel batches on PostgreSQL with four worker processes', () => {
     expect(progress.pending + progress.dispatching).toBe(0);
     const batches = await batchesOf(setup, id);
     expect(batches.mostInFlight).toBeGreaterThanOrEqual(2);
-    expect(batches.perWorker.size).toBeGreaterThanOrEqual(3);
+    // The batches the history shows done (a killed worker's attempt is run again, and only the last attempt shows)
+    // ran on more than one of the workers left; which ones the server hands them to is its choice.
+    expect(batches.perWorker.size).toBeGreaterThanOrEqual(2);
     expect(batches.largest).toBeGreaterThan(200);
   }, 240_000);
 
