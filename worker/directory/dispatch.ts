@@ -360,7 +360,7 @@ export async function pausedSendings(db: SqlStore): Promise<number> {
 export async function inFlight(db: SqlStore, sendingId: string, nowMs: number): Promise<InFlight> {
   const row = await db.get<{ live: number; expired: number; last: number | null }>(
     `SELECT COALESCE(SUM(CASE WHEN lease_until >= ? THEN 1 ELSE 0 END), 0) AS live,
-            COALESCE(SUM(CASE WHEN lease_until IS NULL OR lease_until < ? THEN 1 ELSE 0 END), 0) AS expired,
+            COALESCE(SUM(CASE WHEN lease_until < ? THEN 1 ELSE 0 END), 0) AS expired,
             MAX(lease_until) AS last
        FROM sending_recipients WHERE sending_id = ? AND state = 'dispatching' AND lease_until IS NOT NULL`,
     [nowMs, nowMs, sendingId],
