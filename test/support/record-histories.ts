@@ -2,7 +2,7 @@
  * Records the histories replayed by test/workflow/replay.test.ts, against a dev server:
  *   TEMPORAL_ADDRESS=127.0.0.1:7233 node --import tsx test/support/record-histories.ts [name ...]
  * (a name is a scenario below: `continued-as-new`, `parallel-batches` and `parallel-batches-bounded` write a first-run
- * and a last-run history).
+ * and a last-run history, `time-limited-batches-counted` a first-run one).
  * Histories recorded by an earlier version of the workflow stay: they prove that sendings started before a
  * change still replay (the change needs a version gate, `patched()`). Record only the new scenarios by name.
  */
@@ -297,6 +297,28 @@ async function main(): Promise<void> {
       await s.waitFor(id, ['completed']);
       steer.delayMs = 0;
       await save('batches-sized-by-time-resumed', id);
+    }
+    if (wanted('time-limited-batches-counted')) {
+      // A worker whose batches stop after 1 s, 4 lanes at 400 ms an answer: each range of 40 is cut by the limit. With
+      // batchesPerRun 1 the cut attempt ends the run, which continues as new without running the range again
+      // (patch `time-limited-batches-counted`); the first run is saved.
+      const limited = await startTestWorker({ directory: steered, provider, concurrency: 4, dispatch: { batchTimeLimitMs: 1000 } });
+      try {
+        const everyone = { projectId: 'bulk', audience: 'all' as const, groups: [], duplicatePolicy: 'perContact' as const };
+        const id = (await limited.client.create(everyone, 'ops', { tuning: { batchSize: 40, batchesPerRun: 1 } })).sendingId;
+        const firstRun = (await limited.client.handle(id).describe()).runId;
+        await limited.client.prepare(id, { message: 'Bulk', schedule: { mode: 'now' } }, 'ops');
+        await limited.client.requestApproval(id, 'ops');
+        await limited.client.approve(id, { approver: 'boss' });
+        steer.delayMs = 400;
+        await limited.client.send(id, 'ops');
+        await limited.client.waitFor(id, ['completed'], { timeoutMs: 180_000 });
+        steer.delayMs = 0;
+        const history = await limited.client.client.workflow.getHandle(sendingWorkflowId(id), firstRun).fetchHistory();
+        writeFileSync(join(OUT, 'time-limited-batches-counted-first-run.json'), historyToJSON(history));
+      } finally {
+        await limited.stop();
+      }
     }
     // A pause (of a sending sending) or a resume (of a paused one) that arrives while a cancel is carried out: the
     // cancel's dispatch stop is held until the workflow accepted the pause or resume, which then waits for the cancel

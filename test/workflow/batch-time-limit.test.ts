@@ -17,6 +17,7 @@ import { startTestWorker, type TestWorker } from '../support/temporal';
 const RECIPIENTS = 600;
 const TIME_LIMIT_MS = 1000;
 const SLOW_MS = 50;
+const BOUNDED_RECIPIENTS = 200;
 
 describe('batches under a time limit', () => {
   let fresh: FreshDirectory;
@@ -28,6 +29,7 @@ describe('batches under a time limit', () => {
     fresh = await openFreshSqliteDirectory();
     directory = fresh.directory;
     await seedBulk(directory, 'slowing', RECIPIENTS);
+    await seedBulk(directory, 'bounded', BOUNDED_RECIPIENTS);
     fake = await startFakeProvider();
     const provider = createProvider(
       { kind: 'twilio', accountSid: fake.accountSid, authToken: fake.authToken, from: '+15145550000', baseUrl: fake.url, timeoutMs: 5000 },
@@ -84,5 +86,33 @@ describe('batches under a time limit', () => {
     const audit = (await directory.readAudit(sendingId)).map((entry) => entry.action);
     expect(audit).not.toContain('provider_backoff');
     expect(audit).not.toContain('paused');
+  }, 150_000);
+
+  test('a range run again after its time limit counts as a batch of the run: no run holds more than batchesPerRun batches', async () => {
+    // 4 lanes at 100 ms an answer send ~40 a second: each range of 50 ends at its 1 s limit once, then finishes.
+    fake.reset();
+    fake.setDelay(100);
+    const everyone = { projectId: 'bounded', audience: 'all' as const, groups: [], duplicatePolicy: 'perContact' as const };
+    const { sendingId } = await env.client.create(everyone, 'ops', { tuning: { batchSize: 50, batchesPerRun: 2 } });
+    await env.client.prepare(sendingId, { message: 'Hello {{firstName}}', schedule: { mode: 'now' } }, 'ops');
+    await env.client.requestApproval(sendingId, 'ops');
+    await env.client.approve(sendingId, { approver: 'boss' });
+    await env.client.send(sendingId, 'ops');
+    const done = await env.client.waitFor(sendingId, ['completed'], { timeoutMs: 120_000 });
+    expect(done.progress).toMatchObject({ total: BOUNDED_RECIPIENTS, sent: BOUNDED_RECIPIENTS, failed: 0, unknown: 0 });
+    const counts = Object.values(fake.countsByNumber());
+    expect(counts).toHaveLength(BOUNDED_RECIPIENTS);
+    expect(counts.filter((n) => n !== 1)).toEqual([]);
+
+    const workflowId = sendingWorkflowId(sendingId);
+    const batchesPerRun: number[] = [];
+    for await (const run of env.client.client.workflow.list({ query: `WorkflowId = '${workflowId}'` })) {
+      const history = await env.client.client.workflow.getHandle(workflowId, run.runId).fetchHistory();
+      const batches = (history.events ?? []).filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'sendBatch');
+      batchesPerRun.push(batches.length);
+    }
+    // Before, a run counted only the ranges it finished: 2 finished ranges and 2 attempts cut by the limit.
+    expect(Math.max(...batchesPerRun)).toBeLessThanOrEqual(2);
+    expect(batchesPerRun.reduce((a, b) => a + b, 0)).toBeGreaterThan(BOUNDED_RECIPIENTS / 50);
   }, 150_000);
 });

@@ -16,7 +16,7 @@ const files = readdirSync(DIR)
   .filter((f) => f.endsWith('.json'))
   .sort();
 
-test('the recorded histories cover every ending, a timer, continue-as-new, an expired approval, quiet hours, a pause, a cancel mid-send, a retry, parallel batches, batches sized by time, and the patched branch of every patch', () => {
+test('the recorded histories cover every ending, a timer, continue-as-new, an expired approval, quiet hours, a pause, a cancel mid-send, a retry, parallel batches, batches sized by time, a batch cut by its time limit, and the patched branch of every patch', () => {
   expect(files).toEqual([
     'approval-expired.json',
     'approval-signals-checked.json', // signal-input-checks
@@ -39,6 +39,7 @@ test('the recorded histories cover every ending, a timer, continue-as-new, an ex
     'rescheduled-refreshed.json',
     'resume-refused-while-cancelling.json',
     'retried-after-completion.json',
+    'time-limited-batches-counted-first-run.json', // time-limited-batches-counted: a cut attempt ends a long run
   ]);
 });
 

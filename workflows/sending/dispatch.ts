@@ -39,6 +39,12 @@ export const PARALLEL_BATCHES = 'parallel-batches';
  * snapshot in one run, and the run's history grew with the snapshot).
  */
 export const PARALLEL_RUN_BOUNDED = 'parallel-batches-bounded-run';
+/**
+ * A range run again after its time limit counts as a batch of the run, and a long run does not run it again
+ * (before it: only ranges done were counted, so a range that kept meeting its limit grew one run's history
+ * with every attempt).
+ */
+export const TIME_LIMITED_COUNTED = 'time-limited-batches-counted';
 /** The first pass's batches grow from `batchSize` to a few seconds of messages, up to `maxBatchSize` (before it: all `batchSize`). */
 export const BATCHES_SIZED_BY_TIME = 'batches-sized-by-time';
 
@@ -175,9 +181,11 @@ type Landed = { afterSeq: number; ok: true; result: SendBatchResult } | { afterS
  * counted once. A round launches ranges until something says stop, then waits for every range in flight
  * (a backoff, a refusal or a failure reaches the workflow once, after the others have come back), and
  * the interruption is handled outside the batches' scope (a durable wait, or a pause) before the
- * interrupted ranges run again. When the run is long the pass launches no new range, waits for the
- * ones in flight and continues as new with a cursor that covers every range done: nothing in flight
- * is carried, so the next run starts clean and no range is counted twice. With `parallel` = 1 it
+ * interrupted ranges run again. When the run is long the pass launches no new range (nor runs one again),
+ * waits for the ones in flight and continues as new with the cursor past the ranges done in order: nothing
+ * in flight is carried, so the next run starts clean; a range done above one not done runs again there,
+ * where its decided rows make no call and are counted once (a batch counts its rows' states). An attempt
+ * cut by its time limit counts as a batch of the run. With `parallel` = 1 it
  * issues the commands of the one-at-a-time loop it replaced, so older histories replay.
  */
 async function firstPass(
@@ -190,6 +198,7 @@ async function firstPass(
   const { status, tuning } = s;
   const p = status.progress;
   const sized = patched(BATCHES_SIZED_BY_TIME);
+  const timeLimitedCounted = patched(TIME_LIMITED_COUNTED);
   let size = tuning.batchSize;
   /** Ranges launched and not yet done: their start → their size (a range run again keeps its own) and when its current attempt was launched. */
   const ranges = new Map<number, { limit: number; launchedAtMs: number }>();
@@ -225,7 +234,8 @@ async function firstPass(
         !stopped &&
         !stopRequested(s) &&
         inFlight.size < parallel &&
-        (again.length > 0 || (!long && !ended && !lastFound && launched < budget && (next < known || inFlight.size === 0)));
+        ((again.length > 0 && !(long && timeLimitedCounted)) ||
+          (!long && !ended && !lastFound && launched < budget && (next < known || inFlight.size === 0)));
       for (;;) {
         while (launchable()) {
           const afterSeq = again.length > 0 ? again.shift()! : next;
@@ -258,6 +268,7 @@ async function firstPass(
           // The range ran for its time limit: it goes on at once, and the ranges after it are sized by the rate it met.
           again.push(landed.afterSeq);
           if (sized) resize(landed.afterSeq, batch.calls ?? 0);
+          if (timeLimitedCounted && !long && !stopRequested(s) && runIsLong()) long = true;
           continue;
         }
         if (batch.interrupted) {
