@@ -30,6 +30,7 @@ describe('batches under a time limit', () => {
     directory = fresh.directory;
     await seedBulk(directory, 'slowing', RECIPIENTS);
     await seedBulk(directory, 'bounded', BOUNDED_RECIPIENTS);
+    await seedBulk(directory, 'retried', BOUNDED_RECIPIENTS);
     fake = await startFakeProvider();
     const provider = createProvider(
       { kind: 'twilio', accountSid: fake.accountSid, authToken: fake.authToken, from: '+15145550000', baseUrl: fake.url, timeoutMs: 5000 },
@@ -88,6 +89,17 @@ describe('batches under a time limit', () => {
     expect(audit).not.toContain('paused');
   }, 150_000);
 
+  /** How many `activity` each run of the sending's continue-as-new chain scheduled. */
+  async function activitiesPerRun(sendingId: string, activity: string): Promise<number[]> {
+    const workflowId = sendingWorkflowId(sendingId);
+    const perRun: number[] = [];
+    for await (const run of env.client.client.workflow.list({ query: `WorkflowId = '${workflowId}'` })) {
+      const history = await env.client.client.workflow.getHandle(workflowId, run.runId).fetchHistory();
+      perRun.push((history.events ?? []).filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === activity).length);
+    }
+    return perRun;
+  }
+
   test('a range run again after its time limit counts as a batch of the run: no run holds more than batchesPerRun batches', async () => {
     // 4 lanes at 100 ms an answer send ~40 a second: each range of 50 ends at its 1 s limit once, then finishes.
     fake.reset();
@@ -104,15 +116,36 @@ describe('batches under a time limit', () => {
     expect(counts).toHaveLength(BOUNDED_RECIPIENTS);
     expect(counts.filter((n) => n !== 1)).toEqual([]);
 
-    const workflowId = sendingWorkflowId(sendingId);
-    const batchesPerRun: number[] = [];
-    for await (const run of env.client.client.workflow.list({ query: `WorkflowId = '${workflowId}'` })) {
-      const history = await env.client.client.workflow.getHandle(workflowId, run.runId).fetchHistory();
-      const batches = (history.events ?? []).filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'sendBatch');
-      batchesPerRun.push(batches.length);
-    }
+    const batchesPerRun = await activitiesPerRun(sendingId, 'sendBatch');
     // Before, a run counted only the ranges it finished: 2 finished ranges and 2 attempts cut by the limit.
     expect(Math.max(...batchesPerRun)).toBeLessThanOrEqual(2);
     expect(batchesPerRun.reduce((a, b) => a + b, 0)).toBeGreaterThan(BOUNDED_RECIPIENTS / 50);
+  }, 150_000);
+
+  test('a retry batch cut by its time limit counts as a batch of the run too', async () => {
+    fake.reset();
+    const everyone = { projectId: 'retried', audience: 'all' as const, groups: [], duplicatePolicy: 'perContact' as const };
+    const { sendingId } = await env.client.create(everyone, 'ops', { tuning: { batchSize: 50, batchesPerRun: 2 } });
+    await env.client.prepare(sendingId, { message: 'Hello {{firstName}}', schedule: { mode: 'now' } }, 'ops');
+    await env.client.requestApproval(sendingId, 'ops');
+    await env.client.approve(sendingId, { approver: 'boss' });
+    fake.failNext(BOUNDED_RECIPIENTS, 400);
+    await env.client.send(sendingId, 'ops');
+    const refused = await env.client.waitFor(sendingId, ['completed'], { timeoutMs: 120_000 });
+    expect(refused.progress).toMatchObject({ sent: 0, failed: BOUNDED_RECIPIENTS });
+
+    // The retry pass reads 50 pending recipients a batch; 4 lanes at 100 ms an answer send ~40 before the 1 s limit.
+    fake.reset();
+    fake.setDelay(100);
+    await env.client.retryRecipients(sendingId, { include: ['failed'] }, 'ops');
+    const done = await env.client.waitFor(sendingId, ['completed'], { timeoutMs: 120_000 });
+    expect(done.progress).toMatchObject({ sent: BOUNDED_RECIPIENTS, failed: 0 });
+    const counts = Object.values(fake.countsByNumber());
+    expect(counts).toHaveLength(BOUNDED_RECIPIENTS);
+    expect(counts.filter((n) => n !== 1)).toEqual([]);
+    const retriesPerRun = await activitiesPerRun(sendingId, 'retryBatch');
+    // Before, the cut attempts of the retry pass did not count: all 5 or 6 of them ran in one run.
+    expect(Math.max(...retriesPerRun)).toBeLessThanOrEqual(2);
+    expect(retriesPerRun.reduce((a, b) => a + b, 0)).toBeGreaterThan(BOUNDED_RECIPIENTS / 50);
   }, 150_000);
 });

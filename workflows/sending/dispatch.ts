@@ -40,9 +40,9 @@ export const PARALLEL_BATCHES = 'parallel-batches';
  */
 export const PARALLEL_RUN_BOUNDED = 'parallel-batches-bounded-run';
 /**
- * A range run again after its time limit counts as a batch of the run, and a long run does not run it again
- * (before it: only ranges done were counted, so a range that kept meeting its limit grew one run's history
- * with every attempt).
+ * A batch cut by its time limit counts as a batch of the run, and a long run does not run a range again
+ * (before it: only batches done were counted, so a batch that kept meeting its limit grew one run's history
+ * with every attempt, in the first pass, the retry pass and the release of held recipients).
  */
 export const TIME_LIMITED_COUNTED = 'time-limited-batches-counted';
 /** The first pass's batches grow from `batchSize` to a few seconds of messages, up to `maxBatchSize` (before it: all `batchSize`). */
@@ -115,6 +115,10 @@ async function runPasses(s: SendingContext): Promise<PassOutcome> {
     return batches >= tuning.batchesPerRun || workflowInfo().continueAsNewSuggested;
   };
 
+  /** A retry or held batch cut by its time limit counts as a batch of the run; true when that makes the run long. */
+  const cutAttemptEndsRun = (interruption: BatchInterruption): boolean =>
+    interruption.kind === 'timeLimit' && patched(TIME_LIMITED_COUNTED) && !stopRequested(s) && runIsLong();
+
   try {
     const parallel = patched(PARALLEL_BATCHES) ? tuning.parallelBatches : 1;
     const first = await firstPass(s, parallel, (afterSeq, limit) => dispatch.sendBatch({ ...request(), afterSeq, limit }), add, runIsLong);
@@ -127,6 +131,7 @@ async function runPasses(s: SendingContext): Promise<PassOutcome> {
       p.held += batch.counts.held;
       p.pending = batch.pendingLeft;
       if (batch.interrupted) {
+        if (cutAttemptEndsRun(batch.interrupted)) return 'continueAsNew';
         if (await waitOrPause(s, batch.interrupted, batch.backoffRoundsBeforePause)) continue;
         return 'interrupted';
       }
@@ -151,6 +156,7 @@ async function runPasses(s: SendingContext): Promise<PassOutcome> {
       status.held = batch.held;
       p.held = batch.held.count;
       if (batch.interrupted) {
+        if (cutAttemptEndsRun(batch.interrupted)) return 'continueAsNew';
         if (await waitOrPause(s, batch.interrupted, batch.backoffRoundsBeforePause)) continue;
         return 'interrupted';
       }
