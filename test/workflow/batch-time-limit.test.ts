@@ -7,7 +7,7 @@
 import { tsToMs } from '@temporalio/common/lib/time';
 import type { Directory } from '../../worker/directory/directory';
 import { createProvider } from '../../worker/providers/create-provider';
-import { sendingWorkflowId } from '../../workflows/messages';
+import { sendingWorkflowId, type SendingTuning } from '../../workflows/messages';
 import { openFreshSqliteDirectory, type FreshDirectory } from '../support/directories';
 import { payloadJson } from '../support/history-text';
 import { startFakeProvider, type FakeProvider } from '../support/fake-provider';
@@ -44,12 +44,29 @@ describe('batches under a time limit', () => {
     await fresh?.close();
   });
 
-  test('a batch that meets a slower provider ends at its time limit and the sending goes on, each recipient once', async () => {
-    const everyone = { projectId: 'slowing', audience: 'all' as const, groups: [], duplicatePolicy: 'perContact' as const };
-    const { sendingId } = await env.client.create(everyone, 'ops', { tuning: { batchSize: 50, maxBatchSize: 500 } });
+  /** A sending of the whole project, prepared and approved, not sent yet. */
+  async function approvedSending(projectId: string, tuning: Partial<SendingTuning>): Promise<string> {
+    const everyone = { projectId, audience: 'all' as const, groups: [], duplicatePolicy: 'perContact' as const };
+    const { sendingId } = await env.client.create(everyone, 'ops', { tuning });
     await env.client.prepare(sendingId, { message: 'Hello {{firstName}}', schedule: { mode: 'now' } }, 'ops');
     await env.client.requestApproval(sendingId, 'ops');
     await env.client.approve(sendingId, { approver: 'boss' });
+    return sendingId;
+  }
+
+  /** How many `activity` each run of the sending's continue-as-new chain scheduled. */
+  async function activitiesPerRun(sendingId: string, activity: string): Promise<number[]> {
+    const workflowId = sendingWorkflowId(sendingId);
+    const perRun: number[] = [];
+    for await (const run of env.client.client.workflow.list({ query: `WorkflowId = '${workflowId}'` })) {
+      const history = await env.client.client.workflow.getHandle(workflowId, run.runId).fetchHistory();
+      perRun.push((history.events ?? []).filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === activity).length);
+    }
+    return perRun;
+  }
+
+  test('a batch that meets a slower provider ends at its time limit and the sending goes on, each recipient once', async () => {
+    const sendingId = await approvedSending('slowing', { batchSize: 50, maxBatchSize: 500 });
     await env.client.send(sendingId, 'ops');
     // Fast for the first batches (they grow), then 50 ms an answer: 4 lanes reach ~80 a second.
     await fake.waitForAccepted(60, 30_000);
@@ -89,26 +106,11 @@ describe('batches under a time limit', () => {
     expect(audit).not.toContain('paused');
   }, 150_000);
 
-  /** How many `activity` each run of the sending's continue-as-new chain scheduled. */
-  async function activitiesPerRun(sendingId: string, activity: string): Promise<number[]> {
-    const workflowId = sendingWorkflowId(sendingId);
-    const perRun: number[] = [];
-    for await (const run of env.client.client.workflow.list({ query: `WorkflowId = '${workflowId}'` })) {
-      const history = await env.client.client.workflow.getHandle(workflowId, run.runId).fetchHistory();
-      perRun.push((history.events ?? []).filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === activity).length);
-    }
-    return perRun;
-  }
-
   test('a range run again after its time limit counts as a batch of the run: no run holds more than batchesPerRun batches', async () => {
     // 4 lanes at 100 ms an answer send ~40 a second: each range of 50 ends at its 1 s limit once, then finishes.
     fake.reset();
     fake.setDelay(100);
-    const everyone = { projectId: 'bounded', audience: 'all' as const, groups: [], duplicatePolicy: 'perContact' as const };
-    const { sendingId } = await env.client.create(everyone, 'ops', { tuning: { batchSize: 50, batchesPerRun: 2 } });
-    await env.client.prepare(sendingId, { message: 'Hello {{firstName}}', schedule: { mode: 'now' } }, 'ops');
-    await env.client.requestApproval(sendingId, 'ops');
-    await env.client.approve(sendingId, { approver: 'boss' });
+    const sendingId = await approvedSending('bounded', { batchSize: 50, batchesPerRun: 2 });
     await env.client.send(sendingId, 'ops');
     const done = await env.client.waitFor(sendingId, ['completed'], { timeoutMs: 120_000 });
     expect(done.progress).toMatchObject({ total: BOUNDED_RECIPIENTS, sent: BOUNDED_RECIPIENTS, failed: 0, unknown: 0 });
@@ -124,11 +126,7 @@ describe('batches under a time limit', () => {
 
   test('a retry batch cut by its time limit counts as a batch of the run too', async () => {
     fake.reset();
-    const everyone = { projectId: 'retried', audience: 'all' as const, groups: [], duplicatePolicy: 'perContact' as const };
-    const { sendingId } = await env.client.create(everyone, 'ops', { tuning: { batchSize: 50, batchesPerRun: 2 } });
-    await env.client.prepare(sendingId, { message: 'Hello {{firstName}}', schedule: { mode: 'now' } }, 'ops');
-    await env.client.requestApproval(sendingId, 'ops');
-    await env.client.approve(sendingId, { approver: 'boss' });
+    const sendingId = await approvedSending('retried', { batchSize: 50, batchesPerRun: 2 });
     fake.failNext(BOUNDED_RECIPIENTS, 400);
     await env.client.send(sendingId, 'ops');
     const refused = await env.client.waitFor(sendingId, ['completed'], { timeoutMs: 120_000 });
