@@ -9,6 +9,7 @@ import type { Directory } from '../../worker/directory/directory';
 import { createProvider } from '../../worker/providers/create-provider';
 import { sendingWorkflowId, type SendingTuning } from '../../workflows/messages';
 import { openFreshSqliteDirectory, type FreshDirectory } from '../support/directories';
+import { awayFromMidnight, upsertShiftedWorld } from '../support/shifted-quiet-hours';
 import { payloadJson } from '../support/history-text';
 import { startFakeProvider, type FakeProvider } from '../support/fake-provider';
 import { seedBulk } from '../support/seed';
@@ -145,5 +146,31 @@ describe('batches under a time limit', () => {
     // Before, the cut attempts of the retry pass did not count: all 5 or 6 of them ran in one run.
     expect(Math.max(...retriesPerRun)).toBeLessThanOrEqual(2);
     expect(retriesPerRun.reduce((a, b) => a + b, 0)).toBeGreaterThan(BOUNDED_RECIPIENTS / 50);
+  }, 150_000);
+
+  test('a release of held recipients cut by its time limit counts as a batch of the run too', async () => {
+    fake.reset();
+    await awayFromMidnight();
+    // Every recipient is in New York, whose window opens in ~8 s: the first pass holds them all, then the
+    // held release reads 50 due recipients a batch, and 4 lanes at 100 ms an answer send ~40 before the 1 s limit.
+    const opens = Math.ceil((Date.now() + 8000) / 1000) * 1000;
+    await upsertShiftedWorld(directory, opens, opens);
+    const numbers = Array.from({ length: BOUNDED_RECIPIENTS }, (_, i) => `+1212234${String(1000 + i)}`);
+    await directory.upsertContacts(
+      'world',
+      numbers.map((mobile, i) => ({ externalId: `ny${i}`, fields: { firstName: 'Ana', mobile } })),
+    );
+    const sendingId = await approvedSending('world', { batchSize: 50, batchesPerRun: 2 });
+    fake.setDelay(100);
+    await env.client.send(sendingId, 'ops');
+    const done = await env.client.waitFor(sendingId, ['completed'], { timeoutMs: 120_000 });
+    expect(done.progress).toMatchObject({ total: BOUNDED_RECIPIENTS, sent: BOUNDED_RECIPIENTS, held: 0, failed: 0 });
+    const counts = fake.countsByNumber();
+    expect(Object.keys(counts).sort()).toEqual([...numbers].sort());
+    expect(Object.values(counts).filter((n) => n !== 1)).toEqual([]);
+    const releasesPerRun = await activitiesPerRun(sendingId, 'releaseHeldBatch');
+    // Before, the cut releases did not count: all 5 or 6 of them ran in one run.
+    expect(Math.max(...releasesPerRun)).toBeLessThanOrEqual(2);
+    expect(releasesPerRun.reduce((a, b) => a + b, 0)).toBeGreaterThan(BOUNDED_RECIPIENTS / 50);
   }, 150_000);
 });
