@@ -11,6 +11,7 @@ import { createProvider } from '../../worker/providers/create-provider';
 import { createRateLimiter } from '../../worker/providers/rate-limiter';
 import { openFreshSqliteDirectory, type FreshDirectory } from '../support/directories';
 import { startFakeProvider, type FakeProvider } from '../support/fake-provider';
+import { fakeTwilioConfig } from '../support/fake-twilio-config';
 import { seedBulk } from '../support/seed';
 
 const everyone: AudienceSelection = { projectId: 'cut', audience: 'all', groups: [], duplicatePolicy: 'perContact' };
@@ -66,10 +67,7 @@ describe('a batch that ends early', () => {
   test('a Retry-After longer than the batch waits: the batch ends with the time to come back, the rows it held go back to pending', async () => {
     fake.reset();
     fake.failNext(1, 429, { retryAfterSeconds: 30 });
-    const provider = createProvider(
-      { kind: 'twilio', accountSid: fake.accountSid, authToken: fake.authToken, from: '+15145550000', baseUrl: fake.url },
-      { outboxStore: fresh.directory },
-    );
+    const provider = createProvider(fakeTwilioConfig(fake), { outboxStore: fresh.directory });
     const before = Date.now();
     const result = await runBatch('cut-wait', provider);
     expect(result.interrupted).toMatchObject({ kind: 'backoff' });

@@ -13,6 +13,7 @@ import { createProvider } from '../../worker/providers/create-provider';
 import { createRateLimiter } from '../../worker/providers/rate-limiter';
 import { STORES, openFreshDirectory, type FreshDirectory } from '../support/directories';
 import { startFakeProvider, type FakeProvider } from '../support/fake-provider';
+import { fakeTwilioConfig } from '../support/fake-twilio-config';
 import { seedBulk } from '../support/seed';
 
 const RECIPIENTS = 40;
@@ -48,12 +49,9 @@ describe.each(STORES)('two attempts of one batch at the same time (%s)', (store)
       fake.failNext(6, 429, { retryAfterSeconds: 1 });
       const sendingId = `overlap-${kind}`;
       await preparedSending(sendingId);
-      const provider = createProvider(
-        kind === 'twilio'
-          ? { kind: 'twilio', accountSid: fake.accountSid, authToken: fake.authToken, from: '+15145550000', baseUrl: fake.url }
-          : { kind: 'http', url: fake.httpUrl },
-        { outboxStore: directory },
-      );
+      const provider = createProvider(kind === 'twilio' ? fakeTwilioConfig(fake) : { kind: 'http', url: fake.httpUrl }, {
+        outboxStore: directory,
+      });
       const deps = { directory, provider, limiter: createRateLimiter(0), concurrency: 8, dispatch: DEFAULT_DISPATCH_SETTINGS };
       const activities = createActivities(deps);
       const request = { sendingId, projectId: 'overlap', afterSeq: 0, limit: RECIPIENTS, message: 'Hi {{firstName}}', senderId: null };

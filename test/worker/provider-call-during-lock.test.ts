@@ -12,6 +12,7 @@ import type { ProviderResult, SmsProvider } from '../../worker/providers/provide
 import { createRateLimiter } from '../../worker/providers/rate-limiter';
 import { openFreshSqliteDirectory } from '../support/directories';
 import { startFakeProvider, type FakeProvider } from '../support/fake-provider';
+import { fakeTwilioConfig } from '../support/fake-twilio-config';
 import { ANY_HOUR } from '../support/seed';
 import { startWriteLockHolder, type WriteLockHolder } from '../support/write-lock';
 import { BatchControl } from '../../worker/activities/batch-control';
@@ -48,10 +49,7 @@ describe('a provider call while another process holds the directory write lock',
 
   it('resolves `sent` when the provider answers in 1 s, its time-out is 3 s and the lock is held for 5 s', async () => {
     fake.setDelay(1000);
-    const twilio = createProvider(
-      { kind: 'twilio', accountSid: fake.accountSid, authToken: fake.authToken, from: '+15145550000', baseUrl: fake.url, timeoutMs: 3000 },
-      { outboxStore: directory },
-    );
+    const twilio = createProvider(fakeTwilioConfig(fake, { timeoutMs: 3000 }), { outboxStore: directory });
     const calls: { result?: ProviderResult; error?: Error; at: number }[] = [];
     const provider: SmsProvider = {
       ...twilio,

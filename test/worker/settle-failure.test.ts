@@ -12,6 +12,7 @@ import { createProvider } from '../../worker/providers/create-provider';
 import { createRateLimiter } from '../../worker/providers/rate-limiter';
 import { STORES, openFreshDirectory, type FreshDirectory } from '../support/directories';
 import { startFakeProvider, type FakeProvider } from '../support/fake-provider';
+import { fakeTwilioConfig } from '../support/fake-twilio-config';
 import { seedBulk } from '../support/seed';
 
 const RECIPIENTS = 3;
@@ -48,10 +49,7 @@ describe.each(STORES)('a settle that fails after the provider took the message (
         },
       },
     });
-    const provider = createProvider(
-      { kind: 'twilio', accountSid: fake.accountSid, authToken: fake.authToken, from: '+15145550000', baseUrl: fake.url },
-      { outboxStore: directory },
-    );
+    const provider = createProvider(fakeTwilioConfig(fake), { outboxStore: directory });
     const dispatch = { ...DEFAULT_DISPATCH_SETTINGS, providerTimeoutMs: PROVIDER_TIMEOUT_MS };
     const activities = createActivities({ directory: flaky, provider, limiter: createRateLimiter(0), concurrency: 1, dispatch });
     const request = { sendingId, projectId: 'settle', afterSeq: 0, limit: RECIPIENTS, message: 'Hi', senderId: null };

@@ -12,6 +12,7 @@ import { BATCH_GROWTH } from '../../workflows/sending/batch-size';
 import { openFreshSqliteDirectory, type FreshDirectory } from '../support/directories';
 import { payloadJson } from '../support/history-text';
 import { startFakeProvider, type FakeProvider } from '../support/fake-provider';
+import { fakeTwilioConfig } from '../support/fake-twilio-config';
 import { seedBulk } from '../support/seed';
 import { startTestWorker, type TestWorker } from '../support/temporal';
 
@@ -29,10 +30,7 @@ describe('batches sized by time', () => {
     directory = fresh.directory;
     for (const project of ['grow', 'fixed', 'again']) await seedBulk(directory, project, RECIPIENTS);
     fake = await startFakeProvider();
-    const provider = createProvider(
-      { kind: 'twilio', accountSid: fake.accountSid, authToken: fake.authToken, from: '+15145550000', baseUrl: fake.url, timeoutMs: 5000 },
-      { outboxStore: directory },
-    );
+    const provider = createProvider(fakeTwilioConfig(fake, { timeoutMs: 5000 }), { outboxStore: directory });
     // A Retry-After longer than 100 ms interrupts the batch (the workflow waits, then runs the range again).
     env = await startTestWorker({ directory, provider, concurrency: 4, dispatch: { retryAfterCapMs: 100 } });
   }, 60_000);

@@ -12,6 +12,7 @@ import { openFreshSqliteDirectory, type FreshDirectory } from '../support/direct
 import { awayFromMidnight, upsertShiftedWorld } from '../support/shifted-quiet-hours';
 import { payloadJson } from '../support/history-text';
 import { startFakeProvider, type FakeProvider } from '../support/fake-provider';
+import { fakeTwilioConfig } from '../support/fake-twilio-config';
 import { seedBulk } from '../support/seed';
 import { startTestWorker, type TestWorker } from '../support/temporal';
 
@@ -33,10 +34,7 @@ describe('batches under a time limit', () => {
     await seedBulk(directory, 'bounded', BOUNDED_RECIPIENTS);
     await seedBulk(directory, 'retried', BOUNDED_RECIPIENTS);
     fake = await startFakeProvider();
-    const provider = createProvider(
-      { kind: 'twilio', accountSid: fake.accountSid, authToken: fake.authToken, from: '+15145550000', baseUrl: fake.url, timeoutMs: 5000 },
-      { outboxStore: directory },
-    );
+    const provider = createProvider(fakeTwilioConfig(fake, { timeoutMs: 5000 }), { outboxStore: directory });
     env = await startTestWorker({ directory, provider, concurrency: 4, dispatch: { batchTimeLimitMs: TIME_LIMIT_MS } });
   }, 60_000);
   afterAll(async () => {

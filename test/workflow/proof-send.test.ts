@@ -8,6 +8,7 @@ import { createProvider } from '../../worker/providers/create-provider';
 import { sendingWorkflowId } from '../../workflows/messages';
 import { openFreshSqliteDirectory, type FreshDirectory } from '../support/directories';
 import { startFakeProvider, type FakeProvider } from '../support/fake-provider';
+import { fakeTwilioConfig } from '../support/fake-twilio-config';
 import { historyText } from '../support/history-text';
 import { ANY_HOUR, seedAcme } from '../support/seed';
 import { startTestWorker, type TestWorker } from '../support/temporal';
@@ -36,10 +37,7 @@ describe('proof send', () => {
       },
     });
     fake = await startFakeProvider();
-    const provider = createProvider(
-      { kind: 'twilio', accountSid: fake.accountSid, authToken: fake.authToken, from: '+15145550000', baseUrl: fake.url },
-      { outboxStore: directory },
-    );
+    const provider = createProvider(fakeTwilioConfig(fake), { outboxStore: directory });
     env = await startTestWorker({ directory, provider });
   });
   afterAll(async () => {

@@ -3,6 +3,7 @@ import type { Directory } from '../../worker/directory/directory';
 import { createProvider } from '../../worker/providers/create-provider';
 import { openFreshDirectory, type FreshDirectory } from '../support/directories';
 import { startFakeProvider, type FakeProvider } from '../support/fake-provider';
+import { fakeTwilioConfig } from '../support/fake-twilio-config';
 import { seedAcme } from '../support/seed';
 import { startTestWorker, type TestWorker } from '../support/temporal';
 
@@ -17,10 +18,7 @@ describe('provider errors during a send (Twilio API on a local endpoint)', () =>
     directory = fresh.directory;
     await seedAcme(directory);
     fake = await startFakeProvider();
-    const provider = createProvider(
-      { kind: 'twilio', accountSid: fake.accountSid, authToken: fake.authToken, from: '+15145550000', baseUrl: fake.url },
-      { outboxStore: directory },
-    );
+    const provider = createProvider(fakeTwilioConfig(fake), { outboxStore: directory });
     env = await startTestWorker({ directory, provider });
   });
   afterAll(async () => {
