@@ -53,6 +53,13 @@ describe('batches under a time limit', () => {
     return sendingId;
   }
 
+  /** The fake provider accepted one message for each of `recipients` numbers. */
+  function eachNumberOnce(recipients: number): void {
+    const counts = Object.values(fake.countsByNumber());
+    expect(counts).toHaveLength(recipients);
+    expect(counts.filter((n) => n !== 1)).toEqual([]);
+  }
+
   /** How many `activity` each run of the sending's continue-as-new chain scheduled. */
   async function activitiesPerRun(sendingId: string, activity: string): Promise<number[]> {
     const workflowId = sendingWorkflowId(sendingId);
@@ -72,9 +79,7 @@ describe('batches under a time limit', () => {
     fake.setDelay(SLOW_MS);
     const done = await env.client.waitFor(sendingId, ['completed'], { timeoutMs: 120_000 });
     expect(done.progress).toMatchObject({ total: RECIPIENTS, sent: RECIPIENTS, failed: 0, unknown: 0 });
-    const counts = Object.values(fake.countsByNumber());
-    expect(counts).toHaveLength(RECIPIENTS);
-    expect(counts.filter((n) => n !== 1)).toEqual([]);
+    eachNumberOnce(RECIPIENTS);
 
     const workflowId = sendingWorkflowId(sendingId);
     const history = await env.client.client.workflow.getHandle(workflowId).fetchHistory();
@@ -113,9 +118,7 @@ describe('batches under a time limit', () => {
     await env.client.send(sendingId, 'ops');
     const done = await env.client.waitFor(sendingId, ['completed'], { timeoutMs: 120_000 });
     expect(done.progress).toMatchObject({ total: BOUNDED_RECIPIENTS, sent: BOUNDED_RECIPIENTS, failed: 0, unknown: 0 });
-    const counts = Object.values(fake.countsByNumber());
-    expect(counts).toHaveLength(BOUNDED_RECIPIENTS);
-    expect(counts.filter((n) => n !== 1)).toEqual([]);
+    eachNumberOnce(BOUNDED_RECIPIENTS);
 
     const batchesPerRun = await activitiesPerRun(sendingId, 'sendBatch');
     // Before, a run counted only the ranges it finished: 2 finished ranges and 2 attempts cut by the limit.
@@ -137,9 +140,7 @@ describe('batches under a time limit', () => {
     await env.client.retryRecipients(sendingId, { include: ['failed'] }, 'ops');
     const done = await env.client.waitFor(sendingId, ['completed'], { timeoutMs: 120_000 });
     expect(done.progress).toMatchObject({ sent: BOUNDED_RECIPIENTS, failed: 0 });
-    const counts = Object.values(fake.countsByNumber());
-    expect(counts).toHaveLength(BOUNDED_RECIPIENTS);
-    expect(counts.filter((n) => n !== 1)).toEqual([]);
+    eachNumberOnce(BOUNDED_RECIPIENTS);
     const retriesPerRun = await activitiesPerRun(sendingId, 'retryBatch');
     // Before, the cut attempts of the retry pass did not count: all 5 or 6 of them ran in one run.
     expect(Math.max(...retriesPerRun)).toBeLessThanOrEqual(2);
