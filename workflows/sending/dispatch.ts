@@ -109,15 +109,19 @@ async function runPasses(s: SendingContext): Promise<PassOutcome> {
     p.skipped += counts.skipped;
     p.unknown += counts.unknown;
   };
-  /** A long sending continues as new between batches, so each run's history stays bounded. */
+  /**
+   * Counts a batch of the run; true when the run is long: a long sending continues as new between batches, so
+   * each run's history stays bounded. A sending asked to stop is not long (its batch is not counted): it stops.
+   */
   const runIsLong = (): boolean => {
+    if (stopRequested(s)) return false;
     batches += 1;
     return batches >= tuning.batchesPerRun || workflowInfo().continueAsNewSuggested;
   };
 
   /** A retry or held batch cut by its time limit counts as a batch of the run; true when that makes the run long. */
   const cutAttemptEndsRun = (interruption: BatchInterruption): boolean =>
-    interruption.kind === 'timeLimit' && patched(TIME_LIMITED_COUNTED) && !stopRequested(s) && runIsLong();
+    interruption.kind === 'timeLimit' && patched(TIME_LIMITED_COUNTED) && runIsLong();
 
   try {
     const parallel = patched(PARALLEL_BATCHES) ? tuning.parallelBatches : 1;
@@ -136,7 +140,7 @@ async function runPasses(s: SendingContext): Promise<PassOutcome> {
         return 'interrupted';
       }
       status.backoff = null;
-      if (!stopRequested(s) && runIsLong()) return 'continueAsNew';
+      if (runIsLong()) return 'continueAsNew';
     }
     if (!stopRequested(s) && p.held > 0) {
       const wasHeld = (status.held?.count ?? 0) > 0;
@@ -160,7 +164,7 @@ async function runPasses(s: SendingContext): Promise<PassOutcome> {
         if (await waitOrPause(s, batch.interrupted, batch.backoffRoundsBeforePause)) continue;
         return 'interrupted';
       }
-      if (!stopRequested(s) && runIsLong()) return 'continueAsNew';
+      if (runIsLong()) return 'continueAsNew';
     }
     return 'done';
   } catch (err) {
@@ -274,7 +278,7 @@ async function firstPass(
           // The range ran for its time limit: it goes on at once, and the ranges after it are sized by the rate it met.
           again.push(landed.afterSeq);
           if (sized) resize(landed.afterSeq, batch.calls ?? 0);
-          if (timeLimitedCounted && !long && !stopRequested(s) && runIsLong()) long = true;
+          if (timeLimitedCounted && !long && runIsLong()) long = true;
           continue;
         }
         if (batch.interrupted) {
@@ -298,7 +302,7 @@ async function firstPass(
           add(at.counts, true);
           p.held += at.counts.held;
           if (at.done) ended = true;
-          else if (!long && !stopRequested(s) && runIsLong()) long = true;
+          else if (!long && runIsLong()) long = true;
         }
       }
     });
