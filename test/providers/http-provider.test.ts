@@ -1,5 +1,6 @@
 import { parseRetryAfter } from '../../worker/providers/http-call';
 import { createHttpProvider } from '../../worker/providers/http-provider';
+import type { HttpTransport } from '../../worker/providers/http-transport';
 import { ProviderAccountError, ProviderConfigError, RetryableProviderError, type OutgoingSms } from '../../worker/providers/provider';
 import { startFakeProvider, type FakeProvider } from '../support/fake-provider';
 
@@ -22,9 +23,9 @@ async function caught(promise: Promise<unknown>): Promise<Error> {
   throw new Error('expected the promise to reject');
 }
 
-/** A fetch that answers one canned response, for answers the fake provider does not give. */
+/** A transport that answers one canned response, for answers the fake provider does not give. */
 const answering =
-  (body: string, init: ResponseInit): typeof fetch =>
+  (body: string, init: ResponseInit): HttpTransport =>
   async () =>
     new Response(body === '' ? null : body, init);
 
@@ -126,7 +127,7 @@ describe('HTTP provider', () => {
       { status: 'rejected', reason: 'HTTP 400: quota exceeded' },
     ],
   ])('reads %s', async (_case, body, init, expected) => {
-    const result = await createHttpProvider({ url: 'https://sms.example.com/send' }, { fetch: answering(body, init) }).send(sms());
+    const result = await createHttpProvider({ url: 'https://sms.example.com/send' }, { transport: answering(body, init) }).send(sms());
     expect(result).toEqual(expected);
   });
 
@@ -134,16 +135,19 @@ describe('HTTP provider', () => {
     ['a 403 without body', '', { status: 403, statusText: 'Forbidden' }, undefined],
     ['a 400 with an account code', '{"error":"account suspended","code":20005}', { status: 400 }, '20005'],
   ])('reads %s as a refusal of the account', async (_case, body, init, code) => {
-    const error = await caught(createHttpProvider({ url: 'https://sms.example.com/send' }, { fetch: answering(body, init) }).send(sms()));
+    const error = await caught(
+      createHttpProvider({ url: 'https://sms.example.com/send' }, { transport: answering(body, init) }).send(sms()),
+    );
     expect(error).toBeInstanceOf(ProviderAccountError);
     expect((error as ProviderAccountError).code).toBe(code);
   });
 
   it('retries on 409 (a request with this key is still in progress)', async () => {
     const error = await caught(
-      createHttpProvider({ url: 'https://sms.example.com/send' }, { fetch: answering('', { status: 409, statusText: 'Conflict' }) }).send(
-        sms(),
-      ),
+      createHttpProvider(
+        { url: 'https://sms.example.com/send' },
+        { transport: answering('', { status: 409, statusText: 'Conflict' }) },
+      ).send(sms()),
     );
     expect(error).toBeInstanceOf(RetryableProviderError);
     expect(error.message).toBe('the HTTP provider (https://sms.example.com) answered 409 Conflict');

@@ -13,7 +13,7 @@ export type ProviderConfig =
 
 export function createProvider(
   config: ProviderConfig,
-  deps: { outboxStore: OutboxStore; fetch?: typeof fetch; recordReceipt?: OutboxReceipts['record'] },
+  deps: { outboxStore: OutboxStore; recordReceipt?: OutboxReceipts['record'] },
 ): SmsProvider {
   switch (config.kind) {
     case 'outbox':
@@ -22,9 +22,9 @@ export function createProvider(
         deps.recordReceipt ? { undeliveredShare: config.undeliveredShare ?? 0, record: deps.recordReceipt } : undefined,
       );
     case 'twilio':
-      return createTwilioProvider(config, { fetch: deps.fetch });
+      return createTwilioProvider(config);
     case 'http':
-      return createHttpProvider(config, { fetch: deps.fetch });
+      return createHttpProvider(config);
     default:
       throw new ProviderConfigError(
         `Unknown SMS provider kind ${JSON.stringify((config as { kind?: unknown }).kind)}: use outbox, twilio or http.`,

@@ -3,11 +3,12 @@
  * failures turned into {@link RetryableProviderError}, and error texts that never carry credentials.
  */
 import { ProviderConfigError, RetryableProviderError } from './provider';
+import { RequestBuildError, postOverHttp, type HttpAnswer, type HttpTransport } from './http-transport';
 
 export const DEFAULT_TIMEOUT_MS = 15_000;
 
 /** Connection never established: the provider cannot have received the request. */
-const NOT_CONNECTED_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+const NOT_CONNECTED_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 
 /** Parses a base URL from configuration; refuses credentials in it (they would leak into logs). */
 export function parseEndpointUrl(value: string, what: string, variable?: string): URL {
@@ -39,22 +40,26 @@ export function originOf(url: string | URL): string {
 }
 
 /**
- * POSTs and returns the response whatever its status. Network failures and time-outs throw
+ * POSTs and returns the answer whatever its status. Network failures and time-outs throw
  * {@link RetryableProviderError}; a request that cannot be built throws {@link ProviderConfigError}.
+ * `transport` replaces the HTTP client (tests answer with canned answers).
  */
 export async function post(
   url: string,
-  init: { headers: Record<string, string>; body: string; timeoutMs: number; label: string; fetch?: typeof fetch },
-): Promise<Response> {
-  const doFetch = init.fetch ?? fetch;
+  init: { headers: Record<string, string>; body: string; timeoutMs: number; label: string; transport?: HttpTransport },
+): Promise<HttpAnswer> {
   try {
-    return await doFetch(url, { method: 'POST', headers: init.headers, body: init.body, signal: AbortSignal.timeout(init.timeoutMs) });
+    return await (init.transport ?? postOverHttp)(url, { headers: init.headers, body: init.body, timeoutMs: init.timeoutMs });
   } catch (err) {
     throw networkFailure(err, init.label, init.timeoutMs);
   }
 }
 
 function networkFailure(err: unknown, label: string, timeoutMs: number): RetryableProviderError | ProviderConfigError {
+  // The request could not even be built (e.g. a header value with a line break). Its text may quote
+  // a header value, so it is not repeated.
+  if (err instanceof RequestBuildError)
+    return new ProviderConfigError(`Could not build the request to ${label} (${err.message}): check the configured URL and headers.`);
   const error = asObject(err);
   const name = String(error?.name ?? '');
   if (name === 'TimeoutError' || name === 'AbortError') {
@@ -64,15 +69,11 @@ function networkFailure(err: unknown, label: string, timeoutMs: number): Retryab
   if (code !== undefined && NOT_CONNECTED_CODES.has(code)) {
     return new RetryableProviderError(`Could not connect to ${label} (${code})`, { outcomeUnknown: false, cause: err });
   }
-  if (code !== undefined || error?.message === 'fetch failed') {
-    return new RetryableProviderError(`Request to ${label} failed (${code ?? 'network error'})`, { outcomeUnknown: true, cause: err });
-  }
-  // The request could not even be built (e.g. a header value with a line break). Its text may quote
-  // a header value, so it is not repeated.
-  return new ProviderConfigError(`Could not build the request to ${label} (${name || 'error'}): check the configured URL and headers.`);
+  // Anything else broke the exchange after the request may have left: the provider may have acted on it.
+  return new RetryableProviderError(`Request to ${label} failed (${code ?? 'network error'})`, { outcomeUnknown: true, cause: err });
 }
 
-/** The first `code` along the error and its causes (fetch puts ECONNREFUSED etc. on `cause`). */
+/** The first `code` along the error and its causes. */
 function errorCode(err: unknown): string | undefined {
   for (let current = asObject(err), depth = 0; current && depth < 5; current = asObject(current.cause), depth++) {
     if (typeof current.code === 'string') return current.code;
@@ -90,17 +91,12 @@ export function isTransientStatus(status: number): boolean {
   return status === 408 || status === 425 || status === 429 || status >= 500;
 }
 
-export function transientStatusError(response: Response, label: string): RetryableProviderError {
+export function transientStatusError(response: HttpAnswer, label: string): RetryableProviderError {
   return new RetryableProviderError(`${label} answered ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`, {
     retryAfterMs: parseRetryAfter(response.headers.get('retry-after')),
     // 500/502/504 may come after the provider acted on the request; 408/425/429/503 mean it did not.
     outcomeUnknown: response.status === 500 || response.status === 502 || response.status === 504,
   });
-}
-
-/** Releases the connection of a response whose body will not be read. */
-export function discardBody(response: Response): void {
-  response.body?.cancel().catch(() => undefined);
 }
 
 /** Retry-After as seconds or an HTTP date, in milliseconds from now. */
@@ -113,7 +109,7 @@ export function parseRetryAfter(header: string | null, nowMs: number = Date.now(
 }
 
 /** The body as JSON, or undefined when it is empty, not JSON, or cannot be read. */
-export async function readJson(response: Response): Promise<unknown> {
+export async function readJson(response: HttpAnswer): Promise<unknown> {
   try {
     const text = await response.text();
     return text.trim() === '' ? undefined : JSON.parse(text);

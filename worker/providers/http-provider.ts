@@ -7,7 +7,6 @@
  */
 import {
   DEFAULT_TIMEOUT_MS,
-  discardBody,
   isRecord,
   isTransientStatus,
   originOf,
@@ -16,6 +15,7 @@ import {
   readJson,
   transientStatusError,
 } from './http-call';
+import type { HttpTransport } from './http-transport';
 import { isAccountErrorCode, isAccountStatus } from './account-errors';
 import { ProviderAccountError, type OutgoingSms, type ProviderResult, type SmsProvider } from './provider';
 
@@ -26,7 +26,7 @@ export interface HttpProviderConfig {
   timeoutMs?: number;
 }
 
-export function createHttpProvider(config: HttpProviderConfig, options: { fetch?: typeof fetch } = {}): SmsProvider {
+export function createHttpProvider(config: HttpProviderConfig, options: { transport?: HttpTransport } = {}): SmsProvider {
   const url = parseEndpointUrl(config.url, 'The HTTP provider URL').toString();
   const timeoutMs = config.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const label = `the HTTP provider (${originOf(url)})`;
@@ -45,11 +45,10 @@ export function createHttpProvider(config: HttpProviderConfig, options: { fetch?
         body: JSON.stringify({ to: sms.to, from: sms.from, body: sms.body, idempotencyKey: sms.idempotencyKey, sendingId: sms.sendingId }),
         timeoutMs,
         label,
-        fetch: options.fetch,
+        transport: options.transport,
       });
       // 409: a request with this key is still being processed.
       if (isTransientStatus(response.status) || response.status === 409) {
-        discardBody(response);
         throw transientStatusError(response, label);
       }
       const json = await readJson(response);

@@ -4,7 +4,6 @@
  */
 import {
   DEFAULT_TIMEOUT_MS,
-  discardBody,
   isRecord,
   isTransientStatus,
   originOf,
@@ -13,6 +12,7 @@ import {
   readJson,
   transientStatusError,
 } from './http-call';
+import type { HttpAnswer, HttpTransport } from './http-transport';
 import { isAccountErrorCode, isAccountStatus } from './account-errors';
 import { ProviderAccountError, ProviderConfigError, type OutgoingSms, type ProviderResult, type SmsProvider } from './provider';
 
@@ -38,7 +38,7 @@ export interface TwilioConfig {
   statusCallbackUrl?: string;
 }
 
-export function createTwilioProvider(config: TwilioConfig, options: { fetch?: typeof fetch } = {}): SmsProvider {
+export function createTwilioProvider(config: TwilioConfig, options: { transport?: HttpTransport } = {}): SmsProvider {
   const { endpoint, authorization } = checkConfig(config);
   const timeoutMs = config.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const label = `Twilio (${originOf(endpoint)})`;
@@ -68,10 +68,9 @@ export function createTwilioProvider(config: TwilioConfig, options: { fetch?: ty
         body: form.toString(),
         timeoutMs,
         label,
-        fetch: options.fetch,
+        transport: options.transport,
       });
       if (isTransientStatus(response.status)) {
-        discardBody(response);
         throw transientStatusError(response, label);
       }
       const json = await readJson(response);
@@ -89,7 +88,7 @@ export function createTwilioProvider(config: TwilioConfig, options: { fetch?: ty
 }
 
 /** `21211: The 'To' number +1555 is not a valid phone number.` */
-function twilioReason(json: unknown, response: Response): string {
+function twilioReason(json: unknown, response: HttpAnswer): string {
   if (isRecord(json) && typeof json.message === 'string') {
     return json.code !== undefined && json.code !== null ? `${String(json.code)}: ${json.message}` : json.message;
   }
