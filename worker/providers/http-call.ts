@@ -3,7 +3,7 @@
  * failures turned into {@link RetryableProviderError}, and error texts that never carry credentials.
  */
 import { ProviderConfigError, RetryableProviderError } from './provider';
-import { RequestBuildError, postOverHttp, type HttpAnswer, type HttpTransport } from './http-transport';
+import { DeadlineError, RequestBuildError, postOverHttp, type HttpAnswer, type HttpTransport } from './http-transport';
 
 export const DEFAULT_TIMEOUT_MS = 15_000;
 
@@ -60,9 +60,7 @@ function networkFailure(err: unknown, label: string, timeoutMs: number): Retryab
   // a header value, so it is not repeated.
   if (err instanceof RequestBuildError)
     return new ProviderConfigError(`Could not build the request to ${label} (${err.message}): check the configured URL and headers.`);
-  const error = asObject(err);
-  const name = String(error?.name ?? '');
-  if (name === 'TimeoutError' || name === 'AbortError') {
+  if (err instanceof DeadlineError) {
     return new RetryableProviderError(`${label} did not answer within ${timeoutMs} ms`, { outcomeUnknown: true, cause: err });
   }
   const code = errorCode(err);

@@ -1,8 +1,8 @@
 /**
  * The providers' HTTP client: a POST over node:http(s) on keep-alive connections, with one deadline for the
- * whole exchange (connect, request, answer and its body; the answer is given when its status comes). Not fetch: on Node 24 each fetch cost ~2.5× the CPU of
- * this request, and its answers outlived the young generation, so every fetch added old-generation garbage
- * (docs/benchmarks.md, "The providers' HTTP client").
+ * whole exchange (connect, request, answer and its body; the answer is given when its status comes). Not
+ * fetch: on Node 24 each fetch cost ~2.5× the CPU of this request, and its answers outlived the young
+ * generation, so every fetch added old-generation garbage (docs/benchmarks.md, "The providers' HTTP client").
  */
 import http from 'node:http';
 import https from 'node:https';
@@ -31,9 +31,9 @@ export const MAX_ANSWER_BYTES = 1024 * 1024;
 const agentOptions = { keepAlive: true, scheduling: 'lifo', timeout: 5000 } as const;
 const agents = { 'http:': new http.Agent(agentOptions), 'https:': new https.Agent(agentOptions) };
 
-/** Thrown when the deadline passes; `name` is what http-call.ts recognises as a time-out. */
-class DeadlineError extends Error {
-  override readonly name = 'TimeoutError';
+/** The deadline passed before the answer's status came. */
+export class DeadlineError extends Error {
+  override readonly name = 'DeadlineError';
 }
 
 /** An error of the request's own making (a header value with a line break): nothing was sent. */
@@ -68,18 +68,16 @@ export const postOverHttp: HttpTransport = (url, { headers, body, timeoutMs }) =
     // The status is the provider's answer; a body cut short or endless only leaves the text unreadable, as with fetch.
     request.once('response', (response) => {
       const text = new Promise<string>((resolveText, rejectText) => {
-        let received = '';
+        const chunks: Buffer[] = [];
         let bytes = 0;
-        response.setEncoding('utf8');
-        response.on('data', (chunk: string) => {
-          bytes += Buffer.byteLength(chunk);
-          if (bytes > MAX_ANSWER_BYTES)
-            response.destroy(Object.assign(new Error(`answer longer than ${MAX_ANSWER_BYTES} bytes`), { code: 'ERR_ANSWER_TOO_LONG' }));
-          else received += chunk;
+        response.on('data', (chunk: Buffer) => {
+          bytes += chunk.length;
+          if (bytes > MAX_ANSWER_BYTES) response.destroy(new Error(`answer longer than ${MAX_ANSWER_BYTES} bytes`));
+          else chunks.push(chunk);
         });
         response.on('error', (err) => rejectText(timedOut ?? err));
-        response.once('end', () => resolveText(received));
-        response.once('close', () => rejectText(timedOut ?? Object.assign(new Error('answer cut short'), { code: 'ECONNRESET' })));
+        response.once('end', () => resolveText(Buffer.concat(chunks, bytes).toString('utf8')));
+        response.once('close', () => rejectText(timedOut ?? new Error('answer cut short')));
       });
       text.catch(() => undefined).finally(() => clearTimeout(deadline));
       const status = response.statusCode ?? 0;
