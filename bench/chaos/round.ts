@@ -7,6 +7,7 @@ import { LEASE_MARGIN_MS } from '../../worker/activities/dispatch-settings';
 import type { SendingStatus } from '../../workflows/messages';
 import { seedBulk } from '../../test/support/seed';
 import { openBenchDirectory } from '../support/directory-for-bench';
+import { within } from '../support/within';
 import { checkRound, type RoundVerdict } from './invariants';
 import type { ChaosEvent, RoundPlan } from './plan';
 import type { ChaosStack } from './stack';
@@ -166,7 +167,7 @@ async function retrying<T>(call: () => Promise<T>): Promise<T> {
   const deadline = Date.now() + 60_000;
   for (;;) {
     try {
-      return await Promise.race([call(), sleep(60_000).then(() => Promise.reject(new Error('no answer within a minute')))]);
+      return await within(call(), 60_000, 'no answer within a minute');
     } catch (err) {
       if (Date.now() > deadline || err instanceof SendingError) throw err;
       await sleep(500);

@@ -5,6 +5,7 @@
  */
 import { join } from 'node:path';
 import { SendingClient, connectClient } from '../../client/sending-client';
+import { within } from '../support/within';
 import { devServer, type DevServer } from '../../test/support/dev-server';
 import { controlFakeProvider, type FakeProviderControl } from '../../test/support/fake-provider/control-client';
 import { DEFAULT_ACCOUNT_SID, DEFAULT_AUTH_TOKEN } from '../../test/support/fake-provider';
@@ -104,8 +105,7 @@ export async function startChaosStack(dataFolder: string): Promise<ChaosStack> {
     async stopWorkers() {
       for (const worker of workers.splice(0)) {
         worker.child.kill('SIGTERM');
-        const code = await Promise.race([worker.exited, new Promise((resolve) => setTimeout(() => resolve('timeout'), 60_000))]);
-        if (code === 'timeout') worker.child.kill('SIGKILL');
+        await within(worker.exited, 60_000, 'the worker did not stop within a minute').catch(() => worker.child.kill('SIGKILL'));
       }
     },
     async close() {
