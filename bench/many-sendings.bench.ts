@@ -5,7 +5,7 @@
  *    100 × 1,000; `--quick`: 10 × 100), no limit. The rate is counted at the endpoint from the first to
  *    the last accepted message of all the sendings together; target: the N sendings ≥ 0.8 of the one.
  * 2. Starvation: a 100-recipient sending alone under a provider-wide limit (BENCH_MANY_LIMIT, default
- *    250/s, shared through the directory), then beside a big sending (full: 50,000; `--quick`: 4,000)
+ *    250/s, shared through the directory), then beside a big sending (full: 50,000; `--quick`: 3,500)
  *    under the same limit, sent once half of the big one's messages were accepted (and at least 12 s of
  *    them, so the big one is no longer a newcomer: worker/providers/newcomers.ts), then alone again.
  *    Its time runs from its `send` to its last message at the endpoint; target: beside ≤ 2 × alone.
@@ -37,7 +37,7 @@ const WORKERS = Number(process.env.BENCH_MANY_WORKERS ?? 2);
 const LIMIT = Number(process.env.BENCH_MANY_LIMIT ?? 250);
 const SENDINGS = QUICK ? 10 : 100;
 const EACH = QUICK ? 100 : 1_000;
-const BIG = QUICK ? 4_000 : 50_000;
+const BIG = QUICK ? 3_500 : 50_000;
 const BIG_BATCHES = Number(process.env.BENCH_MANY_BIG_BATCHES ?? 0);
 const SMALL = 100;
 /** Sendings created, prepared and approved at once. */

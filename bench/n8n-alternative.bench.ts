@@ -3,8 +3,9 @@
  * Loop Over Items → HTTP Request) in the pinned n8n, against our worker and a bare loop, to the same
  * provider endpoint (own process, no latency). Then the restart experiment: our worker, then n8n,
  * stopped with SIGTERM (as an operator would) and with SIGKILL a third of the way through a sending,
- * and started again. n8n's first start (nothing measured) runs while Temporal waits to notice our
- * killed worker (the batch's 30 s heartbeat timeout); n8n's rate is measured after that sending ended.
+ * and started again. While Temporal waits to notice our killed worker (the batch's 30 s heartbeat
+ * timeout), n8n starts and is killed and restarted (a kill's counts do not depend on the load); n8n's
+ * rate and its SIGTERM (which depends on the load) run after our sending ended, alone.
  * The endpoint counts messages per number: lost = never accepted, sent twice = accepted more than
  * once (n8n's requests carry no idempotency key: a loop has none to give).
  * `--quick`: small sizes.
@@ -90,12 +91,13 @@ async function setUpN8n(endpoint: Endpoint): Promise<N8nSetup> {
   };
 }
 
-async function n8nRate(setup: N8nSetup, endpoint: Endpoint): Promise<Row> {
+/** `runsBefore`: the workflow's executions so far (the restarts'). */
+async function n8nRate(setup: N8nSetup, endpoint: Endpoint, runsBefore: number): Promise<Row> {
   const sendingId = `n8n-${randomUUID().slice(0, 8)}`;
   const started = performance.now();
   await setup.trigger(sendingId, RATE_RECIPIENTS);
   const stats = await waitForAccepted(endpoint, sendingId, RATE_RECIPIENTS, 60 * 60_000);
-  const status = await waitForExecutionEnd(setup.n8n, setup.workflowId, 1, 30 * 60_000);
+  const status = await waitForExecutionEnd(setup.n8n, setup.workflowId, runsBefore + 1, 30 * 60_000);
   const seconds = (performance.now() - started) / 1000;
   return {
     system: 'n8n: Loop Over Items + HTTP Request',
@@ -220,7 +222,8 @@ async function main(): Promise<void> {
   const rateRows: Row[] = [];
   const restartRows: Row[] = [];
   let setup: N8nSetup | undefined;
-  let n8nStarting: Promise<N8nSetup> | undefined;
+  let n8nKilled: Promise<N8nSetup> | undefined;
+  const n8nRows: Partial<Record<'SIGTERM' | 'SIGKILL', Row>> = {};
   try {
     const bareId = `bare-${randomUUID().slice(0, 8)}`;
     await bareLoop(endpoint.httpUrl, bareId, RATE_RECIPIENTS, MESSAGE, CONCURRENCY);
@@ -236,16 +239,26 @@ async function main(): Promise<void> {
     }
     mark('our worker sent');
 
+    // n8n's start and its kill, while our last killed worker's batch waits out its heartbeat timeout: a kill's
+    // counts do not depend on what else runs. Its rate and its SIGTERM (whether the execution ends within n8n's
+    // shutdown timeout depends on the load) run after our sending ended.
+    const startN8nKill = () => {
+      n8nKilled = (async () => {
+        const started = await setUpN8n(endpoint);
+        setup = started;
+        mark('n8n started');
+        n8nRows.SIGKILL = await n8nRestart(started, endpoint, 'SIGKILL', 0);
+        console.log('[n8n-alternative]', JSON.stringify(n8nRows.SIGKILL));
+        mark('n8n SIGKILL: watched');
+        return started;
+      })();
+      n8nKilled.catch(() => undefined); // awaited below; its failure must not end the process meanwhile
+    };
     const ourRestarts: Row[] = [];
-    for (const [i, signal] of RESTART_SIGNALS.entries()) {
-      const last = i === RESTART_SIGNALS.length - 1;
+    for (const signal of RESTART_SIGNALS) {
       const crash = await setUpOurs(endpoint, RESTART_RECIPIENTS, bundle);
       try {
-        const startN8n = () => {
-          n8nStarting = setUpN8n(endpoint);
-          n8nStarting.catch(() => undefined); // awaited below; its failure must not end the process meanwhile
-        };
-        ourRestarts.push(await crash.run(RESTART_RECIPIENTS, signal, last ? startN8n : undefined));
+        ourRestarts.push(await crash.run(RESTART_RECIPIENTS, signal, signal === 'SIGKILL' ? startN8nKill : undefined));
         console.log('[n8n-alternative]', JSON.stringify(ourRestarts.at(-1)));
       } finally {
         await crash.close();
@@ -253,20 +266,20 @@ async function main(): Promise<void> {
       mark(`our worker ${signal}: sent`);
     }
 
-    setup = await (n8nStarting ?? setUpN8n(endpoint));
-    mark('n8n started');
+    const n8n = await (n8nKilled ?? Promise.reject(new Error('n8n was not started: no SIGKILL of our worker ran')));
     notes.loadAtN8nRun = loadAverage();
-    rateRows.push(await n8nRate(setup, endpoint));
+    rateRows.push(await n8nRate(n8n, endpoint, 1));
     console.log('[n8n-alternative] rates:', JSON.stringify(rateRows));
     mark('n8n sent');
-    for (const [i, signal] of RESTART_SIGNALS.entries()) {
-      restartRows.push(await n8nRestart(setup, endpoint, signal, i + 1));
-      console.log('[n8n-alternative]', JSON.stringify(restartRows.at(-1)));
-      mark(`n8n ${signal}: watched`);
+    if (RESTART_SIGNALS.includes('SIGTERM')) {
+      n8nRows.SIGTERM = await n8nRestart(n8n, endpoint, 'SIGTERM', 2);
+      console.log('[n8n-alternative]', JSON.stringify(n8nRows.SIGTERM));
+      mark('n8n SIGTERM: watched');
     }
+    for (const signal of RESTART_SIGNALS) if (n8nRows[signal]) restartRows.push(n8nRows[signal]);
     restartRows.push(...ourRestarts);
   } finally {
-    setup ??= await n8nStarting?.catch(() => undefined);
+    await n8nKilled?.catch(() => undefined);
     await setup?.n8n.stop();
     await endpoint.close();
   }

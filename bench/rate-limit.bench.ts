@@ -27,7 +27,7 @@ import { maxInWindow } from '../test/support/windows';
 const TEMPORAL_ADDRESS = process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233';
 const RUN_MS = QUICK ? 3_000 : 30_000;
 const WORKER_LIMIT = 50;
-const WORKER_MESSAGES = QUICK ? 250 : 1_500;
+const WORKER_MESSAGES = QUICK ? 150 : 1_500;
 
 interface LimiterRun {
   store: BenchStore;

@@ -58,7 +58,7 @@ interface Scenario {
 const SCENARIOS: Scenario[] = QUICK
   ? [
       { store: 'sqlite', recipients: 3_000, latencyMs: 0, compare: true },
-      { store: 'sqlite', recipients: 1_000, latencyMs: 50, compare: true },
+      { store: 'sqlite', recipients: 500, latencyMs: 50, compare: true },
       { store: 'postgres', recipients: 2_000, latencyMs: 0, compare: true },
       { store: 'sqlite', recipients: 3_000, latencyMs: 0, compare: false, provider: 'outbox' },
     ]
