@@ -137,7 +137,7 @@ async function settleAll(db: SqlStore, items: StatementItem[]): Promise<boolean[
 
 /**
  * PostgreSQL: the settles and the claims the lanes ask at the same moment, in one call of `dispatch_step`
- * (migration 13; `claim_recipients` takes the dispatch lock): one round trip and one commit for both. When
+ * (migration 14; `claim_recipients` takes the dispatch lock): one round trip and one commit for both. When
  * the call fails, the settles and then the claims are tried again each alone, so that a claim's error never
  * fails a settle (a message the provider took would be released and sent again) and the reverse.
  */
@@ -315,7 +315,7 @@ export async function stopDispatch(db: SqlStore, sendingId: string, stop: Dispat
  * reads the stop. PostgreSQL: an advisory lock per sending (shared for claims, exclusive for the stop),
  * taken before the claim's statement reads anything; a row lock on the sending did the same, but wrote
  * the sending's row at every claim, which was most of the server's work per message. The grouped claim
- * takes the same lock inside its function (`claim_recipients`, migrations 9, 12 and 13); a takeover and a stop take it here. SQLite: one
+ * takes the same lock inside its function (`claim_recipients`, migrations 9, 12, 13 and 14); a takeover and a stop take it here. SQLite: one
  * writer at a time already.
  */
 async function underDispatchLock<T>(
