@@ -64,6 +64,12 @@ function translate(err: unknown, sendingId: string): never {
   throw err;
 }
 
+/** The result of a sending's workflow that has ended (its last status); null while it runs or when it did not complete. */
+async function endedStatus(handle: WorkflowHandle): Promise<SendingStatus | null> {
+  const { status } = await handle.describe();
+  return status.name === 'COMPLETED' ? ((await handle.result()) as SendingStatus) : null;
+}
+
 /** The longest pause between two status queries of `waitFor`. */
 export const WAIT_POLL_MAX_MS = 2_000;
 
@@ -178,8 +184,11 @@ export class SendingClient {
   }
 
   async status(sendingId: string): Promise<SendingStatus> {
+    const handle = this.handle(sendingId);
     try {
-      return await this.handle(sendingId).query(statusQuery);
+      // An ended sending's last status is its workflow's result, kept by the server: read without a worker (a query
+      // needs one to replay the history, and waits for one when none runs).
+      return (await endedStatus(handle)) ?? (await handle.query(statusQuery));
     } catch (err) {
       return translate(err, sendingId);
     }

@@ -95,8 +95,13 @@ export async function playRound(stack: ChaosStack, plan: RoundPlan, log: (line: 
     // The operator: a sending that paused itself is resumed after a moment (the faults may pause it again).
     let status: SendingStatus | null = null;
     let lastState = '';
+    let unreadable = '';
     for (;;) {
-      status = await sendings.status(sendingId).catch(() => null);
+      status = await sendings.status(sendingId).catch((error: unknown) => {
+        const why = error instanceof Error ? error.message : String(error);
+        if (why !== unreadable) log(`  ${((Date.now() - sentAt) / 1000).toFixed(1)}s status unreadable: ${(unreadable = why)}`);
+        return null;
+      });
       if (status && status.state !== lastState) {
         lastState = status.state;
         log(`  ${((Date.now() - sentAt) / 1000).toFixed(1)}s state ${status.state}`);
@@ -118,7 +123,7 @@ export async function playRound(stack: ChaosStack, plan: RoundPlan, log: (line: 
     const ledger = (await stack.provider.ledger()).messages ?? [];
     const verdict = status
       ? checkRound({ provider: plan.provider, rows, ledger, status, cancelled })
-      : { twice: 0, lost: rows.length, unknown: 0, violations: ['the sending could not be read'] };
+      : { twice: 0, lost: rows.length, unknown: 0, violations: [`the sending could not be read (${unreadable || 'no answer'})`] };
     if (status && !['completed', 'cancelled'].includes(status.state))
       verdict.violations.push(`still ${status.state} after ${ROUND_LIMIT_MS / 60_000} minutes`);
     return {
