@@ -10,6 +10,8 @@ import { SendingClient, WAIT_POLL_MAX_MS } from '../../client/sending-client';
 function clientAnswering(states: string[]): { client: Client; askedAt: number[] } {
   const askedAt: number[] = [];
   const handle = {
+    // A running workflow: its status comes from the query (an ended one's would come from its result).
+    describe: async () => ({ status: { name: 'RUNNING' } }),
     query: async () => {
       askedAt.push(Date.now());
       return { sendingId: 's1', state: states[Math.min(askedAt.length - 1, states.length - 1)] };
