@@ -11,6 +11,7 @@ test('a cancelled sending reads as cancelled after its workers stopped', async (
   const { directory, close } = await openFreshDirectory('sqlite');
   const env = await startTestWorker({ directory });
   const client = await connectClient({ address: TEMPORAL_ADDRESS, namespace: 'default', taskQueue: env.taskQueue });
+  let workerStopped = false;
   try {
     await seedAcme(directory);
     const { sendingId } = await env.client.create(
@@ -21,12 +22,14 @@ test('a cancelled sending reads as cancelled after its workers stopped', async (
     const handle = env.client.handle(sendingId);
     await handle.result();
     await env.stop();
+    workerStopped = true;
 
     const started = Date.now();
     const status = await new SendingClient(client, env.taskQueue).status(sendingId);
     expect(status).toMatchObject({ state: 'cancelled', cancellation: { actor: 'paula', reason: 'not needed after all' } });
     expect(Date.now() - started).toBeLessThan(5_000);
   } finally {
+    if (!workerStopped) await env.stop();
     await client.connection.close();
     await close();
   }
