@@ -47,26 +47,40 @@ describe('dispatch cost per message (postgres)', () => {
     return { rows: plan['Actual Rows'], blocks: plan['Shared Hit Blocks'] + plan['Shared Read Blocks'] };
   }
 
-  test('a call reads as much at the end of a sending as at its start, whatever the statistics say', async () => {
+  /** A sending of the whole audience with its snapshot made: its first `size` rows. */
+  async function snapshotOf(sendingId: string, size: number): Promise<SnapshotRow[]> {
     const selection = { projectId: PROJECT, audience: 'all' as const, groups: [], duplicatePolicy: 'perContact' as const };
-    await directory.createSending({ id: 'cost-1', projectId: PROJECT, selection, createdBy: 'ops', createdAt: 1 });
-    await directory.prepareSnapshot('cost-1', selection);
-    const snapshot: SnapshotRow[] = await directory.readSnapshot('cost-1', 0, RECIPIENTS);
-    const claimOf = (row: SnapshotRow) => ['cost-1', row.seq, PROJECT, row.e164, Number(row.contactId), `t${row.seq}`, Date.now() + 60_000];
-    const settleOf = (row: SnapshotRow) => ['cost-1', row.seq, `t${row.seq}`, 'sent', `SM${row.seq}`];
+    await directory.createSending({ id: sendingId, projectId: PROJECT, selection, createdBy: 'ops', createdAt: 1 });
+    await directory.prepareSnapshot(sendingId, selection);
+    return directory.readSnapshot(sendingId, 0, size);
+  }
+  /** A row's claim and settle as the worker's lines of a dispatch call (dispatch.ts). */
+  const claimOf = (sendingId: string) => (row: SnapshotRow) => [
+    sendingId,
+    row.seq,
+    PROJECT,
+    row.e164,
+    Number(row.contactId),
+    `t${row.seq}`,
+    Date.now() + 60_000,
+  ];
+  const settleOf = (sendingId: string) => (row: SnapshotRow) => [sendingId, row.seq, `t${row.seq}`, 'sent', `SM${row.seq}`];
+
+  test('a call reads as much at the end of a sending as at its start, whatever the statistics say', async () => {
+    const snapshot = await snapshotOf('cost-1', RECIPIENTS);
 
     // No vacuum during the sending (the row versions it leaves stay), and statistics taken while messages are
     // in flight (as autovacuum's ANALYZE may take them at any moment, here with 4 batches of 50 lanes each).
     await pg.query('ALTER TABLE sending_recipients SET (autovacuum_enabled = false)');
     const early = snapshot.slice(0, 200);
-    expect((await step([], early.map(claimOf))).rows).toBe(early.length);
+    expect((await step([], early.map(claimOf('cost-1')))).rows).toBe(early.length);
     await pg.query('ANALYZE sending_recipients');
 
     const blocks: number[] = [];
     let inFlight = early;
     for (let start = early.length; start < snapshot.length + GROUP; start += GROUP) {
       const next = snapshot.slice(start, start + GROUP);
-      const call = await step(inFlight.map(settleOf), next.map(claimOf));
+      const call = await step(inFlight.map(settleOf('cost-1')), next.map(claimOf('cost-1')));
       expect(call.rows).toBe(inFlight.length + next.length);
       if (inFlight.length === GROUP && next.length === GROUP) blocks.push(call.blocks);
       inFlight = next;
@@ -80,10 +94,7 @@ describe('dispatch cost per message (postgres)', () => {
   });
 
   test("each message's row is found by its key, with statistics taken while none was in flight", async () => {
-    const selection = { projectId: PROJECT, audience: 'all' as const, groups: [], duplicatePolicy: 'perContact' as const };
-    await directory.createSending({ id: 'cost-2', projectId: PROJECT, selection, createdBy: 'ops', createdAt: 1 });
-    await directory.prepareSnapshot('cost-2', selection);
-    const rows = await directory.readSnapshot('cost-2', 0, GROUP);
+    const rows = await snapshotOf('cost-2', GROUP);
     // Nothing of the table is `dispatching` now: a plan left to these statistics expects no row in that state.
     await pg.query('ANALYZE sending_recipients');
 
@@ -95,16 +106,8 @@ describe('dispatch cost per message (postgres)', () => {
     await pg.query('SET client_min_messages = log');
     pg.on('notice', onNotice);
     try {
-      const claims = rows.map((row) => ['cost-2', row.seq, PROJECT, row.e164, Number(row.contactId), `t${row.seq}`, Date.now() + 60_000]);
-      expect((await step([], claims)).rows).toBe(GROUP);
-      expect(
-        (
-          await step(
-            rows.map((row) => ['cost-2', row.seq, `t${row.seq}`, 'sent', `SM${row.seq}`]),
-            [],
-          )
-        ).rows,
-      ).toBe(GROUP);
+      expect((await step([], rows.map(claimOf('cost-2')))).rows).toBe(GROUP);
+      expect((await step(rows.map(settleOf('cost-2')), [])).rows).toBe(GROUP);
     } finally {
       pg.off('notice', onNotice);
       await pg.query('RESET client_min_messages');
