@@ -1,11 +1,16 @@
 /** Plays one round: a sending through the chaos stack while its plan's faults and events happen, then the verdict. */
 import { randomUUID } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { DateTime } from 'luxon';
 import { SendingError, type SendingClient } from '../../client/sending-client';
 import type { SnapshotRow } from '../../worker/directory/directory';
 import { LEASE_MARGIN_MS } from '../../worker/activities/dispatch-settings';
 import type { SendingStatus } from '../../workflows/messages';
 import { seedBulk } from '../../test/support/seed';
+import { RunDoesNotReplay, replayEveryRun } from '../../test/support/temporal';
 import { openBenchDirectory } from '../support/directory-for-bench';
 import { within } from '../support/within';
 import { checkRound, type RoundVerdict } from './invariants';
@@ -119,11 +124,13 @@ export async function playRound(stack: ChaosStack, plan: RoundPlan, log: (line: 
     clearTimeout(healthy);
     if (status?.state === 'completed' || status?.state === 'cancelled') status = await retrying(() => sendings.status(sendingId));
     await stack.stopWorkers();
+    const unreplayable = await replayFails(sendings, sendingId, stack.workflowBundle, log);
     const rows = await allRows(bench.directory, sendingId);
     const ledger = (await stack.provider.ledger()).messages ?? [];
     const verdict = status
       ? checkRound({ provider: plan.provider, rows, ledger, status, cancelled })
       : { twice: 0, lost: rows.length, unknown: 0, violations: [`the sending could not be read (${unreadable || 'no answer'})`] };
+    if (unreplayable) verdict.violations.push(unreplayable);
     if (status && !['completed', 'cancelled'].includes(status.state))
       verdict.violations.push(`still ${status.state} after ${ROUND_LIMIT_MS / 60_000} minutes`);
     return {
@@ -155,6 +162,31 @@ async function approvedSending(sendings: SendingClient, plan: RoundPlan): Promis
   await sendings.requestApproval(sendingId, 'chaos');
   await sendings.approve(sendingId, { approver: 'chaos-approver' });
   return sendingId;
+}
+
+/**
+ * Every run of the sending replays with the workers' code: a worker that lost its cache (or a query with no
+ * worker holding the run) must be able to carry on from any history a round recorded. A run that does not
+ * is saved as JSON for `Worker.runReplayHistory` and named in the violation.
+ */
+async function replayFails(
+  sendings: SendingClient,
+  sendingId: string,
+  bundle: string,
+  log: (line: string) => void,
+): Promise<string | null> {
+  try {
+    await replayEveryRun(sendings, sendingId, bundle);
+    return null;
+  } catch (err) {
+    if (!(err instanceof RunDoesNotReplay)) return `the runs could not be replayed: ${err instanceof Error ? err.message : String(err)}`;
+    const folder = join(tmpdir(), 'sms-chaos-histories');
+    mkdirSync(folder, { recursive: true });
+    const file = join(folder, `${sendingId}-${err.runId}.json`);
+    writeFileSync(file, historyToJSON(err.history));
+    log(`  history that does not replay saved to ${file}`);
+    return err.message;
+  }
 }
 
 async function allRows(directory: Awaited<ReturnType<typeof openBenchDirectory>>['directory'], sendingId: string): Promise<SnapshotRow[]> {

@@ -27,6 +27,8 @@ export interface WorkerSettings {
 
 export interface ChaosStack {
   server: DevServer;
+  /** The workflow code the workers run: a round replays its histories with it. */
+  workflowBundle: string;
   provider: FakeProviderControl;
   providerUrl: string;
   sendings(taskQueue: string): Promise<SendingClient>;
@@ -84,6 +86,7 @@ export async function startChaosStack(dataFolder: string): Promise<ChaosStack> {
 
   return {
     server,
+    workflowBundle: bundle,
     provider: controlFakeProvider(endpoint.url),
     providerUrl: endpoint.url,
     async sendings(taskQueue) {

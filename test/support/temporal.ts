@@ -1,6 +1,7 @@
 /** A real worker on the dev server for a test file: a unique task queue, the workflow bundle built once by globalSetup. */
 import { readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
+import type { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
 import { SendingClient, connectClient } from '../../client/sending-client';
 import { connectWorker, createSmsWorker } from '../../worker/create-worker';
@@ -59,17 +60,37 @@ export async function startTestWorker(options: TestWorkerOptions): Promise<TestW
   };
 }
 
+/** A run of a sending's workflow whose recorded history the current workflow code cannot replay. */
+export class RunDoesNotReplay extends Error {
+  constructor(
+    readonly runId: string,
+    readonly history: temporal.api.history.v1.IHistory,
+    cause: unknown,
+  ) {
+    super(`run ${runId} does not replay: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = 'RunDoesNotReplay';
+  }
+}
+
 /**
- * Every run of a sending's workflow as the server recorded it, replayed with the current workflow bundle
- * (a non-determinism error fails): per run, how many `sendBatch` activities it scheduled and the ids of
- * the patches (`patched(...)`) it recorded.
+ * Every run of a sending's workflow as the server recorded it, replayed with the workflow bundle (the one
+ * globalSetup built unless given): per run, how many `sendBatch` activities it scheduled and the ids of the
+ * patches (`patched(...)`) it recorded. A run that does not replay throws {@link RunDoesNotReplay}.
  */
-export async function replayEveryRun(client: SendingClient, workflowId: string): Promise<{ sendBatches: number; patches: string[] }[]> {
-  const workflowBundle = { code: readFileSync(WORKFLOW_BUNDLE_PATH, 'utf8') };
+export async function replayEveryRun(
+  client: SendingClient,
+  workflowId: string,
+  bundlePath = WORKFLOW_BUNDLE_PATH,
+): Promise<{ sendBatches: number; patches: string[] }[]> {
+  const workflowBundle = { code: readFileSync(bundlePath, 'utf8') };
   const runs: { sendBatches: number; patches: string[] }[] = [];
   for await (const run of client.client.workflow.list({ query: `WorkflowId = '${workflowId}'` })) {
     const history = await client.client.workflow.getHandle(workflowId, run.runId).fetchHistory();
-    await Worker.runReplayHistory({ workflowBundle }, history, workflowId);
+    try {
+      await Worker.runReplayHistory({ workflowBundle }, history, workflowId);
+    } catch (err) {
+      throw new RunDoesNotReplay(run.runId, history, err);
+    }
     const events = history.events ?? [];
     const patches = events.flatMap((e) => {
       const marker = e.markerRecordedEventAttributes;

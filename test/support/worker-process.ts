@@ -12,9 +12,9 @@ export interface WorkerProcess {
 }
 
 /** WORKER_NODE_OPTIONS: NODE_OPTIONS for the worker alone (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile it in a benchmark). */
-export function spawnWorker(env: Record<string, string>): WorkerProcess {
+export function spawnWorker(env: Record<string, string>, script = join(ROOT, 'worker', 'main.ts')): WorkerProcess {
   const workerNodeOptions = process.env.WORKER_NODE_OPTIONS;
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'worker', 'main.ts')], {
+  const child = spawn(process.execPath, ['--import', 'tsx', script], {
     cwd: ROOT,
     env: { ...process.env, ...(workerNodeOptions ? { NODE_OPTIONS: workerNodeOptions } : {}), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
