@@ -70,6 +70,39 @@ async function endedStatus(handle: WorkflowHandle): Promise<SendingStatus | null
   return status.name === 'COMPLETED' ? ((await handle.result()) as SendingStatus) : null;
 }
 
+/** The SDK's code for a worker whose workflow code does not replay the recorded history. */
+const NONDETERMINISM = 'TMPRL1100';
+
+/**
+ * A sending whose workflow the worker cannot run (its code does not replay the history, or its task keeps
+ * failing): it waits, stuck, until a worker that can runs; nothing is lost meanwhile.
+ */
+function stuckError(sendingId: string, failure: string): SendingError {
+  const replay = failure.includes(NONDETERMINISM);
+  return new SendingError(
+    `Sending "${sendingId}" is stuck: ${
+      replay
+        ? "the worker's workflow code cannot replay its history — run a worker with the code that started it (roll the upgrade back)"
+        : 'its workflow task keeps failing on the worker'
+    }. Nothing is lost: it waits, and every recipient's state stays in the directory. The worker said: ${failure} ` +
+      '(docs/troubleshooting.md, "A sending is stuck").',
+    replay ? 'WorkerCannotReplay' : 'WorkflowTaskFailing',
+  );
+}
+
+/** The last failure of a running workflow's task when that task has failed and is being tried again; null otherwise. */
+async function failingTask(client: Client, handle: WorkflowHandle): Promise<string | null> {
+  const { raw, status } = await handle.describe();
+  if (status.name !== 'RUNNING' || (raw.pendingWorkflowTask?.attempt ?? 0) < 2) return null;
+  const { history } = await client.workflowService.getWorkflowExecutionHistoryReverse({
+    namespace: client.options.namespace,
+    execution: { workflowId: handle.workflowId },
+    maximumPageSize: 100,
+  });
+  const failed = history?.events?.find((e) => e.workflowTaskFailedEventAttributes)?.workflowTaskFailedEventAttributes;
+  return failed ? (failed.failure?.message ?? 'no message') : null;
+}
+
 /** The longest pause between two status queries of `waitFor`. */
 export const WAIT_POLL_MAX_MS = 2_000;
 
@@ -124,6 +157,8 @@ export class SendingClient {
       if (!(err instanceof WorkflowUpdateFailedError)) {
         const closed = await this.describeClosed(sendingId);
         if (closed) throw new SendingError(`Sending "${sendingId}" is ${closed} and can no longer change.`, 'InvalidState');
+        const failure = await failingTask(this.client, this.handle(sendingId)).catch(() => null);
+        if (failure) throw stuckError(sendingId, failure);
       }
       return translate(err, sendingId);
     }
@@ -190,6 +225,11 @@ export class SendingClient {
       // needs one to replay the history, and waits for one when none runs).
       return (await endedStatus(handle)) ?? (await handle.query(statusQuery));
     } catch (err) {
+      if (err instanceof Error && err.message.includes(NONDETERMINISM)) throw stuckError(sendingId, err.message);
+      if (!(err instanceof WorkflowNotFoundError)) {
+        const failure = await failingTask(this.client, handle).catch(() => null);
+        if (failure) throw stuckError(sendingId, failure);
+      }
       return translate(err, sendingId);
     }
   }

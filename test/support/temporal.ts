@@ -29,6 +29,8 @@ export interface TestWorkerOptions {
   concurrency?: number;
   taskQueue?: string;
   dispatch?: Partial<DispatchSettings>;
+  /** The workflow code the worker runs (the one globalSetup bundled unless given). */
+  workflowBundle?: { code: string };
 }
 
 export async function startTestWorker(options: TestWorkerOptions): Promise<TestWorker> {
@@ -43,7 +45,7 @@ export async function startTestWorker(options: TestWorkerOptions): Promise<TestW
     limiter: createRateLimiter(options.rateLimitPerSecond ?? 0),
     concurrency: options.concurrency ?? 8,
     dispatch: { ...DEFAULT_DISPATCH_SETTINGS, ...options.dispatch },
-    workflowBundle: { code: readFileSync(WORKFLOW_BUNDLE_PATH, 'utf8') },
+    workflowBundle: options.workflowBundle ?? { code: readFileSync(WORKFLOW_BUNDLE_PATH, 'utf8') },
   });
   const running = worker.run();
   const client = await connectClient({ address: TEMPORAL_ADDRESS, namespace: 'default', taskQueue });
