@@ -1,11 +1,14 @@
-/** One recipient's delivery against a real directory: the rate limiter's slot must still hold when the provider is called. */
+/**
+ * One recipient's delivery against a real directory: the rate limiter's slot must still hold when the provider
+ * is called; a message the provider may have is never put back to pending.
+ */
 import type { AudienceSelection } from '../../domain/types';
 import { BatchControl } from '../../worker/activities/batch-control';
 import { deliverRecipient } from '../../worker/activities/deliver-recipient';
 import { DEFAULT_DISPATCH_SETTINGS } from '../../worker/activities/dispatch-settings';
 import { createRecipientRules } from '../../worker/activities/recipient-rules';
 import type { Directory } from '../../worker/directory/directory';
-import type { OutgoingSms, SmsProvider } from '../../worker/providers/provider';
+import { RetryableProviderError, type OutgoingSms, type SmsProvider } from '../../worker/providers/provider';
 import { JITTER_ALLOWANCE, createRateLimiter } from '../../worker/providers/rate-limiter';
 import { openFreshSqliteDirectory } from '../support/directories';
 import { manualClock } from '../support/manual-clock';
@@ -67,5 +70,56 @@ describe('deliverRecipient with a rate limit', () => {
       expect(startedAt[i]).toBeLessThan(slot * intervalMs + 1);
     });
     expect((await directory.readSnapshot(SENDING, 0, 10)).map((row) => row.state)).toEqual(['sent', 'sent', 'sent']);
+  });
+});
+
+describe('deliverRecipient when the batch stops after a call whose outcome is unknown', () => {
+  let directory: Directory;
+  let close: () => Promise<void>;
+  const sendingId = 'in-doubt-1';
+
+  beforeAll(async () => {
+    ({ directory, close } = await openFreshSqliteDirectory());
+    await directory.upsertProject({ id: 'doubt', name: 'Doubt', defaultCountry: 'CA', compliance: ANY_HOUR });
+    await directory.upsertContacts('doubt', [
+      { externalId: 'd1', fields: { mobile: '514 555 0501' } },
+      { externalId: 'd2', fields: { mobile: '514 555 0502' } },
+    ]);
+    const selection: AudienceSelection = { ...everyone, projectId: 'doubt' };
+    await directory.createSending({ id: sendingId, projectId: 'doubt', selection, createdBy: 'paula', createdAt: 1 });
+    await directory.prepareSnapshot(sendingId, selection);
+  });
+  afterAll(() => close());
+
+  /** An idempotent provider whose call fails as given while an operator's pause stops the batch. */
+  async function deliverStoppedDuring(failure: RetryableProviderError, seq: number) {
+    const control = new BatchControl(DEFAULT_DISPATCH_SETTINGS);
+    const provider: SmsProvider = {
+      name: 'flaky',
+      idempotent: true,
+      send: async () => {
+        control.stop({ kind: 'stopped' });
+        throw failure;
+      },
+    };
+    const deps = { directory, provider, limiter: createRateLimiter(0), concurrency: 1, dispatch: DEFAULT_DISPATCH_SETTINGS };
+    const request = { sendingId, projectId: 'doubt', afterSeq: 0, limit: 10, message: 'Hello', senderId: null };
+    const rules = createRecipientRules((await directory.getProject('doubt'))!);
+    const [row] = await directory.readSnapshot(sendingId, seq - 1, 1);
+    expect(await deliverRecipient(deps, request, row, rules, control)).toBe('interrupted');
+    return (await directory.readSnapshot(sendingId, seq - 1, 1))[0];
+  }
+
+  it('keeps a message the provider may have out of pending: its claim ends, so the next attempt resends it with its key and a cancel marks it unknown', async () => {
+    const row = await deliverStoppedDuring(new RetryableProviderError('no answer within 3000 ms', { outcomeUnknown: true }), 1);
+    expect(row.state).toBe('dispatching');
+    expect(row.claim?.leaseUntilMs ?? 0).toBeLessThan(Date.now());
+    // What a cancel does with the rows in flight whose claim ended (settleDispatch).
+    expect(await directory.inFlight(sendingId, Date.now())).toMatchObject({ live: 0, expired: 1 });
+  });
+
+  it('puts back to pending a message the provider surely did not take', async () => {
+    const row = await deliverStoppedDuring(new RetryableProviderError('503 Service Unavailable', { outcomeUnknown: false }), 2);
+    expect(row.state).toBe('pending');
   });
 });

@@ -170,8 +170,11 @@ async function send(
     (await directory.settleClaim(request.sendingId, row.seq, control.token, state, detail))
       ? counted(deps.metrics, state)
       : decidedElsewhere();
+  /** An earlier call of this message got no answer: the provider may have it, so it never goes back to pending. */
+  let inDoubt = false;
   const release = async (): Promise<DeliveryOutcome> => {
-    await directory.releaseClaim(request.sendingId, row.seq, control.token);
+    if (inDoubt) await directory.endClaimInDoubt(request.sendingId, row.seq, control.token);
+    else await directory.releaseClaim(request.sendingId, row.seq, control.token);
     return 'interrupted';
   };
   for (let attempt = 1; ; attempt++) {
@@ -209,11 +212,12 @@ async function send(
       // pending, it would be sent again.
       if (answered) throw err;
       if (!(err instanceof RetryableProviderError)) {
-        await directory.releaseClaim(request.sendingId, row.seq, control.token).catch(() => undefined);
+        await release().catch(() => undefined);
         throw err;
       }
       control.recordFailure(err.message);
       if (err.outcomeUnknown && !provider.idempotent) return settle('unknown', `${err.message}; not resent, to never send twice`);
+      inDoubt ||= err.outcomeUnknown;
       const retryAfter = err.retryAfterMs ?? 0;
       if (retryAfter > dispatch.retryAfterCapMs) {
         control.stop({

@@ -141,7 +141,7 @@ export function dispatchActivities(deps: DispatchDeps) {
           if (request.abandonExpired && flight.expired > 0) {
             const abandoned = await directory.abandonExpiredClaims(
               sendingId,
-              'in flight when the sending was cancelled, and its worker stopped before the answer; it may or may not have been sent',
+              'in flight when the sending was cancelled, with no answer from the provider (its call timed out or its worker stopped); it may or may not have been sent',
               now,
             );
             deps.metrics?.messageDecided('unknown', abandoned);

@@ -176,6 +176,20 @@ export async function releaseClaim(db: SqlStore, sendingId: string, seq: number,
   return changed > 0;
 }
 
+/**
+ * Ends this attempt's claim on a row whose message the provider may have (a call got no answer) without
+ * putting it back to `pending`: the row stays `dispatching` with its lease over, so the next attempt takes it
+ * over and resends it with its idempotency key, and a cancel marks it `unknown` (settleDispatch).
+ */
+export async function endClaimInDoubt(db: SqlStore, sendingId: string, seq: number, token: string): Promise<boolean> {
+  const changed = await db.run(
+    `UPDATE sending_recipients SET lease_until = 0, updated_at = ?
+      WHERE sending_id = ? AND seq = ? AND state = 'dispatching' AND claim_token = ?`,
+    [Date.now(), sendingId, seq, token],
+  );
+  return changed > 0;
+}
+
 /** Extends the lease of a row this attempt holds (before it calls the provider again). */
 export async function renewClaim(db: SqlStore, sendingId: string, seq: number, claim: Claim): Promise<boolean> {
   const changed = await db.run(

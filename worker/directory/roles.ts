@@ -100,6 +100,7 @@ export interface DispatchLedger {
   claimDispatch(row: RecipientRef, claim: Claim): Promise<ClaimOutcome>;
   settleClaim(sendingId: string, seq: number, token: string, state: 'sent' | 'failed' | 'unknown', detail: string | null): Promise<boolean>;
   releaseClaim(sendingId: string, seq: number, token: string): Promise<boolean>;
+  endClaimInDoubt(sendingId: string, seq: number, token: string): Promise<boolean>;
   renewClaim(sendingId: string, seq: number, claim: Claim): Promise<boolean>;
   takeOverClaim(sendingId: string, seq: number, expiredToken: string | null, claim: Claim, nowMs: number): Promise<boolean>;
   abandonClaim(sendingId: string, seq: number, expiredToken: string | null, detail: string, nowMs: number): Promise<boolean>;

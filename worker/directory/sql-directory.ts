@@ -38,6 +38,7 @@ import {
   pausedSendings,
   progress,
   releaseClaim,
+  endClaimInDoubt,
   renewClaim,
   resetForRetry,
   resumeDispatch,
@@ -208,6 +209,10 @@ export class SqlDirectory implements Directory {
 
   releaseClaim(sendingId: string, seq: number, token: string): Promise<boolean> {
     return releaseClaim(this.db, sendingId, seq, token);
+  }
+
+  endClaimInDoubt(sendingId: string, seq: number, token: string): Promise<boolean> {
+    return endClaimInDoubt(this.db, sendingId, seq, token);
   }
 
   renewClaim(sendingId: string, seq: number, claim: Claim): Promise<boolean> {
