@@ -13,7 +13,7 @@ export interface RoundFacts {
   rows: SnapshotRow[];
   ledger: AcceptedMessage[];
   status: SendingStatus;
-  /** When the cancel was asked and answered, and how long it may take (the provider's time-out + 2 s; more when a worker died just before). */
+  /** When the cancel was asked and answered, and how long it may take (the provider's time-out + 2 s; more when a worker died just before or during it). */
   cancelled: { askedAtMs: number; answeredAtMs: number; boundMs: number } | null;
 }
 

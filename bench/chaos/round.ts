@@ -83,8 +83,10 @@ export async function playRound(stack: ChaosStack, plan: RoundPlan, log: (line: 
           break;
         case 'cancel': {
           const askedAtMs = Date.now();
-          const recentlyDisrupted = askedAtMs - lastDisruptionMs < PROVIDER_TIMEOUT_MS + LEASE_MARGIN_MS;
           await retrying(() => sendings.cancel(sendingId, 'chaos: cancelled', 'chaos-operator')).catch(() => undefined);
+          // A worker killed shortly before the cancel or while it is carried out: the messages it had in flight
+          // settle only when their lease (the provider's time-out + LEASE_MARGIN_MS) runs out.
+          const recentlyDisrupted = askedAtMs - lastDisruptionMs < PROVIDER_TIMEOUT_MS + LEASE_MARGIN_MS;
           cancelled = {
             askedAtMs,
             answeredAtMs: Date.now(),
