@@ -5,9 +5,10 @@
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { Worker, bundleWorkflowCode, type ReplayWorkerOptions } from '@temporalio/worker';
+import { Worker, type ReplayWorkerOptions } from '@temporalio/worker';
 import { DeterminismViolationError } from '@temporalio/workflow';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
+import { bundleWithChange } from '../support/bundle-with-change';
 import { payloadJson } from '../support/history-text';
 import { ROOT, WORKFLOW_BUNDLE_PATH } from '../support/paths';
 
@@ -87,16 +88,6 @@ async function replayAll(workflowBundle: ReplayWorkerOptions['workflowBundle']):
   for await (const result of Worker.runReplayHistories({ workflowBundle }, histories))
     results.push({ workflowId: result.workflowId, error: result.error ?? null });
   return results;
-}
-
-/** The real workflows bundled with one interceptor module of test/support/replay-changes/. */
-async function bundleWithChange(change: string): Promise<{ code: string }> {
-  const silent = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} } as never;
-  return bundleWorkflowCode({
-    workflowsPath: require.resolve('../../workflows'),
-    workflowInterceptorModules: [require.resolve(`../support/replay-changes/${change}`)],
-    logger: silent,
-  });
 }
 
 test('every recorded history replays without a non-determinism error', async () => {

@@ -4,12 +4,10 @@
  * replays it runs. Reading its status says so, naming the cause and the way out, instead of a raw
  * query failure; once a worker with the code that started it runs again, it reads and goes on.
  */
-import { readFileSync } from 'node:fs';
-import { bundleWorkflowCode } from '@temporalio/worker';
 import { SendingError } from '../../client/sending-client';
+import { bundleWithChange } from '../support/bundle-with-change';
 import { openFreshSqliteDirectory } from '../support/directories';
 import { seedBulk } from '../support/seed';
-import { WORKFLOW_BUNDLE_PATH } from '../support/paths';
 import { startTestWorker } from '../support/temporal';
 
 test('the status of a sending the worker cannot replay says so and how to get out; the right worker carries it on', async () => {
@@ -29,13 +27,7 @@ test('the status of a sending the worker cannot replay says so and how to get ou
     await good.stop();
 
     // The same workflows with every activity renamed: its commands no longer match the recorded ones.
-    const silent = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} } as never;
-    const changed = await bundleWorkflowCode({
-      workflowsPath: require.resolve('../../workflows'),
-      workflowInterceptorModules: [require.resolve('../support/replay-changes/renamed-activities')],
-      logger: silent,
-    });
-    broken = await startTestWorker({ directory, taskQueue, workflowBundle: changed });
+    broken = await startTestWorker({ directory, taskQueue, workflowBundle: await bundleWithChange('renamed-activities') });
     const refused = await broken.client.status(sendingId).catch((err: unknown) => err);
     expect(refused).toBeInstanceOf(SendingError);
     expect(refused).toMatchObject({ type: 'WorkerCannotReplay' });
@@ -49,7 +41,7 @@ test('the status of a sending the worker cannot replay says so and how to get ou
     await broken.stop();
     broken = null;
 
-    again = await startTestWorker({ directory, taskQueue, workflowBundle: { code: readFileSync(WORKFLOW_BUNDLE_PATH, 'utf8') } });
+    again = await startTestWorker({ directory, taskQueue });
     // Its task, failed meanwhile, is tried again after a back-off; until then the status still says stuck.
     const rolledBack = Date.now();
     let status = await again.client.status(sendingId).catch((err: unknown) => err);
