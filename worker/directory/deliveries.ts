@@ -72,13 +72,19 @@ export interface Deliveries {
 
 const FINAL_FAILURES = "('undelivered', 'failed')";
 
+/**
+ * The message a receipt is for (parameters: provider message id, project). Found by its provider id first, then
+ * checked against the project: joined the other way, a plan may read every row of the sending for each receipt.
+ */
+export const MESSAGE_BY_PROVIDER_ID = `WITH m AS MATERIALIZED (SELECT sending_id, seq, e164 FROM sending_recipients WHERE provider_message_id = ?)
+    SELECT m.sending_id, m.seq, m.e164 FROM m JOIN sendings s ON s.id = m.sending_id WHERE s.project_id = ? LIMIT 1`;
+
 export async function recordDelivery(db: SqlStore, projectId: string, receipt: DeliveryReceipt): Promise<DeliveryRecorded> {
   await requireProject(db, projectId);
-  const found = await db.get<{ sending_id: string; seq: number | string; e164: string }>(
-    `SELECT r.sending_id, r.seq, r.e164 FROM sending_recipients r JOIN sendings s ON s.id = r.sending_id
-      WHERE r.provider_message_id = ? AND s.project_id = ? LIMIT 1`,
-    [receipt.providerMessageId, projectId],
-  );
+  const found = await db.get<{ sending_id: string; seq: number | string; e164: string }>(MESSAGE_BY_PROVIDER_ID, [
+    receipt.providerMessageId,
+    projectId,
+  ]);
   const message = found ? { sendingId: found.sending_id, seq: Number(found.seq), e164: found.e164 } : undefined;
   // Forward only: from `sent` to anything else, from `delivered` to `read`.
   const changed = await db.run(
