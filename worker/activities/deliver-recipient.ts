@@ -23,8 +23,9 @@ const FOREIGN_CLAIM_POLL_MS = 250;
  * (worker/directory/dispatch.ts), so whatever attempt of whatever batch runs at the same time:
  * - a final row (sent/failed/skipped/unknown) is left alone;
  * - `dispatching` held by another live attempt: waited for until it settles or its lease runs out;
- * - `dispatching` whose lease ran out (its worker died): resent with the same idempotency key when the
- *   provider dedupes by key, otherwise marked `unknown` and never resent;
+ * - `dispatching` whose lease ran out (its worker died) or was ended (a call without an answer when its
+ *   attempt stopped): resent with the same idempotency key when the provider dedupes by key, otherwise
+ *   marked `unknown` and never resent;
  * - `pending` or `held`: the project's rules are checked (excluded → skipped, quiet hours → held), then
  *   the row is claimed — which also checks the kill list, the contact and that the sending is not
  *   stopped — and the message is sent; only the attempt holding the claim writes its outcome.
