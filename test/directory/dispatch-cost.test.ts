@@ -6,46 +6,31 @@
  * one that scans the table reads all of it at every call. Counted in buffers the calls read (EXPLAIN
  * ANALYZE) and seen in the plans of the statements inside the functions (auto_explain), not in time.
  */
-import { Client } from 'pg';
+import type { Client } from 'pg';
 import type { Directory, SnapshotRow } from '../../worker/directory/directory';
-import { openFreshPostgresDirectory } from '../support/directories';
-import { seedBulk } from '../support/seed';
+import { openSeededPostgres, planCost } from '../support/plan-cost';
 
 const PROJECT = 'cost';
 const RECIPIENTS = 10_000;
 const GROUP = 8;
 
-interface PlanNode {
-  'Shared Hit Blocks': number;
-  'Shared Read Blocks': number;
-}
-
 describe('dispatch cost per message (postgres)', () => {
   let directory: Directory;
-  let close: () => Promise<void>;
   let pg: Client;
+  let close: () => Promise<void>;
 
   beforeAll(async () => {
-    const fresh = await openFreshPostgresDirectory();
-    ({ directory, close } = fresh);
-    pg = new Client({ connectionString: fresh.url, options: `-c search_path=${fresh.schema}` });
-    await pg.connect();
-    await seedBulk(directory, PROJECT, RECIPIENTS);
+    ({ directory, pg, close } = await openSeededPostgres(PROJECT, RECIPIENTS));
   });
-  afterAll(async () => {
-    await pg?.end();
-    await close?.();
-  });
+  afterAll(() => close?.());
 
   /** One dispatch call as the worker makes it, and the buffers it read. */
-  async function step(settles: unknown[][], claims: unknown[][]): Promise<{ rows: number; blocks: number }> {
-    const { rows } = await pg.query<{ 'QUERY PLAN': [{ Plan: PlanNode & { 'Actual Rows': number } }] }>(
-      'EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) SELECT * FROM dispatch_step(CAST($1 AS json), CAST($2 AS json), $3)',
-      [JSON.stringify(settles), JSON.stringify(claims), Date.now()],
-    );
-    const plan = rows[0]['QUERY PLAN'][0].Plan;
-    return { rows: plan['Actual Rows'], blocks: plan['Shared Hit Blocks'] + plan['Shared Read Blocks'] };
-  }
+  const step = (settles: unknown[][], claims: unknown[][]) =>
+    planCost(pg, 'SELECT * FROM dispatch_step(CAST($1 AS json), CAST($2 AS json), $3)', [
+      JSON.stringify(settles),
+      JSON.stringify(claims),
+      Date.now(),
+    ]);
 
   /** A sending of the whole audience with its snapshot made: its first `size` rows. */
   async function snapshotOf(sendingId: string, size: number): Promise<SnapshotRow[]> {

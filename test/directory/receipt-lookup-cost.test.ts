@@ -6,36 +6,22 @@
  * The plan checked is the one a long-lived connection ends with: the generic plan of the prepared statement,
  * made before autovacuum took statistics of the new rows. Counted in buffers (EXPLAIN ANALYZE).
  */
-import { Client } from 'pg';
+import type { Client } from 'pg';
 import type { Directory } from '../../worker/directory/directory';
 import { MESSAGE_BY_PROVIDER_ID } from '../../worker/directory/deliveries';
-import { openFreshPostgresDirectory } from '../support/directories';
-import { seedBulk } from '../support/seed';
+import { openSeededPostgres, planCost } from '../support/plan-cost';
 
 const PROJECT = 'receipts-cost';
 
-interface PlanNode {
-  'Actual Rows': number;
-  'Shared Hit Blocks': number;
-  'Shared Read Blocks': number;
-}
-
 describe('finding a receipt’s message (postgres)', () => {
   let directory: Directory;
-  let close: () => Promise<void>;
   let pg: Client;
+  let close: () => Promise<void>;
 
   beforeAll(async () => {
-    const fresh = await openFreshPostgresDirectory();
-    ({ directory, close } = fresh);
-    pg = new Client({ connectionString: fresh.url, options: `-c search_path=${fresh.schema}` });
-    await pg.connect();
-    await seedBulk(directory, PROJECT, 10_000);
+    ({ directory, pg, close } = await openSeededPostgres(PROJECT, 10_000));
   });
-  afterAll(async () => {
-    await pg?.end();
-    await close?.();
-  });
+  afterAll(() => close?.());
 
   /** A sending of the first `size` contacts, every message sent with the provider id `<sendingId>-<seq>`. */
   async function sentSending(sendingId: string, size: number): Promise<void> {
@@ -49,14 +35,9 @@ describe('finding a receipt’s message (postgres)', () => {
       sendingId,
     ]);
 
-  /** Blocks read finding the message of `providerMessageId` with the statement prepared as `find_message`. */
-  async function blocksToFind(providerMessageId: string): Promise<{ found: number; blocks: number }> {
-    const { rows } = await pg.query<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(
-      `EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) EXECUTE find_message(${pg.escapeLiteral(providerMessageId)}, ${pg.escapeLiteral(PROJECT)})`,
-    );
-    const plan = rows[0]['QUERY PLAN'][0].Plan;
-    return { found: plan['Actual Rows'], blocks: plan['Shared Hit Blocks'] + plan['Shared Read Blocks'] };
-  }
+  /** Finding the message of `providerMessageId` with the statement prepared as `find_message`: rows found, buffers read. */
+  const find = (providerMessageId: string) =>
+    planCost(pg, `EXECUTE find_message(${pg.escapeLiteral(providerMessageId)}, ${pg.escapeLiteral(PROJECT)})`);
 
   test('a receipt of a large sending reads no more than one of a small sending', async () => {
     await sentSending('small', 100);
@@ -68,10 +49,10 @@ describe('finding a receipt’s message (postgres)', () => {
     let n = 0;
     await pg.query(`PREPARE find_message(text, text) AS ${MESSAGE_BY_PROVIDER_ID.replace(/\?/g, () => `$${++n}`)}`);
 
-    const small = await blocksToFind('small-50');
-    const large = await blocksToFind('large-5000');
-    expect(small.found).toBe(1);
-    expect(large.found).toBe(1);
+    const small = await find('small-50');
+    const large = await find('large-5000');
+    expect(small.rows).toBe(1);
+    expect(large.rows).toBe(1);
     expect(large.blocks).toBeLessThanOrEqual(small.blocks + 3);
   });
 });
