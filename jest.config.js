@@ -10,7 +10,7 @@ const UNIT = [
   '/test/docs/',
   '/test/bench/',
   '/test/inbound/(opt-out-keywords|twilio-signature|inbound-config)\\.test\\.ts$',
-  '/test/worker/(config|deliver-recipient|batch-interruptions|provider-call-during-lock|calls-in-flight)\\.test\\.ts$',
+  '/test/worker/(config|deliver-recipient|batch-interruptions|batch-pages|provider-call-during-lock|calls-in-flight)\\.test\\.ts$',
   '/test/directory/sqlite-lock-wait\\.test\\.ts$',
 ];
 

@@ -7,7 +7,8 @@ import { CallGate } from './call-gate';
 import { deliverRecipient, type RecipientDeps } from './deliver-recipient';
 import type { ActivityDeps, BatchCounts, SendBatchRequest } from './index';
 import { createRecipientRules } from './recipient-rules';
-import { runPool } from './run-pool';
+import type { RowSource } from './row-source';
+import { runLanes } from './run-pool';
 
 export interface BatchRun {
   /** Each row's outcome, counted; rows the batch did not decide are not counted. */
@@ -30,11 +31,11 @@ export const emptyCounts = (total = 0): BatchCounts => ({ total, sent: 0, failed
 export async function deliverRows(
   deps: DeliveryDeps,
   request: SendBatchRequest,
-  rows: SnapshotRow[],
+  rows: RowSource,
   control: BatchControl,
 ): Promise<BatchRun> {
-  const counts = emptyCounts(rows.length);
-  if (rows.length === 0) return { counts, interrupted: null, calls: 0 };
+  const counts = emptyCounts();
+  if (rows.empty) return { counts, interrupted: null, calls: 0 };
   const project = await deps.directory.getProject(request.projectId);
   if (!project) throw ApplicationFailure.nonRetryable(`Project "${request.projectId}" no longer exists.`, 'DirectoryInputError');
   const rules = createRecipientRules(project);
@@ -47,7 +48,8 @@ export async function deliverRows(
   });
   // Twice as many lanes as messages at the provider: half of them write outcomes or check rules while the others call.
   const gate = new CallGate(deps.concurrency);
-  await runPool(rows, LANES_PER_CALL * deps.concurrency, async (row) => {
+  const next = async (): Promise<SnapshotRow | undefined> => (control.stopped ? undefined : rows.next());
+  await runLanes(next, LANES_PER_CALL * deps.concurrency, async (row) => {
     if (control.stopped) return;
     const pass = gate.pass();
     try {
@@ -58,6 +60,7 @@ export async function deliverRows(
       pass.leave();
     }
   });
+  counts.total = rows.taken;
   if (!control.stopped && undecided > 0) {
     control.stop({
       kind: 'backoff',

@@ -6,11 +6,14 @@ import { BatchControl, sleepUnlessStopped } from './batch-control';
 import { deliverRows, emptyCounts, type DeliveryDeps } from './deliver-rows';
 import type { ReleaseBatchResult, RetryBatchResult, SendBatchRequest, SendBatchResult, SettleRequest } from './index';
 import { asInputFailure } from './input-failure';
+import { rowsOf, snapshotPages } from './row-source';
 
 export type DispatchDeps = DeliveryDeps & { directory: DeliveryDeps['directory'] & DispatchControl & DispatchProgress };
 
 const HEARTBEAT_EVERY_MS = 1000;
 const SETTLE_POLL_MS = 250;
+/** A batch's first read: its first messages start after these rows are read, the rest are read while they go. */
+const FIRST_PAGE = 500;
 
 /**
  * Heartbeats the batch's progress once a second whatever the lanes do (a provider call or a wait may take
@@ -47,10 +50,12 @@ export function dispatchActivities(deps: DispatchDeps) {
      */
     async sendBatch(request: SendBatchRequest): Promise<SendBatchResult> {
       const control = new BatchControl(deps.dispatch);
-      const rows = await directory.readSnapshot(request.sendingId, request.afterSeq, request.limit);
+      const read = (afterSeq: number, limit: number) => directory.readSnapshot(request.sendingId, afterSeq, limit);
+      const firstPage = await read(request.afterSeq, Math.min(request.limit, FIRST_PAGE));
+      const rows = snapshotPages(read, request.afterSeq, request.limit, firstPage);
       const run = await asHeartbeatingBatch(
         control,
-        () => ({ afterSeq: request.afterSeq, rows: rows.length }),
+        () => ({ afterSeq: request.afterSeq, rows: rows.taken }),
         () => deliverRows(deps, request, rows, control),
       );
       const backoffRoundsBeforePause = deps.dispatch.backoffRoundsBeforePause;
@@ -64,11 +69,11 @@ export function dispatchActivities(deps: DispatchDeps) {
           backoffRoundsBeforePause,
           calls,
         };
-      if (rows.length === 0)
+      if (rows.lastSeq === null)
         return { lastSeq: request.afterSeq, done: true, counts: run.counts, interrupted: null, backoffRoundsBeforePause, calls };
       return {
-        lastSeq: rows[rows.length - 1].seq,
-        done: rows.length < request.limit,
+        lastSeq: rows.lastSeq,
+        done: rows.taken < request.limit,
         counts: run.counts,
         interrupted: null,
         backoffRoundsBeforePause,
@@ -83,7 +88,7 @@ export function dispatchActivities(deps: DispatchDeps) {
       const run = await asHeartbeatingBatch(
         control,
         () => ({ held: rows.length }),
-        () => deliverRows(deps, { ...request, afterSeq: 0 }, rows, control),
+        () => deliverRows(deps, { ...request, afterSeq: 0 }, rowsOf(rows), control),
       );
       return {
         counts: run.counts,
@@ -101,7 +106,7 @@ export function dispatchActivities(deps: DispatchDeps) {
       const run = await asHeartbeatingBatch(
         control,
         () => ({ retry: rows.length }),
-        () => deliverRows(deps, request, rows, control),
+        () => deliverRows(deps, request, rowsOf(rows), control),
       );
       const left = await directory.progress(request.sendingId, upToSeq);
       return {
