@@ -8,6 +8,7 @@ import type { AudienceSelection } from '../../domain/types';
 import { createActivities, type SendBatchRequest, type SendBatchResult } from '../../worker/activities';
 import { DEFAULT_DISPATCH_SETTINGS } from '../../worker/activities/dispatch-settings';
 import { SNAPSHOT_PAGE, snapshotPages } from '../../worker/activities/row-source';
+import { runLanes } from '../../worker/activities/run-pool';
 import type { SnapshotRow } from '../../worker/directory/directory';
 import type { SmsProvider } from '../../worker/providers/provider';
 import { createRateLimiter } from '../../worker/providers/rate-limiter';
@@ -146,5 +147,27 @@ describe('snapshot pages', () => {
     while (await source.next()) count++;
     expect(count).toBe(1_200);
     expect(source.lastSeq).toBe(1_200);
+  });
+});
+
+describe('lanes over a source that waits', () => {
+  test('no item starts after a lane failed, also in lanes that were waiting for their item', async () => {
+    let handed = 0;
+    const next = async () => {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      return ++handed;
+    };
+    const started: number[] = [];
+    let failedAt: number | null = null;
+    const run = runLanes(next, 8, async (item) => {
+      if (failedAt !== null) started.push(item);
+      if (item === 3) {
+        failedAt = item;
+        throw new Error('the directory went away');
+      }
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    });
+    await expect(run).rejects.toThrow('the directory went away');
+    expect(started).toEqual([]);
   });
 });

@@ -5,7 +5,8 @@ export async function runLanes<T>(next: () => Promise<T | undefined>, lanes: num
     while (failure === null) {
       try {
         const item = await next();
-        if (item === undefined) return;
+        // Another lane failed while this one waited for its item (a page being read): the item is left undone.
+        if (item === undefined || failure !== null) return;
         await work(item);
       } catch (error) {
         failure ??= { error };
