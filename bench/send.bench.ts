@@ -34,8 +34,12 @@ import { writeWorkflowBundle } from './support/workflow-bundle';
 
 const TEMPORAL_ADDRESS = process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233';
 const CONCURRENCY = Number(process.env.BENCH_SEND_CONCURRENCY ?? 16);
-/** BENCH_SEND_RESULT: another result name, for a partial run next to a full one. */
-const RESULT_NAME = process.env.BENCH_SEND_RESULT ?? 'send';
+/**
+ * BENCH_SEND_RESULT: another result name. A run filtered by BENCH_SEND_FILTER writes `send-<filter>` (e.g.
+ * `send-postgres`) so that it never replaces the full run's `send`.
+ */
+const filterSlug = (process.env.BENCH_SEND_FILTER ?? '').replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '');
+const RESULT_NAME = process.env.BENCH_SEND_RESULT ?? (filterSlug ? `send-${filterSlug}` : 'send');
 
 interface Scenario {
   store: BenchStore;
