@@ -7,7 +7,7 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import type { AudienceSelection } from '../../domain/types';
 import { createActivities, type SendBatchRequest, type SendBatchResult } from '../../worker/activities';
 import { DEFAULT_DISPATCH_SETTINGS } from '../../worker/activities/dispatch-settings';
-import { SNAPSHOT_PAGE, snapshotPages } from '../../worker/activities/row-source';
+import { FIRST_PAGE, SNAPSHOT_PAGE, readSnapshotPages } from '../../worker/activities/row-source';
 import { runLanes } from '../../worker/activities/run-pool';
 import type { SnapshotRow } from '../../worker/directory/directory';
 import type { SmsProvider } from '../../worker/providers/provider';
@@ -83,6 +83,7 @@ describe('a batch read in pages', () => {
     const sending = await preparedSending('pages-1');
     const first = await sending.sendBatch(0);
     // The first page (500) and at most the one read ahead of the lanes.
+    expect(FIRST_PAGE).toBe(500);
     expect(sending.firstCallAfter()).toBeLessThanOrEqual(500 + SNAPSHOT_PAGE);
     expect(largestRead).toBeLessThanOrEqual(SNAPSHOT_PAGE);
     expect(rowsRead).toBe(BATCH);
@@ -125,7 +126,7 @@ describe('snapshot pages', () => {
       await new Promise((resolve) => setTimeout(resolve, 5));
       return rows(afterSeq + 1, Math.min(afterSeq + limit, last));
     };
-    const source = snapshotPages(read, 100, 5_000, rows(101, 600));
+    const source = await readSnapshotPages(read, 100, 5_000);
     const taken: number[] = [];
     await Promise.all(
       Array.from({ length: 16 }, async () => {
@@ -134,6 +135,7 @@ describe('snapshot pages', () => {
     );
     expect(taken).toEqual(rows(101, last).map((r) => r.seq));
     expect(reads).toEqual([
+      [100, FIRST_PAGE],
       [600, 1000],
       [1600, 1000],
     ]);
@@ -141,8 +143,21 @@ describe('snapshot pages', () => {
     expect(source.lastSeq).toBe(last);
   });
 
+  test('a first page shorter than asked is the end of the snapshot: no further read', async () => {
+    const reads: [number, number][] = [];
+    const source = await readSnapshotPages(
+      async (afterSeq, limit) => (reads.push([afterSeq, limit]), rows(afterSeq + 1, Math.min(afterSeq + limit, 300))),
+      0,
+      5_000,
+    );
+    let count = 0;
+    while (await source.next()) count++;
+    expect(count).toBe(300);
+    expect(reads).toEqual([[0, FIRST_PAGE]]);
+  });
+
   test('reads stop at the range even when the snapshot goes on', async () => {
-    const source = snapshotPages(async (afterSeq, limit) => rows(afterSeq + 1, afterSeq + limit), 0, 1_200, rows(1, 500));
+    const source = await readSnapshotPages(async (afterSeq, limit) => rows(afterSeq + 1, afterSeq + limit), 0, 1_200);
     let count = 0;
     while (await source.next()) count++;
     expect(count).toBe(1_200);

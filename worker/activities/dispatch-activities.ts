@@ -6,14 +6,12 @@ import { BatchControl, sleepUnlessStopped } from './batch-control';
 import { deliverRows, emptyCounts, type DeliveryDeps } from './deliver-rows';
 import type { ReleaseBatchResult, RetryBatchResult, SendBatchRequest, SendBatchResult, SettleRequest } from './index';
 import { asInputFailure } from './input-failure';
-import { rowsOf, snapshotPages } from './row-source';
+import { readSnapshotPages, rowsOf } from './row-source';
 
 export type DispatchDeps = DeliveryDeps & { directory: DeliveryDeps['directory'] & DispatchControl & DispatchProgress };
 
 const HEARTBEAT_EVERY_MS = 1000;
 const SETTLE_POLL_MS = 250;
-/** A batch's first read: its first messages start after these rows are read, the rest are read while they go. */
-const FIRST_PAGE = 500;
 
 /**
  * Heartbeats the batch's progress once a second whatever the lanes do (a provider call or a wait may take
@@ -51,8 +49,7 @@ export function dispatchActivities(deps: DispatchDeps) {
     async sendBatch(request: SendBatchRequest): Promise<SendBatchResult> {
       const control = new BatchControl(deps.dispatch);
       const read = (afterSeq: number, limit: number) => directory.readSnapshot(request.sendingId, afterSeq, limit);
-      const firstPage = await read(request.afterSeq, Math.min(request.limit, FIRST_PAGE));
-      const rows = snapshotPages(read, request.afterSeq, request.limit, firstPage);
+      const rows = await readSnapshotPages(read, request.afterSeq, request.limit);
       const run = await asHeartbeatingBatch(
         control,
         () => ({ afterSeq: request.afterSeq, rows: rows.taken }),

@@ -31,6 +31,8 @@ export function rowsOf(rows: readonly SnapshotRow[]): RowSource {
   };
 }
 
+/** A batch's first read: its first messages start after these rows are read, the rest are read while they go. */
+export const FIRST_PAGE = 500;
 /** Rows per read after the first page. */
 export const SNAPSHOT_PAGE = 1000;
 /** The next page is read once fewer rows than this are left unread by the lanes. */
@@ -39,17 +41,19 @@ const READ_AHEAD = SNAPSHOT_PAGE / 2;
 type ReadPage = (afterSeq: number, limit: number) => Promise<SnapshotRow[]>;
 
 /**
- * The snapshot rows after `afterSeq`, at most `limit`, read `SNAPSHOT_PAGE` at a time after `firstPage`
- * (already read, at most `limit` rows). Seqs are dense, so a page shorter than asked is the end.
+ * The snapshot rows after `afterSeq`, at most `limit`: `FIRST_PAGE` read now, then `SNAPSHOT_PAGE` at a time
+ * as the lanes take them. Seqs are dense, so a page shorter than asked is the end.
  */
-export function snapshotPages(read: ReadPage, afterSeq: number, limit: number, firstPage: SnapshotRow[]): RowSource {
+export async function readSnapshotPages(read: ReadPage, afterSeq: number, limit: number): Promise<RowSource> {
   const end = afterSeq + limit;
+  const firstAsked = Math.min(limit, FIRST_PAGE);
+  const firstPage = await read(afterSeq, firstAsked);
   let buffer = firstPage;
   let index = 0;
   let taken = 0;
   let lastSeq: number | null = null;
   let cursor = firstPage.length > 0 ? firstPage[firstPage.length - 1].seq : afterSeq;
-  let exhausted = firstPage.length === 0 || cursor >= end;
+  let exhausted = firstPage.length < firstAsked || cursor >= end;
   let reading: Promise<void> | null = null;
   let failure: { error: unknown } | null = null;
 
