@@ -1,16 +1,24 @@
 /** The sending's batches, its stops and resumes, and the counts the workflow reports. */
 import { Context } from '@temporalio/activity';
 import type { DispatchStop, HeldSummary, ProgressCounts } from '../directory/directory';
-import type { DispatchControl, DispatchProgress } from '../directory/roles';
+import type { DirectoryConnection, DispatchControl, DispatchProgress } from '../directory/roles';
 import { BatchControl, sleepUnlessStopped } from './batch-control';
 import { deliverRows, emptyCounts, type DeliveryDeps } from './deliver-rows';
 import type { ReleaseBatchResult, RetryBatchResult, SendBatchRequest, SendBatchResult, SettleRequest } from './index';
 import { asInputFailure } from './input-failure';
-import { readSnapshotPages, rowsOf } from './row-source';
+import { FIRST_PAGE, readSnapshotPages, rowsOf } from './row-source';
 
-export type DispatchDeps = DeliveryDeps & { directory: DeliveryDeps['directory'] & DispatchControl & DispatchProgress };
+export type DispatchDeps = DeliveryDeps & {
+  directory: DeliveryDeps['directory'] & DispatchControl & DispatchProgress & Pick<DirectoryConnection, 'kind'>;
+};
 
 const HEARTBEAT_EVERY_MS = 1000;
+
+/**
+ * SQLite reads on the worker's main thread, so a page read ahead cannot overlap the sending and pages only
+ * split the same work: there a batch reads its range at once (docs/benchmarks.md).
+ */
+const firstPageOn = (kind: DispatchDeps['directory']['kind'], limit: number): number => (kind === 'postgres' ? FIRST_PAGE : limit);
 const SETTLE_POLL_MS = 250;
 
 /**
@@ -49,7 +57,7 @@ export function dispatchActivities(deps: DispatchDeps) {
     async sendBatch(request: SendBatchRequest): Promise<SendBatchResult> {
       const control = new BatchControl(deps.dispatch);
       const read = (afterSeq: number, limit: number) => directory.readSnapshot(request.sendingId, afterSeq, limit);
-      const rows = await readSnapshotPages(read, request.afterSeq, request.limit);
+      const rows = await readSnapshotPages(read, request.afterSeq, request.limit, firstPageOn(directory.kind, request.limit));
       const run = await asHeartbeatingBatch(
         control,
         () => ({ afterSeq: request.afterSeq, rows: rows.taken }),

@@ -31,7 +31,7 @@ export function rowsOf(rows: readonly SnapshotRow[]): RowSource {
   };
 }
 
-/** A batch's first read: its first messages start after these rows are read, the rest are read while they go. */
+/** A batch's first read on PostgreSQL: its first messages start after these rows are read, the rest are read while they go. */
 export const FIRST_PAGE = 500;
 /** Rows per read after the first page. */
 export const SNAPSHOT_PAGE = 1000;
@@ -41,12 +41,12 @@ const READ_AHEAD = SNAPSHOT_PAGE / 2;
 type ReadPage = (afterSeq: number, limit: number) => Promise<SnapshotRow[]>;
 
 /**
- * The snapshot rows after `afterSeq`, at most `limit`: `FIRST_PAGE` read now, then `SNAPSHOT_PAGE` at a time
+ * The snapshot rows after `afterSeq`, at most `limit`: `firstRead` rows read now, then `SNAPSHOT_PAGE` at a time
  * as the lanes take them. Seqs are dense, so a page shorter than asked is the end.
  */
-export async function readSnapshotPages(read: ReadPage, afterSeq: number, limit: number): Promise<RowSource> {
+export async function readSnapshotPages(read: ReadPage, afterSeq: number, limit: number, firstRead = FIRST_PAGE): Promise<RowSource> {
   const end = afterSeq + limit;
-  const firstAsked = Math.min(limit, FIRST_PAGE);
+  const firstAsked = Math.min(limit, firstRead);
   const firstPage = await read(afterSeq, firstAsked);
   let buffer = firstPage;
   let index = 0;
