@@ -15,7 +15,12 @@ export interface RoundFacts {
   status: SendingStatus;
   /** When the cancel was asked and answered, and how long it may take (the provider's time-out + 2 s; more when a worker died just before or during it). */
   cancelled: { askedAtMs: number; answeredAtMs: number; boundMs: number } | null;
+  /** The cancel's error when it was not answered; null when it was (or none was asked). */
+  cancelRefused?: string | null;
 }
+
+/** What the client says to a cancel of a sending that had completed before it (SendingClient.update). */
+const ENDED_BEFORE_THE_CANCEL = /is completed and can no longer change/;
 
 export interface RoundVerdict {
   /** Recipients who got the message more than once. */
@@ -26,8 +31,13 @@ export interface RoundVerdict {
   violations: string[];
 }
 
-export function checkRound(facts: RoundFacts): RoundVerdict {
+export function checkRound(roundFacts: RoundFacts): RoundVerdict {
   const violations: string[] = [];
+  // A cancel asked just after the last message settled meets a completed sending: refused, rightly.
+  const refused = roundFacts.cancelRefused ?? null;
+  const endedFirst = refused !== null && roundFacts.status.state === 'completed' && ENDED_BEFORE_THE_CANCEL.test(refused);
+  if (refused !== null && !endedFirst) violations.push(`the cancel failed: ${refused}`);
+  const facts = endedFirst ? { ...roundFacts, cancelled: null } : roundFacts;
   const perNumber = new Map<string, number>();
   for (const m of facts.ledger) perNumber.set(m.to, (perNumber.get(m.to) ?? 0) + 1);
   const twice = [...perNumber.values()].filter((n) => n > 1).length;

@@ -49,6 +49,7 @@ export async function playRound(stack: ChaosStack, plan: RoundPlan, log: (line: 
 
     let paused = false;
     let cancelled: { askedAtMs: number; answeredAtMs: number; boundMs: number } | null = null;
+    let cancelRefused: string | null = null;
     let lastDisruptionMs = 0;
     const healthy = setTimeout(
       () => void stack.provider.setScenario({ latency: plan.faulty.latency }).catch(() => undefined),
@@ -83,7 +84,10 @@ export async function playRound(stack: ChaosStack, plan: RoundPlan, log: (line: 
           break;
         case 'cancel': {
           const askedAtMs = Date.now();
-          await retrying(() => sendings.cancel(sendingId, 'chaos: cancelled', 'chaos-operator')).catch(() => undefined);
+          await retrying(() => sendings.cancel(sendingId, 'chaos: cancelled', 'chaos-operator')).catch((error: unknown) => {
+            cancelRefused = error instanceof Error ? error.message : String(error);
+            log(`  ${((Date.now() - sentAt) / 1000).toFixed(1)}s cancel refused: ${cancelRefused}`);
+          });
           // A worker killed shortly before the cancel or while it is carried out: the messages it had in flight
           // settle only when their lease (the provider's time-out + LEASE_MARGIN_MS) runs out.
           const recentlyDisrupted = askedAtMs - lastDisruptionMs < PROVIDER_TIMEOUT_MS + LEASE_MARGIN_MS;
@@ -130,7 +134,7 @@ export async function playRound(stack: ChaosStack, plan: RoundPlan, log: (line: 
     const rows = await allRows(bench.directory, sendingId);
     const ledger = (await stack.provider.ledger()).messages ?? [];
     const verdict = status
-      ? checkRound({ provider: plan.provider, rows, ledger, status, cancelled })
+      ? checkRound({ provider: plan.provider, rows, ledger, status, cancelled, cancelRefused })
       : { twice: 0, lost: rows.length, unknown: 0, violations: [`the sending could not be read (${unreadable || 'no answer'})`] };
     if (unreplayable) verdict.violations.push(unreplayable);
     if (status && !['completed', 'cancelled'].includes(status.state))
