@@ -16,7 +16,7 @@ export interface RoundFacts {
   /** When the cancel was asked and answered, and how long it may take (the provider's time-out + 2 s; more when a worker died just before or during it). */
   cancelled: { askedAtMs: number; answeredAtMs: number; boundMs: number } | null;
   /** The cancel's error when it was not answered; null when it was (or none was asked). */
-  cancelRefused?: string | null;
+  cancelRefused: string | null;
 }
 
 /** What the client says to a cancel of a sending that had completed before it (SendingClient.update). */
@@ -34,7 +34,7 @@ export interface RoundVerdict {
 export function checkRound(roundFacts: RoundFacts): RoundVerdict {
   const violations: string[] = [];
   // A cancel asked just after the last message settled meets a completed sending: refused, rightly.
-  const refused = roundFacts.cancelRefused ?? null;
+  const refused = roundFacts.cancelRefused;
   const endedFirst = refused !== null && roundFacts.status.state === 'completed' && ENDED_BEFORE_THE_CANCEL.test(refused);
   if (refused !== null && !endedFirst) violations.push(`the cancel failed: ${refused}`);
   const facts = endedFirst ? { ...roundFacts, cancelled: null } : roundFacts;

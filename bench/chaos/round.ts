@@ -45,6 +45,8 @@ export async function playRound(stack: ChaosStack, plan: RoundPlan, log: (line: 
     const sendingId = await approvedSending(sendings, plan);
     await stack.provider.setScenario(plan.faulty);
     const sentAt = Date.now();
+    /** A line of the round's timeline, at the seconds since the send. */
+    const logAt = (text: string) => log(`  ${((Date.now() - sentAt) / 1000).toFixed(1)}s ${text}`);
     await sendings.send(sendingId, 'chaos');
 
     let paused = false;
@@ -58,7 +60,7 @@ export async function playRound(stack: ChaosStack, plan: RoundPlan, log: (line: 
     const play = async (event: ChaosEvent): Promise<void> => {
       await sleep(Math.max(0, sentAt + event.atMs - Date.now()));
       if (cancelled) return;
-      log(`  ${((Date.now() - sentAt) / 1000).toFixed(1)}s ${event.kind}`);
+      logAt(event.kind);
       switch (event.kind) {
         case 'killWorker':
           lastDisruptionMs = Date.now() + event.downMs;
@@ -86,7 +88,7 @@ export async function playRound(stack: ChaosStack, plan: RoundPlan, log: (line: 
           const askedAtMs = Date.now();
           await retrying(() => sendings.cancel(sendingId, 'chaos: cancelled', 'chaos-operator')).catch((error: unknown) => {
             cancelRefused = error instanceof Error ? error.message : String(error);
-            log(`  ${((Date.now() - sentAt) / 1000).toFixed(1)}s cancel refused: ${cancelRefused}`);
+            logAt(`cancel refused: ${cancelRefused}`);
           });
           // A worker killed shortly before the cancel or while it is carried out: the messages it had in flight
           // settle only when their lease (the provider's time-out + LEASE_MARGIN_MS) runs out.
@@ -110,16 +112,16 @@ export async function playRound(stack: ChaosStack, plan: RoundPlan, log: (line: 
     for (;;) {
       status = await sendings.status(sendingId).catch((error: unknown) => {
         const why = error instanceof Error ? error.message : String(error);
-        if (why !== unreadable) log(`  ${((Date.now() - sentAt) / 1000).toFixed(1)}s status unreadable: ${(unreadable = why)}`);
+        if (why !== unreadable) logAt(`status unreadable: ${(unreadable = why)}`);
         return null;
       });
       if (status && status.state !== lastState) {
         lastState = status.state;
-        log(`  ${((Date.now() - sentAt) / 1000).toFixed(1)}s state ${status.state}`);
+        logAt(`state ${status.state}`);
       }
       if (status && (status.state === 'completed' || status.state === 'cancelled' || status.state === 'failed')) break;
       if (status?.state === 'paused' && !paused && !cancelled) {
-        log(`  ${((Date.now() - sentAt) / 1000).toFixed(1)}s paused itself: ${status.pause?.reason}; resuming`);
+        logAt(`paused itself: ${status.pause?.reason}; resuming`);
         await sleep(1000);
         await sendings.resume(sendingId, 'chaos-operator').catch(() => undefined);
       }

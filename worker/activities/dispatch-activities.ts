@@ -13,13 +13,13 @@ export type DispatchDeps = DeliveryDeps & {
 };
 
 const HEARTBEAT_EVERY_MS = 1000;
+const SETTLE_POLL_MS = 250;
 
 /**
  * SQLite reads on the worker's main thread, so a page read ahead cannot overlap the sending and pages only
  * split the same work: there a batch reads its range at once (docs/benchmarks.md).
  */
 const firstPageOn = (kind: DispatchDeps['directory']['kind'], limit: number): number => (kind === 'postgres' ? FIRST_PAGE : limit);
-const SETTLE_POLL_MS = 250;
 
 /**
  * Heartbeats the batch's progress once a second whatever the lanes do (a provider call or a wait may take
